@@ -1,0 +1,118 @@
+// Package labtest runs root tests in throwaway namespaces, so a test that mounts leaves the
+// machine exactly as it found it.
+//
+// A Go test binary is multi-threaded, so it cannot move itself into a new mount namespace
+// (unshare(2) affects one thread; setns(2) refuses). Instead the test re-runs itself: the
+// parent starts the same test binary, filtered to the same test, as a child created in new
+// namespaces; the child sees the marker variable and runs the test body. The child is killed
+// if the parent dies (Pdeathsig), and its namespaces, with every mount in them, vanish with it.
+//
+//	func TestSomething(t *testing.T) {
+//		if !labtest.InNewNamespace(t) {
+//			return // the parent: the body ran in the child
+//		}
+//		// here: a private, throwaway mount namespace; mount freely
+//	}
+package labtest
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"regexp"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// childEnv marks the re-run child and names the test it is for.
+const childEnv = "NSLAB_LABTEST_CHILD"
+
+// Options choose how the throwaway namespace starts.
+type Options struct {
+	// SharedRoot makes / recursively shared in the new namespace, the way systemd leaves
+	// a host, so a test can prove nothing propagates back to a shared parent.
+	SharedRoot bool
+	// NewPID also creates a PID namespace (the child test is its init).
+	NewPID bool
+	// Env is added to the child's environment.
+	Env []string
+}
+
+// RequireRoot skips the test, saying why, when it cannot do what it needs: not root.
+func RequireRoot(t testing.TB) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: mount and namespace tests run as root (sudo go test ./...)")
+	}
+}
+
+// InChild reports whether this process is the re-run child for the running test.
+func InChild(t testing.TB) bool {
+	return os.Getenv(childEnv) == t.Name()
+}
+
+// InNewNamespace runs the calling test again in a child process inside a new private mount
+// namespace and returns false in the parent once the child has finished (failing the parent
+// if the child failed). In the child it returns true and the test body runs there.
+func InNewNamespace(t *testing.T) bool {
+	return InNewNamespaceWith(t, Options{})
+}
+
+// InNewNamespaceWith is InNewNamespace with options.
+func InNewNamespaceWith(t *testing.T, opts Options) bool {
+	t.Helper()
+	if InChild(t) {
+		if opts.SharedRoot {
+			// mount(2) MS_SHARED|MS_REC on /: only inside the throwaway namespace.
+			if err := unix.Mount("", "/", "", unix.MS_SHARED|unix.MS_REC, ""); err != nil {
+				t.Fatalf("make / rshared in the test namespace: %v", err)
+			}
+		}
+		return true
+	}
+	RequireRoot(t)
+	out, err := runChild(t, opts)
+	if err != nil {
+		t.Fatalf("test child in a new namespace failed: %v\n%s", err, out)
+	}
+	if testing.Verbose() {
+		t.Logf("child output:\n%s", out)
+	}
+	if bytes.Contains(out, []byte("--- SKIP")) && !bytes.Contains(out, []byte("--- PASS")) {
+		t.Skipf("child skipped:\n%s", out)
+	}
+	return false
+}
+
+func runChild(t *testing.T, opts Options) ([]byte, error) {
+	args := []string{"-test.run", runPattern(t.Name()), "-test.v", "-test.count=1"}
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(append(os.Environ(), childEnv+"="+t.Name()), opts.Env...)
+	flags := uintptr(unix.CLONE_NEWNS)
+	cmd.SysProcAttr = &syscall.SysProcAttr{
+		// Unshareflags (not Cloneflags) with CLONE_NEWNS also makes / recursively private
+		// in the child, like unshare(1), so nothing propagates back to this namespace.
+		Unshareflags: flags,
+		Pdeathsig:    syscall.SIGKILL,
+	}
+	if opts.NewPID {
+		cmd.SysProcAttr.Cloneflags = unix.CLONE_NEWPID
+	}
+	// Pdeathsig follows the parent thread: keep this one alive until the child is done.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	return cmd.CombinedOutput()
+}
+
+// runPattern anchors each level of a (sub)test name for -test.run.
+func runPattern(name string) string {
+	parts := strings.Split(name, "/")
+	for i, p := range parts {
+		parts[i] = "^" + regexp.QuoteMeta(p) + "$"
+	}
+	return strings.Join(parts, "/")
+}

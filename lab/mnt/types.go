@@ -1,0 +1,66 @@
+// Package mnt reads, parses, compares and watches Linux mount tables (/proc/PID/mountinfo,
+// proc(5)) for the lab.
+package mnt
+
+import "github.com/moby/sys/mountinfo"
+
+// PropagationType is how mount and unmount events cross between peer mounts
+// (mount_namespaces(7)).
+type PropagationType string
+
+// Propagation types, from the optional fields of mountinfo. A mount with none is private.
+const (
+	Private     PropagationType = "private"
+	Shared      PropagationType = "shared"
+	Slave       PropagationType = "slave"        // master:N and no shared:N
+	SharedSlave PropagationType = "shared+slave" // both shared:N and master:N
+	Unbindable  PropagationType = "unbindable"
+)
+
+// Propagation is the parsed optional fields of one mountinfo line.
+type Propagation struct {
+	Type PropagationType
+	// PeerGroup is N of shared:N (0 if not shared).
+	PeerGroup int
+	// Master is N of master:N (0 if not a slave).
+	Master int
+	// PropagateFrom is N of propagate_from:N (0 if absent).
+	PropagateFrom int
+}
+
+// Mount is one line of /proc/PID/mountinfo (proc(5)), with the propagation parsed.
+type Mount struct {
+	mountinfo.Info
+	Propagation Propagation
+}
+
+// MountKey identifies a mount across namespaces: copies get new mount IDs, so mounts are
+// matched by mount point plus identity, never by ID.
+type MountKey struct {
+	Mountpoint string
+	Source     string
+	FSType     string
+	Root       string
+	Major      int
+	Minor      int
+}
+
+// DiffClass says how a mount point compares between the two panes.
+type DiffClass int
+
+// Diff classes.
+const (
+	InBoth   DiffClass = iota // same identity, options and propagation on both sides
+	HostOnly                  // only in the host pane's table
+	NSOnly                    // only in the ns pane's table
+	Changed                   // same identity, different options or propagation
+)
+
+// DiffRow is one mount of the union of two tables.
+type DiffRow struct {
+	Key   MountKey
+	Class DiffClass
+	// Host and NS are the mount on each side (nil where absent).
+	Host *Mount
+	NS   *Mount
+}
