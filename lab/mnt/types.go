@@ -1,5 +1,3 @@
-// Package mnt reads, parses, compares and watches Linux mount tables (/proc/PID/mountinfo,
-// proc(5)) for the lab.
 package mnt
 
 import "github.com/moby/sys/mountinfo"
@@ -56,10 +54,25 @@ const (
 	Changed                   // same identity, different options or propagation
 )
 
+// Difference names what differs between two mounts with the same key, as a bit set.
+type Difference uint8
+
+// Differences between two matched mounts.
+const (
+	// DiffOptions: the per-mount options (field 6, e.g. ro on a read-only bind).
+	DiffOptions Difference = 1 << iota
+	// DiffSuperOptions: the super block options (the last field).
+	DiffSuperOptions
+	// DiffPropagation: the propagation type, the peer group or the master group.
+	DiffPropagation
+)
+
 // DiffRow is one mount of the union of two tables.
 type DiffRow struct {
 	Key   MountKey
 	Class DiffClass
+	// Differs says what differs when Class is Changed (0 otherwise).
+	Differs Difference
 	// Host and NS are the mount on each side (nil where absent).
 	Host *Mount
 	NS   *Mount
