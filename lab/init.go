@@ -1,0 +1,224 @@
+package lab
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// InitCommand is the hidden first argument that makes nslab run as the lab's init.
+const InitCommand = "__nslab-lab-init"
+
+// WorkspaceSource is the source name of the lab's workspace tmpfs, so it is easy to spot
+// in a mount table (and easy to prove absent from the real host's).
+const WorkspaceSource = "nslab-workspace"
+
+// IsInit reports whether args (os.Args) ask for the lab's init.
+func IsInit(args []string) bool {
+	return len(args) > 1 && args[1] == InitCommand
+}
+
+// InitMain is the lab's init: PID 1 of a new PID namespace, in a new mount namespace.
+// It sets the namespace up, then starts and reaps the pane shells on request. It returns the
+// process exit code; the caller (cmd/nslab, or a test binary's TestMain) exits with it.
+func InitMain() int {
+	// Signals sent from inside the lab (a learner's `kill 1`) must not end it; nslab ends
+	// it with SIGKILL or by closing the control socket.
+	signal.Ignore(syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGTSTP,
+		syscall.SIGTTIN, syscall.SIGTTOU, syscall.SIGPIPE)
+	ctl, err := newCtlConn(os.NewFile(3, "ctl"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "nslab init:", err)
+		return 2
+	}
+	defer ctl.close()
+	token, err := setupLabHost()
+	if err != nil {
+		_ = ctl.send(ctlMsg{Op: opHello, Err: err.Error()}, nil)
+		return 1
+	}
+	if err := ctl.send(ctlMsg{Op: opHello, Token: token}, nil); err != nil {
+		return 1
+	}
+	return initLoop(ctl)
+}
+
+// setupLabHost makes this mount namespace safe and gives it a fresh /proc and workspace.
+func setupLabHost() (token string, err error) {
+	// mount(2) MS_SLAVE|MS_REC on /: host mounts still propagate in, ours never out —
+	// even when the real / is shared (systemd). mount_namespaces(7).
+	if err := unix.Mount("", "/", "", unix.MS_SLAVE|unix.MS_REC, ""); err != nil {
+		return "", &os.PathError{Op: "make rslave", Path: "/", Err: err}
+	}
+	// A proc for this PID namespace, so ps and /proc/PID in the lab see the lab's processes.
+	if err := unix.Mount("proc", "/proc", "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
+		return "", &os.PathError{Op: "mount proc", Path: "/proc", Err: err}
+	}
+	// The workspace: the lab's /tmp is its own tmpfs, so nothing a scenario writes there
+	// reaches the real disk.
+	if err := unix.Mount(WorkspaceSource, "/tmp", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "mode=1777,size=25%"); err != nil {
+		return "", &os.PathError{Op: "mount tmpfs", Path: "/tmp", Err: err}
+	}
+	if err := os.MkdirAll(WorkspaceDir, 0o755); err != nil {
+		return "", err
+	}
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	token = "nslab-canary-" + hex.EncodeToString(b)
+	files := []struct {
+		path, body string
+		mode       os.FileMode
+	}{
+		{CanaryPath, token + "\n", 0o644},
+		{ShRCPath, shRC, 0o644},
+		{BashRCPath, bashRC, 0o644},
+	}
+	for _, f := range files {
+		if err := os.WriteFile(f.path, []byte(f.body), f.mode); err != nil {
+			return "", err
+		}
+	}
+	return token, nil
+}
+
+type shellProc struct {
+	id   int
+	role Role
+}
+
+// initLoop serves spawn requests and reports every shell that ends. As PID 1 it also reaps
+// orphans, which the kernel reparents to it.
+func initLoop(ctl *ctlConn) int {
+	reqs := make(chan ctlReq)
+	go func() {
+		defer close(reqs)
+		for {
+			m, f, err := ctl.recv()
+			if err != nil {
+				return
+			}
+			reqs <- ctlReq{m, f}
+		}
+	}()
+	sigchld := make(chan os.Signal, 1)
+	signal.Notify(sigchld, syscall.SIGCHLD)
+	shells := map[int]shellProc{} // by pid in this namespace
+	for {
+		select {
+		case r, ok := <-reqs:
+			if !ok {
+				return 0 // nslab closed the socket: the lab ends with us
+			}
+			handleRequest(ctl, r, shells)
+		case <-sigchld:
+			reap(ctl, shells)
+		}
+	}
+}
+
+type ctlReq struct {
+	m ctlMsg
+	f *os.File
+}
+
+func handleRequest(ctl *ctlConn, r ctlReq, shells map[int]shellProc) {
+	switch r.m.Op {
+	case opSpawn:
+		pid, err := spawnShell(r.m, r.f)
+		if r.f != nil {
+			r.f.Close()
+		}
+		reply := ctlMsg{Op: opSpawned, ID: r.m.ID, PID: pid}
+		if err != nil {
+			reply.Err = err.Error()
+		} else {
+			shells[pid] = shellProc{id: r.m.ID, role: r.m.Role}
+		}
+		_ = ctl.send(reply, nil)
+	case opRootfs:
+		detail, err := buildRootfs(r.m.Rootfs)
+		reply := ctlMsg{Op: opRootfs, ID: r.m.ID, Rootfs: r.m.Rootfs, Detail: detail}
+		if err != nil {
+			reply.Err = err.Error()
+		}
+		_ = ctl.send(reply, nil)
+	default:
+		if r.f != nil {
+			r.f.Close()
+		}
+		_ = ctl.send(ctlMsg{Op: r.m.Op, ID: r.m.ID, Err: "unknown operation " + r.m.Op}, nil)
+	}
+}
+
+// spawnShell starts a pane shell on the pty slave tty: its own session with the tty as its
+// controlling terminal (setsid(2), TIOCSCTTY), only fds 0–2, and for the ns pane a new
+// mount namespace made private, as unshare --mount does.
+func spawnShell(m ctlMsg, tty *os.File) (int, error) {
+	if tty == nil {
+		return 0, errors.New("spawn: no pty attached")
+	}
+	if len(m.Argv) == 0 {
+		return 0, errors.New("spawn: empty command")
+	}
+	sys := &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	if m.Role == NS && !m.InHost {
+		// Unshareflags (not Cloneflags) with CLONE_NEWNS also makes / recursively private in
+		// the child, so nothing propagates between the panes unless a lesson asks for it.
+		sys.Unshareflags = unix.CLONE_NEWNS
+	}
+	dir := m.Dir
+	if dir == "" {
+		dir = "/"
+	}
+	p, err := os.StartProcess(m.Argv[0], m.Argv, &os.ProcAttr{
+		Dir:   dir,
+		Env:   m.Env,
+		Files: []*os.File{tty, tty, tty},
+		Sys:   sys,
+	})
+	if err != nil {
+		return 0, err
+	}
+	pid := p.Pid
+	_ = p.Release() // reaped by reap(), not by os.Process.Wait
+	return pid, nil
+}
+
+// reap collects every ended child (wait4(2), WNOHANG) and reports the shells.
+func reap(ctl *ctlConn, shells map[int]shellProc) {
+	for {
+		var ws unix.WaitStatus
+		pid, err := unix.Wait4(-1, &ws, unix.WNOHANG, nil)
+		if err == unix.EINTR {
+			continue
+		}
+		if pid <= 0 || err != nil {
+			return
+		}
+		sh, ok := shells[pid]
+		if !ok {
+			continue // an orphan reparented to us
+		}
+		delete(shells, pid)
+		_ = ctl.send(ctlMsg{Op: opExit, ID: sh.id, Role: sh.role, PID: pid, Status: exitCode(ws)}, nil)
+	}
+}
+
+// exitCode turns a wait status into a shell-style status: the exit code, or 128+signal.
+func exitCode(ws unix.WaitStatus) int {
+	switch {
+	case ws.Exited():
+		return ws.ExitStatus()
+	case ws.Signaled():
+		return 128 + int(ws.Signal())
+	}
+	return -1
+}

@@ -1,0 +1,168 @@
+package lab
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nslab/nslab/lab/mnt"
+	"golang.org/x/sys/unix"
+)
+
+// procIdentity is the cheap part of a snapshot: enough to tell whether anything the panels
+// show can have changed when the foreground process changes.
+type procIdentity struct {
+	pid  int
+	mnt  uint64
+	root string
+}
+
+// nsInode stats /proc/PID/ns/TYPE (namespaces(7)): two processes share a namespace exactly
+// when the device and inode are equal; all ns files live on one nsfs device.
+func nsInode(pid int, t NSType) (uint64, error) {
+	var st unix.Stat_t
+	if err := unix.Stat(fmt.Sprintf("/proc/%d/ns/%s", pid, t), &st); err != nil {
+		return 0, err
+	}
+	return st.Ino, nil
+}
+
+func readComm(pid int) string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
+}
+
+// parentPID reads the PPid field of /proc/PID/stat (proc(5)).
+func parentPID(pid int) int {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The command may hold spaces and parentheses: fields start after the last ')'.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 2 {
+		return 0
+	}
+	n, _ := strconv.Atoi(f[1])
+	return n
+}
+
+func readlinkProc(pid int, name string) (string, error) {
+	return os.Readlink(fmt.Sprintf("/proc/%d/%s", pid, name))
+}
+
+// identify reads the cheap identity of a process.
+func identify(pid int) (procIdentity, error) {
+	ino, err := nsInode(pid, NSMnt)
+	if err != nil {
+		return procIdentity{}, err
+	}
+	root, err := os.Readlink(fmt.Sprintf("/proc/%d/root", pid))
+	if err != nil {
+		return procIdentity{}, err
+	}
+	return procIdentity{pid: pid, mnt: ino, root: root}, nil
+}
+
+// Inspect reads a process's state fresh from the kernel: namespaces, root, cwd and the mount
+// table of its mount namespace. stopAt bounds the search for a process at the namespace's
+// root when pid is chrooted (the pane's shell, or 0).
+func Inspect(pid int, stopAt int) (Snapshot, error) {
+	s := Snapshot{PID: pid, NS: map[NSType]uint64{}, Time: time.Now()}
+	if pid <= 0 {
+		return s, errors.New("inspect: no process")
+	}
+	s.Comm = readComm(pid)
+	for _, t := range NSTypes {
+		ino, err := nsInode(pid, t)
+		if err != nil && t == NSMnt {
+			return s, fmt.Errorf("inspect %d: %w", pid, err)
+		}
+		s.NS[t] = ino
+	}
+	var err error
+	if s.Root, err = os.Readlink(fmt.Sprintf("/proc/%d/root", pid)); err != nil {
+		return s, fmt.Errorf("inspect %d: %w", pid, err)
+	}
+	s.Cwd, _ = os.Readlink(fmt.Sprintf("/proc/%d/cwd", pid))
+	// Seen from outside, /proc/PID/root reads as the path of the process's root within its
+	// own mount namespace: "/" unless it is chrooted (after pivot_root the new root is "/").
+	s.Chrooted = s.Root != "/"
+	s.TablePID = pid
+	if s.Mounts, err = mnt.Read(pid); err != nil {
+		return s, fmt.Errorf("inspect %d: %w", pid, err)
+	}
+	if s.Chrooted && len(s.Mounts) == 0 {
+		// Mounts outside a process's root are not listed (proc(5)): a chroot into a plain
+		// directory reads an empty table. Show the namespace's table, read by an ancestor
+		// in the same namespace that is at the namespace's root.
+		if holder := tableHolder(pid, s.NS[NSMnt], stopAt); holder > 0 {
+			if ms, err := mnt.Read(holder); err == nil {
+				s.Mounts, s.TablePID = ms, holder
+			}
+		}
+	}
+	return s, nil
+}
+
+// tableHolder walks up from pid to an ancestor in the same mount namespace whose root is the
+// namespace's root.
+func tableHolder(pid int, mntIno uint64, stopAt int) int {
+	for p, hops := parentPID(pid), 0; p > 1 && hops < 64; p, hops = parentPID(p), hops+1 {
+		id, err := identify(p)
+		if err == nil && id.mnt == mntIno && id.root == "/" {
+			return p
+		}
+		if p == stopAt {
+			break
+		}
+	}
+	return 0
+}
+
+// pathVisible resolves path inside pid's root (openat2(2) with RESOLVE_IN_ROOT, so "..",
+// and absolute symlinks stay inside that root) and reports whether it exists.
+func pathVisible(pid int, path string) (bool, error) {
+	rootFD, err := unix.Open(fmt.Sprintf("/proc/%d/root", pid), unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return false, &os.PathError{Op: "open root of", Path: strconv.Itoa(pid), Err: err}
+	}
+	defer unix.Close(rootFD)
+	fd, err := unix.Openat2(rootFD, strings.TrimLeft(path, "/"), &unix.OpenHow{
+		Flags:   unix.O_PATH | unix.O_CLOEXEC,
+		Resolve: unix.RESOLVE_IN_ROOT | unix.RESOLVE_NO_MAGICLINKS,
+	})
+	if err == nil {
+		unix.Close(fd)
+		return true, nil
+	}
+	if errors.Is(err, unix.ENOENT) || errors.Is(err, unix.ENOTDIR) {
+		return false, nil
+	}
+	return false, &os.PathError{Op: "openat2", Path: path, Err: err}
+}
+
+// rootIsMountpoint asks statx(2) whether pid's root directory is the root of a mount
+// (STATX_ATTR_MOUNT_ROOT).
+func rootIsMountpoint(pid int) (bool, error) {
+	var stx unix.Statx_t
+	err := unix.Statx(unix.AT_FDCWD, fmt.Sprintf("/proc/%d/root/", pid), 0, unix.STATX_BASIC_STATS, &stx)
+	if err != nil {
+		return false, &os.PathError{Op: "statx", Path: fmt.Sprintf("/proc/%d/root", pid), Err: err}
+	}
+	if stx.Attributes_mask&unix.STATX_ATTR_MOUNT_ROOT == 0 {
+		return false, errors.New("statx: this kernel does not report STATX_ATTR_MOUNT_ROOT")
+	}
+	return stx.Attributes&unix.STATX_ATTR_MOUNT_ROOT != 0, nil
+}

@@ -1,0 +1,522 @@
+package lab
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/creack/pty"
+	"golang.org/x/sys/unix"
+)
+
+// Result is how a command typed by Run ended.
+type Result struct {
+	// Exit is the status from the shell's command-end mark (-1 if unknown).
+	Exit int
+	// Output is what the command printed, escape sequences and carriage returns removed.
+	Output string
+	// TimedOut is set when no end mark came in time; Run then sent Ctrl-C.
+	TimedOut bool
+	Duration time.Duration
+}
+
+// ErrShellExited is returned by Run when the pane's shell is not running.
+var ErrShellExited = errors.New("the pane's shell has exited")
+
+// Pane is one pane's shell on its pty, as the UI and the scenario engine use it.
+type Pane struct {
+	lab    *Lab
+	role   Role
+	master *os.File
+	// slave stays open here so the master never sees EIO between shells (restart, reset).
+	slave   *os.File
+	termios *unix.Termios // the slave's settings at open, restored before each new shell
+	input   chan []byte
+	quit    chan struct{}
+	readerDone chan struct{}
+
+	mu        sync.Mutex
+	changed   chan struct{} // closed and replaced on every state change (a broadcast)
+	sink      io.Writer
+	scanner   markScanner
+	in        *initProc
+	spawnID   int
+	shellPID  int // in nslab's PID namespace
+	alive     bool
+	status    int // of the last shell that ended
+	prompt    bool // the last mark was A or B: a prompt is showing
+	typed     bool // the user typed since the prompt appeared
+	ends      uint64 // count of D marks
+	lastExit  int
+	capture   *bytes.Buffer
+	capFrom   int // offset in capture where output starts (-1 until known)
+	capEnd    int // offset just after the last D mark
+	cols, rows int
+	typeDelay time.Duration
+	closed    bool
+}
+
+func newPane(l *Lab, r Role, cols, rows int) (*Pane, error) {
+	// openpty via /dev/ptmx (pty(7)); both ends are close-on-exec in this process.
+	master, slave, err := pty.Open()
+	if err != nil {
+		return nil, fmt.Errorf("open pty for %s pane: %w", r, err)
+	}
+	p := &Pane{
+		lab: l, role: r, master: master, slave: slave,
+		input: make(chan []byte, 256), quit: make(chan struct{}), readerDone: make(chan struct{}),
+		changed: make(chan struct{}), cols: cols, rows: rows, lastExit: -1,
+	}
+	if t, err := unix.IoctlGetTermios(int(slave.Fd()), unix.TCGETS); err == nil {
+		p.termios = t
+	}
+	_ = pty.Setsize(master, &pty.Winsize{Cols: uint16(cols), Rows: uint16(rows)})
+	go p.readLoop()
+	go p.writeLoop()
+	return p, nil
+}
+
+// Role is the pane's role.
+func (p *Pane) Role() Role { return p.role }
+
+// SetSink sets where the pane's raw output goes (the terminal emulator). It is called from
+// the pane's reader goroutine, one chunk at a time.
+func (p *Pane) SetSink(w io.Writer) {
+	p.mu.Lock()
+	p.sink = w
+	p.mu.Unlock()
+}
+
+// SetTypeDelay sets the pause between characters when Run types a command, so a class can
+// watch it being typed. Zero types at once.
+func (p *Pane) SetTypeDelay(d time.Duration) {
+	p.mu.Lock()
+	p.typeDelay = d
+	p.mu.Unlock()
+}
+
+// Write sends input (keystrokes, paste, terminal replies) to the shell. It never blocks the
+// caller: input is queued for the pane's writer goroutine; if 256 writes are already waiting
+// (the shell reads nothing), the input is dropped.
+func (p *Pane) Write(b []byte) (int, error) {
+	if len(b) == 0 {
+		return 0, nil
+	}
+	c := append([]byte(nil), b...)
+	p.mu.Lock()
+	closed := p.closed
+	if p.prompt {
+		p.typed = true
+	}
+	p.mu.Unlock()
+	if closed {
+		return 0, ErrClosed
+	}
+	select {
+	case p.input <- c:
+		return len(b), nil
+	default:
+		return 0, errors.New("pane input queue full")
+	}
+}
+
+func (p *Pane) writeLoop() {
+	for {
+		select {
+		case b := <-p.input:
+			if _, err := p.master.Write(b); err != nil && errors.Is(err, os.ErrClosed) {
+				return
+			}
+		case <-p.quit:
+			return
+		}
+	}
+}
+
+// Resize sets the pty's window size; the kernel sends SIGWINCH to the foreground job.
+func (p *Pane) Resize(cols, rows int) error {
+	if cols < 1 || rows < 1 || cols > 0xffff || rows > 0xffff {
+		return fmt.Errorf("resize %s pane: bad size %dx%d", p.role, cols, rows)
+	}
+	p.mu.Lock()
+	p.cols, p.rows = cols, rows
+	p.mu.Unlock()
+	// TIOCSWINSZ (ioctl_tty(2)).
+	return pty.Setsize(p.master, &pty.Winsize{Cols: uint16(cols), Rows: uint16(rows)})
+}
+
+// ShellPID is the pid of the pane's shell as nslab sees it (0 when none runs).
+func (p *Pane) ShellPID() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.alive {
+		return 0
+	}
+	return p.shellPID
+}
+
+// Alive reports whether the shell runs, and the status of the last one that ended.
+func (p *Pane) Alive() (alive bool, lastStatus int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.alive, p.status
+}
+
+// Foreground is the pty's foreground process group (TIOCGPGRP on the master, in nslab's PID
+// namespace): the process the panels inspect. It falls back to the shell.
+func (p *Pane) Foreground() int {
+	pgrp, err := unix.IoctlGetInt(int(p.master.Fd()), unix.TIOCGPGRP)
+	if err == nil && pgrp > 0 {
+		if _, err := os.Stat(fmt.Sprintf("/proc/%d", pgrp)); err == nil {
+			return pgrp
+		}
+	}
+	return p.ShellPID()
+}
+
+// Restart starts a new shell in this pane's role once the old one has ended.
+func (p *Pane) Restart(ctx context.Context) error {
+	p.mu.Lock()
+	alive := p.alive
+	p.mu.Unlock()
+	if alive {
+		return fmt.Errorf("restart %s pane: its shell is still running", p.role)
+	}
+	return p.start(ctx)
+}
+
+// start asks the current init for a new shell on this pane's pty.
+func (p *Pane) start(ctx context.Context) error {
+	if p.termios != nil {
+		// A killed full-screen program can leave the tty raw; a new shell starts sane.
+		_ = unix.IoctlSetTermios(int(p.slave.Fd()), unix.TCSETS, p.termios)
+	}
+	p.mu.Lock()
+	cols, rows := p.cols, p.rows
+	p.mu.Unlock()
+	_ = pty.Setsize(p.master, &pty.Winsize{Cols: uint16(cols), Rows: uint16(rows)})
+	l := p.lab
+	l.mu.Lock()
+	opts := l.opts
+	l.mu.Unlock()
+	m := ctlMsg{
+		Op:     opSpawn,
+		Role:   p.role,
+		Argv:   opts.Shell.Argv,
+		Env:    shellEnv(p.role, opts.Shell.Kind, opts.Env),
+		Dir:    "/root",
+		InHost: p.role == NS && opts.NSStart == NSInHost,
+	}
+	if _, err := os.Stat("/root"); err != nil {
+		m.Dir = "/"
+	}
+	// Register the spawn ID before the shell can end, so its exit finds this pane.
+	p.mu.Lock()
+	p.prompt, p.typed, p.ends, p.capture = false, false, 0, nil
+	p.mu.Unlock()
+	reply, in, err := l.requestFor(ctx, m, p.slave, func(in *initProc, id int) {
+		p.mu.Lock()
+		p.in, p.spawnID, p.alive = in, id, true
+		p.mu.Unlock()
+	})
+	if err != nil {
+		p.mu.Lock()
+		p.alive = false
+		p.mu.Unlock()
+		return fmt.Errorf("start %s shell %s: %w", p.role, opts.Shell.Path, err)
+	}
+	// TIOCGSID on the master gives the session leader — the shell — in our PID namespace.
+	sid, err := unix.IoctlGetInt(int(p.master.Fd()), unix.TIOCGSID)
+	if err != nil {
+		sid = 0
+	}
+	p.mu.Lock()
+	if p.in == in && p.spawnID == reply.ID && p.alive {
+		p.shellPID = sid
+	}
+	p.broadcastLocked()
+	p.mu.Unlock()
+	l.hub.emit(Event{Time: time.Now(), Pane: p.role, Kind: ShellStarted, PID: sid})
+	l.hub.poke(p.role)
+	return nil
+}
+
+func (p *Pane) ownsSpawn(in *initProc, id int) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.in == in && p.spawnID == id
+}
+
+// exited records that the pane's shell ended with status.
+func (p *Pane) exited(id, status int) {
+	p.mu.Lock()
+	if p.spawnID != id || !p.alive {
+		p.mu.Unlock()
+		return
+	}
+	p.alive, p.status, p.shellPID, p.prompt = false, status, 0, false
+	p.broadcastLocked()
+	p.mu.Unlock()
+	p.lab.hub.emit(Event{Time: time.Now(), Pane: p.role, Kind: ShellExited, Status: status})
+	p.lab.hub.poke(p.role)
+}
+
+// initDied marks the shell gone when the whole init died under us (not on Reset or Close).
+func (p *Pane) initDied() {
+	p.mu.Lock()
+	wasAlive := p.alive
+	p.alive, p.shellPID, p.prompt = false, 0, false
+	if wasAlive {
+		p.status = 128 + int(unix.SIGKILL)
+	}
+	p.broadcastLocked()
+	p.mu.Unlock()
+	if wasAlive {
+		p.lab.hub.emit(Event{Time: time.Now(), Pane: p.role, Kind: ShellExited, Status: 128 + int(unix.SIGKILL)})
+		p.lab.hub.poke(p.role)
+	}
+}
+
+// detach forgets the current shell before its init is killed on purpose.
+func (p *Pane) detach() {
+	p.mu.Lock()
+	p.alive, p.shellPID, p.in, p.spawnID, p.prompt = false, 0, nil, 0, false
+	p.broadcastLocked()
+	p.mu.Unlock()
+}
+
+func (p *Pane) close() {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return
+	}
+	p.closed = true
+	p.broadcastLocked()
+	p.mu.Unlock()
+	close(p.quit)
+	p.slave.Close()
+	p.master.Close()
+	<-p.readerDone
+}
+
+func (p *Pane) broadcastLocked() {
+	close(p.changed)
+	p.changed = make(chan struct{})
+}
+
+// readLoop reads the pty, finds the shell's marks and hands the bytes to the sink.
+func (p *Pane) readLoop() {
+	defer close(p.readerDone)
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := p.master.Read(buf)
+		if n > 0 {
+			chunk := buf[:n]
+			p.mu.Lock()
+			marks := p.scanner.Scan(chunk)
+			if p.capture != nil {
+				base := p.capture.Len()
+				p.capture.Write(chunk)
+				for _, m := range marks {
+					switch m.Kind {
+					case MarkCommandRun:
+						p.capFrom = base + m.End
+					case MarkCommandEnd:
+						p.capEnd = base + m.End
+					}
+				}
+				if p.capture.Len() > maxCapture {
+					p.trimCaptureLocked()
+				}
+			}
+			for _, m := range marks {
+				switch m.Kind {
+				case MarkPromptStart, MarkCommandStart:
+					p.prompt, p.typed = true, false
+				case MarkCommandRun:
+					p.prompt = false
+				case MarkCommandEnd:
+					p.ends++
+					p.lastExit = m.Exit
+					p.prompt = false
+				}
+			}
+			if len(marks) > 0 {
+				p.broadcastLocked()
+			}
+			sink := p.sink
+			p.mu.Unlock()
+			if sink != nil {
+				_, _ = sink.Write(chunk)
+			}
+			p.lab.hub.poke(p.role)
+		}
+		if err != nil {
+			if errors.Is(err, unix.EINTR) || errors.Is(err, unix.EAGAIN) {
+				continue
+			}
+			return
+		}
+	}
+}
+
+// maxCapture bounds what Run keeps of one command's output.
+const maxCapture = 4 << 20
+
+// trimCaptureLocked keeps the last half of an overlong capture.
+func (p *Pane) trimCaptureLocked() {
+	b := p.capture.Bytes()
+	cut := len(b) - maxCapture/2
+	rest := append([]byte("…\n"), b[cut:]...)
+	p.capture = bytes.NewBuffer(rest)
+	p.capFrom = max(p.capFrom-cut+2, -1)
+	if p.capFrom < 0 {
+		p.capFrom = 0
+	}
+	p.capEnd = max(p.capEnd-cut+2, 0)
+}
+
+// waitFor waits until cond (called with p.mu held) is true, ctx ends or the deadline passes.
+func (p *Pane) waitFor(ctx context.Context, deadline time.Time, cond func() bool) error {
+	timer := time.NewTimer(time.Until(deadline))
+	defer timer.Stop()
+	for {
+		p.mu.Lock()
+		ok := cond()
+		ch := p.changed
+		closed := p.closed
+		p.mu.Unlock()
+		if ok {
+			return nil
+		}
+		if closed {
+			return ErrClosed
+		}
+		select {
+		case <-ch:
+		case <-timer.C:
+			return context.DeadlineExceeded
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// WaitPrompt waits until the pane's shell shows a prompt.
+func (p *Pane) WaitPrompt(ctx context.Context, timeout time.Duration) error {
+	err := p.waitFor(ctx, time.Now().Add(timeout), func() bool { return p.prompt || !p.alive })
+	if err != nil {
+		return fmt.Errorf("%s pane: no prompt within %s: %w", p.role, timeout, err)
+	}
+	p.mu.Lock()
+	alive := p.alive
+	p.mu.Unlock()
+	if !alive {
+		return ErrShellExited
+	}
+	return nil
+}
+
+// Run types cmd into the pane as if typed (visibly, followed by Enter) and waits for the
+// shell's command-end mark. A command that starts a nested shell ends when that shell shows
+// its prompt. On timeout it sends Ctrl-C and reports TimedOut; it never hangs.
+func (p *Pane) Run(ctx context.Context, cmd string, timeout time.Duration) (Result, error) {
+	start := time.Now()
+	deadline := start.Add(timeout)
+	if err := p.WaitPrompt(ctx, timeout); err != nil {
+		return Result{Exit: -1}, err
+	}
+	lines := 0
+	for _, l := range strings.Split(cmd, "\n") {
+		if strings.TrimSpace(l) != "" {
+			lines++
+		}
+	}
+	p.mu.Lock()
+	typed, delay := p.typed, p.typeDelay
+	want := p.ends + uint64(max(lines, 1))
+	p.capture, p.capFrom, p.capEnd = &bytes.Buffer{}, -1, -1
+	p.mu.Unlock()
+	if typed {
+		_, _ = p.Write([]byte{0x15}) // Ctrl-U: clear what the user left on the line
+	}
+	if err := p.typeText(ctx, strings.ReplaceAll(cmd, "\n", "\r")+"\r", delay); err != nil {
+		return Result{Exit: -1}, err
+	}
+	err := p.waitFor(ctx, deadline, func() bool { return p.ends >= want || !p.alive })
+	res := Result{Exit: -1}
+	if errors.Is(err, context.DeadlineExceeded) {
+		res.TimedOut = true
+		_, _ = p.Write([]byte{0x03}) // Ctrl-C, then give the prompt a moment to come back
+		_ = p.waitFor(ctx, time.Now().Add(2*time.Second), func() bool { return p.ends >= want || !p.alive })
+		err = nil
+	}
+	p.mu.Lock()
+	alive := p.alive
+	if p.ends >= want && !res.TimedOut {
+		res.Exit = p.lastExit
+	}
+	res.Output = p.captureTextLocked()
+	p.capture = nil
+	p.mu.Unlock()
+	res.Duration = time.Since(start)
+	if err != nil {
+		return res, err
+	}
+	if !alive {
+		return res, ErrShellExited
+	}
+	return res, nil
+}
+
+// typeText writes s, one character at a time when a delay is set.
+func (p *Pane) typeText(ctx context.Context, s string, delay time.Duration) error {
+	if delay <= 0 {
+		_, err := p.Write([]byte(s))
+		return err
+	}
+	for _, r := range s {
+		if _, err := p.Write([]byte(string(r))); err != nil {
+			return err
+		}
+		select {
+		case <-time.After(delay):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+// captureTextLocked turns the captured bytes into the command's output text: from the C mark
+// (or the end of the echoed command line) to the last D mark, escapes stripped.
+func (p *Pane) captureTextLocked() string {
+	if p.capture == nil {
+		return ""
+	}
+	b := p.capture.Bytes()
+	end := len(b)
+	if p.capEnd >= 0 && p.capEnd <= len(b) {
+		end = p.capEnd
+	}
+	from := p.capFrom
+	if from < 0 || from > end {
+		// No C mark (POSIX sh): the output starts after the echo of the command line.
+		from = 0
+		if i := bytes.IndexByte(b[:end], '\n'); i >= 0 {
+			from = i + 1
+		}
+	}
+	text := ansi.Strip(string(b[from:end]))
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	text = strings.ReplaceAll(text, "\r", "")
+	return text
+}

@@ -1,0 +1,142 @@
+package lab
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// Workspace paths inside the lab host's mount namespace. The lab's /tmp is a fresh tmpfs,
+// so nothing here touches the real host's disk.
+const (
+	WorkspaceDir = "/tmp/nslab"
+	CanaryPath   = WorkspaceDir + "/canary"
+	RootfsDir    = WorkspaceDir + "/rootfs"
+	ShRCPath     = WorkspaceDir + "/shrc"
+	BashRCPath   = WorkspaceDir + "/bashrc"
+)
+
+// ShellKind is the shell-integration flavour a shell gets.
+type ShellKind int
+
+// Shell kinds.
+const (
+	ShellPOSIX ShellKind = iota // dash, busybox ash, sh: ENV file with a PS1 carrying the marks
+	ShellBash                   // bash: --rcfile, PROMPT_COMMAND, PS0
+)
+
+// promptCommand emits the command-end mark with the status, then the prompt-start mark.
+// It is exported to nested shells too: a bash started by `unshare -m bash` reads the user's
+// bashrc (its own PS1) but still inherits PROMPT_COMMAND, so its commands keep ending visibly.
+// bash restores $? after running it.
+const promptCommand = `printf '\033]133;D;%s\007\033]133;A\007' "$?"`
+
+// shRC is the ENV file of POSIX shells (sh(1): an interactive shell reads $ENV). Prompt
+// expansion of $? gives the status; the escape bytes are made with printf so the file
+// itself stays plain text.
+const shRC = `# nslab shell integration: OSC 133 marks around the prompt
+__e=$(printf '\033'); __a=$(printf '\007')
+PS1="${__e}]133;D;\$?${__a}${__e}]133;A${__a}[${NSLAB_PANE:-lab}] \$PWD # ${__e}]133;B${__a}"
+unset __e __a
+`
+
+// bashRC is the rc file of bash panes. PS0 marks the command's start (bash ≥ 4.4).
+const bashRC = `# nslab shell integration: OSC 133 marks around the prompt
+case "$NSLAB_PANE" in host) __c=32;; ns) __c=35;; *) __c=36;; esac
+PS1='\[\e[1;'$__c'm\][${NSLAB_PANE:-lab}]\[\e[0m\] \w # \[\e]133;B\a\]'
+PS0='\e]133;C\a'
+unset __c
+alias ls='ls --color=auto'
+`
+
+// ShellSpec is a resolved shell: its path, flavour and the argv that starts it interactive.
+type ShellSpec struct {
+	Path string
+	Kind ShellKind
+	Argv []string
+}
+
+// ResolveShell picks the pane shell: flag, else $SHELL if it exists, else bash, else sh.
+func ResolveShell(flag, envShell string) (ShellSpec, error) {
+	var path string
+	switch {
+	case flag != "":
+		p, err := exec.LookPath(flag)
+		if err != nil {
+			return ShellSpec{}, fmt.Errorf("shell %s: %w", flag, err)
+		}
+		path = p
+	case envShell != "" && isExecutable(envShell):
+		path = envShell
+	default:
+		for _, name := range []string{"bash", "sh"} {
+			if p, err := exec.LookPath(name); err == nil {
+				path = p
+				break
+			}
+		}
+	}
+	if path == "" {
+		return ShellSpec{}, errors.New("no shell found: neither bash nor sh is in PATH")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return ShellSpec{}, err
+	}
+	return shellSpec(abs), nil
+}
+
+func shellSpec(path string) ShellSpec {
+	name := filepath.Base(path)
+	if real, err := filepath.EvalSymlinks(path); err == nil && filepath.Base(real) != "busybox" {
+		name = filepath.Base(real) // /bin/sh -> dash
+	}
+	if strings.HasPrefix(name, "bash") {
+		return ShellSpec{Path: path, Kind: ShellBash, Argv: []string{path, "--rcfile", BashRCPath, "-i"}}
+	}
+	return ShellSpec{Path: path, Kind: ShellPOSIX, Argv: []string{path, "-i"}}
+}
+
+func isExecutable(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0
+}
+
+// shellEnv is the environment of a pane shell: a small, predictable one.
+func shellEnv(role Role, kind ShellKind, base []string) []string {
+	keep := map[string]bool{"PATH": true, "LANG": true, "LANGUAGE": true, "TZ": true, "COLORTERM": true}
+	var env []string
+	for _, kv := range base {
+		k, _, _ := strings.Cut(kv, "=")
+		if keep[k] || strings.HasPrefix(k, "LC_") {
+			env = append(env, kv)
+		}
+	}
+	if !hasKey(env, "PATH") {
+		env = append(env, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+	}
+	env = append(env,
+		"TERM=xterm-256color",
+		"HOME=/root",
+		"USER=root",
+		"LOGNAME=root",
+		"NSLAB_PANE="+string(role),
+		"ENV="+ShRCPath,
+		"PROMPT_COMMAND="+promptCommand,
+		// History stays in the lab's workspace and vanishes with it.
+		"HISTFILE="+WorkspaceDir+"/history."+string(role),
+	)
+	return env
+}
+
+func hasKey(env []string, key string) bool {
+	for _, kv := range env {
+		if strings.HasPrefix(kv, key+"=") {
+			return true
+		}
+	}
+	return false
+}
