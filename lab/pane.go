@@ -36,31 +36,31 @@ type Pane struct {
 	role   Role
 	master *os.File
 	// slave stays open here so the master never sees EIO between shells (restart, reset).
-	slave   *os.File
-	termios *unix.Termios // the slave's settings at open, restored before each new shell
-	input   chan []byte
-	quit    chan struct{}
+	slave      *os.File
+	termios    *unix.Termios // the slave's settings at open, restored before each new shell
+	input      chan []byte
+	quit       chan struct{}
 	readerDone chan struct{}
 
-	mu        sync.Mutex
-	changed   chan struct{} // closed and replaced on every state change (a broadcast)
-	sink      io.Writer
-	scanner   markScanner
-	in        *initProc
-	spawnID   int
-	shellPID  int // in nslab's PID namespace
-	alive     bool
-	status    int // of the last shell that ended
-	prompt    bool // the last mark was A or B: a prompt is showing
-	typed     bool // the user typed since the prompt appeared
-	ends      uint64 // count of D marks
-	lastExit  int
-	capture   *bytes.Buffer
-	capFrom   int // offset in capture where output starts (-1 until known)
-	capEnd    int // offset just after the last D mark
+	mu         sync.Mutex
+	changed    chan struct{} // closed and replaced on every state change (a broadcast)
+	sink       io.Writer
+	scanner    markScanner
+	in         *initProc
+	spawnID    int
+	shellPID   int // in nslab's PID namespace
+	alive      bool
+	status     int    // of the last shell that ended
+	prompt     bool   // the last mark was A or B: a prompt is showing
+	typed      bool   // the user typed since the prompt appeared
+	ends       uint64 // count of D marks
+	lastExit   int
+	capture    *bytes.Buffer
+	capFrom    int // offset in capture where output starts (-1 until known)
+	capEnd     int // offset just after the last D mark
 	cols, rows int
-	typeDelay time.Duration
-	closed    bool
+	typeDelay  time.Duration
+	closed     bool
 }
 
 func newPane(l *Lab, r Role, cols, rows int) (*Pane, error) {
