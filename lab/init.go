@@ -28,10 +28,20 @@ func IsInit(args []string) bool {
 // It sets the namespace up, then starts and reaps the pane shells on request. It returns the
 // process exit code; the caller (cmd/nslab, or a test binary's TestMain) exits with it.
 func InitMain() int {
+	// close_range(2) with CLOSE_RANGE_CLOEXEC: descriptors inherited from whoever started
+	// nslab (fd 3, the control socket, is duplicated close-on-exec below) must not reach
+	// the shells, which hold only fds 0–2.
+	_ = unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC)
 	// Signals sent from inside the lab (a learner's `kill 1`) must not end it; nslab ends
-	// it with SIGKILL or by closing the control socket.
-	signal.Ignore(syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGTSTP,
-		syscall.SIGTTIN, syscall.SIGTTOU, syscall.SIGPIPE)
+	// it with SIGKILL or by closing the control socket. They are caught, not ignored: an
+	// ignored signal stays ignored across execve(2), and the shells need Ctrl-C.
+	quiet := make(chan os.Signal, 16)
+	signal.Notify(quiet, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGQUIT,
+		syscall.SIGTSTP, syscall.SIGTTIN, syscall.SIGTTOU, syscall.SIGPIPE, syscall.SIGUSR1, syscall.SIGUSR2)
+	go func() {
+		for range quiet {
+		}
+	}()
 	ctl, err := newCtlConn(os.NewFile(3, "ctl"))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "nslab init:", err)

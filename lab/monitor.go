@@ -225,6 +225,13 @@ func (m *monitor) resolve(tableChanged bool) {
 		}
 	}
 	s, err := Inspect(pid, shell)
+	if err != nil && pid != shell {
+		// The foreground job ended while we read it; the shell's view is the current one.
+		pid = shell
+		if id, err = identify(pid); err == nil {
+			s, err = Inspect(pid, shell)
+		}
+	}
 	if err != nil {
 		return
 	}
