@@ -51,6 +51,9 @@ type Options struct {
 	// ShellRC is the lab's sh rc to copy in at ShellRCPath (when it exists); empty means
 	// ShellRCPath itself.
 	ShellRC string
+	// BashRC is the lab's bash rc to copy in at BashRCPath (when it exists); empty means
+	// BashRCPath itself.
+	BashRC string
 }
 
 // MissingTool is a command the rootfs lacks and why. Only a missing shell is fatal.
@@ -73,7 +76,8 @@ type Info struct {
 	Missing []MissingTool `json:",omitempty"`
 	// Files are the regular files copied in, as paths inside the rootfs, sorted.
 	Files []string
-	// Devices are the device nodes made in /dev (none where mknod(2) is not allowed).
+	// Devices are the character devices in /dev (none on a nodev mount or where mknod(2)
+	// is not allowed; /dev/null is then an empty regular file).
 	Devices []string `json:",omitempty"`
 	// Size is the total size in bytes of the regular files in Dir (0 for SourceUser:
 	// a user's rootfs is not walked).
@@ -114,6 +118,9 @@ func Build(dir string, opts Options) (Info, error) {
 	}
 	if opts.ShellRC == "" {
 		opts.ShellRC = ShellRCPath
+	}
+	if opts.BashRC == "" {
+		opts.BashRC = BashRCPath
 	}
 	exe, err := os.Stat(opts.Executable)
 	if err != nil {
@@ -206,7 +213,7 @@ func reuse(dir string, opts Options, exe fs.FileInfo) (Info, bool, error) {
 			return Info{}, false, err
 		}
 	}
-	if err := copyShellRC(dir, opts.ShellRC); err != nil {
+	if err := copyRCs(dir, opts); err != nil {
 		return Info{}, false, fmt.Errorf("build rootfs in %s: %w", dir, err)
 	}
 	info := st.Info
@@ -258,7 +265,7 @@ func (b *builder) build() error {
 	if err := b.nslab(); err != nil {
 		return err
 	}
-	if err := copyShellRC(b.dir, b.opts.ShellRC); err != nil {
+	if err := copyRCs(b.dir, b.opts); err != nil {
 		return err
 	}
 	if err := checkShell(b.dir); err != nil {
@@ -454,31 +461,55 @@ func (b *builder) skeleton() error {
 			return err
 		}
 	}
-	b.devices()
+	if err := b.devices(); err != nil {
+		return err
+	}
 	if b.info.Source == SourceHost {
 		return b.terminfo()
 	}
 	return nil
 }
 
-// devices makes the character devices shells expect (2>/dev/null) with mknod(2). It is
-// best effort: where device nodes are not allowed the scenarios can bind-mount /dev.
-func (b *builder) devices() {
+// devices makes the character devices shells expect (2>/dev/null) with mknod(2). Device
+// nodes on a nodev mount (the lab's workspace tmpfs is one) cannot be opened, and a
+// /dev/null that fails to open breaks every `2>/dev/null`; there, and wherever mknod is not
+// allowed, /dev/null is an empty regular file instead: writes vanish into it, reads see
+// end of file. The scenarios can bind-mount the real /dev when they need more.
+func (b *builder) devices() error {
+	dev := filepath.Join(b.dir, "dev")
+	var st unix.Statfs_t
+	// statfs(2): ST_NODEV in f_flags says device nodes here would be unusable.
+	if err := unix.Statfs(dev, &st); err != nil {
+		return &os.PathError{Op: "statfs", Path: dev, Err: err}
+	}
+	nodev := st.Flags&unix.ST_NODEV != 0
 	nodes := []struct {
 		name         string
 		major, minor uint32
 	}{{"null", 1, 3}, {"zero", 1, 5}, {"full", 1, 7}, {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0}}
 	for _, n := range nodes {
-		p := filepath.Join(b.dir, "dev", n.name)
-		if _, err := os.Lstat(p); err != nil {
-			// mknod(2): a character device node, mode 0666 (umask may narrow it; chmod after).
-			if unix.Mknod(p, unix.S_IFCHR|0o666, int(unix.Mkdev(n.major, n.minor))) != nil {
-				continue
+		p := filepath.Join(dev, n.name)
+		if fi, err := os.Lstat(p); err == nil {
+			if fi.Mode()&fs.ModeCharDevice != 0 {
+				b.info.Devices = append(b.info.Devices, "/dev/"+n.name)
 			}
-			_ = os.Chmod(p, 0o666)
+			continue
+		}
+		// mknod(2): a character device node; umask may narrow 0666, so chmod after.
+		if nodev || unix.Mknod(p, unix.S_IFCHR|0o666, int(unix.Mkdev(n.major, n.minor))) != nil {
+			if n.name == "null" {
+				if err := writeFile(p, nil, 0o666); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		if err := os.Chmod(p, 0o666); err != nil {
+			return err
 		}
 		b.info.Devices = append(b.info.Devices, "/dev/"+n.name)
 	}
+	return nil
 }
 
 // terminfo copies the host's descriptions of common terminals, for bash's line editor.
@@ -527,25 +558,29 @@ func (b *builder) nslab() error {
 	return nil
 }
 
-// copyShellRC copies the lab's sh rc into the rootfs at ShellRCPath, if it exists.
-func copyShellRC(dir, rc string) error {
-	fi, err := os.Stat(rc)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("copy sh rc: %w", err)
-	}
-	resolved, err := ResolveIn(dir, ShellRCPath)
-	if err != nil {
-		return err
-	}
-	dst := filepath.Join(dir, resolved)
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return fmt.Errorf("copy sh rc: %w", err)
-	}
-	if err := copyFile(rc, dst, fi.Mode().Perm()); err != nil {
-		return fmt.Errorf("copy sh rc %s to %s: %w", rc, ShellRCPath, err)
+// copyRCs copies the lab's rc files into the rootfs at the paths the lab's shells source
+// (ShellRCPath via $ENV, BashRCPath via SystemBashRCPath), where they exist. They are
+// copied on every Build: the lab writes them at start-up, possibly after a first build.
+func copyRCs(dir string, opts Options) error {
+	for _, rc := range []struct{ from, to string }{{opts.ShellRC, ShellRCPath}, {opts.BashRC, BashRCPath}} {
+		fi, err := os.Stat(rc.from)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("copy rc: %w", err)
+		}
+		resolved, err := ResolveIn(dir, rc.to)
+		if err != nil {
+			return err
+		}
+		dst := filepath.Join(dir, resolved)
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return fmt.Errorf("copy rc: %w", err)
+		}
+		if err := copyFile(rc.from, dst, fi.Mode().Perm()); err != nil {
+			return fmt.Errorf("copy rc %s to %s: %w", rc.from, rc.to, err)
+		}
 	}
 	return nil
 }

@@ -73,10 +73,11 @@ func TestBuildFromHostBinaries(t *testing.T) {
 		return
 	}
 	base := mountTmpfs(t)
-	rc := filepath.Join(base, "shrc")
-	writeTestFile(t, rc, "NSLAB_RC=loaded\n")
+	shrc, bashrc := filepath.Join(base, "shrc"), filepath.Join(base, "bashrc")
+	writeTestFile(t, shrc, "NSLAB_RC=sh\n")
+	writeTestFile(t, bashrc, "NSLAB_RC=bash\n")
 	dir := filepath.Join(base, "rootfs")
-	info, err := Build(dir, Options{Source: SourceHost, ShellRC: rc})
+	info, err := Build(dir, Options{Source: SourceHost, ShellRC: shrc, BashRC: bashrc})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,22 +103,55 @@ func TestBuildFromHostBinaries(t *testing.T) {
 		}
 	}
 
+	// Interactive shells find the lab's rc files inside: bash through /etc/bash.bashrc, sh
+	// through $ENV (which the lab's panes set to ShellRCPath).
 	script := `ls /; cat /etc/os-release; echo "uid=$(id -u)"; echo "comm=$(ps -o comm= -p $$)"
-		echo "rc$(bash -i -c 'echo =$NSLAB_RC' 2>/dev/null)"; stat -c '%F' /dev/null`
+		echo "bashrc$(bash -i -c 'echo =$NSLAB_RC' 2>/dev/null)"
+		echo "shrc$(ENV=` + ShellRCPath + ` sh -i -c 'echo =$NSLAB_RC' 2>/dev/null)"
+		stat -c '%F' /dev/null`
 	out, err := chrootCommand(dir, "/bin/sh", "-c", script).CombinedOutput()
 	if err != nil {
 		t.Fatalf("script in the rootfs: %v\n%s", err, out)
 	}
-	for _, want := range []string{"NSLAB-ROOTFS", "ID=nslab", "uid=0", "comm=sh", "rc=loaded",
-		"character special file"} {
+	for _, want := range []string{"NSLAB-ROOTFS", "ID=nslab", "uid=0", "comm=sh", "bashrc=bash",
+		"shrc=sh", "character special file"} {
 		if !bytes.Contains(out, []byte(want)) {
 			t.Errorf("script output lacks %q:\n%s", want, out)
 		}
 	}
-	// The rc was copied to the same path inside.
-	if _, err := os.Stat(filepath.Join(dir, ShellRCPath)); err != nil {
-		t.Errorf("sh rc not copied in: %v", err)
+}
+
+// On a nodev mount (the lab's workspace tmpfs is one) device nodes cannot be opened, so
+// /dev/null is a regular file and `>/dev/null` still works.
+func TestBuildOnNodevMount(t *testing.T) {
+	if !labtest.InNewNamespace(t) {
+		return
 	}
+	base := t.TempDir()
+	if err := unix.Mount("nslab-test", base, "tmpfs", unix.MS_NODEV, "mode=0755"); err != nil {
+		t.Fatalf("mount tmpfs nodev on %s: %v", base, err)
+	}
+	defer unix.Unmount(base, unix.MNT_DETACH)
+	dir := filepath.Join(base, "rootfs")
+	info, err := Build(dir, hermetic(base, Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(info.Devices) != 0 {
+		t.Errorf("Devices = %q on a nodev mount, want none", info.Devices)
+	}
+	out, err := chrootCommand(dir, "/bin/sh", "-c", "echo hidden >/dev/null && echo shown 2>/dev/null").CombinedOutput()
+	if err != nil || string(out) != "shown\n" {
+		t.Errorf("redirections to /dev/null on a nodev rootfs: %v\n%s", err, out)
+	}
+}
+
+// hermetic points the rc files of opts at absent files under base, so a test does not
+// depend on what the machine's /tmp/nslab holds.
+func hermetic(base string, opts Options) Options {
+	opts.ShellRC = filepath.Join(base, "no-shrc")
+	opts.BashRC = filepath.Join(base, "no-bashrc")
+	return opts
 }
 
 // busybox: one binary, a link per applet, and the lab's commands it lacks are listed.
@@ -129,7 +163,7 @@ func TestBuildFromBusybox(t *testing.T) {
 		return
 	}
 	dir := filepath.Join(mountTmpfs(t), "rootfs")
-	info, err := Build(dir, Options{Source: SourceBusybox})
+	info, err := Build(dir, hermetic(filepath.Dir(dir), Options{Source: SourceBusybox}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +209,7 @@ func TestBuildIsIdempotent(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(base, "rootfs")
-	opts := Options{Source: SourceHost, Executable: exe}
+	opts := hermetic(base, Options{Source: SourceHost, Executable: exe})
 	first, err := Build(dir, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -201,7 +235,7 @@ func TestBuildIsIdempotent(t *testing.T) {
 		t.Errorf("nslab copy not refreshed: %v", err)
 	}
 	// Asking for another source than the one built is a clear error, not a mixed rootfs.
-	if _, err := Build(dir, Options{Source: SourceBusybox, Executable: exe}); err == nil ||
+	if _, err := Build(dir, hermetic(base, Options{Source: SourceBusybox, Executable: exe})); err == nil ||
 		!strings.Contains(err.Error(), "remove it to rebuild") {
 		t.Errorf("Build with another source = %v, want an error", err)
 	}

@@ -89,7 +89,7 @@ func newEscapeLab(t *testing.T, source Source) escapeLab {
 	lab := escapeLab{base: base, canary: filepath.Join(base, "canary"), token: hex.EncodeToString(token),
 		rootfs: filepath.Join(base, "rootfs")}
 	writeTestFile(t, lab.canary, lab.token+"\n")
-	if _, err := Build(lab.rootfs, Options{Source: source}); err != nil {
+	if _, err := Build(lab.rootfs, hermetic(base, Options{Source: source})); err != nil {
 		t.Fatal(err)
 	}
 	return lab

@@ -22,8 +22,9 @@ func etcFiles(source Source) []etcFile {
 		{"/etc/nsswitch.conf", "passwd: files\ngroup: files\nhosts: files\n"},
 		{OSReleasePath, fmt.Sprintf("NAME=\"nslab lab rootfs\"\nID=nslab\n"+
 			"PRETTY_NAME=\"nslab lab rootfs (%s)\"\n", from)},
-		{BashRCPath, "# nslab: bash in the lab rootfs keeps the lab's prompt and command marks.\n" +
-			"if [ -r " + ShellRCPath + " ]; then . " + ShellRCPath + "; fi\n"},
+		{SystemBashRCPath, "# nslab: bash in the lab rootfs keeps the lab's prompt and command marks.\n" +
+			"if [ -r " + BashRCPath + " ]; then . " + BashRCPath + "\n" +
+			"elif [ -r " + ShellRCPath + " ]; then . " + ShellRCPath + "\nfi\n"},
 		{MarkerPath, fmt.Sprintf(`You are inside the nslab lab rootfs.
 
 This directory tree was built by nslab from %s, in the lab's

@@ -13,6 +13,9 @@ const (
 	// ShellRCPath is the lab's POSIX sh rc (prompt and OSC 133 marks). Build copies it into
 	// the rootfs at the same path, so a shell inside the chroot finds it where it expects.
 	ShellRCPath = "/tmp/nslab/shrc"
+	// BashRCPath is the lab's bash rc (the --rcfile of bash panes). Build copies it in at the
+	// same path too; SystemBashRCPath in the rootfs sources it.
+	BashRCPath = "/tmp/nslab/bashrc"
 )
 
 // Paths inside the rootfs (absolute as seen from a process whose root is the rootfs).
@@ -30,9 +33,10 @@ const (
 	MarkerPath = "/NSLAB-ROOTFS"
 	// OSReleasePath names the rootfs for tools that read os-release(5).
 	OSReleasePath = "/etc/os-release"
-	// BashRCPath is bash's system-wide rc (Debian builds bash with it); Build writes a hook
-	// there that sources ShellRCPath, so bash in the chroot keeps the lab's prompt marks.
-	BashRCPath = "/etc/bash.bashrc"
+	// SystemBashRCPath is bash's system-wide rc (Debian builds bash with it); Build writes a
+	// hook there that sources BashRCPath (or ShellRCPath), so bash started in the chroot keeps
+	// the lab's prompt and command marks.
+	SystemBashRCPath = "/etc/bash.bashrc"
 	// StampPath records a finished build; a second Build on the same dir reuses it.
 	StampPath = "/.nslab-rootfs.json"
 )
