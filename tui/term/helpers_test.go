@@ -1,0 +1,141 @@
+package term
+
+import (
+	"bytes"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// hangLimit bounds waits for something that must happen (a reply reaching the
+// pty writer); reaching it means the thing never happened, not that it was slow.
+const hangLimit = 10 * time.Second
+
+// sink is the pty master stand-in: it records what the Terminal writes.
+type sink struct {
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	changed chan struct{}
+}
+
+func newSink() *sink { return &sink{changed: make(chan struct{}, 1)} }
+
+func (s *sink) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	s.buf.Write(p)
+	s.mu.Unlock()
+	select {
+	case s.changed <- struct{}{}:
+	default:
+	}
+	return len(p), nil
+}
+
+func (s *sink) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.String()
+}
+
+// waitFor waits until want has been written and returns everything written up
+// to and including it, removing that from the sink.
+func (s *sink) waitFor(t testing.TB, want string) string {
+	t.Helper()
+	timeout := time.After(hangLimit)
+	for {
+		s.mu.Lock()
+		got := s.buf.String()
+		if i := strings.Index(got, want); i >= 0 {
+			s.buf.Reset()
+			s.buf.WriteString(got[i+len(want):])
+			s.mu.Unlock()
+			return got[:i+len(want)]
+		}
+		s.mu.Unlock()
+		select {
+		case <-s.changed:
+		case <-timeout:
+			t.Fatalf("pty writer never got %q; it got %q", want, got)
+		}
+	}
+}
+
+// sentinel marks the end of a burst of input: the queue keeps order, so what
+// arrives before the sentinel is all the burst produced.
+const sentinel = "\x00<sync>\x00"
+
+// inputOf returns the input queued by f, exactly.
+func inputOf(t testing.TB, vt *VT, s *sink, f func()) string {
+	t.Helper()
+	f()
+	vt.in.push([]byte(sentinel))
+	return strings.TrimSuffix(s.waitFor(t, sentinel), sentinel)
+}
+
+// newVT returns a VT of the given size writing to a fresh sink; the test
+// closes it.
+func newVT(t testing.TB, cols, rows int, opt ...Options) (*VT, *sink) {
+	t.Helper()
+	o := Options{Cols: cols, Rows: rows}
+	if len(opt) > 0 {
+		o = opt[0]
+		o.Cols, o.Rows = cols, rows
+	}
+	s := newSink()
+	vt := NewVT(s, o)
+	t.Cleanup(func() { _ = vt.Close() })
+	return vt, s
+}
+
+func write(t testing.TB, term Terminal, s string) {
+	t.Helper()
+	n, err := term.Write([]byte(s))
+	if err != nil || n != len(s) {
+		t.Fatalf("Write(%q) = %d, %v; want %d, nil", s, n, err, len(s))
+	}
+}
+
+// screen returns the view as plain text, one string per row, trailing blanks
+// trimmed, read cell by cell through the interface.
+func screen(term Terminal) []string {
+	cols, rows := term.Size()
+	lines := make([]string, rows)
+	for y := range rows {
+		var b strings.Builder
+		for x := range cols {
+			b.WriteString(term.Cell(x, y).Content)
+		}
+		lines[y] = strings.TrimRight(b.String(), " ")
+	}
+	return lines
+}
+
+// checkRender fails unless the render is exactly rows lines of exactly cols
+// columns, and its text agrees with the cells.
+func checkRender(t testing.TB, term Terminal) {
+	t.Helper()
+	cols, rows := term.Size()
+	checkGrid(t, term.Render(), cols, rows)
+}
+
+func checkGrid(t testing.TB, out string, cols, rows int) {
+	t.Helper()
+	if rows == 0 {
+		if out != "" {
+			t.Fatalf("render of 0 rows = %q, want empty", out)
+		}
+		return
+	}
+	lines := strings.Split(out, "\n")
+	if len(lines) != rows {
+		t.Fatalf("render has %d lines, want %d", len(lines), rows)
+	}
+	for i, l := range lines {
+		if w := ansi.StringWidth(l); w != cols {
+			t.Fatalf("render line %d is %d columns, want %d: %q", i, w, cols, l)
+		}
+	}
+}

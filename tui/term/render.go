@@ -1,0 +1,186 @@
+package term
+
+import (
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// replacement stands in for content the view cannot show at its width.
+const replacement = "\uFFFD"
+
+// normalizeLine fills dst (cols cells) from src, a raw emulator line of any
+// length, so that dst shows exactly what renderLine writes: every wide
+// character fits and is followed by its covered cells, anything that does not
+// fit or would not print at its width becomes a blank or a replacement
+// character, and the line measures exactly cols columns.
+func normalizeLine(dst, src []Cell) {
+	cols := len(dst)
+	nonASCII := false
+	for x := 0; x < cols; {
+		c := Blank
+		if x < len(src) {
+			c = src[x]
+		}
+		w := c.Width
+		switch {
+		case w < 1 || c.Content == "" || x+w > cols:
+			// A covered column with no wide character before it, a
+			// zero-width cluster, or a wide character cut by the edge.
+			dst[x] = Cell{Content: " ", Width: 1, Style: c.Style}
+			x++
+			continue
+		case !isASCII(c.Content):
+			nonASCII = true
+			if !printable(c.Content) || ansi.StringWidth(c.Content) != w {
+				c.Content, c.Width, w = replacement, 1, 1
+			}
+		case len(c.Content) != 1 || !printable(c.Content) || w != 1:
+			c.Content, c.Width, w = replacement, 1, 1
+		}
+		dst[x] = c
+		for i := 1; i < w; i++ {
+			dst[x+i] = Cell{Style: c.Style}
+		}
+		// A wide character replaced above leaves its covered columns to the
+		// next turns, which blank them.
+		x += w
+	}
+	if nonASCII && lineWidth(dst) != cols {
+		// Neighbouring clusters joined into one (regional indicators, a
+		// trailing joiner): show the line's non-ASCII cells as replacements
+		// rather than a line of the wrong width.
+		for x := range dst {
+			c := &dst[x]
+			switch {
+			case c.Width == 0:
+				c.Content, c.Width = " ", 1
+			case !isASCII(c.Content):
+				c.Content, c.Width = replacement, 1
+			}
+		}
+	}
+}
+
+// lineWidth measures a normalized line as a terminal would.
+func lineWidth(line []Cell) int {
+	var b []byte
+	for _, c := range line {
+		b = append(b, c.Content...)
+	}
+	return ansi.StringWidth(string(b))
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// printable reports whether s holds no C0, DEL or C1 control: those would act
+// on the outer terminal instead of showing.
+func printable(s string) bool {
+	for _, r := range s {
+		if r < 0x20 || (r >= 0x7f && r <= 0x9f) || r == utf8.RuneError {
+			return false
+		}
+	}
+	return true
+}
+
+// renderGrid writes rows normalized lines of cols cells, joined by "\n".
+func renderGrid(grid []Cell, cols, rows int) string {
+	b := make([]byte, 0, rows*(cols+16))
+	for y := range rows {
+		if y > 0 {
+			b = append(b, '\n')
+		}
+		b = renderLine(b, grid[y*cols:(y+1)*cols])
+	}
+	return string(b)
+}
+
+// renderLine appends one normalized line. It starts in the default style and
+// ends in it, so each line stands alone wherever the UI places it.
+func renderLine(b []byte, line []Cell) []byte {
+	var cur Style
+	for _, c := range line {
+		if c.Width == 0 {
+			continue
+		}
+		if c.Style != cur {
+			b = appendSGR(b, c.Style)
+			cur = c.Style
+		}
+		b = append(b, c.Content...)
+	}
+	if cur != (Style{}) {
+		b = append(b, "\x1b[m"...)
+	}
+	return b
+}
+
+// appendSGR appends one SGR sequence that sets exactly style s.
+func appendSGR(b []byte, s Style) []byte {
+	if s == (Style{}) {
+		return append(b, "\x1b[m"...)
+	}
+	b = append(b, "\x1b[0"...)
+	for _, a := range [...]struct {
+		attr Attr
+		code string
+	}{
+		{Bold, ";1"}, {Faint, ";2"}, {Italic, ";3"}, {Blink, ";5"},
+		{RapidBlink, ";6"}, {Reverse, ";7"}, {Conceal, ";8"}, {Strikethrough, ";9"},
+	} {
+		if s.Attrs&a.attr != 0 {
+			b = append(b, a.code...)
+		}
+	}
+	switch {
+	case s.Underline == SingleUnderline:
+		b = append(b, ";4"...)
+	case s.Underline > SingleUnderline:
+		b = append(b, ";4:"...)
+		b = strconv.AppendUint(b, uint64(s.Underline), 10)
+	}
+	b = appendColor(b, s.Fg, 30, 90, 38)
+	b = appendColor(b, s.Bg, 40, 100, 48)
+	b = appendColor(b, s.UnderlineColor, 0, 0, 58)
+	return append(b, 'm')
+}
+
+// appendColor appends a colour parameter: the short 16-colour forms where
+// there is one (base, bright), otherwise the extended form (ext;5;i or
+// ext;2;r;g;b).
+func appendColor(b []byte, c Color, base, bright, ext int) []byte {
+	if i, ok := c.Index(); ok {
+		switch {
+		case base > 0 && i < 8:
+			b = append(b, ';')
+			return strconv.AppendInt(b, int64(base+int(i)), 10)
+		case base > 0 && i < 16:
+			b = append(b, ';')
+			return strconv.AppendInt(b, int64(bright+int(i)-8), 10)
+		}
+		b = append(b, ';')
+		b = strconv.AppendInt(b, int64(ext), 10)
+		b = append(b, ";5;"...)
+		return strconv.AppendUint(b, uint64(i), 10)
+	}
+	if r, g, bl, ok := c.RGB(); ok {
+		b = append(b, ';')
+		b = strconv.AppendInt(b, int64(ext), 10)
+		b = append(b, ";2;"...)
+		b = strconv.AppendUint(b, uint64(r), 10)
+		b = append(b, ';')
+		b = strconv.AppendUint(b, uint64(g), 10)
+		b = append(b, ';')
+		return strconv.AppendUint(b, uint64(bl), 10)
+	}
+	return b
+}
