@@ -8,7 +8,8 @@ import (
 
 // Diff compares the mount tables of two namespaces and returns their union, one row per
 // mount, sorted by mount point (a directory's mounts before the mounts below it, so "/a"
-// and "/a/b" come before "/a b") and then by stack order, bottom first.
+// and "/a/b" come before "/a b") and then by stack order, bottom first; at the same
+// place in a stack, a row with a host side comes before an ns-only one.
 //
 // Mounts are matched by Key, never by ID: each namespace's copy of a mount has a new ID.
 // Several mounts stacked on one mount point with the same key are matched in stack order.
@@ -38,10 +39,10 @@ func Diff(host, ns []Mount) []DiffRow {
 
 	rows := make([]DiffRow, 0, max(len(host), len(ns)))
 	// rank orders rows within one mount point: the stack depth on the host side (the ns
-	// side where the host has no mount), then the other side's, then the key, so the
-	// order is total.
+	// side where the host has no mount), then rows with a host side first, then the other
+	// side's depth, then the key, so the order is total.
 	type ranked struct {
-		depth, otherDepth, level int
+		depth, nsOnly, otherDepth, level int
 	}
 	ranks := make([]ranked, 0, cap(rows))
 	matched := make([]bool, len(ns))
@@ -74,7 +75,7 @@ func Diff(host, ns []Mount) []DiffRow {
 			continue
 		}
 		rows = append(rows, DiffRow{Key: k, Class: NSOnly, NS: &ns[j]})
-		ranks = append(ranks, ranked{depth: nsSide.depth[j], otherDepth: -1, level: level})
+		ranks = append(ranks, ranked{depth: nsSide.depth[j], nsOnly: 1, otherDepth: -1, level: level})
 	}
 
 	idx := make([]int, len(rows))
@@ -88,6 +89,9 @@ func Diff(host, ns []Mount) []DiffRow {
 		}
 		ra, rb := ranks[a], ranks[b]
 		if c := cmp.Compare(ra.depth, rb.depth); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(ra.nsOnly, rb.nsOnly); c != 0 {
 			return c
 		}
 		if c := cmp.Compare(ra.otherDepth, rb.otherDepth); c != 0 {
