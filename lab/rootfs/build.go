@@ -606,3 +606,32 @@ func treeSize(dir string) (int64, error) {
 	}
 	return size, nil
 }
+
+// String is a one-line summary for the lab's status line and `nslab doctor`, e.g.
+// "busybox (/usr/bin/busybox): 268 commands, 8.1 MB in /tmp/nslab/rootfs".
+func (i Info) String() string {
+	var b strings.Builder
+	switch i.Source {
+	case SourceBusybox:
+		fmt.Fprintf(&b, "busybox (%s): %d commands", i.Busybox, len(i.Tools))
+	case SourceHost:
+		fmt.Fprintf(&b, "host binaries: %d commands, %d files", len(i.Tools), len(i.Files))
+	case SourceUser:
+		fmt.Fprintf(&b, "your rootfs %s", i.Dir)
+		if i.Nslab == "" {
+			b.WriteString(" (no " + NslabPath + ": the escape applets cannot run there)")
+		}
+		return b.String()
+	default:
+		fmt.Fprintf(&b, "%s rootfs", i.Source)
+	}
+	fmt.Fprintf(&b, ", %.1f MB in %s", float64(i.Size)/1e6, i.Dir)
+	if len(i.Missing) > 0 {
+		names := make([]string, len(i.Missing))
+		for k, m := range i.Missing {
+			names[k] = m.Name
+		}
+		b.WriteString("; missing " + strings.Join(names, ", "))
+	}
+	return b.String()
+}

@@ -304,25 +304,54 @@ func TestBuildFromUserRootfs(t *testing.T) {
 	}
 }
 
-// BenchmarkBuild measures a first Build from host binaries (run as root for mknod).
+// BenchmarkBuild measures a first Build (run as root for mknod), per source.
 func BenchmarkBuild(b *testing.B) {
-	for b.Loop() {
-		dir := filepath.Join(b.TempDir(), "rootfs")
-		if _, err := Build(dir, Options{Source: SourceHost}); err != nil {
-			b.Fatal(err)
-		}
+	for _, source := range []Source{SourceHost, SourceBusybox} {
+		b.Run(string(source), func(b *testing.B) {
+			if _, ok := FindBusybox(); source == SourceBusybox && !ok {
+				b.Skip("no busybox on this host")
+			}
+			for b.Loop() {
+				base := b.TempDir()
+				if _, err := Build(filepath.Join(base, "rootfs"), hermetic(base, Options{Source: source})); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
 // BenchmarkBuildReuse measures a second Build on a finished rootfs.
 func BenchmarkBuildReuse(b *testing.B) {
-	dir := filepath.Join(b.TempDir(), "rootfs")
-	if _, err := Build(dir, Options{Source: SourceHost}); err != nil {
+	base := b.TempDir()
+	dir, opts := filepath.Join(base, "rootfs"), hermetic(base, Options{Source: SourceHost})
+	if _, err := Build(dir, opts); err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		if info, err := Build(dir, Options{Source: SourceHost}); err != nil || !info.Reused {
+		if info, err := Build(dir, opts); err != nil || !info.Reused {
 			b.Fatal(err, info.Reused)
+		}
+	}
+}
+
+func TestInfoString(t *testing.T) {
+	tests := []struct {
+		info Info
+		want string
+	}{
+		{Info{Source: SourceBusybox, Busybox: "/usr/bin/busybox", Tools: make([]string, 268), Size: 8128259,
+			Dir: RootfsDir, Missing: []MissingTool{{"bash", "not a busybox applet"}, {"findmnt", "not a busybox applet"}}},
+			"busybox (/usr/bin/busybox): 268 commands, 8.1 MB in /tmp/nslab/rootfs; missing bash, findmnt"},
+		{Info{Source: SourceHost, Tools: make([]string, 35), Files: make([]string, 64), Size: 15866356, Dir: RootfsDir},
+			"host binaries: 35 commands, 64 files, 15.9 MB in /tmp/nslab/rootfs"},
+		{Info{Source: SourceUser, Dir: "/srv/alpine"},
+			"your rootfs /srv/alpine (no /bin/nslab: the escape applets cannot run there)"},
+		{Info{Source: SourceUser, Dir: "/srv/alpine", Nslab: NslabPath}, "your rootfs /srv/alpine"},
+	}
+	for _, tt := range tests {
+		if got := tt.info.String(); got != tt.want {
+			t.Errorf("String() = %q, want %q", got, tt.want)
 		}
 	}
 }
