@@ -113,6 +113,9 @@ func Build(dir string, opts Options) (Info, error) {
 	if opts.From != "" {
 		return useRootfs(opts.From)
 	}
+	if opts.Source != SourceAuto && opts.Source != SourceBusybox && opts.Source != SourceHost {
+		return Info{}, fmt.Errorf("build rootfs in %s: source %q: want busybox or host (or From for your own)", dir, opts.Source)
+	}
 	if opts.Executable == "" {
 		opts.Executable = "/proc/self/exe"
 	}
@@ -205,7 +208,7 @@ func reuse(dir string, opts Options, exe fs.FileInfo) (Info, bool, error) {
 		return Info{}, false, nil
 	}
 	if st.ExeSize != exe.Size() || !st.ExeModTime.Equal(exe.ModTime()) || !isExecutable(filepath.Join(dir, nslab)) {
-		if err := copyFile(opts.Executable, filepath.Join(dir, nslab), 0o755); err != nil {
+		if err := refreshNslab(dir, nslab, opts.Executable); err != nil {
 			return Info{}, false, fmt.Errorf("build rootfs in %s: refresh %s: %w", dir, NslabPath, err)
 		}
 		st.ExeSize, st.ExeModTime = exe.Size(), exe.ModTime()
@@ -219,6 +222,31 @@ func reuse(dir string, opts Options, exe fs.FileInfo) (Info, bool, error) {
 	info := st.Info
 	info.Dir, info.Reused = dir, true
 	return info, true, nil
+}
+
+// refreshNslab copies a changed executable over the rootfs's nslab, with its libraries.
+func refreshNslab(dir, nslab, exe string) error {
+	if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, nslab)), 0o755); err != nil {
+		return err
+	}
+	if err := copyFile(exe, filepath.Join(dir, nslab), 0o755); err != nil {
+		return err
+	}
+	r, err := NewResolver()
+	if err != nil {
+		return err
+	}
+	deps, err := r.Deps(exe)
+	if err != nil {
+		return err
+	}
+	c := &copier{root: dir}
+	for _, d := range deps {
+		if err := c.replicate(d.Path); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func writeStamp(dir string, st stamp) error {

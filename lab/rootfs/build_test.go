@@ -234,6 +234,13 @@ func TestBuildIsIdempotent(t *testing.T) {
 	if fi, err := os.Stat(filepath.Join(dir, "usr/bin/nslab")); err != nil || fi.Size() != int64(len(self)+1) {
 		t.Errorf("nslab copy not refreshed: %v", err)
 	}
+	// A deleted nslab is copied in again too.
+	if err := os.Remove(filepath.Join(dir, "usr/bin/nslab")); err != nil {
+		t.Fatal(err)
+	}
+	if info, err := Build(dir, opts); err != nil || !info.Reused || !isExecutable(filepath.Join(dir, NslabPath)) {
+		t.Errorf("nslab not restored: reused %v, %v", info.Reused, err)
+	}
 	// Asking for another source than the one built is a clear error, not a mixed rootfs.
 	if _, err := Build(dir, hermetic(base, Options{Source: SourceBusybox, Executable: exe})); err == nil ||
 		!strings.Contains(err.Error(), "remove it to rebuild") {
@@ -247,6 +254,18 @@ func TestBuildIsIdempotent(t *testing.T) {
 	again, err := Build(dir, opts)
 	if err != nil || again.Reused || checkShell(dir) != nil {
 		t.Errorf("rebuild of a damaged rootfs: reused %v, %v, shell %v", again.Reused, err, checkShell(dir))
+	}
+}
+
+func TestBuildRejectsUnknownSource(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "rootfs")
+	for _, source := range []Source{SourceUser, "alpine"} {
+		if _, err := Build(dir, Options{Source: source}); err == nil || !strings.Contains(err.Error(), string(source)) {
+			t.Errorf("Build(Source %q) = %v, want an error naming it", source, err)
+		}
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a rejected Build made %s: %v", dir, err)
 	}
 }
 
