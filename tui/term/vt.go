@@ -1,6 +1,7 @@
 package term
 
 import (
+	"bytes"
 	"io"
 	"sync"
 	"sync/atomic"
@@ -66,11 +67,20 @@ func (t *VT) startEmulatorLocked() {
 	// The callbacks run inside the emulator's Write and Resize, which are
 	// only ever called with t.mu held.
 	e.SetCallbacks(vt.Callbacks{
-		Title:       func(s string) { t.title = s },
 		EnableMode:  func(m ansi.Mode) { t.modeChanged(m, true) },
 		DisableMode: func(m ansi.Mode) { t.modeChanged(m, false) },
 	})
 	guardCSI(e)
+	// OSC 0 and 2: x/vt v0.1.0 drops a title with a ';' in it; the title is
+	// everything after the first one.
+	for _, cmd := range []int{0, 2} {
+		e.RegisterOscHandler(cmd, func(data []byte) bool {
+			if i := bytes.IndexByte(data, ';'); i >= 0 {
+				t.title = string(data[i+1:])
+			}
+			return true
+		})
+	}
 	e.RegisterEscHandler('c', func() bool {
 		// RIS: x/vt resets only the modes it knows; forget ours too, then
 		// let its own handler run.

@@ -323,6 +323,14 @@ func TestTitle(t *testing.T) {
 	if got := vt.State().Title; got != "second" {
 		t.Errorf("title after OSC 2 = %q", got)
 	}
+	write(t, vt, "\x1b]2;vi a;b\x07")
+	if got := vt.State().Title; got != "vi a;b" {
+		t.Errorf("title with a semicolon = %q", got)
+	}
+	write(t, vt, "\x1b]1;icon only\x07")
+	if got := vt.State().Title; got != "vi a;b" {
+		t.Errorf("title after OSC 1 (icon name) = %q", got)
+	}
 }
 
 func TestScrollback(t *testing.T) {
