@@ -70,10 +70,10 @@ type pipeShell struct {
 	stdin *os.File
 	// stdinR is kept open to ask how much typed input is still unread.
 	stdinR *os.File
-	mu    sync.Mutex
-	buf   []byte
-	more  chan struct{}
-	done  chan struct{}
+	mu     sync.Mutex
+	buf    []byte
+	more   chan struct{}
+	done   chan struct{}
 }
 
 func newPipeLab(t *testing.T) *pipeLab {
