@@ -1,0 +1,235 @@
+package scenarios
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/nslab/nslab/lab"
+	"github.com/nslab/nslab/lab/mnt"
+)
+
+// runCheck parses a one-step scenario with the given check (YAML, one list item), runs
+// the step on a fake lab prepared by setup, and returns the check's result.
+func runCheck(t *testing.T, pane, cmd, check string, setup func(*fakeLab), res Result) CheckResult {
+	t.Helper()
+	src := "id: t\ntitle: {en: T, ko: T}\nsummary: {en: S, ko: S}\nsteps:\n" +
+		"  - pane: " + pane + "\n    narration: {en: N, ko: N}\n"
+	if cmd != "" {
+		src += "    command: '" + cmd + "'\n"
+	}
+	src += "    checks:\n      - " + strings.ReplaceAll(strings.TrimSpace(check), "\n", "\n        ") + "\n"
+	sc, err := Parse("t.yaml", []byte(src))
+	if err != nil {
+		t.Fatalf("parse:\n%s\n%v", src, err)
+	}
+	f := newFakeLab()
+	if setup != nil {
+		setup(f)
+	}
+	f.results[cmd] = res
+	r, err := Start(context.Background(), f, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := r.Run(context.Background(), 0)
+	if got.Err != nil {
+		t.Fatal(got.Err)
+	}
+	if len(got.Checks) != 1 {
+		t.Fatalf("got %d check results, want 1", len(got.Checks))
+	}
+	return got.Checks[0]
+}
+
+func withMount(pane lab.Role, m mnt.Mount) func(*fakeLab) {
+	return func(f *fakeLab) { f.addMount(pane, m) }
+}
+
+func TestCheckKinds(t *testing.T) {
+	testTmpfs := mount(300, 102, "/tmp/mount_test", "tmpfs", "tmpfs", "/", 0, 50)
+	roBind := mount(301, 102, "/tmp/nslab/ro", "tmpfs", "labtmp", "/nslab/data", 0, 40)
+	roBind.Options = "ro,relatime"
+	sharedAt := func(m mnt.Mount, typ mnt.PropagationType, peer, master int) mnt.Mount {
+		m.Propagation = mnt.Propagation{Type: typ, PeerGroup: peer, Master: master}
+		return m
+	}
+	prop := mount(302, 102, "/tmp/nslab/prop", "tmpfs", "prop", "/", 0, 60)
+	tests := []struct {
+		name   string
+		pane   string
+		cmd    string
+		check  string
+		setup  func(*fakeLab)
+		res    Result
+		pass   bool
+		reason string // a part of the English reason
+	}{
+		{name: "exit equal", pane: "host", cmd: "true", check: "exit: 0", pass: true, reason: "exited 0"},
+		{name: "exit differs", pane: "host", cmd: "false", check: "exit: 0", res: Result{Exit: 2}, reason: "exited 2"},
+		{name: "exit nonzero passes", pane: "host", cmd: "false", check: "exit: nonzero", res: Result{Exit: 1}, pass: true},
+		{name: "exit nonzero fails on 0", pane: "host", cmd: "true", check: "exit: nonzero", reason: "exited 0"},
+		{name: "exit after timeout", pane: "host", cmd: "sleep 99", check: "exit: 0", res: Result{TimedOut: true}, reason: "no end mark"},
+
+		{name: "contains", pane: "ns", cmd: "echo", check: "output_contains: world", res: Result{Output: "a\nhello world\n"}, pass: true, reason: "found on line 2: hello world"},
+		{name: "contains missing", pane: "ns", cmd: "echo", check: "output_contains: world", res: Result{Output: "a\nb\n"}, reason: "not in 2 lines of output (last: b)"},
+		{name: "contains nothing printed", pane: "ns", cmd: "echo", check: "output_contains: world", reason: "the command printed nothing"},
+		{name: "contains token", pane: "ns", cmd: "cat", check: `output_contains: "{{token}}"`, res: Result{Output: "0123456789abcdef\n"}, pass: true},
+		{name: "not contains", pane: "ns", cmd: "ls", check: "output_not_contains: hello", res: Result{Output: "note\n"}, pass: true},
+		{name: "not contains but there", pane: "ns", cmd: "ls", check: "output_not_contains: hello", res: Result{Output: "hello\n"}, reason: "found on line 1"},
+		{name: "matches", pane: "ns", cmd: "readlink", check: `output_matches: '^mnt:\[[0-9]+\]'`, res: Result{Output: "mnt:[4026531841]\n"}, pass: true, reason: "matched on line 1: mnt:[4026531841]"},
+		{name: "matches not", pane: "ns", cmd: "readlink", check: `output_matches: '^mnt:\[[0-9]+\]'`, res: Result{Output: "uts:[1]\n"}},
+		{name: "matches quotes placeholder values", pane: "ns", cmd: "pwd", check: `output_matches: '^{{rootfs}}$'`, res: Result{Output: "/tmp/nslabXrootfs"}},
+		{name: "matches placeholder", pane: "ns", cmd: "pwd", check: `output_matches: '^{{rootfs}}$'`, res: Result{Output: "/tmp/nslab/rootfs"}, pass: true},
+		{name: "not matches", pane: "ns", cmd: "ps", check: `output_not_matches: '(?m)^\s*1\s+sh$'`, res: Result{Output: "  1 init\n  7 sh\n"}, pass: true},
+		{name: "not matches but does", pane: "ns", cmd: "ps", check: `output_not_matches: '(?m)^\s*1\s+sh$'`, res: Result{Output: "  1 sh\n"}, reason: "matched on line 1"},
+
+		{name: "mounted", pane: "ns", check: "mounted: /tmp/mount_test\nfstype: tmpfs", setup: withMount(lab.NS, testTmpfs), pass: true, reason: "mount 300: tmpfs tmpfs"},
+		{name: "mounted absent", pane: "ns", check: "mounted: /tmp/mount_test\nfstype: tmpfs", reason: "not in ns's mount table (3 mounts; nearest: /tmp tmpfs)"},
+		{name: "mounted other pane", pane: "host", check: "mounted: /tmp/mount_test\npane: ns", setup: withMount(lab.NS, testTmpfs), pass: true},
+		{name: "mounted wrong fstype", pane: "ns", check: "mounted: /tmp/mount_test\nfstype: ext4", setup: withMount(lab.NS, testTmpfs), reason: "wanted fstype ext4"},
+		{name: "mounted wrong source", pane: "ns", check: "mounted: /tmp/mount_test\nsource: /dev/sda", setup: withMount(lab.NS, testTmpfs), reason: "wanted source /dev/sda"},
+		{name: "mounted root", pane: "ns", check: "mounted: /tmp/nslab/ro\nroot: /nslab/data", setup: withMount(lab.NS, roBind), pass: true},
+		{name: "mounted wrong root", pane: "ns", check: "mounted: /tmp/nslab/ro\nroot: /", setup: withMount(lab.NS, roBind), reason: "found root /nslab/data (wanted /)"},
+		{name: "mounted options", pane: "ns", check: "mounted: /tmp/nslab/ro\noptions: ro\nsuper_options: rw", setup: withMount(lab.NS, roBind), pass: true},
+		{name: "mounted options missing", pane: "ns", check: "mounted: /tmp/mount_test\noptions: [ro, nosuid]", setup: withMount(lab.NS, testTmpfs), reason: "per-mount options are rw,relatime (no ro,nosuid)"},
+		{name: "mounted super options missing", pane: "ns", check: "mounted: /tmp/nslab/ro\nsuper_options: ro", setup: withMount(lab.NS, roBind), reason: "super options are rw (no ro)"},
+		{name: "bind of", pane: "ns", check: `mounted: /tmp/nslab/ro` + "\nbind_of: \"{{workspace}}/data\"", setup: withMount(lab.NS, roBind), pass: true},
+		{name: "bind of another dir", pane: "ns", check: `mounted: /tmp/nslab/ro` + "\nbind_of: \"{{rootfs}}\"", setup: withMount(lab.NS, roBind), reason: "but /tmp/nslab/rootfs is /nslab/rootfs on 0:40"},
+		{name: "bind onto itself", pane: "ns", check: "mounted: \"{{rootfs}}\"\nbind_of: \"{{rootfs}}\"",
+			setup: withMount(lab.NS, mount(303, 102, "/tmp/nslab/rootfs", "tmpfs", "labtmp", "/nslab/rootfs", 0, 40)), pass: true},
+		{name: "mounted seen by a chrooted shell", pane: "ns", check: "mounted: \"{{rootfs}}/escape\"", setup: func(f *fakeLab) {
+			f.snaps[lab.NS] = lab.Snapshot{PID: 30, Root: "/tmp/nslab/rootfs", Chrooted: true, TablePID: 30,
+				Mounts: []mnt.Mount{mount(304, 102, "/escape", "tmpfs", "labtmp", "/nslab/rootfs", 0, 40)}}
+		}, pass: true},
+		{name: "not mounted", pane: "host", check: "not_mounted: /tmp/mount_test", setup: withMount(lab.NS, testTmpfs), pass: true},
+		{name: "not mounted but is", pane: "ns", check: "not_mounted: /tmp/mount_test", setup: withMount(lab.NS, testTmpfs), reason: "mount 300"},
+		{name: "not mounted of that fstype", pane: "ns", check: "not_mounted: /tmp/mount_test\nfstype: ext4", setup: withMount(lab.NS, testTmpfs), pass: true},
+
+		{name: "same ns", pane: "ns", check: "same_ns: pid", pass: true, reason: "both pid:["},
+		{name: "same ns differs", pane: "ns", check: "same_ns: mnt", reason: "host mnt:[4026532001], ns mnt:[4026532002]"},
+		{name: "different ns", pane: "ns", check: "different_ns: mnt", pass: true},
+		{name: "different ns same", pane: "ns", check: "different_ns: uts", reason: "both uts:["},
+		{name: "ns unreadable", pane: "ns", check: "same_ns: time", setup: func(f *fakeLab) {
+			s := f.snaps[lab.NS]
+			s.NS = map[lab.NSType]uint64{lab.NSMnt: 1}
+			f.snaps[lab.NS] = s
+		}, reason: "cannot read the time namespace"},
+
+		{name: "propagation private", pane: "ns", check: "propagation: private\ntarget: /tmp", pass: true, reason: "private (no optional fields)"},
+		{name: "propagation differs", pane: "ns", check: "propagation: shared\ntarget: /tmp", reason: "private"},
+		{name: "propagation nothing there", pane: "ns", check: "propagation: shared\ntarget: /nope", reason: "nothing mounted at /nope in ns"},
+		{name: "propagation peers", pane: "ns", check: "propagation: shared\ntarget: /tmp/nslab/prop\npeer_with: host", setup: func(f *fakeLab) {
+			f.addMount(lab.Host, sharedAt(prop, mnt.Shared, 7, 0))
+			f.addMount(lab.NS, sharedAt(prop, mnt.Shared, 7, 0))
+		}, pass: true, reason: "shared (shared:7), same peer group as host's shared (shared:7)"},
+		{name: "propagation not peers", pane: "ns", check: "propagation: shared\ntarget: /tmp/nslab/prop\npeer_with: host", setup: func(f *fakeLab) {
+			f.addMount(lab.Host, sharedAt(prop, mnt.Shared, 7, 0))
+			f.addMount(lab.NS, sharedAt(prop, mnt.Shared, 8, 0))
+		}, reason: "but host's is shared (shared:7)"},
+		{name: "propagation slave of host", pane: "ns", check: "propagation: slave\ntarget: /tmp/nslab/prop\npeer_with: host", setup: func(f *fakeLab) {
+			f.addMount(lab.Host, sharedAt(prop, mnt.Shared, 7, 0))
+			f.addMount(lab.NS, sharedAt(prop, mnt.Slave, 0, 7))
+		}, pass: true, reason: "slave (master:7), a slave of host's shared (shared:7)"},
+		{name: "propagation slave of another group", pane: "ns", check: "propagation: slave\ntarget: /tmp/nslab/prop\npeer_with: host", setup: func(f *fakeLab) {
+			f.addMount(lab.Host, sharedAt(prop, mnt.Shared, 7, 0))
+			f.addMount(lab.NS, sharedAt(prop, mnt.Slave, 0, 3))
+		}},
+
+		{name: "visible", pane: "ns", check: `visible: "{{canary}}"`, setup: func(f *fakeLab) { f.visible[lab.NS]["/tmp/nslab/canary"] = true }, pass: true, reason: "exists inside ns's root (/)"},
+		{name: "visible not", pane: "ns", check: `visible: "{{canary}}"`, reason: "no such path inside ns's root (/)"},
+		{name: "not visible", pane: "ns", check: `not_visible: "{{canary}}"`, pass: true},
+		{name: "not visible but is", pane: "ns", check: `not_visible: "{{canary}}"`, setup: func(f *fakeLab) { f.visible[lab.NS]["/tmp/nslab/canary"] = true }},
+
+		{name: "chrooted", pane: "ns", check: "chrooted: true", setup: chrootNS, pass: true, reason: "pid 30 (sh) is chrooted: its root is /tmp/nslab/rootfs"},
+		{name: "chrooted not", pane: "ns", check: "chrooted: true", reason: "pid 20 (bash)'s root is its namespace's root (/)"},
+		{name: "not chrooted", pane: "ns", check: "chrooted: false", pass: true},
+		{name: "not chrooted but is", pane: "ns", check: "chrooted: false", setup: chrootNS},
+
+		{name: "root is a mount point", pane: "ns", check: "root_is_mountpoint: true", pass: true, reason: "/ is a mount point"},
+		{name: "root is not a mount point", pane: "ns", check: "root_is_mountpoint: true", setup: func(f *fakeLab) { chrootNS(f); f.rootMP[lab.NS] = false },
+			reason: "/tmp/nslab/rootfs is a plain directory, not a mount point"},
+		{name: "root not a mount point wanted", pane: "ns", check: "root_is_mountpoint: false", setup: func(f *fakeLab) { f.rootMP[lab.NS] = false }, pass: true},
+		{name: "root a mount point unwanted", pane: "ns", check: "root_is_mountpoint: false"},
+
+		{name: "mount copy", pane: "ns", check: "mount_copy: true", pass: true, reason: "ns has all 3 of host's mounts, each with a new mount ID (/ 100→200)"},
+		{name: "mount copy host only", pane: "ns", check: "mount_copy: true", setup: withMount(lab.Host, testTmpfs), reason: "not a copy: host only: /tmp/mount_test tmpfs"},
+		{name: "mount copy same IDs", pane: "ns", check: "mount_copy: true", setup: func(f *fakeLab) {
+			s := f.snaps[lab.NS]
+			s.Mounts = baseTable(100)
+			f.snaps[lab.NS] = s
+		}, reason: "same mount ID: / (id 100)"},
+		{name: "not a copy", pane: "ns", check: "mount_copy: false", setup: withMount(lab.NS, testTmpfs), pass: true, reason: "ns only: /tmp/mount_test tmpfs"},
+
+		{name: "inspect fails", pane: "ns", check: "chrooted: false", setup: func(f *fakeLab) { f.inspectErr = errors.New("gone") }, reason: "cannot inspect ns: gone"},
+		{name: "visible fails", pane: "ns", check: "visible: /x", setup: func(f *fakeLab) { f.inspectErr = errors.New("gone") }, reason: "cannot resolve in ns: gone"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cmd := tt.cmd
+			if cmd == "" && strings.HasPrefix(tt.check, "exit") {
+				cmd = "true"
+			}
+			got := runCheck(t, tt.pane, cmd, tt.check, tt.setup, tt.res)
+			if got.Passed() != tt.pass {
+				t.Errorf("passed = %v, want %v: %s", got.Passed(), tt.pass, got.Line(EN))
+			}
+			if !strings.Contains(got.Reason.EN, tt.reason) {
+				t.Errorf("reason %q does not contain %q", got.Reason.EN, tt.reason)
+			}
+			for _, l := range []Lang{EN, KO} {
+				if line := got.Line(l); strings.Contains(line, "\n") || got.Reason.In(l) == "" || got.Label.In(l) == "" {
+					t.Errorf("%s line is not one full line: %q", l, line)
+				}
+			}
+		})
+	}
+}
+
+func chrootNS(f *fakeLab) {
+	s := f.snaps[lab.NS]
+	s.PID, s.Comm, s.Root, s.Chrooted, s.TablePID = 30, "sh", "/tmp/nslab/rootfs", true, 20
+	f.snaps[lab.NS] = s
+}
+
+// The brief's example, word for word.
+func TestMountedReasonReadsLikeTheExample(t *testing.T) {
+	f := func(fl *fakeLab) {
+		s := fl.snaps[lab.NS]
+		for i := len(s.Mounts); i < 24; i++ {
+			s.Mounts = append(s.Mounts, mount(500+i, 200, "/sys/x"+string(rune('a'+i)), "sysfs", "sysfs", "/", 0, 22))
+		}
+		fl.snaps[lab.NS] = s
+	}
+	got := runCheck(t, "ns", "", "mounted: /tmp/mount_test\nfstype: tmpfs", f, Result{})
+	want := "✗ mounted tmpfs at /tmp/mount_test in ns: not in ns's mount table (24 mounts; nearest: /tmp tmpfs)"
+	if got.Line(EN) != want {
+		t.Errorf("got  %s\nwant %s", got.Line(EN), want)
+	}
+	if !strings.Contains(got.Line(KO), "ns의 마운트 테이블에 없습니다 (마운트 24개, 가장 가까운 것: /tmp tmpfs)") {
+		t.Errorf("Korean line: %s", got.Line(KO))
+	}
+}
+
+func TestNearest(t *testing.T) {
+	table := []mnt.Mount{
+		mount(1, 0, "/", "ext4", "/dev/vda", "/", 8, 0),
+		mount(2, 1, "/tmp", "tmpfs", "t", "/", 0, 1),
+		mount(3, 2, "/tmp/a", "tmpfs", "a", "/", 0, 2),
+		mount(4, 1, "/tmpx", "tmpfs", "x", "/", 0, 3),
+	}
+	for path, want := range map[string]string{
+		"/tmp/a/b": "/tmp/a", "/tmp/ab": "/tmp", "/tmpx/y": "/tmpx", "/etc": "/", "/tmp": "/tmp",
+	} {
+		if got := nearest(table, path); got == nil || got.Mountpoint != want {
+			t.Errorf("nearest(%s) = %v, want %s", path, got, want)
+		}
+	}
+	if got := nearest(nil, "/x"); got != nil {
+		t.Errorf("nearest in an empty table = %v", got)
+	}
+	if got := without(table, 2); len(got) != 2 || got[0].ID != 1 || got[1].ID != 4 {
+		t.Errorf("without /tmp = %v, want / and /tmpx", got)
+	}
+}
