@@ -5,9 +5,9 @@ import (
 	"errors"
 	"time"
 
+	"github.com/moby/sys/mountinfo"
 	"github.com/nslab/nslab/lab"
 	"github.com/nslab/nslab/lab/mnt"
-	"github.com/moby/sys/mountinfo"
 )
 
 // fakeLab is a scripted Lab: commands give canned results, and the kernel state is
