@@ -117,7 +117,7 @@ func (p *probe) judge(c Check, res *Result) (bool, Text) {
 		if c.ExitNonZero {
 			want = res.Exit != 0
 		}
-		return want, pf("exited %d", "종료 상태 %d", res.Exit)
+		return want, pf("exited %d", "종료 코드 %d", res.Exit)
 	case CheckOutputContains, CheckOutputNotContains:
 		return judgeContains(res.Output, p.ws.Expand(c.Text), c.Kind == CheckOutputContains)
 	case CheckOutputMatches, CheckOutputNotMatches:

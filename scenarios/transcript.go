@@ -86,7 +86,7 @@ func runOne(ctx context.Context, l Lab, sc Scenario, tw *transcript, opts Transc
 		}
 		if !res.Passed() {
 			if !hint.IsZero() {
-				tw.block("   hint: ", hint.In(lang))
+				tw.block("   "+Text{EN: "hint: ", KO: "힌트: "}.In(lang), hint.In(lang))
 			}
 			if rest := len(sc.Steps) - i - 1; rest > 0 {
 				tw.printf("   %s\n", Text{EN: fmt.Sprintf("stopped: %d later steps not run", rest),

@@ -1,0 +1,265 @@
+package scenarios
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nslab/nslab/lab"
+	"github.com/nslab/nslab/lab/mnt"
+)
+
+const engineScenario = `id: demo
+title: {en: Demo, ko: 데모}
+summary: {en: A demo., ko: 데모입니다.}
+ns_pane: host
+steps:
+  - pane: ns
+    narration: {en: "Look at {{rootfs}}.", ko: "{{rootfs}} 를 보세요."}
+  - pane: host
+    narration: {en: Mount., ko: 마운트하세요.}
+    command: mount -t tmpfs tmpfs {{workspace}}/x
+    timeout: 3s
+    hint: {en: "Try {{workspace}}.", ko: "{{workspace}} 를 써 보세요."}
+    checks:
+      - exit: 0
+      - mounted: "{{workspace}}/x"
+        fstype: tmpfs
+`
+
+func parseEngineScenario(t *testing.T) Scenario {
+	t.Helper()
+	sc, err := Parse("demo.yaml", []byte(engineScenario))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sc
+}
+
+func xMount() mnt.Mount { return mount(400, 102, "/tmp/nslab/x", "tmpfs", "tmpfs", "/", 0, 70) }
+
+func TestRunnerRunsAStep(t *testing.T) {
+	sc := parseEngineScenario(t)
+	f := newFakeLab()
+	f.onRun["mount -t tmpfs tmpfs /tmp/nslab/x"] = func(f *fakeLab) { f.addMount(lab.Host, xMount()) }
+	r, err := Start(context.Background(), f, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.resets) != 1 || f.resets[0] != StartHost {
+		t.Errorf("resets = %v, want one with the ns pane in host", f.resets)
+	}
+	if got := r.Command(1); got != "mount -t tmpfs tmpfs /tmp/nslab/x" {
+		t.Errorf("Command(1) = %q", got)
+	}
+	if n, h := r.Narration(1); n.EN != "Mount." || h.KO != "/tmp/nslab 를 써 보세요." {
+		t.Errorf("Narration(1) = %+v, %+v", n, h)
+	}
+	if n, _ := r.Narration(0); n.EN != "Look at /tmp/nslab/rootfs." {
+		t.Errorf("Narration(0) = %+v", n)
+	}
+	if l := r.Label(1, 1); l.EN != "mounted tmpfs at /tmp/nslab/x in host" {
+		t.Errorf("Label(1, 1) = %+v", l)
+	}
+
+	res := r.Run(context.Background(), 0)
+	if !res.Passed() || res.Ran || len(f.runs) != 0 {
+		t.Errorf("narration-only step: %+v, runs %v", res, f.runs)
+	}
+	res = r.Run(context.Background(), 1)
+	if !res.Passed() || !res.Ran || res.Pane != lab.Host || len(res.Checks) != 2 {
+		t.Fatalf("step 2: %+v", res)
+	}
+	if len(f.runs) != 1 || f.runs[0] != (fakeRun{lab.Host, "mount -t tmpfs tmpfs /tmp/nslab/x", 3 * time.Second}) {
+		t.Errorf("runs = %+v", f.runs)
+	}
+}
+
+func TestRunnerFailsWhenTheKernelDisagrees(t *testing.T) {
+	f := newFakeLab() // the mount never appears
+	r, err := Start(context.Background(), f, parseEngineScenario(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := r.Run(context.Background(), 1)
+	if res.Passed() || res.Checks[0].State != Passed || res.Checks[1].State != Failed {
+		t.Errorf("got %+v", res)
+	}
+	if p := res.Problem(EN); p != "" {
+		t.Errorf("a failed check is not a step problem: %q", p)
+	}
+}
+
+func TestRunnerTimeoutIsAFailedStep(t *testing.T) {
+	f := newFakeLab()
+	f.results["mount -t tmpfs tmpfs /tmp/nslab/x"] = Result{Exit: -1, TimedOut: true, Duration: 3 * time.Second}
+	r, _ := Start(context.Background(), f, parseEngineScenario(t))
+	res := r.Run(context.Background(), 1)
+	if res.Passed() || res.Err != nil {
+		t.Fatalf("got %+v", res)
+	}
+	if p := res.Problem(EN); p != "the command did not finish within 3s (no end mark)" {
+		t.Errorf("problem = %q", p)
+	}
+	if !strings.Contains(res.Checks[0].Reason.EN, "no end mark") {
+		t.Errorf("exit check after a timeout: %s", res.Checks[0].Line(EN))
+	}
+}
+
+func TestRunnerLabErrors(t *testing.T) {
+	f := newFakeLab()
+	f.runErr = errors.New("the pane's shell has exited")
+	r, _ := Start(context.Background(), f, parseEngineScenario(t))
+	res := r.Run(context.Background(), 1)
+	if res.Passed() || res.Err == nil || !strings.Contains(res.Problem(EN), "the pane's shell has exited") {
+		t.Errorf("got %+v", res)
+	}
+	for _, i := range []int{-1, 2} {
+		if res := r.Run(context.Background(), i); res.Err == nil || res.Passed() {
+			t.Errorf("Run(%d) = %+v", i, res)
+		}
+		if res := r.Recheck(context.Background(), i); res.Err == nil || res.Passed() {
+			t.Errorf("Recheck(%d) = %+v", i, res)
+		}
+	}
+	f = newFakeLab()
+	f.resetErr = errors.New("no privileges")
+	if _, err := Start(context.Background(), f, parseEngineScenario(t)); err == nil || !strings.Contains(err.Error(), "no privileges") {
+		t.Errorf("Start with a failing reset: %v", err)
+	}
+}
+
+func TestRunnerStopsOnCancel(t *testing.T) {
+	f := newFakeLab()
+	f.block = true
+	r, _ := Start(context.Background(), f, parseEngineScenario(t))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan StepResult)
+	go func() { done <- r.Run(ctx, 1) }()
+	cancel()
+	res := <-done
+	if res.Passed() || !errors.Is(res.Err, context.Canceled) {
+		t.Errorf("got %+v", res)
+	}
+}
+
+func TestRecheckSkipsOutputChecks(t *testing.T) {
+	f := newFakeLab()
+	r, _ := Start(context.Background(), f, parseEngineScenario(t))
+	if res := r.Run(context.Background(), 1); res.Passed() {
+		t.Fatalf("the mount is missing, yet %+v", res)
+	}
+	f.addMount(lab.Host, xMount()) // the learner mounts it by hand
+	res := r.Recheck(context.Background(), 1)
+	if !res.Passed() || res.Ran || len(f.runs) != 1 {
+		t.Fatalf("got %+v, runs %v", res, f.runs)
+	}
+	if res.Checks[0].State != Skipped || res.Checks[0].Mark() != "–" || res.Checks[1].State != Passed {
+		t.Errorf("checks = %+v", res.Checks)
+	}
+
+	// A step whose only checks are about its output has nothing to re-check.
+	sc, err := Parse("o.yaml", []byte(validHead+validStep))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ = Start(context.Background(), newFakeLab(), sc)
+	res = r.Recheck(context.Background(), 0)
+	if res.Passed() || res.Problem(EN) != "nothing to re-check without running the command again" {
+		t.Errorf("got %+v, problem %q", res, res.Problem(EN))
+	}
+}
+
+func TestRunHeadlessTranscript(t *testing.T) {
+	sc := parseEngineScenario(t)
+	f := newFakeLab()
+	f.onRun["mount -t tmpfs tmpfs /tmp/nslab/x"] = func(f *fakeLab) { f.addMount(lab.Host, xMount()) }
+	f.results["mount -t tmpfs tmpfs /tmp/nslab/x"] = Result{Output: "mounted\r\nfine\n"}
+	var out bytes.Buffer
+	ok, err := RunHeadless(context.Background(), f, []Scenario{sc}, &out, TranscriptOptions{Lang: EN, Narration: true})
+	if err != nil || !ok {
+		t.Fatalf("ok=%v err=%v\n%s", ok, err, out.String())
+	}
+	want := `== demo (1/1): Demo
+   A demo.
+-- 1/2 [ns]
+   # Look at /tmp/nslab/rootfs.
+-- 2/2 [host] $ mount -t tmpfs tmpfs /tmp/nslab/x
+   # Mount.
+   | mounted
+   | fine
+   ✓ exit status 0: exited 0
+   ✓ mounted tmpfs at /tmp/nslab/x in host: mount 400: tmpfs tmpfs, root /, rw,relatime
+
+1/1 passed
+`
+	if out.String() != want {
+		t.Errorf("got:\n%s\nwant:\n%s", out.String(), want)
+	}
+}
+
+func TestRunHeadlessStopsAScenarioAtItsFirstFailure(t *testing.T) {
+	sc := parseEngineScenario(t)
+	sc.Steps[0], sc.Steps[1] = sc.Steps[1], sc.Steps[0] // the failing step first
+	other := parseEngineScenario(t)
+	other.ID = "other"
+	f := newFakeLab()
+	var out bytes.Buffer
+	ok, err := RunHeadless(context.Background(), f, []Scenario{sc, other}, &out, TranscriptOptions{Lang: KO})
+	if err != nil || ok {
+		t.Fatalf("ok=%v err=%v", ok, err)
+	}
+	got := out.String()
+	for _, want := range []string{
+		"== demo (1/2): 데모\n",
+		"   ✗ host에 /tmp/nslab/x 마운트됨 (tmpfs): host의 마운트 테이블에 없습니다 (마운트 3개, 가장 가까운 것: /tmp tmpfs)\n",
+		"   힌트: /tmp/nslab 를 써 보세요.\n",
+		"   중단: 남은 1단계는 실행하지 않았습니다\n",
+		"== other (2/2): 데모\n",
+		"\n0/2 통과; 실패: demo, other\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("transcript lacks %q:\n%s", want, got)
+		}
+	}
+	if first, _, _ := strings.Cut(got, "== other"); strings.Contains(first, "-- 2/2") {
+		t.Errorf("a step after the failure ran:\n%s", got)
+	}
+	if len(f.resets) != 2 {
+		t.Errorf("resets = %d, want one per scenario", len(f.resets))
+	}
+}
+
+func TestRunHeadlessReportsAFailedStart(t *testing.T) {
+	f := newFakeLab()
+	f.resetErr = errors.New("cannot unshare")
+	var out bytes.Buffer
+	ok, err := RunHeadless(context.Background(), f, []Scenario{parseEngineScenario(t)}, &out, TranscriptOptions{})
+	if ok || err != nil || !strings.Contains(out.String(), "   ✗ start scenario demo: reset the lab: cannot unshare\n") {
+		t.Errorf("ok=%v err=%v\n%s", ok, err, out.String())
+	}
+}
+
+func TestRunHeadlessCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out bytes.Buffer
+	ok, err := RunHeadless(ctx, newFakeLab(), []Scenario{parseEngineScenario(t)}, &out, TranscriptOptions{})
+	if ok || !errors.Is(err, context.Canceled) {
+		t.Errorf("ok=%v err=%v", ok, err)
+	}
+}
+
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+func TestRunHeadlessWriteError(t *testing.T) {
+	ok, err := RunHeadless(context.Background(), newFakeLab(), []Scenario{parseEngineScenario(t)}, failingWriter{}, TranscriptOptions{})
+	if ok || err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Errorf("ok=%v err=%v", ok, err)
+	}
+}
