@@ -71,8 +71,8 @@ func setupLabHost() (token string, err error) {
 		return "", &os.PathError{Op: "mount proc", Path: "/proc", Err: err}
 	}
 	// The workspace: the lab's /tmp is its own tmpfs, so nothing a scenario writes there
-	// reaches the real disk.
-	if err := unix.Mount(WorkspaceSource, "/tmp", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "mode=1777,size=25%"); err != nil {
+	// reaches the real disk. Not nodev: the rootfs built in it gets a real /dev/null.
+	if err := unix.Mount(WorkspaceSource, "/tmp", "tmpfs", unix.MS_NOSUID, "mode=1777,size=25%"); err != nil {
 		return "", &os.PathError{Op: "mount tmpfs", Path: "/tmp", Err: err}
 	}
 	if err := os.MkdirAll(WorkspaceDir, 0o755); err != nil {

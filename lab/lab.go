@@ -54,11 +54,12 @@ type Lab struct {
 	panes map[Role]*Pane
 	hub   *hub
 
-	mu     sync.Mutex
-	init   *initProc
-	closed bool
-	nextID int
-	rootfs string // built rootfs path, once built in this init
+	mu           sync.Mutex
+	init         *initProc
+	closed       bool
+	nextID       int
+	rootfs       string // built rootfs path, once built in this init
+	rootfsDetail string
 }
 
 // initProc is one running lab init and its control socket.

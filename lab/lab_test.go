@@ -591,3 +591,26 @@ func TestStartWithoutRoot(t *testing.T) {
 		t.Fatalf("as nobody: %v\n%s", err, out)
 	}
 }
+
+func TestRootfsBuiltInTheWorkspace(t *testing.T) {
+	l := startLab(t, Options{})
+	path, summary, err := l.EnsureRootfs(context.Background())
+	if err != nil {
+		t.Fatalf("ensure rootfs: %v", err)
+	}
+	if path != RootfsDir || summary == "" {
+		t.Fatalf("rootfs %q %q", path, summary)
+	}
+	// It lives in the lab's workspace, not on the real host.
+	if _, err := os.Stat(RootfsDir); err == nil {
+		t.Fatalf("%s exists outside the lab", RootfsDir)
+	}
+	res := run(t, l, NS, "chroot "+path+" /bin/sh -c 'ls /; cat /etc/os-release | head -1; echo x > /dev/null && echo devnull-ok'")
+	if res.Exit != 0 || !strings.Contains(res.Output, "NSLAB-ROOTFS") || !strings.Contains(res.Output, "devnull-ok") {
+		t.Fatalf("inside the rootfs: %+v", res)
+	}
+	// The second call is answered from memory.
+	if p2, s2, err := l.EnsureRootfs(context.Background()); err != nil || p2 != path || s2 != summary {
+		t.Fatalf("second ensure: %q %q %v", p2, s2, err)
+	}
+}

@@ -1,14 +1,52 @@
 package lab
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"testing"
+	"time"
 )
 
-// TestMain lets the test binary serve as the lab's init, as nslab itself does.
+// TestMain lets the test binary serve as the lab's init, as nslab itself does, and as a
+// stand-in nslab for the tests that kill it.
 func TestMain(m *testing.M) {
 	if IsInit(os.Args) {
 		os.Exit(InitMain())
 	}
+	if os.Getenv(surrogateEnv) == "1" {
+		os.Exit(surrogateMain())
+	}
 	os.Exit(m.Run())
+}
+
+const surrogateEnv = "NSLAB_TEST_SURROGATE"
+
+// surrogateMain starts a lab, leaves a SIGHUP-proof background job in each pane, reports
+// the lab's PID namespace and waits to be killed.
+func surrogateMain() int {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	l, err := Start(ctx, Options{})
+	if err != nil {
+		fmt.Println("ERROR", err)
+		return 1
+	}
+	for _, r := range Roles {
+		p := l.Pane(r)
+		for _, cmd := range []string{"(trap '' HUP; exec sleep 1000) &", "nohup sleep 1001 >/dev/null 2>&1 &",
+			"mkdir -p /tmp/held && mount -t tmpfs held_" + string(r) + " /tmp/held"} {
+			if res, err := p.Run(ctx, cmd, 10*time.Second); err != nil || res.Exit != 0 {
+				fmt.Println("ERROR", r, cmd, err, res.Exit)
+				return 1
+			}
+		}
+	}
+	ino, err := nsInode(l.InitPID(), NSPID)
+	if err != nil {
+		fmt.Println("ERROR", err)
+		return 1
+	}
+	fmt.Printf("READY %d %d\n", l.InitPID(), ino)
+	select {}
 }

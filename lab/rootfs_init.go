@@ -1,8 +1,39 @@
 package lab
 
-import "errors"
+import (
+	"context"
+	"fmt"
 
-// buildRootfs runs in the lab's init, inside the lab's mount namespace.
+	"github.com/nslab/nslab/lab/rootfs"
+)
+
+// buildRootfs runs in the lab's init, inside the lab's mount namespace, where the workspace
+// is; a second call on a finished rootfs is quick.
 func buildRootfs(dir string) (string, error) {
-	return "", errors.New("rootfs: not built yet")
+	info, err := rootfs.Build(dir, rootfs.Options{})
+	if err != nil {
+		return "", err
+	}
+	return info.String(), nil
+}
+
+// EnsureRootfs builds the lab's rootfs in the workspace if it is not there yet and returns
+// its path (as the lab's shells see it) and a one-line summary.
+func (l *Lab) EnsureRootfs(ctx context.Context) (path, summary string, err error) {
+	l.mu.Lock()
+	done, detail := l.rootfs != "", l.rootfsDetail
+	l.mu.Unlock()
+	if done {
+		return RootfsDir, detail, nil
+	}
+	reply, in, err := l.request(ctx, ctlMsg{Op: opRootfs, Rootfs: RootfsDir}, nil)
+	if err != nil {
+		return "", "", fmt.Errorf("build the lab rootfs: %w", err)
+	}
+	l.mu.Lock()
+	if l.init == in {
+		l.rootfs, l.rootfsDetail = RootfsDir, reply.Detail
+	}
+	l.mu.Unlock()
+	return RootfsDir, reply.Detail, nil
 }

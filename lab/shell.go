@@ -7,16 +7,18 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/nslab/nslab/lab/rootfs"
 )
 
-// Workspace paths inside the lab host's mount namespace. The lab's /tmp is a fresh tmpfs,
-// so nothing here touches the real host's disk.
+// Workspace paths inside the lab host's mount namespace (rootfs holds the one definition).
+// The lab's /tmp is a fresh tmpfs, so nothing here touches the real host's disk.
 const (
-	WorkspaceDir = "/tmp/nslab"
-	CanaryPath   = WorkspaceDir + "/canary"
-	RootfsDir    = WorkspaceDir + "/rootfs"
-	ShRCPath     = WorkspaceDir + "/shrc"
-	BashRCPath   = WorkspaceDir + "/bashrc"
+	WorkspaceDir = rootfs.WorkspaceDir
+	CanaryPath   = rootfs.CanaryPath
+	RootfsDir    = rootfs.RootfsDir
+	ShRCPath     = rootfs.ShellRCPath
+	BashRCPath   = rootfs.BashRCPath
 )
 
 // ShellKind is the shell-integration flavour a shell gets.
