@@ -29,27 +29,35 @@ import (
 // namespace. Every narrated claim has a check, so this is where a narration that the
 // kernel disagrees with fails.
 func TestBuiltinScenariosOnKernel(t *testing.T) {
-	if !labtest.InNewNamespaceWith(t, labtest.Options{NewPID: true}) {
-		return
-	}
-	scs, err := Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	l := newPipeLab(t)
-	var out bytes.Buffer
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	ok, err := RunHeadless(ctx, l, scs, &out, TranscriptOptions{Lang: EN})
-	t.Logf("transcript:\n%s", out.String())
-	if path := os.Getenv("NSLAB_TRANSCRIPT"); path != "" {
-		_ = os.WriteFile(path, out.Bytes(), 0o644)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !ok {
-		t.Fatal("a scenario failed on the real kernel; see the transcript")
+	// Both ways the lab builds a rootfs: busybox applets, or the host's own programs with
+	// their libraries (their messages and needs differ: util-linux mount, coreutils cat).
+	for _, source := range []rootfs.Source{rootfs.SourceBusybox, rootfs.SourceHost} {
+		t.Run(string(source), func(t *testing.T) {
+			if !labtest.InNewNamespaceWith(t, labtest.Options{NewPID: true}) {
+				return
+			}
+			if source == rootfs.SourceBusybox {
+				if _, err := exec.LookPath("busybox"); err != nil {
+					t.Skip("no busybox on this host: the busybox rootfs cannot be built")
+				}
+			}
+			scs, err := Load()
+			if err != nil {
+				t.Fatal(err)
+			}
+			l := newPipeLab(t, source)
+			var out bytes.Buffer
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+			defer cancel()
+			ok, err := RunHeadless(ctx, l, scs, &out, TranscriptOptions{Lang: EN})
+			t.Logf("transcript:\n%s", out.String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !ok {
+				t.Fatal("a scenario failed on the real kernel; see the transcript")
+			}
+		})
 	}
 }
 
@@ -59,10 +67,11 @@ func TestBuiltinScenariosOnKernel(t *testing.T) {
 // command reads and runs that line, as it would show its prompt). It lives in the test's
 // throwaway namespaces; every Reset makes a fresh /tmp, rootfs and host namespace.
 type pipeLab struct {
-	t     *testing.T
-	ws    Workspace
-	panes map[lab.Role]*pipeShell
-	seq   int
+	t      *testing.T
+	source rootfs.Source
+	ws     Workspace
+	panes  map[lab.Role]*pipeShell
+	seq    int
 }
 
 type pipeShell struct {
@@ -76,10 +85,10 @@ type pipeShell struct {
 	done   chan struct{}
 }
 
-func newPipeLab(t *testing.T) *pipeLab {
+func newPipeLab(t *testing.T, source rootfs.Source) *pipeLab {
 	// A PID namespace needs its own /proc for the PIDs the shells report to make sense.
 	run(t, "mount", "-t", "proc", "proc", "/proc")
-	l := &pipeLab{t: t, panes: map[lab.Role]*pipeShell{}}
+	l := &pipeLab{t: t, source: source, panes: map[lab.Role]*pipeShell{}}
 	t.Cleanup(l.stop)
 	return l
 }
@@ -119,7 +128,7 @@ func (l *pipeLab) Reset(ctx context.Context, nsStart NSStart) error {
 	if err := os.WriteFile(l.ws.Canary, []byte(l.ws.Token+"\n"), 0o644); err != nil {
 		return err
 	}
-	if _, err := rootfs.Build(l.ws.Rootfs, rootfs.Options{}); err != nil {
+	if _, err := rootfs.Build(l.ws.Rootfs, rootfs.Options{Source: l.source}); err != nil {
 		return fmt.Errorf("build rootfs: %w", err)
 	}
 	host, err := startPipeShell("unshare", "--mount", "--propagation", "private", "--", "bash")
