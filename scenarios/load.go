@@ -39,6 +39,7 @@ type LoadError struct {
 	Msg  string
 }
 
+// Error gives "file:line: message" on one line.
 func (e *LoadError) Error() string {
 	return fmt.Sprintf("%s:%d: %s", oneLine(e.File), e.Line, oneLine(e.Msg))
 }
