@@ -5,12 +5,17 @@ import (
 	"os"
 	"testing"
 
+	"github.com/nslab/nslab/lab"
 	"github.com/nslab/nslab/lab/rootfs"
 )
 
-// TestMain lets the test binary stand in for nslab's escape applets: the kernel test copies
-// it into the rootfs as {{nslab}}, as the lab copies nslab itself.
+// TestMain lets the test binary stand in for nslab: as the lab's init (re-executed by the
+// lab), and as the escape applets ({{nslab}}: the lab and the kernel test copy this binary
+// into the rootfs, as the lab copies nslab itself).
 func TestMain(m *testing.M) {
+	if lab.IsInit(os.Args) {
+		os.Exit(lab.InitMain())
+	}
 	if len(os.Args) > 1 && os.Args[1] == "escape" {
 		if err := rootfs.RunEscape(os.Args[2:]); err != nil {
 			fmt.Fprintln(os.Stderr, "nslab escape:", err)
