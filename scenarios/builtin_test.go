@@ -12,7 +12,7 @@ var sentenceEnd = regexp.MustCompile(`[.?!]\s`)
 
 // The walkthrough's story, in order.
 var walkthrough = []string{"ns-identity", "unshare", "mount-copy", "tmpfs", "umount", "chroot",
-	"chroot-escape", "pivot-root", "propagation", "ro-bind", "pid-proc"}
+	"chroot-escape", "pivot-root", "propagation", "ro-bind", "pid-proc", "unbindable"}
 
 func TestBuiltinScenarios(t *testing.T) {
 	scs, err := Load()
