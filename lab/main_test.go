@@ -14,6 +14,9 @@ func TestMain(m *testing.M) {
 	if IsInit(os.Args) {
 		os.Exit(InitMain())
 	}
+	if IsProbe(os.Args) {
+		os.Exit(ProbeMain())
+	}
 	if os.Getenv(surrogateEnv) == "1" {
 		os.Exit(surrogateMain())
 	}

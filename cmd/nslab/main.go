@@ -1,4 +1,326 @@
-// Command nslab is an interactive terminal lab for Linux mount namespaces, chroot and pivot_root.
+// Command nslab is an interactive terminal lab that teaches Linux mount namespaces, chroot and
+// pivot_root on the real kernel: two real shells side by side, live panels of what the kernel
+// says about each, and scripted lessons that check what they claim.
+//
+//	sudo nslab                      free-form lab
+//	sudo nslab walkthrough [ID…]    the guided tour
+//	nslab scenarios                 list the lessons
+//	sudo nslab run ID… | --all      run lessons without the UI, print a transcript
+//	nslab doctor                    check this machine
 package main
 
-func main() {}
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/nslab/nslab/lab"
+	"github.com/nslab/nslab/lab/rootfs"
+	"github.com/nslab/nslab/scenarios"
+	"golang.org/x/sys/unix"
+)
+
+func main() {
+	// Hidden roles of the same binary: the lab's init, the doctor's probe, and the escape
+	// applets that run inside the lab's rootfs.
+	switch {
+	case lab.IsInit(os.Args):
+		os.Exit(lab.InitMain())
+	case lab.IsProbe(os.Args):
+		os.Exit(lab.ProbeMain())
+	case len(os.Args) > 1 && os.Args[1] == "escape":
+		err := rootfs.RunEscape(os.Args[2:]) // returns only on failure: it execs
+		fmt.Fprintln(os.Stderr, "nslab escape:", err)
+		os.Exit(1)
+	}
+	// close_range(2) with CLOSE_RANGE_CLOEXEC: nothing nslab inherited reaches the lab.
+	_ = unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC)
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGHUP, syscall.SIGINT)
+	defer stop()
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitFailed  = 1 // a check failed, or the lab could not start
+	exitUsage   = 2 // bad command line or scenario files
+	exitNotRoot = 3
+)
+
+// config is what the command line says.
+type config struct {
+	command   string
+	args      []string
+	lang      scenarios.Lang
+	theme     string
+	rootfs    string
+	shell     string
+	scenarios string
+	record    string
+	markdown  string
+	all       bool
+}
+
+const usage = `nslab — a lab for Linux mount namespaces, chroot and pivot_root, on the real kernel
+
+Usage:
+  sudo nslab [flags]                      free-form lab: two shells, live namespace and mount panels
+  sudo nslab walkthrough [SCENARIO…]      the guided tour (all lessons in teaching order, or those named)
+  nslab scenarios                         list the lessons: id, steps, title
+  sudo nslab run SCENARIO… | --all        run lessons without the UI; exit non-zero if a check fails
+  nslab doctor                            check this machine: privileges, kernel, terminal, rootfs
+
+Flags (every command):
+  --lang en|ko        language of the lessons (default from LANG)
+  --theme NAME        dark, light or classroom (high contrast, colour-blind safe)
+  --rootfs DIR        use your own rootfs for chroot and pivot_root lessons
+  --shell PATH        the panes' shell (default $SHELL, else bash, else sh)
+  --scenarios DIR     add (or override) lessons from a directory of YAML files
+  --record FILE.cast  record the screen as an asciicast v2 file (lab and walkthrough)
+  --markdown FILE.md  with run: also write the transcript as a Markdown handout
+  --all               with run: every lesson
+  -h, --help          this help
+`
+
+// usageError is a bad command line: one sentence, exit 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func parseArgs(args []string, getenv func(string) string) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("nslab", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	lang := fs.String("lang", "", "")
+	fs.StringVar(&c.theme, "theme", "dark", "")
+	fs.StringVar(&c.rootfs, "rootfs", "", "")
+	fs.StringVar(&c.shell, "shell", "", "")
+	fs.StringVar(&c.scenarios, "scenarios", "", "")
+	fs.StringVar(&c.record, "record", "", "")
+	fs.StringVar(&c.markdown, "markdown", "", "")
+	fs.BoolVar(&c.all, "all", false, "")
+	help := fs.Bool("help", false, "")
+	fs.BoolVar(help, "h", false, "")
+	// Flags may come before or after the command and its arguments.
+	rest := args
+	var positional []string
+	for {
+		if err := fs.Parse(rest); err != nil {
+			return c, usageError{strings.TrimPrefix(err.Error(), "flag provided but not defined: ") + flagHint(err)}
+		}
+		rest = fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if rest[0] == "--" {
+			positional = append(positional, rest[1:]...)
+			break
+		}
+		positional = append(positional, rest[0])
+		rest = rest[1:]
+	}
+	if *help {
+		c.command = "help"
+		return c, nil
+	}
+	if len(positional) > 0 {
+		c.command, c.args = positional[0], positional[1:]
+	}
+	switch c.command {
+	case "", "walkthrough", "scenarios", "run", "doctor", "help":
+	default:
+		return c, usageError{fmt.Sprintf("unknown command %q: try nslab --help", c.command)}
+	}
+	if c.command == "help" {
+		return c, nil
+	}
+	l := *lang
+	if l == "" {
+		l = langFromEnv(getenv)
+	}
+	var err error
+	if c.lang, err = scenarios.ParseLang(l); err != nil {
+		return c, usageError{fmt.Sprintf("--lang %q: use en or ko", l)}
+	}
+	switch c.theme {
+	case "dark", "light", "classroom":
+	default:
+		return c, usageError{fmt.Sprintf("--theme %q: use dark, light or classroom", c.theme)}
+	}
+	if c.all && c.command != "run" {
+		return c, usageError{"--all goes with run: nslab run --all"}
+	}
+	if c.markdown != "" && c.command != "run" {
+		return c, usageError{"--markdown goes with run: nslab run --all --markdown FILE.md"}
+	}
+	if c.command == "run" && !c.all && len(c.args) == 0 {
+		return c, usageError{"run needs scenario ids or --all (see nslab scenarios)"}
+	}
+	if c.command == "run" && c.all && len(c.args) > 0 {
+		return c, usageError{"run takes scenario ids or --all, not both"}
+	}
+	if (c.command == "" || c.command == "scenarios" || c.command == "doctor") && len(c.args) > 0 {
+		return c, usageError{fmt.Sprintf("unexpected argument %q: try nslab --help", c.args[0])}
+	}
+	return c, nil
+}
+
+func flagHint(err error) string {
+	if strings.Contains(err.Error(), "not defined") {
+		return ": unknown flag, try nslab --help"
+	}
+	return ""
+}
+
+// langFromEnv reads LANGUAGE, LC_ALL, LC_MESSAGES and LANG the way gettext does.
+func langFromEnv(getenv func(string) string) string {
+	for _, k := range []string{"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := getenv(k); v != "" {
+			if strings.HasPrefix(strings.ToLower(v), "ko") {
+				return "ko"
+			}
+			return "en"
+		}
+	}
+	return "en"
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	c, err := parseArgs(args, os.Getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, "nslab:", err)
+		return exitUsage
+	}
+	switch c.command {
+	case "help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	case "scenarios":
+		return cmdScenarios(c, stdout, stderr)
+	case "doctor":
+		return cmdDoctor(ctx, c, stdout)
+	case "run":
+		return cmdRun(ctx, c, stdout, stderr)
+	default:
+		return cmdLab(ctx, c, stderr)
+	}
+}
+
+func loadScenarios(c config) ([]scenarios.Scenario, error) {
+	if c.scenarios != "" {
+		return scenarios.LoadDir(c.scenarios)
+	}
+	return scenarios.Load()
+}
+
+func cmdScenarios(c config, stdout, stderr io.Writer) int {
+	scs, err := loadScenarios(c)
+	if err != nil {
+		fmt.Fprintln(stderr, "nslab:", err)
+		return exitUsage
+	}
+	w := 0
+	for _, e := range scenarios.List(scs, c.lang) {
+		w = max(w, len(e.ID))
+	}
+	for _, e := range scenarios.List(scs, c.lang) {
+		fmt.Fprintf(stdout, "%-*s  %2d steps  %s\n", w, e.ID, e.Steps, e.Title)
+	}
+	return exitOK
+}
+
+func cmdDoctor(ctx context.Context, c config, stdout io.Writer) int {
+	var tty *os.File
+	if f, ok := stdout.(*os.File); ok {
+		if _, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS); err == nil {
+			tty = f
+		}
+	}
+	code := exitOK
+	for _, f := range lab.Doctor(ctx, lab.DoctorOptions{Shell: c.shell, Rootfs: c.rootfs, TTY: tty}) {
+		mark := "✓"
+		if !f.OK {
+			mark = "✗"
+			if f.Required {
+				code = exitFailed
+			}
+		}
+		fmt.Fprintf(stdout, "%s %-44s %s\n", mark, f.Name, f.Detail)
+		if !f.OK && f.Fix != "" {
+			fmt.Fprintf(stdout, "  %-44s fix: %s\n", "", f.Fix)
+		}
+	}
+	return code
+}
+
+// startLab starts the lab or says in one sentence why it cannot.
+func startLab(ctx context.Context, c config, cols, rows int, stderr io.Writer) (*lab.Lab, int) {
+	if err := lab.CheckPrivileges(); err != nil {
+		fmt.Fprintln(stderr, "nslab:", err)
+		return nil, exitNotRoot
+	}
+	sh, err := lab.ResolveShell(c.shell, os.Getenv("SHELL"))
+	if err != nil {
+		fmt.Fprintln(stderr, "nslab:", err)
+		return nil, exitUsage
+	}
+	if c.rootfs != "" {
+		if _, err := rootfs.Build("", rootfs.Options{From: c.rootfs}); err != nil {
+			fmt.Fprintln(stderr, "nslab: --rootfs:", err)
+			return nil, exitUsage
+		}
+	}
+	l, err := lab.Start(ctx, lab.Options{Shell: sh, Cols: cols, Rows: rows, Rootfs: c.rootfs})
+	if err != nil {
+		if errors.Is(err, lab.ErrNotRoot) {
+			fmt.Fprintln(stderr, "nslab:", err)
+			return nil, exitNotRoot
+		}
+		fmt.Fprintln(stderr, "nslab: cannot start the lab:", err)
+		return nil, exitFailed
+	}
+	return l, exitOK
+}
+
+func cmdRun(ctx context.Context, c config, stdout, stderr io.Writer) int {
+	scs, err := loadScenarios(c)
+	if err != nil {
+		fmt.Fprintln(stderr, "nslab:", err)
+		return exitUsage
+	}
+	if !c.all {
+		if scs, err = scenarios.Select(scs, c.args...); err != nil {
+			fmt.Fprintln(stderr, "nslab:", err)
+			return exitUsage
+		}
+	}
+	l, code := startLab(ctx, c, 120, 40, stderr)
+	if l == nil {
+		return code
+	}
+	defer l.Close()
+	ok, err := scenarios.RunHeadless(ctx, scenarioLab{l}, scs, stdout, scenarios.TranscriptOptions{Lang: c.lang, Narration: true})
+	if err != nil {
+		fmt.Fprintln(stderr, "nslab:", err)
+		return exitFailed
+	}
+	if !ok {
+		return exitFailed
+	}
+	return exitOK
+}
+
+func cmdLab(ctx context.Context, c config, stderr io.Writer) int {
+	fmt.Fprintln(stderr, "nslab: the interactive lab is not built yet; use nslab run or nslab doctor")
+	return exitFailed
+}

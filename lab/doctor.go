@@ -1,0 +1,296 @@
+package lab
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/nslab/nslab/lab/mnt"
+	"github.com/nslab/nslab/lab/rootfs"
+	"golang.org/x/sys/unix"
+)
+
+// Finding is one line of `nslab doctor`.
+type Finding struct {
+	Name string
+	OK   bool
+	// Required findings that fail make doctor exit non-zero; the others only inform.
+	Required bool
+	Detail   string
+	// Fix is one line saying what to do when !OK.
+	Fix string
+}
+
+// DoctorOptions say what doctor looks at besides the kernel.
+type DoctorOptions struct {
+	// Exe is re-executed for the namespace probe ("" = /proc/self/exe).
+	Exe string
+	// Shell is the --shell flag; Rootfs the --rootfs flag.
+	Shell, Rootfs string
+	// TTY is the terminal nslab would draw on (nil when stdout is not a terminal).
+	TTY *os.File
+	// Env supplies TERM, COLORTERM, NO_COLOR and SHELL.
+	Env func(string) string
+}
+
+// MinCols and MinRows are the smallest terminal the lab's screen fits.
+const (
+	MinCols = 80
+	MinRows = 24
+)
+
+// Doctor checks this machine for what the lab needs.
+func Doctor(ctx context.Context, o DoctorOptions) []Finding {
+	if o.Env == nil {
+		o.Env = os.Getenv
+	}
+	var fs []Finding
+	privErr := CheckPrivileges()
+	root := privErr == nil
+	f := Finding{Name: "privileges", Required: true, OK: root}
+	if root {
+		f.Detail = "root (CAP_SYS_ADMIN): namespaces and mounts are allowed"
+	} else {
+		f.Detail = fmt.Sprintf("running as uid %d without CAP_SYS_ADMIN", os.Geteuid())
+		f.Fix = "run nslab with sudo"
+	}
+	fs = append(fs, f)
+
+	for _, t := range []struct {
+		ns       NSType
+		required bool
+		what     string
+	}{{NSMnt, true, "mount namespaces"}, {NSPID, true, "PID namespaces"}, {NSUser, false, "user namespaces"}} {
+		_, err := os.Stat("/proc/self/ns/" + string(t.ns))
+		f := Finding{Name: t.what, Required: t.required, OK: err == nil}
+		if err == nil {
+			f.Detail = "the kernel has them (/proc/self/ns/" + string(t.ns) + ")"
+		} else {
+			f.Detail = "not in this kernel"
+			f.Fix = "use a kernel built with CONFIG_" + strings.ToUpper(map[NSType]string{NSMnt: "namespaces", NSPID: "pid_ns", NSUser: "user_ns"}[t.ns])
+		}
+		if t.ns == NSUser && err == nil {
+			if b, err := os.ReadFile("/proc/sys/user/max_user_namespaces"); err == nil && strings.TrimSpace(string(b)) == "0" {
+				f.OK, f.Detail, f.Fix = false, "disabled (max_user_namespaces is 0); only rootless lessons need them", "sysctl -w user.max_user_namespaces=15000"
+			}
+		}
+		fs = append(fs, f)
+	}
+
+	fs = append(fs, tmpfsFinding())
+	fs = append(fs, probeFinding(ctx, o.Exe, root))
+	fs = append(fs, propagationFinding())
+	fs = append(fs, shellFinding(o))
+	fs = append(fs, rootfsFinding(o.Rootfs))
+	fs = append(fs, terminalFindings(o)...)
+	return fs
+}
+
+func tmpfsFinding() Finding {
+	f := Finding{Name: "tmpfs", Required: true}
+	b, err := os.ReadFile("/proc/filesystems")
+	if err == nil && bytes.Contains(b, []byte("\ttmpfs\n")) {
+		f.OK, f.Detail = true, "available (/proc/filesystems)"
+	} else {
+		f.Detail, f.Fix = "not listed in /proc/filesystems", "use a kernel with CONFIG_TMPFS"
+	}
+	return f
+}
+
+func propagationFinding() Finding {
+	f := Finding{Name: "host / propagation", OK: true}
+	ms, err := mnt.Read(os.Getpid())
+	if err != nil {
+		f.Detail = "cannot read /proc/self/mountinfo: " + err.Error()
+		return f
+	}
+	for _, m := range ms {
+		if m.Mountpoint == "/" {
+			p := m.Propagation
+			f.Detail = string(p.Type)
+			if p.PeerGroup > 0 {
+				f.Detail += fmt.Sprintf(" (shared:%d)", p.PeerGroup)
+			}
+			f.Detail += "; the lab makes its own / recursively slave, so lab mounts never reach the host"
+		}
+	}
+	return f
+}
+
+func shellFinding(o DoctorOptions) Finding {
+	f := Finding{Name: "pane shell", Required: true}
+	sh, err := ResolveShell(o.Shell, o.Env("SHELL"))
+	if err != nil {
+		f.Detail, f.Fix = err.Error(), "install bash, or pass --shell PATH"
+		return f
+	}
+	f.OK = true
+	kind := "POSIX sh (ENV rc)"
+	if sh.Kind == ShellBash {
+		kind = "bash (rcfile, PROMPT_COMMAND)"
+	}
+	f.Detail = sh.Path + ": " + kind + " with OSC 133 command marks"
+	if base := filepath.Base(sh.Path); base == "zsh" || base == "fish" || base == "csh" || base == "tcsh" {
+		f.OK = false
+		f.Detail = sh.Path + ": not a bash or POSIX sh; scenarios cannot see its commands end"
+		f.Fix = "pass --shell /bin/bash (or /bin/sh)"
+	}
+	return f
+}
+
+func rootfsFinding(user string) Finding {
+	f := Finding{Name: "rootfs source", OK: true}
+	if user != "" {
+		info, err := rootfs.Build("", rootfs.Options{From: user})
+		if err != nil {
+			f.OK, f.Required = false, true
+			f.Detail, f.Fix = err.Error(), "point --rootfs at a directory with an executable /bin/sh"
+			return f
+		}
+		f.Detail = info.String()
+		return f
+	}
+	if bb, ok := rootfs.FindBusybox(); ok {
+		f.Detail = "busybox at " + bb + " (built in the lab's workspace on first need, no downloads)"
+		return f
+	}
+	if _, err := exec.LookPath("sh"); err != nil {
+		f.OK, f.Required = false, true
+		f.Detail, f.Fix = "no busybox and no sh to copy", "install busybox-static or pass --rootfs DIR"
+		return f
+	}
+	f.Detail = "host binaries and their libraries (no busybox; built in the lab's workspace on first need)"
+	return f
+}
+
+func terminalFindings(o DoctorOptions) []Finding {
+	size := Finding{Name: "terminal size", OK: true}
+	if o.TTY == nil {
+		size.Detail = "not a terminal (fine for `nslab run`; the lab's screen needs one)"
+	} else if ws, err := unix.IoctlGetWinsize(int(o.TTY.Fd()), unix.TIOCGWINSZ); err != nil {
+		size.Detail = "size unknown: " + err.Error()
+	} else {
+		size.Detail = fmt.Sprintf("%d×%d", ws.Col, ws.Row)
+		if int(ws.Col) < MinCols || int(ws.Row) < MinRows {
+			size.OK = false
+			size.Detail += fmt.Sprintf(", smaller than the %d×%d the lab needs", MinCols, MinRows)
+			size.Fix = "enlarge the window or lower the font size"
+		}
+	}
+	colour := Finding{Name: "colours", OK: true}
+	term, ct := o.Env("TERM"), o.Env("COLORTERM")
+	switch {
+	case o.Env("NO_COLOR") != "":
+		colour.Detail = "NO_COLOR is set: no colour, symbols carry every state"
+	case ct == "truecolor" || ct == "24bit":
+		colour.Detail = "true colour (COLORTERM=" + ct + ")"
+	case strings.Contains(term, "256color"):
+		colour.Detail = "256 colours (TERM=" + term + ")"
+	case term == "" || term == "dumb":
+		colour.OK = false
+		colour.Detail = "TERM is " + fmt.Sprintf("%q", term)
+		colour.Fix = "run nslab in a terminal emulator (TERM=xterm-256color)"
+	default:
+		colour.Detail = "basic colours (TERM=" + term + "); --theme classroom reads well with few colours"
+	}
+	return []Finding{size, colour}
+}
+
+// ProbeCommand is the hidden first argument of the doctor's namespace probe.
+const ProbeCommand = "__nslab-doctor-probe"
+
+// IsProbe reports whether args ask for the doctor's probe.
+func IsProbe(args []string) bool {
+	return len(args) > 1 && args[1] == ProbeCommand
+}
+
+// probeFinding runs the probe in a throwaway mount and PID namespace: it proves mounts and
+// pivot_root work here, and leaves nothing behind (the namespace dies with it).
+func probeFinding(ctx context.Context, exe string, root bool) Finding {
+	f := Finding{Name: "mount, tmpfs and pivot_root in a namespace", Required: true}
+	if !root {
+		f.Detail, f.Fix = "not tried: needs root", "run nslab doctor with sudo"
+		return f
+	}
+	if exe == "" {
+		exe = "/proc/self/exe"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, exe, ProbeCommand)
+	cmd.SysProcAttr = &syscall.SysProcAttr{
+		Cloneflags: unix.CLONE_NEWNS | unix.CLONE_NEWPID,
+		Pdeathsig:  syscall.SIGKILL,
+	}
+	runtime.LockOSThread() // Pdeathsig follows this thread
+	out, err := cmd.CombinedOutput()
+	runtime.UnlockOSThread()
+	line := strings.TrimSpace(lastLine(out))
+	if err != nil {
+		f.Detail = "failed: " + line
+		if line == "" {
+			f.Detail = "failed: " + err.Error()
+		}
+		f.Fix = "check that this kernel allows mount namespaces for root (containers may forbid them)"
+		return f
+	}
+	f.OK, f.Detail = true, line
+	return f
+}
+
+func lastLine(b []byte) string {
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	last := ""
+	for sc.Scan() {
+		if strings.TrimSpace(sc.Text()) != "" {
+			last = sc.Text()
+		}
+	}
+	return last
+}
+
+// ProbeMain runs inside the probe's new namespaces: make / slave, mount a tmpfs, pivot into
+// it and detach the old root, as the lessons will. It returns the exit code.
+func ProbeMain() int {
+	fail := func(op string, err error) int {
+		fmt.Printf("%s: %v\n", op, err)
+		return 1
+	}
+	// mount(2) MS_SLAVE|MS_REC: nothing done here reaches the host.
+	if err := unix.Mount("", "/", "", unix.MS_SLAVE|unix.MS_REC, ""); err != nil {
+		return fail("make / rslave", err)
+	}
+	if err := unix.Mount("nslab-probe", "/tmp", "tmpfs", 0, "size=1m"); err != nil {
+		return fail("mount tmpfs on /tmp", err)
+	}
+	newRoot := "/tmp/newroot"
+	if err := os.MkdirAll(newRoot+"/old", 0o755); err != nil {
+		return fail("mkdir", err)
+	}
+	// pivot_root(2) needs new_root to be a mount point whose parent is not shared.
+	if err := unix.Mount("/tmp", "/tmp", "", unix.MS_PRIVATE, ""); err != nil {
+		return fail("make /tmp private", err)
+	}
+	if err := unix.Mount(newRoot, newRoot, "", unix.MS_BIND, ""); err != nil {
+		return fail("bind new root onto itself", err)
+	}
+	if err := unix.PivotRoot(newRoot, newRoot+"/old"); err != nil {
+		return fail("pivot_root", err)
+	}
+	if err := unix.Chdir("/"); err != nil {
+		return fail("chdir", err)
+	}
+	if err := unix.Unmount("/old", unix.MNT_DETACH); err != nil {
+		return fail("umount -l old root", err)
+	}
+	fmt.Println("mount namespace, PID namespace, tmpfs and pivot_root work (tried in a throwaway namespace)")
+	return 0
+}

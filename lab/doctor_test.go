@@ -1,0 +1,65 @@
+package lab
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/nslab/nslab/lab/labtest"
+)
+
+func findingNamed(t *testing.T, fs []Finding, name string) Finding {
+	t.Helper()
+	for _, f := range fs {
+		if f.Name == name {
+			return f
+		}
+	}
+	t.Fatalf("no finding %q in %+v", name, fs)
+	return Finding{}
+}
+
+func TestDoctorAsRoot(t *testing.T) {
+	labtest.RequireRoot(t)
+	before := realHostMountinfo(t)
+	env := map[string]string{"TERM": "xterm-256color", "SHELL": "/bin/bash"}
+	fs := Doctor(context.Background(), DoctorOptions{Env: func(k string) string { return env[k] }})
+	for _, f := range fs {
+		t.Logf("%v %s: %s %s", f.OK, f.Name, f.Detail, f.Fix)
+		if f.Required && !f.OK {
+			t.Errorf("required check failed on this machine: %+v", f)
+		}
+		if !f.OK && f.Fix == "" {
+			t.Errorf("a failed check without a fix: %+v", f)
+		}
+	}
+	probe := findingNamed(t, fs, "mount, tmpfs and pivot_root in a namespace")
+	if !strings.Contains(probe.Detail, "pivot_root work") {
+		t.Errorf("probe: %+v", probe)
+	}
+	if after := realHostMountinfo(t); after != before {
+		t.Fatalf("doctor changed the host's mount table:\n%s", after)
+	}
+}
+
+func TestDoctorFindingsThatFail(t *testing.T) {
+	env := map[string]string{"TERM": "dumb"}
+	get := func(k string) string { return env[k] }
+	fs := terminalFindings(DoctorOptions{Env: get})
+	if c := fs[1]; c.OK || c.Fix == "" {
+		t.Errorf("TERM=dumb: %+v", c)
+	}
+	env["NO_COLOR"] = "1"
+	if c := terminalFindings(DoctorOptions{Env: get})[1]; !c.OK || !strings.Contains(c.Detail, "NO_COLOR") {
+		t.Errorf("NO_COLOR: %+v", c)
+	}
+	if p := probeFinding(context.Background(), "", false); p.OK || !strings.Contains(p.Fix, "sudo") {
+		t.Errorf("probe without root: %+v", p)
+	}
+	if s := shellFinding(DoctorOptions{Shell: "/nonexistent/shell", Env: get}); s.OK || s.Fix == "" {
+		t.Errorf("missing shell: %+v", s)
+	}
+	if r := rootfsFinding("/nonexistent-rootfs"); r.OK || !r.Required {
+		t.Errorf("bad --rootfs: %+v", r)
+	}
+}
