@@ -394,10 +394,10 @@ func propDesc(p mnt.Propagation) string {
 	if p.PropagateFrom != 0 {
 		parts = append(parts, fmt.Sprintf("propagate_from:%d", p.PropagateFrom))
 	}
-	if p.Type == mnt.Unbindable {
-		parts = append(parts, "unbindable")
-	}
 	if len(parts) == 0 {
+		if p.Type == mnt.Unbindable {
+			return "unbindable"
+		}
 		return "private (no optional fields)"
 	}
 	return string(p.Type) + " (" + strings.Join(parts, " ") + ")"
