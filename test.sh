@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# nslab's whole test suite: vet, every test (as root the kernel tests run for real, each in
+# its own throwaway namespaces), then each fuzz target briefly. FUZZTIME=30s for longer.
+set -euo pipefail
+cd "$(dirname "$0")"
+./scripts/deps.sh
+if [ "$(id -u)" -ne 0 ]; then
+  echo "test.sh: not root — the kernel tests will skip; run: sudo ./test.sh" >&2
+fi
+go vet ./...
+go test -count=1 -timeout 40m ./...
+fuzztime=${FUZZTIME:-8s}
+grep -rl --include='*_test.go' '^func Fuzz' . | while read -r f; do
+  pkg=./$(dirname "${f#./}")
+  grep -o '^func Fuzz[A-Za-z0-9_]*' "$f" | sed 's/^func //' | while read -r name; do
+    echo "fuzz $pkg $name ($fuzztime)"
+    go test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" "$pkg" >/tmp/nslab-fuzz.log 2>&1 || {
+      cat /tmp/nslab-fuzz.log; exit 1; }
+  done
+done
+echo "test.sh: all passed"
