@@ -321,6 +321,10 @@ func cmdRun(ctx context.Context, c config, stdout, stderr io.Writer) int {
 }
 
 func cmdLab(ctx context.Context, c config, stderr io.Writer) int {
+	if err := lab.CheckPrivileges(); err != nil {
+		fmt.Fprintln(stderr, "nslab:", err)
+		return exitNotRoot
+	}
 	fmt.Fprintln(stderr, "nslab: the interactive lab is not built yet; use nslab run or nslab doctor")
 	return exitFailed
 }

@@ -1,0 +1,222 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/nslab/nslab/lab/labtest"
+	"github.com/nslab/nslab/scenarios"
+)
+
+// nslabBin is the real binary, built once for the tests that run it as a user would.
+var nslabBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "nslab-bin-")
+	if err != nil {
+		panic(err)
+	}
+	os.Chmod(dir, 0o755) // the not-root test runs it as nobody
+	nslabBin = filepath.Join(dir, "nslab")
+	if out, err := exec.Command("go", "build", "-o", nslabBin, ".").CombinedOutput(); err != nil {
+		os.Stderr.Write(out)
+		os.RemoveAll(dir)
+		os.Exit(2)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func TestParseArgs(t *testing.T) {
+	env := map[string]string{}
+	getenv := func(k string) string { return env[k] }
+	tests := []struct {
+		args    string
+		lang    string
+		command string
+		rest    string
+		err     string
+	}{
+		{"", "en", "", "", ""},
+		{"walkthrough tmpfs umount", "en", "walkthrough", "tmpfs umount", ""},
+		{"--lang ko walkthrough", "ko", "walkthrough", "", ""},
+		{"walkthrough --lang=ko tmpfs", "ko", "walkthrough", "tmpfs", ""},
+		{"run --all", "en", "run", "", ""},
+		{"run tmpfs --theme classroom", "en", "run", "tmpfs", ""},
+		{"--help", "", "help", "", ""},
+		{"doctor -h", "", "help", "", ""},
+		{"run", "", "", "", "run needs scenario ids or --all"},
+		{"run --all tmpfs", "", "", "", "not both"},
+		{"walkthrough --all", "", "", "", "--all goes with run"},
+		{"--markdown x.md", "", "", "", "--markdown goes with run"},
+		{"frobnicate", "", "", "", `unknown command "frobnicate"`},
+		{"--lang fr", "", "", "", `--lang "fr": use en or ko`},
+		{"--theme neon", "", "", "", `--theme "neon"`},
+		{"--bogus", "", "", "", "unknown flag"},
+		{"doctor extra", "", "", "", `unexpected argument "extra"`},
+		{"--lang", "", "", "", "flag needs an argument"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.args, func(t *testing.T) {
+			c, err := parseArgs(strings.Fields(tt.args), getenv)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("error %v, want one containing %q", err, tt.err)
+				}
+				if strings.Contains(err.Error(), "\n") {
+					t.Fatalf("error is not one line: %q", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.command != tt.command || strings.Join(c.args, " ") != tt.rest || (tt.lang != "" && string(c.lang) != tt.lang) {
+				t.Fatalf("got command %q args %q lang %q", c.command, c.args, c.lang)
+			}
+		})
+	}
+}
+
+func TestLangFromEnv(t *testing.T) {
+	for _, tt := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{}, "en"},
+		{map[string]string{"LANG": "ko_KR.UTF-8"}, "ko"},
+		{map[string]string{"LANG": "ko_KR.UTF-8", "LC_ALL": "C"}, "en"},
+		{map[string]string{"LANGUAGE": "ko", "LANG": "en_US.UTF-8"}, "ko"},
+	} {
+		if got := langFromEnv(func(k string) string { return tt.env[k] }); got != tt.want {
+			t.Errorf("%v: %s, want %s", tt.env, got, tt.want)
+		}
+	}
+}
+
+// runNslab runs the real binary and returns its stdout, stderr and exit code.
+func runNslab(t *testing.T, cred *syscall.Credential, args ...string) (string, string, int) {
+	t.Helper()
+	cmd := exec.Command(nslabBin, args...)
+	cmd.Dir = "/"
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if cred != nil {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	}
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), errb.String(), code
+}
+
+func assertOneSentence(t *testing.T, stderr string) {
+	t.Helper()
+	if strings.Count(strings.TrimSpace(stderr), "\n") != 0 || strings.Contains(stderr, "goroutine") || strings.Contains(stderr, "panic") {
+		t.Fatalf("stderr is not one clear sentence:\n%s", stderr)
+	}
+}
+
+func TestWithoutRootOneSentenceNamingSudo(t *testing.T) {
+	labtest.RequireRoot(t) // to become nobody
+	nobody := &syscall.Credential{Uid: 65534, Gid: 65534}
+	for _, args := range [][]string{{}, {"walkthrough"}, {"run", "--all"}} {
+		out, errs, code := runNslab(t, nobody, args...)
+		if code == 0 || !strings.Contains(errs, "sudo") || out != "" {
+			t.Errorf("nslab %v as nobody: exit %d, stdout %q, stderr %q", args, code, out, errs)
+		}
+		assertOneSentence(t, errs)
+	}
+	// What needs no root works without it.
+	if out, _, code := runNslab(t, nobody, "scenarios"); code != 0 || !strings.Contains(out, "chroot-escape") {
+		t.Errorf("scenarios as nobody: exit %d: %s", code, out)
+	}
+	out, _, code := runNslab(t, nobody, "doctor")
+	if code == 0 || !strings.Contains(out, "✗ privileges") || !strings.Contains(out, "sudo") {
+		t.Errorf("doctor as nobody: exit %d:\n%s", code, out)
+	}
+}
+
+func TestBadInputIsOneSentence(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "broken.yaml"), []byte("id: broken\ntitle: {en: x, ko: y}\nsummary: {en: x, ko: y}\nsteps:\n  - pane: sideways\n"), 0o644)
+	for _, args := range [][]string{
+		{"frobnicate"},
+		{"--lang", "xx"},
+		{"run", "no-such-lesson"},
+		{"scenarios", "--scenarios", dir},
+		{"run", "--all", "--scenarios", dir},
+		{"run", "tmpfs", "--rootfs", "/nonexistent"},
+	} {
+		out, errs, code := runNslab(t, nil, args...)
+		if code != exitUsage || out != "" {
+			t.Errorf("nslab %v: exit %d stdout %q stderr %q", args, code, out, errs)
+		}
+		assertOneSentence(t, errs)
+	}
+	_, errs, _ := runNslab(t, nil, "scenarios", "--scenarios", dir)
+	if !strings.Contains(errs, "broken.yaml:5") {
+		t.Errorf("a broken scenario file is named with its line: %q", errs)
+	}
+}
+
+func TestRunAllPassesAndLeavesNothing(t *testing.T) {
+	labtest.RequireRoot(t)
+	before, _ := os.ReadFile("/proc/self/mountinfo")
+	out, errs, code := runNslab(t, nil, "run", "--all")
+	if code != 0 {
+		t.Fatalf("run --all: exit %d\n%s\n%s", code, out, errs)
+	}
+	scs, err := scenarios.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sc := range scs {
+		if !strings.Contains(out, "== "+sc.ID+" ") {
+			t.Errorf("the transcript has no section for %s", sc.ID)
+		}
+	}
+	if strings.Contains(out, "✗") {
+		t.Errorf("a check failed:\n%s", out)
+	}
+	after, _ := os.ReadFile("/proc/self/mountinfo")
+	if !bytes.Equal(before, after) {
+		t.Errorf("the machine's mount table changed:\n%s", after)
+	}
+	if procs, _ := exec.Command("pgrep", "-f", "__nslab-lab-init").Output(); len(procs) > 0 {
+		t.Errorf("lab processes remain: %s", procs)
+	}
+}
+
+// A teacher's lesson whose claim the kernel refutes fails, and says so.
+func TestRunFailsWhenTheKernelDisagrees(t *testing.T) {
+	labtest.RequireRoot(t)
+	dir := t.TempDir()
+	lesson := `id: wrong-claim
+title: {en: A wrong claim, ko: 틀린 주장}
+summary: {en: Claims a mount crosses namespaces, ko: 마운트가 넘어간다고 주장합니다}
+steps:
+  - pane: host
+    narration: {en: Mount a tmpfs in host, ko: host 에서 tmpfs 를 마운트합니다}
+    command: mkdir -p /tmp/claim && mount -t tmpfs claim /tmp/claim
+    checks:
+      - exit: 0
+      - mounted: /tmp/claim
+        pane: ns
+`
+	os.WriteFile(filepath.Join(dir, "wrong.yaml"), []byte(lesson), 0o644)
+	out, _, code := runNslab(t, nil, "run", "wrong-claim", "--scenarios", dir)
+	if code != exitFailed || !strings.Contains(out, "✗") || !strings.Contains(out, "/tmp/claim") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+}
