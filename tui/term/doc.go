@@ -35,9 +35,11 @@
 //
 // # The chunk rule
 //
-// Write feeds the emulator at most ChunkSize (4 KiB) at a time, taking the
-// lock once per chunk, so a render never waits behind more than one chunk of
-// a flood of output. Write marks the Terminal dirty; the UI clears the flag
+// Write feeds the emulator at most ChunkSize (4 KiB) at a time, and at most
+// LinesPerLock line feeds, taking the lock once per chunk, so a render never
+// waits behind more than one chunk of a flood of output (x/vt copies the
+// whole screen for every scrolled line: 4 KiB of newlines at 200×50 would
+// hold the lock for a quarter of a second, 64 lines hold it for about 4 ms). Write marks the Terminal dirty; the UI clears the flag
 // with TakeDirty from a single ticker and redraws then, never once per write.
 //
 // # Guards

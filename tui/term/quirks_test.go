@@ -2,6 +2,8 @@ package term
 
 import (
 	"fmt"
+	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -48,5 +50,33 @@ func TestVTQuirks(t *testing.T) {
 				t.Errorf("x/vt now keeps %d scrollback lines, was %d; update the quirk", got, tc.scrollback)
 			}
 		})
+	}
+}
+
+func heapInUse() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// TestVTQuirkAltScreenKeepsScrolledLines pins a memory quirk: x/vt v0.1.0
+// keeps up to 10,000 lines scrolled off the alternate screen (less, vi), in a
+// scrollback no option sizes and no view shows, and neither leaving the
+// alternate screen nor ESC[3J frees them (Scrollback.Clear keeps its backing
+// array). 112 bytes a cell: 250 MB at 200 columns.
+func TestVTQuirkAltScreenKeepsScrolledLines(t *testing.T) {
+	vt, _ := newVT(t, 200, 50)
+	base := heapInUse()
+	line := strings.Repeat("x", 199) + "\r\n"
+	write(t, vt, "\x1b[?1049h"+strings.Repeat(line, 2000)+"\x1b[3J\x1b[?1049l\x1b[3J")
+	held := heapInUse() - base
+	t.Logf("2000 lines scrolled off the alternate screen still hold %d MB", held>>20)
+	if held < 20<<20 {
+		t.Errorf("only %d MB held: x/vt now frees the alternate screen's lines; update the quirk", held>>20)
+	}
+	if vt.State().ScrollbackLen != 0 {
+		t.Errorf("main scrollback has %d lines", vt.State().ScrollbackLen)
 	}
 }

@@ -3,6 +3,7 @@ package term
 import (
 	"testing"
 
+	uv "github.com/charmbracelet/ultraviolet"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -112,6 +113,22 @@ func TestColorOf(t *testing.T) {
 		}
 		if got != tc.want {
 			t.Errorf("colorOf(%#v) = %#x, want %#x", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestAttrBitsMatchUV(t *testing.T) {
+	pairs := []struct {
+		uv   int
+		attr Attr
+	}{
+		{uv.AttrBold, Bold}, {uv.AttrFaint, Faint}, {uv.AttrItalic, Italic},
+		{uv.AttrBlink, Blink}, {uv.AttrRapidBlink, RapidBlink}, {uv.AttrReverse, Reverse},
+		{uv.AttrConceal, Conceal}, {uv.AttrStrikethrough, Strikethrough},
+	}
+	for _, p := range pairs {
+		if Attr(p.uv) != p.attr {
+			t.Errorf("uv attribute %#x is not our %#x: cellOf must map them", p.uv, p.attr)
 		}
 	}
 }

@@ -80,6 +80,9 @@ const (
 	// ChunkSize is the most pty output fed to the emulator under one lock:
 	// it bounds how long a render waits behind a flood of output.
 	ChunkSize = 4096
+	// LinesPerLock caps the line feeds in one chunk, for the same reason:
+	// in x/vt a scrolled line costs a copy of the whole screen.
+	LinesPerLock = 64
 	// maxQueued bounds input waiting for the pty; beyond it input is dropped
 	// rather than letting a stuck application grow memory without end.
 	maxQueued = 4 << 20

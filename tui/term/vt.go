@@ -27,7 +27,7 @@ type VT struct {
 
 	// renderMu serializes Render, which owns raw and ends between calls.
 	renderMu sync.Mutex
-	raw      []Cell
+	raw      []uv.Cell
 	ends     []int
 
 	mu       sync.Mutex
@@ -206,11 +206,12 @@ func (t *VT) changedLocked(held int) {
 	t.dirty.Store(true)
 }
 
-// Write feeds pty output to the emulator, ChunkSize bytes per lock.
+// Write feeds pty output to the emulator, at most ChunkSize bytes and
+// LinesPerLock line feeds per lock.
 func (t *VT) Write(p []byte) (int, error) {
 	written := 0
 	for len(p) > 0 {
-		n := min(len(p), ChunkSize)
+		n := chunkLen(p)
 		if err := t.feed(p[:n]); err != nil {
 			return written, err
 		}
@@ -218,6 +219,22 @@ func (t *VT) Write(p []byte) (int, error) {
 		p = p[n:]
 	}
 	return written, nil
+}
+
+// chunkLen is the length of the next piece of p to feed under one lock. x/vt
+// copies the whole screen for every line it scrolls (57 µs at 200×50), so a
+// chunk of nothing but newlines would hold the lock for a quarter second.
+func chunkLen(p []byte) int {
+	p = p[:min(len(p), ChunkSize)]
+	n := 0
+	for range LinesPerLock {
+		i := bytes.IndexByte(p[n:], '\n')
+		if i < 0 {
+			return len(p)
+		}
+		n += i + 1
+	}
+	return n
 }
 
 func (t *VT) feed(p []byte) error {
@@ -254,24 +271,33 @@ func (t *VT) Size() (cols, rows int) {
 	return t.cols, t.rows
 }
 
-// viewLineLocked appends the raw cells of view row y, at most cols of them.
-func (t *VT) viewLineLocked(dst []Cell, y int) []Cell {
+// viewLineLocked appends the emulator's cells of view row y, at most cols
+// of them. They are copied as they are: converting them is left for after
+// the lock is released.
+func (t *VT) viewLineLocked(dst []uv.Cell, y int) []uv.Cell {
 	if y < t.offset {
 		sb := t.emu.Scrollback()
 		line := sb.Line(sb.Len() - t.offset + y)
-		for i := range min(len(line), t.cols) {
-			dst = append(dst, cellOf(&line[i]))
-		}
-		return dst
+		return append(dst, line[:min(len(line), t.cols)]...)
 	}
 	for x := range t.cols {
 		c := t.emu.CellAt(x, y-t.offset)
 		if c == nil {
 			break
 		}
-		dst = append(dst, cellOf(c))
+		dst = append(dst, *c)
 	}
 	return dst
+}
+
+// normalizeRaw converts a row of emulator cells into dst, normalized.
+func normalizeRaw(dst []Cell, raw []uv.Cell, conv []Cell) []Cell {
+	conv = conv[:0]
+	for i := range raw {
+		conv = append(conv, cellOf(&raw[i]))
+	}
+	normalizeLine(dst, conv)
+	return conv
 }
 
 // Render implements Terminal. The cells are copied under the lock; turning
@@ -296,9 +322,10 @@ func (t *VT) Render() string {
 	t.mu.Unlock()
 
 	grid := make([]Cell, cols*rows)
+	var conv []Cell
 	start := 0
 	for y, end := range t.ends {
-		normalizeLine(grid[y*cols:(y+1)*cols], t.raw[start:end])
+		conv = normalizeRaw(grid[y*cols:(y+1)*cols], t.raw[start:end], conv)
 		start = end
 	}
 	s := renderGrid(grid, cols, rows)
@@ -322,7 +349,7 @@ func (t *VT) Cell(x, y int) Cell {
 	cols := t.cols
 	t.mu.Unlock()
 	line := make([]Cell, cols)
-	normalizeLine(line, raw)
+	normalizeRaw(line, raw, nil)
 	return line[x]
 }
 
@@ -467,26 +494,15 @@ func (t *VT) Close() error {
 	return nil
 }
 
-// cellOf converts an x/vt cell.
+// cellOf converts an x/vt cell. Its attribute bits are ours, in the same
+// order (TestAttrBitsMatchUV), so they convert as they are.
 func cellOf(c *uv.Cell) Cell {
 	s := &c.Style
-	st := Style{
+	return Cell{Content: c.Content, Width: c.Width, Style: Style{
 		Fg:             colorOf(s.Fg),
 		Bg:             colorOf(s.Bg),
 		UnderlineColor: colorOf(s.UnderlineColor),
 		Underline:      Underline(min(uint8(s.Underline), uint8(DashedUnderline))),
-	}
-	for _, a := range [...]struct {
-		uv   uint8
-		attr Attr
-	}{
-		{uv.AttrBold, Bold}, {uv.AttrFaint, Faint}, {uv.AttrItalic, Italic},
-		{uv.AttrBlink, Blink}, {uv.AttrRapidBlink, RapidBlink}, {uv.AttrReverse, Reverse},
-		{uv.AttrConceal, Conceal}, {uv.AttrStrikethrough, Strikethrough},
-	} {
-		if s.Attrs&a.uv != 0 {
-			st.Attrs |= a.attr
-		}
-	}
-	return Cell{Content: c.Content, Width: c.Width, Style: st}
+		Attrs:          Attr(s.Attrs),
+	}}
 }

@@ -731,3 +731,23 @@ func TestLongLine10MiB(t *testing.T) {
 	}
 	checkRender(t, vt)
 }
+
+func TestChunkLen(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want int
+	}{
+		{"short", "abc", 3},
+		{"no newlines, long", strings.Repeat("x", 3*ChunkSize), ChunkSize},
+		{"few newlines", strings.Repeat("ab\n", 10), 30},
+		{"many newlines", strings.Repeat("\n", 1000), LinesPerLock},
+		{"lines of text", strings.Repeat("line\r\n", 1000), LinesPerLock * 6},
+		{"newlines past the byte limit", strings.Repeat("x", ChunkSize-1) + "\n\n", ChunkSize},
+	}
+	for _, tc := range tests {
+		if got := chunkLen([]byte(tc.in)); got != tc.want {
+			t.Errorf("%s: chunkLen = %d, want %d", tc.name, got, tc.want)
+		}
+	}
+}
