@@ -48,7 +48,11 @@ func InitMain() int {
 		return 2
 	}
 	defer ctl.close()
-	token, err := setupLabHost()
+	userRootfs := ""
+	if len(os.Args) > 2 {
+		userRootfs = os.Args[2]
+	}
+	token, err := setupLabHost(userRootfs)
 	if err != nil {
 		_ = ctl.send(ctlMsg{Op: opHello, Err: err.Error()}, nil)
 		return 1
@@ -59,8 +63,9 @@ func InitMain() int {
 	return initLoop(ctl)
 }
 
-// setupLabHost makes this mount namespace safe and gives it a fresh /proc and workspace.
-func setupLabHost() (token string, err error) {
+// setupLabHost makes this mount namespace safe and gives it a fresh /proc and workspace,
+// with the user's rootfs (if any) as an overlay in it.
+func setupLabHost(userRootfs string) (token string, err error) {
 	// mount(2) MS_SLAVE|MS_REC on /: host mounts still propagate in, ours never out —
 	// even when the real / is shared (systemd). mount_namespaces(7).
 	if err := unix.Mount("", "/", "", unix.MS_SLAVE|unix.MS_REC, ""); err != nil {
@@ -69,6 +74,15 @@ func setupLabHost() (token string, err error) {
 	// A proc for this PID namespace, so ps and /proc/PID in the lab see the lab's processes.
 	if err := unix.Mount("proc", "/proc", "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
 		return "", &os.PathError{Op: "mount proc", Path: "/proc", Err: err}
+	}
+	// The user's rootfs may live under /tmp, which the workspace is about to cover: hold it
+	// by a descriptor first.
+	var userFD int = -1
+	if userRootfs != "" {
+		if userFD, err = unix.Open(userRootfs, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0); err != nil {
+			return "", &os.PathError{Op: "open rootfs", Path: userRootfs, Err: err}
+		}
+		defer unix.Close(userFD)
 	}
 	// The workspace: the lab's /tmp is its own tmpfs, so nothing a scenario writes there
 	// reaches the real disk. Not nodev: the rootfs built in it gets a real /dev/null.
@@ -96,7 +110,41 @@ func setupLabHost() (token string, err error) {
 			return "", err
 		}
 	}
+	if userFD >= 0 {
+		if err := overlayUserRootfs(userFD); err != nil {
+			return "", err
+		}
+	}
 	return token, nil
+}
+
+// Where the user's rootfs is layered in the workspace.
+const (
+	userLower = WorkspaceDir + "/.rootfs-lower"
+	userUpper = WorkspaceDir + "/.rootfs-upper"
+	userWork  = WorkspaceDir + "/.rootfs-work"
+	// UserRootfsSource is the overlay's source name in the mount table.
+	UserRootfsSource = "nslab-rootfs"
+)
+
+// overlayUserRootfs mounts an overlay at RootfsDir whose lower layer is the user's rootfs
+// and whose upper layer is in the workspace tmpfs: the lessons write into it (mkdir
+// /escape, the nslab applet, pivot_root's old_root) and the user's directory stays as it
+// was. overlayfs(5); the lower layer is first bound from the held descriptor.
+func overlayUserRootfs(fd int) error {
+	for _, d := range []string{userLower, userUpper, userWork, RootfsDir} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return err
+		}
+	}
+	if err := unix.Mount(fmt.Sprintf("/proc/self/fd/%d", fd), userLower, "", unix.MS_BIND, ""); err != nil {
+		return &os.PathError{Op: "bind the user's rootfs", Path: userLower, Err: err}
+	}
+	opts := "lowerdir=" + userLower + ",upperdir=" + userUpper + ",workdir=" + userWork
+	if err := unix.Mount(UserRootfsSource, RootfsDir, "overlay", 0, opts); err != nil {
+		return &os.PathError{Op: "mount overlay", Path: RootfsDir, Err: err}
+	}
+	return nil
 }
 
 type shellProc struct {
@@ -154,7 +202,7 @@ func handleRequest(ctl *ctlConn, r ctlReq, shells map[int]shellProc) {
 		}
 		_ = ctl.send(reply, nil)
 	case opRootfs:
-		detail, err := buildRootfs(r.m.Rootfs)
+		detail, err := buildRootfs(r.m.Rootfs, r.m.InHost)
 		reply := ctlMsg{Op: opRootfs, ID: r.m.ID, Rootfs: r.m.Rootfs, Detail: detail}
 		if err != nil {
 			reply.Err = err.Error()

@@ -90,9 +90,10 @@ func surviveRound(t *testing.T, end func(*exec.Cmd, *os.File)) {
 	if !anyMountinfoHas("held_host") {
 		t.Fatal("the pane's tmpfs is not visible before the end")
 	}
+	ended := time.Now()
 	end(cmd, master)
 	cmd.Wait()
-	deadline := time.Now().Add(2 * time.Second)
+	deadline := ended.Add(2 * time.Second)
 	for {
 		var alive []procID
 		for _, p := range procs {
@@ -102,6 +103,7 @@ func surviveRound(t *testing.T, end func(*exec.Cmd, *os.File)) {
 		}
 		leaked := anyMountinfoHas("held_host") || anyMountinfoHas("held_ns") || anyMountinfoHas(WorkspaceSource)
 		if len(alive) == 0 && !leaked {
+			t.Logf("lab gone %v after nslab was told to end", time.Since(ended).Round(time.Millisecond))
 			return
 		}
 		if time.Now().After(deadline) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"sync"
 	"syscall"
@@ -83,6 +84,13 @@ func Start(ctx context.Context, opts Options) (*Lab, error) {
 	}
 	if opts.Env == nil {
 		opts.Env = os.Environ()
+	}
+	if opts.Rootfs != "" {
+		abs, err := filepath.Abs(opts.Rootfs)
+		if err != nil {
+			return nil, err
+		}
+		opts.Rootfs = abs
 	}
 	if opts.Shell.Path == "" {
 		sh, err := ResolveShell("", os.Getenv("SHELL"))
@@ -233,6 +241,8 @@ func (l *Lab) Close() error {
 	in := l.init
 	l.init = nil
 	l.mu.Unlock()
+	// Monitors first: they read the ptys' foreground groups until they stop.
+	l.hub.close()
 	for _, p := range l.panes {
 		p.detach()
 	}
@@ -242,7 +252,6 @@ func (l *Lab) Close() error {
 	for _, p := range l.panes {
 		p.close()
 	}
-	l.hub.close()
 	return nil
 }
 
@@ -283,7 +292,11 @@ func (l *Lab) startInit(ctx context.Context) error {
 		// Pdeathsig follows the parent *thread*: this goroutine keeps its thread locked
 		// and alive for as long as the init lives, and is the one that reaps it.
 		runtime.LockOSThread()
-		p, err := os.StartProcess(exe, []string{"nslab", InitCommand}, &os.ProcAttr{
+		argv := []string{"nslab", InitCommand}
+		if l.opts.Rootfs != "" {
+			argv = append(argv, l.opts.Rootfs)
+		}
+		p, err := os.StartProcess(exe, argv, &os.ProcAttr{
 			Files: []*os.File{devnull, devnull, stderr, childEnd},
 			Sys: &syscall.SysProcAttr{
 				Cloneflags: unix.CLONE_NEWNS | unix.CLONE_NEWPID,

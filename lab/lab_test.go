@@ -312,28 +312,36 @@ func TestMountEventsCarryTheMount(t *testing.T) {
 	l := startLab(t, Options{})
 	waitState(t, l, "host inspected", func(s State) bool { return s.Host.PID > 0 })
 	drain(l)
-	run(t, l, Host, "mkdir -p /tmp/ev && mount -t tmpfs evfs /tmp/ev && mount -o remount,ro /tmp/ev && umount /tmp/ev")
-	// A burst may be coalesced into fewer re-reads, but what they show comes in order:
-	// added, maybe changed (remounted read-only), removed.
-	var got []EventKind
-	deadline := time.After(5 * time.Second)
-	for len(got) == 0 || got[len(got)-1] != MountRemoved {
-		select {
-		case e := <-l.Events():
-			if e.Mount != nil && e.Mount.Mountpoint == "/tmp/ev" && e.Pane == Host {
-				got = append(got, e.Kind)
-				if e.Kind == MountChanged && (e.Old == nil || !strings.Contains(e.Mount.Options, "ro")) {
-					t.Errorf("changed event: old %v new options %q", e.Old, e.Mount.Options)
+	// One command per change: a burst within one re-read is coalesced, and a mount made and
+	// removed before the table is read again leaves nothing to report.
+	for _, step := range []struct {
+		cmd  string
+		kind EventKind
+	}{
+		{"mkdir -p /tmp/ev && mount -t tmpfs evfs /tmp/ev", MountAdded},
+		{"mount -o remount,ro /tmp/ev", MountChanged},
+		{"umount /tmp/ev", MountRemoved},
+	} {
+		run(t, l, Host, step.cmd)
+		deadline := time.After(5 * time.Second)
+	wait:
+		for {
+			select {
+			case e := <-l.Events():
+				if e.Mount == nil || e.Mount.Mountpoint != "/tmp/ev" || e.Pane != Host {
+					continue
 				}
+				if e.Kind != step.kind {
+					t.Fatalf("after %q: event %v, want %v", step.cmd, e.Kind, step.kind)
+				}
+				if e.Kind == MountChanged && (e.Old == nil || !strings.HasPrefix(e.Mount.Options, "ro") || !strings.HasPrefix(e.Old.Options, "rw")) {
+					t.Fatalf("changed event: old %+v new options %q", e.Old, e.Mount.Options)
+				}
+				break wait
+			case <-deadline:
+				t.Fatalf("no event after %q", step.cmd)
 			}
-		case <-deadline:
-			t.Fatalf("mount events for /tmp/ev: %v", got)
 		}
-	}
-	ok := len(got) == 2 && got[0] == MountAdded ||
-		len(got) == 3 && got[0] == MountAdded && got[1] == MountChanged
-	if !ok {
-		t.Fatalf("events %v, want added, (changed,) removed", got)
 	}
 }
 
@@ -614,4 +622,64 @@ func TestRootfsBuiltInTheWorkspace(t *testing.T) {
 	if p2, s2, err := l.EnsureRootfs(context.Background()); err != nil || p2 != path || s2 != summary {
 		t.Fatalf("second ensure: %q %q %v", p2, s2, err)
 	}
+}
+
+// A user's rootfs is used through an overlay: lessons write into the lab's tmpfs, and the
+// user's directory is left exactly as it was — also when it lives under /tmp, which the lab
+// covers with its workspace.
+func TestUserRootfsIsOverlaid(t *testing.T) {
+	labtest.RequireRoot(t)
+	dir, err := os.MkdirTemp("", "nslab-userroot-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	for _, f := range append([]string{"/usr/bin/dash"}, libsOf(t, "/usr/bin/dash")...) {
+		dst := filepath.Join(dir, f)
+		os.MkdirAll(filepath.Dir(dst), 0o755)
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(dst, b, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.MkdirAll(filepath.Join(dir, "bin"), 0o755)
+	os.Symlink("/usr/bin/dash", filepath.Join(dir, "bin/sh"))
+	os.WriteFile(filepath.Join(dir, "MINE"), []byte("user's\n"), 0o644)
+	listing := func() string {
+		out, _ := exec.Command("find", dir, "-printf", "%p %s\n").Output()
+		return string(out)
+	}
+	before := listing()
+
+	l := startLab(t, Options{Rootfs: dir})
+	path, summary, err := l.EnsureRootfs(context.Background())
+	if err != nil {
+		t.Fatalf("ensure rootfs: %v", err)
+	}
+	t.Logf("rootfs %s: %s", path, summary)
+	// Only dash is in there: builtins do the work.
+	res := run(t, l, NS, "chroot "+path+" /bin/sh -c 'read x < /MINE; echo $x; echo new > /NEW; echo more > /escape/x && [ -x /bin/nslab ] && echo has-nslab'")
+	if res.Exit != 0 || !strings.Contains(res.Output, "user's") || !strings.Contains(res.Output, "has-nslab") {
+		t.Fatalf("in the user's rootfs: %+v", res)
+	}
+	if after := listing(); after != before {
+		t.Fatalf("the user's rootfs changed:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+}
+
+func libsOf(t *testing.T, bin string) []string {
+	out, err := exec.Command("ldd", bin).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var libs []string
+	for _, f := range strings.Fields(string(out)) {
+		if strings.HasPrefix(f, "/") {
+			libs = append(libs, f)
+		}
+	}
+	return libs
 }

@@ -70,3 +70,21 @@ func FuzzMarkScanner(f *testing.F) {
 		}
 	})
 }
+
+func TestAfterEcho(t *testing.T) {
+	tests := []struct{ name, text, cmd, want string }{
+		{"plain", "echo hi\nhi\n", "echo hi", "hi\n"},
+		{"wrapped echo", "mount --bind / /es\ncape\nout\n", "mount --bind / /escape", "out\n"},
+		{"redrawn line", "[ns] # mount --b[ns] # mount --bind / /escape\nmount: done\n", "mount --bind / /escape", "mount: done\n"},
+		{"output repeats the command", "echo echo x\necho x\n", "echo echo x", "echo x\n"},
+		{"no output", "true\n", "true", ""},
+		{"output holds the command line", "cat f\ncat f\n", "cat f", "cat f\n"},
+		{"echo not found", "garbled\nout\n", "ls", "out\n"},
+		{"nothing", "", "ls", ""},
+	}
+	for _, tt := range tests {
+		if got := afterEcho(tt.text, tt.cmd); got != tt.want {
+			t.Errorf("%s: afterEcho(%q, %q) = %q, want %q", tt.name, tt.text, tt.cmd, got, tt.want)
+		}
+	}
+}

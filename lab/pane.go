@@ -172,6 +172,12 @@ func (p *Pane) Alive() (alive bool, lastStatus int) {
 // Foreground is the pty's foreground process group (TIOCGPGRP on the master, in nslab's PID
 // namespace): the process the panels inspect. It falls back to the shell.
 func (p *Pane) Foreground() int {
+	p.mu.Lock()
+	closed := p.closed
+	p.mu.Unlock()
+	if closed {
+		return 0
+	}
 	pgrp, err := unix.IoctlGetInt(int(p.master.Fd()), unix.TIOCGPGRP)
 	if err == nil && pgrp > 0 {
 		if _, err := os.Stat(fmt.Sprintf("/proc/%d", pgrp)); err == nil {
@@ -464,7 +470,7 @@ func (p *Pane) Run(ctx context.Context, cmd string, timeout time.Duration) (Resu
 	if p.ends >= want && !res.TimedOut {
 		res.Exit = p.lastExit
 	}
-	res.Output = p.captureTextLocked()
+	res.Output = p.captureTextLocked(cmd)
 	p.capture = nil
 	p.mu.Unlock()
 	res.Duration = time.Since(start)
@@ -498,7 +504,7 @@ func (p *Pane) typeText(ctx context.Context, s string, delay time.Duration) erro
 
 // captureTextLocked turns the captured bytes into the command's output text: from the C mark
 // (or the end of the echoed command line) to the last D mark, escapes stripped.
-func (p *Pane) captureTextLocked() string {
+func (p *Pane) captureTextLocked(cmd string) string {
 	if p.capture == nil {
 		return ""
 	}
@@ -507,16 +513,61 @@ func (p *Pane) captureTextLocked() string {
 	if p.capEnd >= 0 && p.capEnd <= len(b) {
 		end = p.capEnd
 	}
-	from := p.capFrom
-	if from < 0 || from > end {
-		// No C mark (POSIX sh): the output starts after the echo of the command line.
-		from = 0
-		if i := bytes.IndexByte(b[:end], '\n'); i >= 0 {
-			from = i + 1
+	if p.capFrom >= 0 && p.capFrom <= end {
+		return plainText(b[p.capFrom:end])
+	}
+	// No C mark (POSIX sh): the output starts after the shell's echo of the command line.
+	return afterEcho(plainText(b[:end]), cmd)
+}
+
+// plainText strips terminal control sequences and carriage returns.
+func plainText(b []byte) string {
+	text := ansi.Strip(string(b))
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	return strings.ReplaceAll(text, "\r", "")
+}
+
+// afterEcho returns what follows the echo of cmd in text. A line editor may wrap the echo
+// with newlines or redraw it (busybox ash repaints the prompt and line), so the
+// first complete echo — newlines inside it ignored — that ends a line is taken (output that
+// repeats the command comes after it); without one, what follows the first newline.
+func afterEcho(text, cmd string) string {
+	cmd = strings.TrimSpace(strings.ReplaceAll(cmd, "\n", " "))
+	best := -1
+	for i := 0; cmd != "" && i < len(text); i++ {
+		if text[i] != cmd[0] {
+			continue
+		}
+		j, k := i, 0
+		for j < len(text) && k < len(cmd) {
+			switch {
+			case text[j] == cmd[k]:
+				j, k = j+1, k+1
+			case text[j] == '\n':
+				j++
+			default:
+				k = -1
+			}
+			if k < 0 {
+				break
+			}
+		}
+		if k != len(cmd) {
+			continue
+		}
+		for j < len(text) && text[j] == ' ' {
+			j++
+		}
+		if j < len(text) && text[j] == '\n' {
+			best = j + 1
+			break
 		}
 	}
-	text := ansi.Strip(string(b[from:end]))
-	text = strings.ReplaceAll(text, "\r\n", "\n")
-	text = strings.ReplaceAll(text, "\r", "")
-	return text
+	if best >= 0 {
+		return text[best:]
+	}
+	if i := strings.IndexByte(text, '\n'); i >= 0 {
+		return text[i+1:]
+	}
+	return ""
 }

@@ -8,13 +8,24 @@ import (
 )
 
 // buildRootfs runs in the lab's init, inside the lab's mount namespace, where the workspace
-// is; a second call on a finished rootfs is quick.
-func buildRootfs(dir string) (string, error) {
-	info, err := rootfs.Build(dir, rootfs.Options{})
+// is; a second call on a finished rootfs is quick. A user's rootfs (an overlay already
+// mounted at dir) is only equipped for the lessons.
+func buildRootfs(dir string, user bool) (string, error) {
+	build := rootfs.Build
+	if user {
+		build = rootfs.Equip
+	}
+	info, err := build(dir, rootfs.Options{})
 	if err != nil {
 		return "", err
 	}
-	return info.String(), nil
+	summary := info.String()
+	for _, m := range info.Missing {
+		if m.Name == "nslab" {
+			summary += "; nslab: " + m.Reason
+		}
+	}
+	return summary, nil
 }
 
 // EnsureRootfs builds the lab's rootfs in the workspace if it is not there yet and returns
@@ -26,7 +37,8 @@ func (l *Lab) EnsureRootfs(ctx context.Context) (path, summary string, err error
 	if done {
 		return RootfsDir, detail, nil
 	}
-	reply, in, err := l.request(ctx, ctlMsg{Op: opRootfs, Rootfs: RootfsDir}, nil)
+	// InHost marks "the user's own rootfs" on this request.
+	reply, in, err := l.request(ctx, ctlMsg{Op: opRootfs, Rootfs: RootfsDir, InHost: l.opts.Rootfs != ""}, nil)
 	if err != nil {
 		return "", "", fmt.Errorf("build the lab rootfs: %w", err)
 	}

@@ -309,7 +309,7 @@ func cmdRun(ctx context.Context, c config, stdout, stderr io.Writer) int {
 		return code
 	}
 	defer l.Close()
-	ok, err := scenarios.RunHeadless(ctx, scenarioLab{l}, scs, stdout, scenarios.TranscriptOptions{Lang: c.lang, Narration: true})
+	ok, err := scenarios.RunHeadless(ctx, scenarios.Live(l), scs, stdout, scenarios.TranscriptOptions{Lang: c.lang, Narration: true})
 	if err != nil {
 		fmt.Fprintln(stderr, "nslab:", err)
 		return exitFailed

@@ -663,3 +663,56 @@ func (i Info) String() string {
 	}
 	return b.String()
 }
+
+// Equip readies a rootfs that is not the lab's own — in the lab, an overlay whose lower
+// layer is the user's --rootfs, so every write lands in the lab's tmpfs — for the lessons:
+// the directories they use, the lab's rc files, and nslab for the escape applets with the
+// libraries it needs. It never replaces a file already there; when nslab cannot be added
+// (the rootfs has its own file in the way) Info.Nslab stays empty and Missing says why.
+func Equip(dir string, opts Options) (Info, error) {
+	if opts.Executable == "" {
+		opts.Executable = "/proc/self/exe"
+	}
+	if opts.ShellRC == "" {
+		opts.ShellRC = ShellRCPath
+	}
+	if opts.BashRC == "" {
+		opts.BashRC = BashRCPath
+	}
+	if err := checkShell(dir); err != nil {
+		return Info{}, fmt.Errorf("equip rootfs %s: %w", dir, err)
+	}
+	b := &builder{dir: dir, opts: opts, copier: copier{root: dir}, info: Info{Dir: dir, Source: SourceUser}}
+	for _, d := range []struct {
+		path string
+		perm fs.FileMode
+	}{{"/proc", 0o555}, {"/tmp", 0o777 | fs.ModeSticky}, {WorkspaceDir, 0o755}, {OldRootDir, 0o755}, {EscapeDir, 0o755}} {
+		resolved, err := ResolveIn(dir, d.path)
+		if err == nil {
+			if _, err := os.Lstat(filepath.Join(dir, resolved)); err == nil {
+				continue // the user's own, left as it is
+			}
+			err = b.mkdirIn(d.path, d.perm)
+		}
+		if err != nil {
+			return Info{}, fmt.Errorf("equip rootfs %s: %w", dir, err)
+		}
+	}
+	if err := copyRCs(dir, opts); err != nil {
+		return Info{}, fmt.Errorf("equip rootfs %s: %w", dir, err)
+	}
+	if p, err := ResolveIn(dir, NslabPath); err == nil && isExecutable(filepath.Join(dir, p)) {
+		b.info.Nslab = NslabPath // the user put one there
+		return b.info, nil
+	}
+	var err error
+	if b.resolver, err = NewResolver(); err == nil {
+		err = b.nslab()
+	}
+	if err != nil {
+		b.info.Missing = append(b.info.Missing, MissingTool{Name: "nslab", Reason: err.Error()})
+		return b.info, nil
+	}
+	b.info.Nslab = NslabPath
+	return b.info, nil
+}
