@@ -1,0 +1,199 @@
+package tui
+
+import (
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// fit cuts or pads a styled line to exactly w cells.
+func fit(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	sw := ansi.StringWidth(s)
+	if sw > w {
+		s = ansi.Truncate(s, w, "…")
+		sw = ansi.StringWidth(s)
+	}
+	if sw < w {
+		s += strings.Repeat(" ", w-sw)
+	}
+	return s
+}
+
+// fitLines gives exactly h lines of exactly w cells each.
+func fitLines(lines []string, w, h int) []string {
+	out := make([]string, h)
+	for i := range out {
+		if i < len(lines) {
+			out[i] = fit(lines[i], w)
+		} else {
+			out[i] = fit("", w)
+		}
+	}
+	return out
+}
+
+// boxSpec is one bordered box.
+type boxSpec struct {
+	Focused bool
+	// Title goes on the top border at the left, Status at the right, Footer on
+	// the bottom border; each already styled.
+	Title, Status, Footer string
+	// Lines is the content, cut or padded to the inner size.
+	Lines []string
+}
+
+// drawBox draws a box of exactly r's size and returns its lines.
+func drawBox(st Styles, r rect, b boxSpec) []string {
+	if r.empty() {
+		return nil
+	}
+	if r.W < 2 || r.H < 2 {
+		return fitLines(b.Lines, r.W, r.H)
+	}
+	frame, bs := st.Frame, st.Border
+	if b.Focused {
+		frame, bs = st.FrameFocus, st.BorderFocus
+	}
+	innerW := r.W - 2
+	out := make([]string, 0, r.H)
+	out = append(out, borderLine(bs, frame.TopLeft, frame.Top, frame.TopRight, innerW, b.Title, b.Status))
+	left, right := bs.Render(frame.Left), bs.Render(frame.Right)
+	for _, l := range fitLines(b.Lines, innerW, r.H-2) {
+		out = append(out, left+l+right)
+	}
+	out = append(out, borderLine(bs, frame.BottomLeft, frame.Bottom, frame.BottomRight, innerW, b.Footer, ""))
+	return out
+}
+
+// borderLine draws a top or bottom border with an optional label at each
+// end: "╭─ title ───── status ─╮".
+func borderLine(bs lipgloss.Style, l, fill, r string, w int, label, status string) string {
+	if fill == "" {
+		fill = " "
+	}
+	var sb strings.Builder
+	sb.WriteString(bs.Render(l))
+	used := 0
+	if label != "" && w >= 4 {
+		label = ansi.Truncate(label, w-3, "…")
+		sb.WriteString(bs.Render(fill))
+		sb.WriteString(" ")
+		sb.WriteString(label)
+		sb.WriteString(" ")
+		used = 3 + ansi.StringWidth(label)
+	}
+	statusW := 0
+	if status != "" {
+		statusW = ansi.StringWidth(status) + 3
+		if used+statusW > w {
+			status, statusW = "", 0
+		}
+	}
+	if n := w - used - statusW; n > 0 {
+		sb.WriteString(bs.Render(strings.Repeat(fill, n)))
+	}
+	if status != "" {
+		sb.WriteString(" ")
+		sb.WriteString(status)
+		sb.WriteString(" ")
+		sb.WriteString(bs.Render(fill))
+	}
+	sb.WriteString(bs.Render(r))
+	return sb.String()
+}
+
+// canvas assembles the frame from regions drawn separately.
+type canvas struct {
+	w, h int
+	rows [][]piece
+}
+
+type piece struct {
+	x int
+	s string
+}
+
+func newCanvas(w, h int) *canvas {
+	return &canvas{w: w, h: h, rows: make([][]piece, max(h, 0))}
+}
+
+// put places lines (each of width w) at x, y, in left-to-right order of calls
+// per row.
+func (c *canvas) put(r rect, lines []string) {
+	for i, l := range lines {
+		y := r.Y + i
+		if y < 0 || y >= c.h || i >= r.H {
+			continue
+		}
+		c.rows[y] = append(c.rows[y], piece{x: r.X, s: l})
+	}
+}
+
+// String joins the rows; gaps between pieces become spaces and every row is
+// exactly the canvas width.
+func (c *canvas) String() string {
+	if c.w <= 0 || c.h <= 0 {
+		return ""
+	}
+	var sb strings.Builder
+	for y, ps := range c.rows {
+		if y > 0 {
+			sb.WriteByte('\n')
+		}
+		x := 0
+		var line strings.Builder
+		for _, p := range ps {
+			if p.x > x {
+				line.WriteString(strings.Repeat(" ", p.x-x))
+				x = p.x
+			}
+			line.WriteString(p.s)
+			x += ansi.StringWidth(p.s)
+		}
+		sb.WriteString(fit(line.String(), c.w))
+	}
+	return sb.String()
+}
+
+// overlay draws a box over a finished frame, centred.
+func overlay(frame string, w, h int, box []string) string {
+	if len(box) == 0 || w <= 0 || h <= 0 {
+		return frame
+	}
+	lines := strings.Split(frame, "\n")
+	bw := ansi.StringWidth(box[0])
+	x := max((w-bw)/2, 0)
+	y := max((h-len(box))/2, 0)
+	for i, b := range box {
+		row := y + i
+		if row >= len(lines) {
+			break
+		}
+		l := lines[row]
+		left := ansi.Truncate(l, x, "")
+		right := ansi.TruncateLeft(l, x+bw, "")
+		lines[row] = fit(left+ansi.ResetStyle+b+ansi.ResetStyle+right, w)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// wrap breaks text into lines of at most w cells, words kept whole where they
+// fit.
+func wrap(text string, w int) []string {
+	if w <= 0 {
+		return nil
+	}
+	var out []string
+	for _, para := range strings.Split(text, "\n") {
+		wrapped := ansi.Wrap(para, w, "")
+		out = append(out, strings.Split(wrapped, "\n")...)
+	}
+	return out
+}
+
+// cellWidth is the width in cells of a styled string.
+func cellWidth(s string) int { return ansi.StringWidth(s) }

@@ -1,0 +1,31 @@
+// Package tui is nslab's screen: two real shells side by side, the panels that
+// show what the kernel says about them, and the walkthrough's narration bar.
+//
+// The root Model routes messages by a small focus state and builds the help bar
+// from the KeyMap of whatever has focus. Each part is a small component with
+// SetSize and its help keys; one Styles value and one KeyMap value are passed
+// down, never kept in package variables.
+//
+// # Data flow
+//
+// The lab (the kernel side) is reached through the Lab interface, so golden
+// tests run a fake one without root. Each pane's pty output goes straight from
+// the lab's reader goroutine into that pane's term.Terminal (Pane.SetSink) and
+// taps a wake channel; the user's keys go back through the Terminal's
+// queue-only input methods. Lab events come in through one command that waits
+// on Lab.Events, drains whatever else is queued into one message and is issued
+// again after it.
+//
+// # Idle means no work
+//
+// Redraws are coalesced by one ticker. Pty output marks a Terminal dirty; the
+// first write after a quiet spell wakes the Model, which draws at once and
+// ticks at frame rate only while some Terminal keeps turning dirty, or, at the
+// pace of their expiry, while highlighted rows are fading. With nothing
+// changing there is no tick, no timer and no message: the only goroutines left
+// are blocked on channels.
+//
+// Update and View do no I/O. Everything that may block (resizing a pty,
+// restarting a shell, running a walkthrough step) runs in a tea.Cmd and
+// reports back with a message.
+package tui

@@ -1,0 +1,54 @@
+package tui
+
+import (
+	"io"
+	"time"
+
+	"github.com/nslab/nslab/scenarios"
+)
+
+// Options configure the screen.
+type Options struct {
+	// Lang is the walkthrough's language (default English).
+	Lang scenarios.Lang
+	// Theme is the colour scheme (default Dark).
+	Theme Theme
+	// NoColor leaves every colour out, symbols and bold carry everything.
+	// cmd/nslab sets it when the NO_COLOR environment variable is set and not
+	// empty (https://no-color.org).
+	NoColor bool
+
+	// Walkthrough, when not empty, runs these scenarios in order with the
+	// narration bar (`nslab walkthrough`); empty is the free-form lab.
+	Walkthrough []scenarios.Scenario
+	// ScenarioLab is what the walkthrough's steps run on: an adapter over the
+	// same lab whose Reset restarts the lab's namespaces while the panes keep
+	// their terminals. Required with Walkthrough.
+	ScenarioLab scenarios.Lab
+	// TypeDelay is the pause between the characters of a walkthrough command,
+	// so a class sees it typed (default DefaultTypeDelay; negative: none).
+	TypeDelay time.Duration
+
+	// Record, when set, receives every byte written to the terminal, exactly
+	// as the screen shows it (the seam for --record FILE.cast). If it also
+	// implements StepMarker, each walkthrough step is marked as it runs.
+	Record io.Writer
+
+	// Input and Output are the terminal (default os.Stdin and os.Stdout).
+	Input  io.Reader
+	Output io.Writer
+
+	// Now is the clock for the event log and highlights (default time.Now);
+	// tests fix it.
+	Now func() time.Time
+}
+
+// DefaultTypeDelay is the walkthrough's pause between typed characters.
+const DefaultTypeDelay = 20 * time.Millisecond
+
+// StepMarker is implemented by a recorder that marks walkthrough steps (an
+// asciicast "m" event, for instance). Mark is called from a command, never
+// from Update.
+type StepMarker interface {
+	Mark(label string) error
+}

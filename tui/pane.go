@@ -1,0 +1,213 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/nslab/nslab/lab"
+	"github.com/nslab/nslab/tui/term"
+)
+
+// paneView is one terminal pane: the shell's screen in a box titled with the
+// pane's role and its mount namespace.
+type paneView struct {
+	role lab.Role
+	pane Pane
+	term term.Terminal
+
+	alive      bool
+	status     int
+	restarting bool
+	problem    string // why the last restart failed
+
+	box rect
+	// The pty's size: asked for (applied or in flight), and wanted now. One
+	// resize runs at a time, so the last size asked is the one that sticks.
+	ptyCols, ptyRows   int
+	wantCols, wantRows int
+	resizing           bool
+}
+
+// wakeSink feeds pty output to the pane's Terminal and then taps the wake
+// channel, so an idle screen notices output without a message per read.
+type wakeSink struct {
+	t    term.Terminal
+	wake chan<- struct{}
+}
+
+func (s wakeSink) Write(p []byte) (int, error) {
+	n, err := s.t.Write(p)
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+	return n, err
+}
+
+var _ io.Writer = wakeSink{}
+
+func newPaneView(role lab.Role, p Pane, t term.Terminal) *paneView {
+	cols, rows := t.Size()
+	return &paneView{role: role, pane: p, term: t, alive: true, ptyCols: cols, ptyRows: rows, wantCols: cols, wantRows: rows}
+}
+
+// paneResizedMsg reports that a pty resize finished.
+type paneResizedMsg struct {
+	role       lab.Role
+	cols, rows int
+	err        error
+}
+
+// paneRestartedMsg reports how starting a new shell went.
+type paneRestartedMsg struct {
+	role lab.Role
+	err  error
+}
+
+// SetSize places the pane in r, resizes its Terminal at once and returns the
+// command that resizes the pty, if one is due.
+func (p *paneView) SetSize(r rect) tea.Cmd {
+	p.box = r
+	in := r.inner()
+	if in.W < 1 || in.H < 1 {
+		return nil
+	}
+	if c, rw := p.term.Size(); c != in.W || rw != in.H {
+		p.term.Resize(in.W, in.H)
+	}
+	p.wantCols, p.wantRows = in.W, in.H
+	return p.resizePty()
+}
+
+// resizePty starts a pty resize to the wanted size unless one is running or
+// the pty already has it.
+func (p *paneView) resizePty() tea.Cmd {
+	if p.resizing || (p.ptyCols == p.wantCols && p.ptyRows == p.wantRows) {
+		return nil
+	}
+	p.resizing = true
+	p.ptyCols, p.ptyRows = p.wantCols, p.wantRows
+	pane, role, cols, rows := p.pane, p.role, p.wantCols, p.wantRows
+	return func() tea.Msg {
+		return paneResizedMsg{role: role, cols: cols, rows: rows, err: pane.Resize(cols, rows)}
+	}
+}
+
+// resized handles the end of a pty resize and starts the next if the size
+// changed meanwhile.
+func (p *paneView) resized(msg paneResizedMsg) tea.Cmd {
+	p.resizing = false
+	return p.resizePty()
+}
+
+// restart starts a new shell in the pane's role.
+func (p *paneView) restart(ctx context.Context) tea.Cmd {
+	if p.alive || p.restarting {
+		return nil
+	}
+	p.restarting, p.problem = true, ""
+	pane, role := p.pane, p.role
+	return func() tea.Msg {
+		return paneRestartedMsg{role: role, err: pane.Restart(ctx)}
+	}
+}
+
+// exited records that the pane's shell ended.
+func (p *paneView) exited(status int) {
+	p.alive, p.status, p.restarting = false, status, false
+}
+
+// started records that a shell runs in the pane.
+func (p *paneView) started() {
+	p.alive, p.restarting, p.problem = true, false, ""
+}
+
+// restarted handles the answer to restart.
+func (p *paneView) restarted(err error) {
+	p.restarting = false
+	if err != nil {
+		p.problem = oneLine(err.Error())
+		return
+	}
+	p.alive = true
+}
+
+// title is the pane's name and the mount namespace its inspected process is in.
+func (p *paneView) title(st Styles, focused bool, snap lab.Snapshot) string {
+	name := string(p.role)
+	ts := st.Title
+	if focused {
+		ts = st.TitleFocus
+		name = symFocus + " " + name
+	}
+	s := ts.Render(name)
+	if ino := snap.NS[lab.NSMnt]; ino != 0 {
+		s += " " + st.Muted.Render(fmt.Sprintf("mnt:[%d]", ino))
+	}
+	if snap.PID != 0 && snap.Comm != "" {
+		s += " " + st.Muted.Render(fmt.Sprintf("%s(%d)", snap.Comm, snap.PID))
+	}
+	if snap.Chrooted {
+		s += " " + st.Warn.Render("chroot")
+	}
+	return s
+}
+
+// View draws the pane's box: the terminal's screen inside, the title on the
+// top border, the scroll position at its right, and the shell's fate on the
+// bottom border.
+func (p *paneView) View(st Styles, focused, zoomed bool, snap lab.Snapshot) []string {
+	var status []string
+	ts := p.term.State()
+	if ts.ScrollOffset > 0 {
+		status = append(status, st.Warn.Render(fmt.Sprintf("↑ %d/%d", ts.ScrollOffset, ts.ScrollbackLen)))
+	}
+	if zoomed {
+		status = append(status, st.Muted.Render("zoom"))
+	}
+	footer := ""
+	switch {
+	case p.restarting:
+		footer = st.Warn.Render(symRunning + " starting a new shell")
+	case !p.alive && p.problem != "":
+		footer = st.Fail.Render(symFail+" could not start a shell: "+p.problem) + st.Muted.Render(" · enter: try again")
+	case !p.alive:
+		footer = st.Fail.Render(fmt.Sprintf("%s shell exited with status %d", symFail, p.status)) +
+			st.Muted.Render(" · enter: new shell")
+	}
+	var lines []string
+	if in := p.box.inner(); in.W > 0 && in.H > 0 {
+		lines = strings.Split(p.term.Render(), "\n")
+	}
+	return drawBox(st, p.box, boxSpec{
+		Focused: focused,
+		Title:   p.title(st, focused, snap),
+		Status:  strings.Join(status, " "),
+		Footer:  footer,
+		Lines:   lines,
+	})
+}
+
+// cursor gives the screen position of the shell's cursor when it should show.
+func (p *paneView) cursor() (x, y int, c term.Cursor, ok bool) {
+	if !p.alive {
+		return 0, 0, c, false
+	}
+	c = p.term.Cursor()
+	in := p.box.inner()
+	if !c.Visible || c.X < 0 || c.Y < 0 || c.X >= in.W || c.Y >= in.H || p.term.State().ScrollOffset > 0 {
+		return 0, 0, c, false
+	}
+	return in.X + c.X, in.Y + c.Y, c, true
+}
+
+// oneLine keeps the first line of a message.
+func oneLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return strings.TrimSpace(s)
+}

@@ -1,0 +1,376 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/nslab/nslab/lab"
+	"github.com/nslab/nslab/scenarios"
+)
+
+// walkPhase is where the walkthrough is in the current step.
+type walkPhase int
+
+const (
+	walkStarting walkPhase = iota // the lab is being reset for a scenario
+	walkReady                     // the step is shown; its command has not run
+	walkRunning                   // the command or a re-check is running
+	walkResult                    // the step ran: its checks are shown
+	walkFinished                  // every scenario is done
+	walkBroken                    // a scenario could not start
+)
+
+// stepText is what the bar shows of one step before it runs, placeholders
+// expanded.
+type stepText struct {
+	narration, hint scenarios.Text
+	command         string
+	pane            lab.Role
+	labels          []scenarios.Text
+}
+
+// walkthrough is the narration bar and the step engine's driver: it runs one
+// step at a time in a command and shows its checks as they come back.
+type walkthrough struct {
+	ctx  context.Context
+	scs  []scenarios.Scenario
+	slab scenarios.Lab
+	lang scenarios.Lang
+
+	sc, step int
+	// view is the step shown; it is below step while the learner looks back.
+	view       int
+	phase      walkPhase
+	rechecking bool
+	runner     *scenarios.Runner
+	steps      []stepText
+	results    map[int]scenarios.StepResult
+	problem    string
+	// gen numbers scenario starts, so a late answer for an old one is ignored.
+	gen int
+	// spot says, after a step, what changed in the panels.
+	spot string
+}
+
+func newWalkthrough(ctx context.Context, scs []scenarios.Scenario, slab scenarios.Lab, lang scenarios.Lang) *walkthrough {
+	if lang == "" {
+		lang = scenarios.EN
+	}
+	return &walkthrough{ctx: ctx, scs: scs, slab: slab, lang: lang, results: map[int]scenarios.StepResult{}}
+}
+
+// scenarioStartedMsg reports that the lab was reset for a scenario.
+type scenarioStartedMsg struct {
+	gen    int
+	runner *scenarios.Runner
+	steps  []stepText
+	err    error
+}
+
+// stepDoneMsg reports a step's run or re-check.
+type stepDoneMsg struct {
+	gen     int
+	step    int
+	recheck bool
+	result  scenarios.StepResult
+}
+
+// running reports whether a step's command or check is in flight (quitting
+// then asks first).
+func (w *walkthrough) running() bool { return w.phase == walkRunning }
+
+// start resets the lab for the current scenario, in a command.
+func (w *walkthrough) start() tea.Cmd {
+	if w.sc >= len(w.scs) {
+		w.phase = walkFinished
+		return nil
+	}
+	w.gen++
+	w.phase, w.step, w.view, w.problem, w.spot = walkStarting, 0, 0, "", ""
+	w.runner, w.steps, w.results = nil, nil, map[int]scenarios.StepResult{}
+	ctx, slab, sc, gen := w.ctx, w.slab, w.scs[w.sc], w.gen
+	return func() tea.Msg {
+		if slab == nil {
+			return scenarioStartedMsg{gen: gen, err: fmt.Errorf("start scenario %s: no lab to run it on", sc.ID)}
+		}
+		r, err := scenarios.Start(ctx, slab, sc)
+		if err != nil {
+			return scenarioStartedMsg{gen: gen, err: err}
+		}
+		return scenarioStartedMsg{gen: gen, runner: r, steps: stepTexts(r, sc)}
+	}
+}
+
+// stepTexts reads every step's texts from a runner once, so the bar never
+// calls the runner while a step runs.
+func stepTexts(r *scenarios.Runner, sc scenarios.Scenario) []stepText {
+	out := make([]stepText, len(sc.Steps))
+	for i, st := range sc.Steps {
+		n, h := r.Narration(i)
+		t := stepText{narration: n, hint: h, command: r.Command(i), pane: st.Pane}
+		for j := range st.Checks {
+			t.labels = append(t.labels, r.Label(i, j))
+		}
+		out[i] = t
+	}
+	return out
+}
+
+// started handles the end of a scenario start.
+func (w *walkthrough) started(msg scenarioStartedMsg) {
+	if msg.gen != w.gen {
+		return
+	}
+	if msg.err != nil {
+		w.phase, w.problem = walkBroken, oneLine(msg.err.Error())
+		return
+	}
+	w.runner, w.steps, w.phase = msg.runner, msg.steps, walkReady
+	if len(w.steps) == 0 {
+		w.phase = walkResult
+	}
+}
+
+// run runs (or re-checks) the current step in a command.
+func (w *walkthrough) run(recheck bool) tea.Cmd {
+	w.phase, w.rechecking, w.spot = walkRunning, recheck, ""
+	ctx, r, i, gen := w.ctx, w.runner, w.step, w.gen
+	return func() tea.Msg {
+		var res scenarios.StepResult
+		if recheck {
+			res = r.Recheck(ctx, i)
+		} else {
+			res = r.Run(ctx, i)
+		}
+		return stepDoneMsg{gen: gen, step: i, recheck: recheck, result: res}
+	}
+}
+
+// done handles a step's result; it reports whether it was for the current
+// step.
+func (w *walkthrough) done(msg stepDoneMsg) bool {
+	if msg.gen != w.gen || msg.step != w.step || w.phase != walkRunning {
+		return false
+	}
+	w.results[msg.step] = msg.result
+	w.phase = walkResult
+	return true
+}
+
+// advance is F5: run the step, re-check it after a failure, or go on to the
+// next step (and scenario) after a pass. Looking back, it returns to the
+// current step first.
+func (w *walkthrough) advance() tea.Cmd {
+	if w.view != w.step {
+		w.view = w.step
+		return nil
+	}
+	switch w.phase {
+	case walkBroken:
+		return w.start()
+	case walkReady:
+		return w.run(false)
+	case walkResult:
+		res, ran := w.results[w.step]
+		if len(w.steps) > 0 && (!ran || !res.Passed()) {
+			return w.run(ran)
+		}
+		w.step++
+		w.view, w.spot = w.step, ""
+		if w.step < len(w.steps) {
+			w.phase = walkReady
+			return nil
+		}
+		w.sc++
+		return w.start()
+	}
+	return nil
+}
+
+// back is Alt+p: show the previous step's narration (and result).
+func (w *walkthrough) back() {
+	if w.view > 0 {
+		w.view--
+	}
+}
+
+// markName names the current step for a recording's marker.
+func (w *walkthrough) markName() string {
+	if w.sc >= len(w.scs) {
+		return ""
+	}
+	return fmt.Sprintf("%s %d/%d", w.scs[w.sc].ID, w.step+1, len(w.steps))
+}
+
+// words are the bar's own words in each language.
+type words struct {
+	step, earlier, hint, pane, noCommand, starting, running, rechecking string
+	run, next, recheck, passed, failed, back, finished, broken, retry   string
+	look                                                              string
+}
+
+func wordsFor(l scenarios.Lang) words {
+	if l == scenarios.KO {
+		return words{
+			step: "단계", earlier: "이전 단계", hint: "힌트", pane: "패널", noCommand: "(입력할 명령 없음)",
+			starting: "랩을 초기화하는 중", running: "실행 중", rechecking: "다시 확인하는 중",
+			run: "f5 실행", next: "f5 다음", recheck: "손으로 고친 뒤 f5 다시 확인",
+			passed: "통과", failed: "실패", back: "f5 현재 단계로", finished: "모든 시나리오를 마쳤습니다",
+			broken: "시나리오를 시작하지 못했습니다", retry: "f5 다시 시도", look: "바뀐 곳",
+		}
+	}
+	return words{
+		step: "step", earlier: "earlier step", hint: "hint", pane: "pane", noCommand: "(nothing to type)",
+		starting: "resetting the lab", running: "running", rechecking: "re-checking",
+		run: "f5 run", next: "f5 next", recheck: "fix it by hand, f5 re-check",
+		passed: "passed", failed: "failed", back: "f5 back to the current step", finished: "every scenario is done",
+		broken: "could not start the scenario", retry: "f5 try again", look: "look",
+	}
+}
+
+// title is the bar's top border: "step 2/7 · tmpfs — A new mount stays …".
+func (w *walkthrough) title(st Styles) string {
+	wd := wordsFor(w.lang)
+	if w.sc >= len(w.scs) {
+		return st.Step.Render(wd.finished)
+	}
+	sc := w.scs[w.sc]
+	n := len(w.steps)
+	if n == 0 {
+		n = len(sc.Steps)
+	}
+	label := fmt.Sprintf("%s %d/%d", wd.step, min(w.view+1, max(n, 1)), n)
+	if w.view != w.step {
+		label += " (" + wd.earlier + ")"
+	}
+	s := st.Step.Render(label) + st.Muted.Render(" · ") + st.Title.Render(sc.Title.In(w.lang))
+	if len(w.scs) > 1 {
+		s += st.Muted.Render(fmt.Sprintf(" · %s %d/%d", sc.ID, w.sc+1, len(w.scs)))
+	}
+	return s
+}
+
+// status is the bar's phase and the key that moves on, on its top border.
+func (w *walkthrough) status(st Styles) string {
+	wd := wordsFor(w.lang)
+	if w.view != w.step {
+		return st.Key.Render(wd.back)
+	}
+	switch w.phase {
+	case walkStarting:
+		return st.Warn.Render(symRunning + " " + wd.starting)
+	case walkRunning:
+		if w.rechecking {
+			return st.Warn.Render(symRunning + " " + wd.rechecking)
+		}
+		return st.Warn.Render(symRunning + " " + wd.running)
+	case walkReady:
+		return st.Key.Render(wd.run)
+	case walkResult:
+		res, ran := w.results[w.step]
+		if !ran || res.Passed() {
+			return st.Pass.Render(symPass+" "+wd.passed) + " " + st.Key.Render(wd.next)
+		}
+		return st.Fail.Render(symFail+" "+wd.failed) + " " + st.Key.Render(wd.recheck)
+	case walkBroken:
+		return st.Fail.Render(symFail+" "+wd.broken) + " " + st.Key.Render(wd.retry)
+	}
+	return ""
+}
+
+// content gives the bar's lines at an inner width: narration, command, checks,
+// the hint on a failure and what the spotlight shows. The narration is what
+// gives way when the bar is short.
+func (w *walkthrough) content(st Styles, width, height int) []string {
+	wd := wordsFor(w.lang)
+	switch {
+	case w.sc >= len(w.scs) || w.phase == walkFinished:
+		return []string{st.Pass.Render(symPass + " " + wd.finished)}
+	case w.phase == walkBroken:
+		return []string{st.Fail.Render(symFail + " " + w.problem)}
+	case w.phase == walkStarting || w.view >= len(w.steps):
+		sc := w.scs[w.sc]
+		return wrapStyled(st.Narration, sc.Summary.In(w.lang), width)
+	}
+	t := w.steps[w.view]
+	narration := wrapStyled(st.Narration, t.narration.In(w.lang), width)
+	var rest []string
+	if t.command != "" {
+		rest = append(rest, st.Muted.Render(fmt.Sprintf("[%s] ", t.pane))+st.Command.Render("$ "+t.command))
+	} else {
+		rest = append(rest, st.Muted.Render(fmt.Sprintf("[%s] %s", t.pane, wd.noCommand)))
+	}
+	res, ran := w.results[w.view]
+	showResult := ran && !(w.view == w.step && w.phase == walkRunning)
+	for j, lbl := range t.labels {
+		if showResult && j < len(res.Checks) {
+			c := res.Checks[j]
+			mark, ms := c.Mark(), st.Pass
+			switch c.State {
+			case scenarios.Failed:
+				ms = st.Fail
+			case scenarios.Skipped:
+				ms = st.Skip
+			}
+			line := ms.Render(mark) + " " + st.Normal.Render(c.Label.In(w.lang))
+			if r := oneLine(c.Reason.In(w.lang)); r != "" {
+				line += st.Muted.Render(": " + r)
+			}
+			rest = append(rest, line)
+			continue
+		}
+		mark := symPending
+		if w.view == w.step && w.phase == walkRunning {
+			mark = symRunning
+		}
+		rest = append(rest, st.Pending.Render(mark)+" "+st.Muted.Render(lbl.In(w.lang)))
+	}
+	if showResult {
+		if p := res.Problem(w.lang); p != "" {
+			rest = append(rest, st.Fail.Render(symFail+" "+p))
+		}
+		if !res.Passed() && !t.hint.IsZero() {
+			rest = append(rest, wrapStyled(st.Hint, wd.hint+": "+t.hint.In(w.lang), width)...)
+		}
+	}
+	if w.spot != "" && w.view == w.step {
+		rest = append(rest, st.Spot.Render(symSpotlight+" "+wd.look+": ")+w.spot)
+	}
+	// The narration gives way first, then the checks from the bottom.
+	room := height - len(rest)
+	if room < 1 {
+		room = 1
+	}
+	if len(narration) > room {
+		narration = narration[:room]
+		last := narration[room-1]
+		narration[room-1] = fit(last, max(width-1, 1)) + "…"
+	}
+	return append(narration, rest...)
+}
+
+// wantHeight is the bar's height with its border if nothing were cut.
+func (w *walkthrough) wantHeight(st Styles, width int) int {
+	return len(w.content(st, max(width-2, 1), 1<<20)) + 2
+}
+
+// View draws the bar.
+func (w *walkthrough) View(st Styles, r rect) []string {
+	in := r.inner()
+	return drawBox(st, r, boxSpec{
+		Title:  w.title(st),
+		Status: w.status(st),
+		Lines:  w.content(st, in.W, in.H),
+	})
+}
+
+// wrapStyled wraps plain text and styles each line.
+func wrapStyled(s interface{ Render(...string) string }, text string, width int) []string {
+	var out []string
+	for _, l := range wrap(strings.TrimSpace(text), width) {
+		out = append(out, s.Render(l))
+	}
+	return out
+}
