@@ -8,8 +8,8 @@ import (
 // focused shell, Tab, Ctrl-C and the F-keys not listed here included.
 type KeyMap struct {
 	// Everywhere.
-	FocusHost  key.Binding // Alt+←
-	FocusNS    key.Binding // Alt+→
+	FocusHost key.Binding // Alt+←
+	FocusNS   key.Binding // Alt+→
 	// FocusPanes only shows Alt+←/→ as one entry in the help bar.
 	FocusPanes key.Binding
 	CycleFocus key.Binding // F2: host, ns, then each panel

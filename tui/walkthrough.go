@@ -208,7 +208,7 @@ func (w *walkthrough) markName() string {
 type words struct {
 	step, earlier, hint, pane, noCommand, starting, running, rechecking string
 	run, next, recheck, passed, failed, back, finished, broken, retry   string
-	look                                                              string
+	look                                                                string
 }
 
 func wordsFor(l scenarios.Lang) words {
