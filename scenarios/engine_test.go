@@ -263,3 +263,38 @@ func TestRunHeadlessWriteError(t *testing.T) {
 		t.Errorf("ok=%v err=%v", ok, err)
 	}
 }
+
+func TestRunHeadlessMarkdownHandout(t *testing.T) {
+	sc := parseEngineScenario(t)
+	f := newFakeLab()
+	f.onRun["mount -t tmpfs tmpfs /tmp/nslab/x"] = func(f *fakeLab) { f.addMount(lab.Host, xMount()) }
+	f.results["mount -t tmpfs tmpfs /tmp/nslab/x"] = Result{Output: "has ``` fences\n"}
+	var out, md bytes.Buffer
+	ok, err := RunHeadless(context.Background(), f, []Scenario{sc}, &out, TranscriptOptions{Lang: EN, Markdown: &md})
+	if err != nil || !ok {
+		t.Fatalf("ok=%v err=%v\n%s", ok, err, out.String())
+	}
+	want := "# nslab: a lab transcript\n\n" +
+		"## 1. Demo (`demo`)\n\nA demo.\n\n" +
+		"### Step 1/2 — ns\n\nLook at /tmp/nslab/rootfs.\n\n\n" +
+		"### Step 2/2 — host\n\nMount.\n\n" +
+		"```console\n[host] # mount -t tmpfs tmpfs /tmp/nslab/x\n```\n\n" +
+		"````text\nhas ``` fences\n````\n\n" +
+		"- ✓ exit status 0: exited 0\n" +
+		"- ✓ mounted tmpfs at /tmp/nslab/x in host: mount 400: tmpfs tmpfs, root /, rw,relatime\n\n" +
+		"---\n\n**1/1 passed**\n"
+	if md.String() != want {
+		t.Errorf("markdown:\n%s\nwant:\n%s", md.String(), want)
+	}
+
+	// A failure carries its hint and the steps left, in the chosen language.
+	sc.Steps[0], sc.Steps[1] = sc.Steps[1], sc.Steps[0]
+	md.Reset()
+	ok, _ = RunHeadless(context.Background(), newFakeLab(), []Scenario{sc}, &out, TranscriptOptions{Lang: KO, Markdown: &md})
+	got := md.String()
+	if ok || !strings.Contains(got, "# nslab 실습 기록") || !strings.Contains(got, "- ✗ host에 /tmp/nslab/x 마운트됨") ||
+		!strings.Contains(got, "> 힌트: /tmp/nslab 를 써 보세요.") || !strings.Contains(got, "*중단: 남은 1단계는 실행하지 않았습니다*") ||
+		!strings.Contains(got, "**0/1 통과** — 실패: demo") {
+		t.Errorf("failed run, Korean handout:\n%s", got)
+	}
+}

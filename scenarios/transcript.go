@@ -12,6 +12,9 @@ type TranscriptOptions struct {
 	Lang Lang
 	// Narration also prints each step's narration.
 	Narration bool
+	// Markdown, when set, also receives the transcript as a Markdown handout: steps,
+	// narration, commands, outputs and check results, written as the run goes.
+	Markdown io.Writer
 }
 
 // RunHeadless runs each scenario in turn on l, as `nslab run` does, and writes a
@@ -24,32 +27,29 @@ func RunHeadless(ctx context.Context, l Lab, scs []Scenario, w io.Writer, opts T
 	if lang == "" {
 		lang = EN
 	}
-	tw := &transcript{w: w}
+	reps := []reporter{&textReport{transcript{w: w}, opts.Narration}}
+	if opts.Markdown != nil {
+		reps = append(reps, &markdownReport{transcript: transcript{w: opts.Markdown}})
+	}
+	rep := fanout(reps)
 	allPassed := true
 	var failed []string
 	for n, sc := range scs {
 		if err := ctx.Err(); err != nil {
 			return false, fmt.Errorf("run scenarios: %w", err)
 		}
-		tw.printf("== %s (%d/%d): %s\n", sc.ID, n+1, len(scs), sc.Title.In(lang))
-		tw.block("   ", sc.Summary.In(lang))
-		ok := runOne(ctx, l, sc, tw, opts, lang)
-		if !ok {
+		rep.scenario(sc, n, len(scs), lang)
+		if !runOne(ctx, l, sc, rep, lang) {
 			allPassed = false
 			failed = append(failed, sc.ID)
 		}
-		if tw.err != nil {
-			return false, fmt.Errorf("write transcript: %w", tw.err)
+		if err := rep.error(); err != nil {
+			return false, fmt.Errorf("write transcript: %w", err)
 		}
 	}
-	word := map[Lang][2]string{EN: {"passed", "failed"}, KO: {"통과", "실패"}}[lang]
-	tw.printf("\n%d/%d %s", len(scs)-len(failed), len(scs), word[0])
-	if len(failed) > 0 {
-		tw.printf("; %s: %s", word[1], strings.Join(failed, ", "))
-	}
-	tw.printf("\n")
-	if tw.err != nil {
-		return false, fmt.Errorf("write transcript: %w", tw.err)
+	rep.summary(len(scs), failed, lang)
+	if err := rep.error(); err != nil {
+		return false, fmt.Errorf("write transcript: %w", err)
 	}
 	if err := ctx.Err(); err != nil {
 		return false, fmt.Errorf("run scenarios: %w", err)
@@ -57,45 +57,203 @@ func RunHeadless(ctx context.Context, l Lab, scs []Scenario, w io.Writer, opts T
 	return allPassed, nil
 }
 
-func runOne(ctx context.Context, l Lab, sc Scenario, tw *transcript, opts TranscriptOptions, lang Lang) bool {
+// stepReport is what one step of a headless run printed and proved.
+type stepReport struct {
+	n, of           int
+	narration, hint Text
+	res             StepResult
+	// notRun counts the later steps skipped after a failure.
+	notRun int
+}
+
+// reporter renders a headless run; textReport and markdownReport are the two renderings.
+type reporter interface {
+	scenario(sc Scenario, n, of int, lang Lang)
+	startFailed(err error, lang Lang)
+	step(st stepReport, lang Lang)
+	summary(total int, failed []string, lang Lang)
+	error() error
+}
+
+func runOne(ctx context.Context, l Lab, sc Scenario, rep reporter, lang Lang) bool {
 	r, err := Start(ctx, l, sc)
 	if err != nil {
-		tw.printf("   ✗ %s\n", oneLine(err.Error()))
+		rep.startFailed(err, lang)
 		return false
 	}
-	for i, st := range sc.Steps {
-		cmd := r.Command(i)
-		if cmd == "" {
-			tw.printf("-- %d/%d [%s]\n", i+1, len(sc.Steps), st.Pane)
-		} else {
-			tw.printf("-- %d/%d [%s] $ %s\n", i+1, len(sc.Steps), st.Pane, cmd)
+	for i := range sc.Steps {
+		st := stepReport{n: i + 1, of: len(sc.Steps)}
+		st.narration, st.hint = r.Narration(i)
+		st.res = r.Run(ctx, i)
+		if !st.res.Passed() {
+			st.notRun = len(sc.Steps) - i - 1
 		}
-		narration, hint := r.Narration(i)
-		if opts.Narration {
-			tw.block("   # ", narration.In(lang))
-		}
-		res := r.Run(ctx, i)
-		if res.Ran {
-			tw.block("   | ", strings.TrimRight(res.Result.Output, "\r\n"))
-		}
-		for _, c := range res.Checks {
-			tw.printf("   %s\n", c.Line(lang))
-		}
-		if p := res.Problem(lang); p != "" {
-			tw.printf("   ✗ %s\n", p)
-		}
-		if !res.Passed() {
-			if !hint.IsZero() {
-				tw.block("   "+Text{EN: "hint: ", KO: "힌트: "}.In(lang), hint.In(lang))
-			}
-			if rest := len(sc.Steps) - i - 1; rest > 0 {
-				tw.printf("   %s\n", Text{EN: fmt.Sprintf("stopped: %d later steps not run", rest),
-					KO: fmt.Sprintf("중단: 남은 %d단계는 실행하지 않았습니다", rest)}.In(lang))
-			}
+		rep.step(st, lang)
+		if !st.res.Passed() {
 			return false
 		}
 	}
 	return true
+}
+
+var (
+	hintLabel = Text{EN: "hint: ", KO: "힌트: "}
+	doneWords = map[Lang][2]string{EN: {"passed", "failed"}, KO: {"통과", "실패"}}
+)
+
+func stoppedText(rest int) Text {
+	return Text{EN: fmt.Sprintf("stopped: %d later steps not run", rest),
+		KO: fmt.Sprintf("중단: 남은 %d단계는 실행하지 않았습니다", rest)}
+}
+
+// textReport is the terminal transcript of `nslab run`.
+type textReport struct {
+	transcript
+	narration bool
+}
+
+func (t *textReport) scenario(sc Scenario, n, of int, lang Lang) {
+	t.printf("== %s (%d/%d): %s\n", sc.ID, n+1, of, sc.Title.In(lang))
+	t.block("   ", sc.Summary.In(lang))
+}
+
+func (t *textReport) startFailed(err error, _ Lang) { t.printf("   ✗ %s\n", oneLine(err.Error())) }
+
+func (t *textReport) step(st stepReport, lang Lang) {
+	res := st.res
+	if res.Command == "" {
+		t.printf("-- %d/%d [%s]\n", st.n, st.of, res.Pane)
+	} else {
+		t.printf("-- %d/%d [%s] $ %s\n", st.n, st.of, res.Pane, res.Command)
+	}
+	if t.narration {
+		t.block("   # ", st.narration.In(lang))
+	}
+	if res.Ran {
+		t.block("   | ", strings.TrimRight(res.Result.Output, "\r\n"))
+	}
+	for _, c := range res.Checks {
+		t.printf("   %s\n", c.Line(lang))
+	}
+	if p := res.Problem(lang); p != "" {
+		t.printf("   ✗ %s\n", p)
+	}
+	if !res.Passed() {
+		if !st.hint.IsZero() {
+			t.block("   "+hintLabel.In(lang), st.hint.In(lang))
+		}
+		if st.notRun > 0 {
+			t.printf("   %s\n", stoppedText(st.notRun).In(lang))
+		}
+	}
+}
+
+func (t *textReport) summary(total int, failed []string, lang Lang) {
+	word := doneWords[lang]
+	t.printf("\n%d/%d %s", total-len(failed), total, word[0])
+	if len(failed) > 0 {
+		t.printf("; %s: %s", word[1], strings.Join(failed, ", "))
+	}
+	t.printf("\n")
+}
+
+// markdownReport is the handout: one section per scenario, one subsection per step.
+type markdownReport struct {
+	transcript
+	started bool
+}
+
+func (m *markdownReport) scenario(sc Scenario, n, of int, lang Lang) {
+	if !m.started {
+		m.started = true
+		m.printf("# %s\n\n", Text{EN: "nslab: a lab transcript", KO: "nslab 실습 기록"}.In(lang))
+	}
+	m.printf("## %d. %s (`%s`)\n\n%s\n\n", n+1, sc.Title.In(lang), sc.ID, sc.Summary.In(lang))
+}
+
+func (m *markdownReport) startFailed(err error, _ Lang) {
+	m.printf("✗ %s\n\n", oneLine(err.Error()))
+}
+
+func (m *markdownReport) step(st stepReport, lang Lang) {
+	res := st.res
+	m.printf("### %s %d/%d — %s\n\n", Text{EN: "Step", KO: "단계"}.In(lang), st.n, st.of, res.Pane)
+	m.printf("%s\n\n", st.narration.In(lang))
+	if res.Command != "" {
+		m.fence("console", "["+string(res.Pane)+"] # "+res.Command)
+	}
+	if res.Ran && strings.TrimSpace(res.Result.Output) != "" {
+		m.fence("text", strings.TrimRight(res.Result.Output, "\r\n"))
+	}
+	for _, c := range res.Checks {
+		m.printf("- %s\n", c.Line(lang))
+	}
+	if p := res.Problem(lang); p != "" {
+		m.printf("- ✗ %s\n", p)
+	}
+	if !res.Passed() {
+		if !st.hint.IsZero() {
+			m.printf("\n> %s%s\n", hintLabel.In(lang), st.hint.In(lang))
+		}
+		if st.notRun > 0 {
+			m.printf("\n*%s*\n", stoppedText(st.notRun).In(lang))
+		}
+	}
+	m.printf("\n")
+}
+
+// fence writes a code block whose fence is longer than any run of backticks inside it.
+func (m *markdownReport) fence(lang, body string) {
+	ticks := "```"
+	for strings.Contains(body, ticks) {
+		ticks += "`"
+	}
+	m.printf("%s%s\n%s\n%s\n\n", ticks, lang, body, ticks)
+}
+
+func (m *markdownReport) summary(total int, failed []string, lang Lang) {
+	word := doneWords[lang]
+	m.printf("---\n\n**%d/%d %s**", total-len(failed), total, word[0])
+	if len(failed) > 0 {
+		m.printf(" — %s: %s", word[1], strings.Join(failed, ", "))
+	}
+	m.printf("\n")
+}
+
+// fanout sends every report to several renderings.
+type fanout []reporter
+
+func (f fanout) scenario(sc Scenario, n, of int, lang Lang) {
+	for _, r := range f {
+		r.scenario(sc, n, of, lang)
+	}
+}
+
+func (f fanout) startFailed(err error, lang Lang) {
+	for _, r := range f {
+		r.startFailed(err, lang)
+	}
+}
+
+func (f fanout) step(st stepReport, lang Lang) {
+	for _, r := range f {
+		r.step(st, lang)
+	}
+}
+
+func (f fanout) summary(total int, failed []string, lang Lang) {
+	for _, r := range f {
+		r.summary(total, failed, lang)
+	}
+}
+
+func (f fanout) error() error {
+	for _, r := range f {
+		if err := r.error(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // transcript writes lines and remembers the first write error.
@@ -103,6 +261,8 @@ type transcript struct {
 	w   io.Writer
 	err error
 }
+
+func (t *transcript) error() error { return t.err }
 
 func (t *transcript) printf(format string, args ...any) {
 	if t.err != nil {

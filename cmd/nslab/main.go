@@ -304,12 +304,23 @@ func cmdRun(ctx context.Context, c config, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
+	opts := scenarios.TranscriptOptions{Lang: c.lang, Narration: true}
+	if c.markdown != "" {
+		// Written as the run goes (no buffering), so an interrupted run keeps what it showed.
+		f, err := os.Create(c.markdown)
+		if err != nil {
+			fmt.Fprintln(stderr, "nslab: --markdown:", err)
+			return exitUsage
+		}
+		defer f.Close()
+		opts.Markdown = f
+	}
 	l, code := startLab(ctx, c, 120, 40, stderr)
 	if l == nil {
 		return code
 	}
 	defer l.Close()
-	ok, err := scenarios.RunHeadless(ctx, scenarios.Live(l), scs, stdout, scenarios.TranscriptOptions{Lang: c.lang, Narration: true})
+	ok, err := scenarios.RunHeadless(ctx, scenarios.Live(l), scs, stdout, opts)
 	if err != nil {
 		fmt.Fprintln(stderr, "nslab:", err)
 		return exitFailed

@@ -220,3 +220,25 @@ steps:
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
 }
+
+func TestRunWritesAMarkdownHandout(t *testing.T) {
+	labtest.RequireRoot(t)
+	md := filepath.Join(t.TempDir(), "handout.md")
+	out, errs, code := runNslab(t, nil, "run", "tmpfs", "--lang", "ko", "--markdown", md)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	b, err := os.ReadFile(md)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(b)
+	for _, want := range []string{"# nslab 실습 기록", "## 1. ", "(`tmpfs`)", "### 단계 1/", "```console\n[host] # ", "- ✓ ", "**1/1 통과**"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("handout lacks %q:\n%s", want, got)
+		}
+	}
+	if _, _, code := runNslab(t, nil, "run", "tmpfs", "--markdown", "/nonexistent/dir/x.md"); code != exitUsage {
+		t.Errorf("an unwritable handout path: exit %d", code)
+	}
+}
