@@ -176,3 +176,38 @@ func (r *Runner) Recheck(ctx context.Context, i int) StepResult {
 	}
 	return out
 }
+
+// Rewind goes back to the state before step i for real: the lab is thrown away and a fresh
+// one started (new namespaces, new workspace and canary), then steps 0..i-1 have their
+// commands typed again without checks, so the kernel is where it was when step i was
+// first reached. The learner then runs step i again. It stops at the first command that
+// cannot run or does not finish, and says which.
+func (r *Runner) Rewind(ctx context.Context, i int) error {
+	if i < 0 || i >= len(r.sc.Steps) {
+		return fmt.Errorf("rewind %s to step %d: no such step (%d steps)", r.sc.ID, i+1, len(r.sc.Steps))
+	}
+	if err := r.lab.Reset(ctx, r.sc.NSStart); err != nil {
+		return fmt.Errorf("rewind %s: reset the lab: %w", r.sc.ID, err)
+	}
+	ws, err := r.lab.Workspace(ctx)
+	if err != nil {
+		return fmt.Errorf("rewind %s: read the workspace: %w", r.sc.ID, err)
+	}
+	r.ws, r.last = ws, map[int]Result{}
+	for j := 0; j < i; j++ {
+		st := r.sc.Steps[j]
+		cmd := r.Command(j)
+		if cmd == "" {
+			continue
+		}
+		got, err := r.lab.Run(ctx, st.Pane, cmd, st.Timeout)
+		if err != nil {
+			return fmt.Errorf("rewind %s: replay step %d in %s: %w", r.sc.ID, j+1, st.Pane, err)
+		}
+		if got.TimedOut {
+			return fmt.Errorf("rewind %s: replay step %d in %s: %q did not finish", r.sc.ID, j+1, st.Pane, cmd)
+		}
+		r.last[j] = got
+	}
+	return nil
+}

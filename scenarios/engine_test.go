@@ -298,3 +298,41 @@ func TestRunHeadlessMarkdownHandout(t *testing.T) {
 		t.Errorf("failed run, Korean handout:\n%s", got)
 	}
 }
+
+func TestRewindResetsAndReplays(t *testing.T) {
+	sc := parseEngineScenario(t) // step 0: narration only in ns; step 1: mount in host
+	sc.Steps = append(sc.Steps, sc.Steps[1])
+	f := newFakeLab()
+	r, err := Start(context.Background(), f, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Run(context.Background(), 0)
+	r.Run(context.Background(), 1)
+	r.Run(context.Background(), 2)
+	runsBefore := len(f.runs)
+	if err := r.Rewind(context.Background(), 2); err != nil {
+		t.Fatalf("rewind: %v", err)
+	}
+	if len(f.resets) != 2 || f.resets[1] != sc.NSStart {
+		t.Errorf("resets %v, want a second one with the scenario's start", f.resets)
+	}
+	replayed := f.runs[runsBefore:]
+	if len(replayed) != 1 || replayed[0].cmd != "mount -t tmpfs tmpfs /tmp/nslab/x" || replayed[0].pane != lab.Host {
+		t.Errorf("replayed %+v, want step 2's command only (step 1 is narration)", replayed)
+	}
+	for _, bad := range []int{-1, 3} {
+		if err := r.Rewind(context.Background(), bad); err == nil {
+			t.Errorf("rewind to %d accepted", bad)
+		}
+	}
+	f.resetErr = errors.New("cannot unshare")
+	if err := r.Rewind(context.Background(), 1); err == nil || !strings.Contains(err.Error(), "cannot unshare") {
+		t.Errorf("rewind with a failing reset: %v", err)
+	}
+	f.resetErr = nil
+	f.results["mount -t tmpfs tmpfs /tmp/nslab/x"] = Result{TimedOut: true}
+	if err := r.Rewind(context.Background(), 2); err == nil || !strings.Contains(err.Error(), "did not finish") {
+		t.Errorf("rewind whose replay times out: %v", err)
+	}
+}

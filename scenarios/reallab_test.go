@@ -3,6 +3,9 @@ package scenarios
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -37,4 +40,78 @@ func TestBuiltinScenariosOnLab(t *testing.T) {
 	if !ok {
 		t.Fatal("a scenario failed on the lab; see the transcript")
 	}
+}
+
+// After a rewind, the kernel state equals that of a fresh run stopped at the same step.
+func TestRewindMatchesAFreshRun(t *testing.T) {
+	if !labtest.InNewNamespace(t) {
+		return
+	}
+	scs, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	l, err := lab.Start(ctx, lab.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	live := Live(l)
+	for _, id := range []string{"tmpfs", "umount", "chroot", "propagation"} {
+		sc, err := Select(scs, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := len(sc[0].Steps) / 2
+		r, err := Start(ctx, live, sc[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < at; i++ {
+			if res := r.Run(ctx, i); !res.Passed() {
+				t.Fatalf("%s step %d: %+v", id, i+1, res)
+			}
+		}
+		fresh := kernelView(t, live)
+		for i := at; i < len(sc[0].Steps); i++ { // move on, changing things
+			r.Run(ctx, i)
+		}
+		if err := r.Rewind(ctx, at); err != nil {
+			t.Fatalf("%s: rewind to step %d: %v", id, at+1, err)
+		}
+		if got := kernelView(t, live); got != fresh {
+			t.Errorf("%s: after rewinding to step %d:\n%s\na fresh run there:\n%s", id, at+1, got, fresh)
+		}
+		if res := r.Run(ctx, at); !res.Passed() {
+			t.Errorf("%s: step %d after the rewind: %+v", id, at+1, res)
+		}
+	}
+}
+
+// kernelView is what the panels show of both panes, minus what differs between any two
+// runs (mount IDs, inode numbers, peer group numbers, pids).
+func kernelView(t *testing.T, l Lab) string {
+	t.Helper()
+	var b strings.Builder
+	snaps := map[lab.Role]lab.Snapshot{}
+	for _, r := range lab.Roles {
+		s, err := l.Inspect(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		snaps[r] = s
+		fmt.Fprintf(&b, "%s: comm %s chrooted %v root %s\n", r, s.Comm, s.Chrooted, s.Root)
+		var rows []string
+		for _, m := range s.Mounts {
+			rows = append(rows, fmt.Sprintf("  %s %s %s %s %s", m.Mountpoint, m.FSType, m.Source, m.Root, m.Propagation.Type))
+		}
+		sort.Strings(rows)
+		b.WriteString(strings.Join(rows, "\n") + "\n")
+	}
+	for _, t := range lab.NSTypes {
+		fmt.Fprintf(&b, "%s same: %v\n", t, snaps[lab.Host].NS[t] == snaps[lab.NS].NS[t])
+	}
+	return b.String()
 }
