@@ -157,6 +157,18 @@ func guardCSI(e *vt.Emulator) {
 		_, _ = io.WriteString(e.InputPipe(), "\x1b[0n")
 		return true
 	})
+	// DECSTBM and DECSLRM: x/vt v0.1.0 takes a bottom or right margin past
+	// the screen as it is, and the next IL or DL indexes rows that do not
+	// exist (found by FuzzTerminal: ESC[;17r ESC[L on 12 rows panics).
+	// Clamp them to the screen, as xterm does.
+	e.RegisterCsiHandler('r', func(params ansi.Params) bool {
+		clampParam(params, 1, e.Height())
+		return false
+	})
+	e.RegisterCsiHandler('s', func(params ansi.Params) bool {
+		clampParam(params, 1, e.Width())
+		return false
+	})
 	// REP repeats the last character n times, each a print that may scroll
 	// the whole screen: no more than one line's worth, which is all any
 	// application uses it for.
@@ -167,10 +179,15 @@ func guardCSI(e *vt.Emulator) {
 }
 
 func clampParams(params ansi.Params, limit int) {
-	for i, p := range params {
-		if p.Param(-1) > limit {
-			params[i] = ansi.Param(ansi.Parameter(limit, p.HasMore()))
-		}
+	for i := range params {
+		clampParam(params, i, limit)
+	}
+}
+
+// clampParam lowers parameter i to limit if it is above it.
+func clampParam(params ansi.Params, i, limit int) {
+	if i < len(params) && params[i].Param(-1) > limit {
+		params[i] = ansi.Param(ansi.Parameter(limit, params[i].HasMore()))
 	}
 }
 

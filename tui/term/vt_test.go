@@ -751,3 +751,30 @@ func TestChunkLen(t *testing.T) {
 		}
 	}
 }
+
+// TestMarginsBeyondScreen sets scroll margins past the screen, then inserts
+// and deletes lines: x/vt v0.1.0 panicked here (FuzzTerminal found it).
+func TestMarginsBeyondScreen(t *testing.T) {
+	tests := []struct {
+		name  string
+		input string
+		want  []string
+	}{
+		{"bottom past the screen", "a\r\nb\r\nc\x1b[;17r\x1b[2;1H\x1b[1L0", []string{"a", "0", "b"}},
+		{"bottom past, delete", "a\r\nb\r\nc\x1b[2;99r\x1b[2;1H\x1b[M", []string{"a", "c", ""}},
+		{"bottom past, scroll", "a\r\nb\r\nc\x1b[2;99r\x1b[3;1H\n", []string{"a", "c", ""}},
+		{"right past the screen", "\x1b[?69h\x1b[2;99sabc\x1b[1;1H\x1b[2@", []string{"abc"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			vt, _ := newVT(t, 10, 3)
+			write(t, vt, tc.input)
+			if got := vt.State().Resets; got != 0 {
+				t.Fatalf("the emulator was reset %d times", got)
+			}
+			if got := screen(vt); fmt.Sprint(got[:len(tc.want)]) != fmt.Sprint(tc.want) {
+				t.Errorf("screen = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
