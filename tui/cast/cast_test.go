@@ -24,7 +24,7 @@ func TestRecordAndParse(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.Write([]byte("hello "))
-	c.Write([]byte("\xea\xb0"))        // the first two bytes of 가
+	c.Write([]byte("\xea\xb0"))       // the first two bytes of 가
 	c.Write([]byte("\x80 world\r\n")) // its last byte
 	c.Mark("tmpfs 1/7")
 	c.Resize(30, 5)
