@@ -23,6 +23,8 @@ import (
 	"github.com/nslab/nslab/lab"
 	"github.com/nslab/nslab/lab/rootfs"
 	"github.com/nslab/nslab/scenarios"
+	"github.com/nslab/nslab/tui"
+	"github.com/nslab/nslab/tui/cast"
 	"golang.org/x/sys/unix"
 )
 
@@ -336,6 +338,64 @@ func cmdLab(ctx context.Context, c config, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "nslab:", err)
 		return exitNotRoot
 	}
-	fmt.Fprintln(stderr, "nslab: the interactive lab is not built yet; use nslab run or nslab doctor")
-	return exitFailed
+	var walk []scenarios.Scenario
+	if c.command == "walkthrough" {
+		scs, err := loadScenarios(c)
+		if err == nil && len(c.args) > 0 {
+			scs, err = scenarios.Select(scs, c.args...)
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "nslab:", err)
+			return exitUsage
+		}
+		walk = scs
+	}
+	theme, err := tui.ParseTheme(c.theme)
+	if err != nil {
+		fmt.Fprintln(stderr, "nslab:", err)
+		return exitUsage
+	}
+	// ioctl_tty(2) TIOCGWINSZ: the lab's screen needs a terminal on both ends.
+	ws, err := unix.IoctlGetWinsize(int(os.Stdout.Fd()), unix.TIOCGWINSZ)
+	if _, ierr := unix.IoctlGetTermios(int(os.Stdin.Fd()), unix.TCGETS); err != nil || ierr != nil {
+		fmt.Fprintln(stderr, "nslab: the lab's screen needs a terminal; for a transcript without one use nslab run")
+		return exitUsage
+	}
+	cols, rows := max(int(ws.Col), 1), max(int(ws.Row), 1)
+	opts := tui.Options{Lang: c.lang, Theme: theme, NoColor: os.Getenv("NO_COLOR") != "", Walkthrough: walk}
+	if c.record != "" {
+		// Written as it goes (no buffering): a crash loses nothing already shown.
+		f, err := os.Create(c.record)
+		if err != nil {
+			fmt.Fprintln(stderr, "nslab: --record:", err)
+			return exitUsage
+		}
+		defer f.Close()
+		title := "nslab"
+		if c.command != "" {
+			title += " " + c.command
+		}
+		rec, err := cast.New(f, cast.Options{Cols: cols, Rows: rows, Title: title,
+			Env: map[string]string{"TERM": os.Getenv("TERM"), "SHELL": os.Getenv("SHELL")}})
+		if err != nil {
+			fmt.Fprintln(stderr, "nslab: --record:", err)
+			return exitUsage
+		}
+		defer rec.Close()
+		opts.Record = rec
+	}
+	// The panes start at half the screen; the UI sizes them exactly on its first frame.
+	l, code := startLab(ctx, c, max(cols/2-2, 20), max(rows-12, 5), stderr)
+	if l == nil {
+		return code
+	}
+	defer l.Close()
+	if len(walk) > 0 {
+		opts.ScenarioLab = scenarios.Live(l)
+	}
+	if err := tui.Run(ctx, tui.FromLab(l), opts); err != nil && !errors.Is(err, context.Canceled) {
+		fmt.Fprintln(stderr, "nslab:", err)
+		return exitFailed
+	}
+	return exitOK
 }
