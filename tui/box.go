@@ -44,6 +44,9 @@ type boxSpec struct {
 	Title, Status, Footer string
 	// Lines is the content, cut or padded to the inner size.
 	Lines []string
+	// Exact says Lines are already exactly the inner size (a terminal's
+	// screen), so they need no measuring.
+	Exact bool
 }
 
 // drawBox draws a box of exactly r's size and returns its lines.
@@ -62,7 +65,11 @@ func drawBox(st Styles, r rect, b boxSpec) []string {
 	out := make([]string, 0, r.H)
 	out = append(out, borderLine(bs, frame.TopLeft, frame.Top, frame.TopRight, innerW, b.Title, b.Status))
 	left, right := bs.Render(frame.Left), bs.Render(frame.Right)
-	for _, l := range fitLines(b.Lines, innerW, r.H-2) {
+	lines := b.Lines
+	if !b.Exact || len(lines) != r.H-2 {
+		lines = fitLines(lines, innerW, r.H-2)
+	}
+	for _, l := range lines {
 		out = append(out, left+l+right)
 	}
 	out = append(out, borderLine(bs, frame.BottomLeft, frame.Bottom, frame.BottomRight, innerW, b.Footer, ""))
@@ -113,7 +120,7 @@ type canvas struct {
 }
 
 type piece struct {
-	x int
+	x, w int
 	s string
 }
 
@@ -121,15 +128,15 @@ func newCanvas(w, h int) *canvas {
 	return &canvas{w: w, h: h, rows: make([][]piece, max(h, 0))}
 }
 
-// put places lines (each of width w) at x, y, in left-to-right order of calls
-// per row.
+// put places lines, each exactly r.W cells wide, at r, in left-to-right order
+// of calls per row.
 func (c *canvas) put(r rect, lines []string) {
 	for i, l := range lines {
 		y := r.Y + i
 		if y < 0 || y >= c.h || i >= r.H {
 			continue
 		}
-		c.rows[y] = append(c.rows[y], piece{x: r.X, s: l})
+		c.rows[y] = append(c.rows[y], piece{x: r.X, w: r.W, s: l})
 	}
 }
 
@@ -139,22 +146,35 @@ func (c *canvas) String() string {
 	if c.w <= 0 || c.h <= 0 {
 		return ""
 	}
+	size := 0
+	for _, ps := range c.rows {
+		for _, p := range ps {
+			size += len(p.s)
+		}
+		size += c.w/4 + 1
+	}
 	var sb strings.Builder
+	sb.Grow(size)
+	var line strings.Builder
 	for y, ps := range c.rows {
 		if y > 0 {
 			sb.WriteByte('\n')
 		}
 		x := 0
-		var line strings.Builder
+		line.Reset()
 		for _, p := range ps {
 			if p.x > x {
 				line.WriteString(strings.Repeat(" ", p.x-x))
 				x = p.x
 			}
 			line.WriteString(p.s)
-			x += ansi.StringWidth(p.s)
+			x += p.w
 		}
-		sb.WriteString(fit(line.String(), c.w))
+		if x == c.w {
+			sb.WriteString(line.String())
+		} else {
+			sb.WriteString(fit(line.String(), c.w))
+		}
 	}
 	return sb.String()
 }

@@ -95,7 +95,7 @@ type layoutInput struct {
 // narrationCap is the most rows the narration bar may take at a height.
 func narrationCap(mode layoutMode, height int) int {
 	if mode == modeCompact {
-		return max(5, height/4)
+		return max(6, height/3)
 	}
 	return max(7, height/4)
 }
@@ -133,6 +133,9 @@ func computeLayout(in layoutInput) layout {
 	switch l.Mode {
 	case modeCompact:
 		stripH := clamp(body.H/3, 7, 10)
+		if in.NarrationWant > 0 {
+			stripH = clamp(body.H/3, 6, 10)
+		}
 		panesH := body.H - stripH
 		if panesH < minPaneRows+2 {
 			panesH = minPaneRows + 2

@@ -96,6 +96,11 @@ type Model struct {
 	ticks       int
 	// problem is the last error a command reported, for the help bar.
 	problem string
+
+	// Everything but the panes' screens changes only on a message that is not
+	// a frame tick; it is drawn once per such change and kept.
+	chromeGen, cachedGen int
+	cache                map[string][]string
 }
 
 // New builds the screen over a lab: it gives each pane a terminal emulator and
@@ -255,6 +260,13 @@ func (m *Model) idle(now time.Time) tea.Cmd {
 
 // Update routes one message.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg.(type) {
+	case wakeMsg, tickMsg:
+		// Frame messages: only the panes' screens change (tickMsg says when
+		// a highlight ends).
+	default:
+		m.chromeGen++
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height, m.sized = msg.Width, msg.Height, true
@@ -273,6 +285,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.tickPending = false
 		m.drainWake()
 		now := m.now()
+		marks := len(m.hl.mounts) + len(m.hl.ns)
+		defer func() {
+			if len(m.hl.mounts)+len(m.hl.ns) != marks {
+				m.chromeGen++
+			}
+		}()
 		if m.takeDirty() {
 			m.hl.expire(now)
 			return m, m.schedule(frameInterval)
@@ -372,6 +390,7 @@ func (m *Model) handleEvents(msg labEventsMsg) tea.Cmd {
 		m.log.add(e)
 	}
 	m.state = msg.state
+	m.followChanges()
 	if !m.tickPending {
 		if next := m.hl.expire(now); !next.IsZero() {
 			cmds = append(cmds, m.schedule(next.Sub(now)))
@@ -391,6 +410,7 @@ func (m *Model) stepDone(msg stepDoneMsg) tea.Cmd {
 	m.hl.spotlight(m.stepBefore, m.state, now, m.spotUntil)
 	m.walk.spot = m.spotSummary()
 	m.showSpotTab()
+	m.followChanges()
 	cmds := []tea.Cmd{m.relayout()}
 	if !m.tickPending {
 		if next := m.hl.expire(now); !next.IsZero() {
@@ -427,6 +447,16 @@ func (m *Model) spotSummary() string {
 		parts = append(parts[:4], m.st.Muted.Render(fmt.Sprintf("+%d more", len(parts)-4)))
 	}
 	return strings.Join(parts, m.st.Muted.Render(" · "))
+}
+
+// followChanges scrolls the mount panel to the rows that just changed,
+// unless the user is reading it.
+func (m *Model) followChanges() {
+	if m.focus == targetDiff {
+		return
+	}
+	_, visible := m.panelExtent(targetDiff)
+	m.diff.follow(m.panelData(), visible)
 }
 
 // showSpotTab turns the compact strip to the panel the spotlight is on.
@@ -806,31 +836,47 @@ func (m *Model) render() string {
 	if m.lay.Mode == modeTooSmall {
 		return tooSmall(m.st, m.width, m.height)
 	}
-	c := newCanvas(m.width, m.height)
-	if m.walk != nil && !m.lay.Narration.empty() {
-		c.put(m.lay.Narration, m.walk.View(m.st, m.lay.Narration))
+	if m.cache == nil || m.cachedGen != m.chromeGen {
+		m.cache, m.cachedGen = m.drawChrome(), m.chromeGen
 	}
+	c := newCanvas(m.width, m.height)
+	c.put(m.lay.Narration, m.cache["narration"])
 	for i, p := range m.panes {
 		t := target(i)
 		if r := m.lay.Parts[t]; !r.empty() {
 			c.put(r, p.View(m.st, m.focus == t, m.zoomed, m.state.Snapshot(p.role)))
 		}
 	}
-	d := m.panelData()
 	for _, t := range []target{targetNSPanel, targetDiff, targetLog} {
-		if r := m.lay.Parts[t]; !r.empty() {
-			c.put(r, m.panelBox(t, r, d))
-		}
+		c.put(m.lay.Parts[t], m.cache[m.panelName(t)])
 	}
-	if !m.lay.Strip.empty() {
-		c.put(m.lay.Strip, m.strip(d))
-	}
-	c.put(m.lay.Help, []string{m.helpBar()})
+	c.put(m.lay.Strip, m.cache["strip"])
+	c.put(m.lay.Help, m.cache["help"])
 	frame := c.String()
 	if m.showHelp {
 		frame = overlay(frame, m.width, m.height, m.helpOverlay())
 	}
 	return frame
+}
+
+// drawChrome draws everything but the panes: the narration bar, the panels
+// or the strip, and the help bar.
+func (m *Model) drawChrome() map[string][]string {
+	out := map[string][]string{}
+	if m.walk != nil && !m.lay.Narration.empty() {
+		out["narration"] = m.walk.View(m.st, m.lay.Narration)
+	}
+	d := m.panelData()
+	for _, t := range []target{targetNSPanel, targetDiff, targetLog} {
+		if r := m.lay.Parts[t]; !r.empty() {
+			out[m.panelName(t)] = m.panelBox(t, r, d)
+		}
+	}
+	if !m.lay.Strip.empty() {
+		out["strip"] = m.strip(d)
+	}
+	out["help"] = []string{m.helpBar()}
+	return out
 }
 
 // panelLines draws a panel's content at a size.

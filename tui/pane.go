@@ -173,14 +173,17 @@ func (p *paneView) View(st Styles, focused, zoomed bool, snap lab.Snapshot) []st
 	case p.restarting:
 		footer = st.Warn.Render(symRunning + " starting a new shell")
 	case !p.alive && p.problem != "":
-		footer = st.Fail.Render(symFail+" could not start a shell: "+p.problem) + st.Muted.Render(" · enter: try again")
+		footer = st.Fail.Render(symFail) + st.Key.Render(" enter: retry") + st.Fail.Render(" · no shell: "+p.problem)
 	case !p.alive:
-		footer = st.Fail.Render(fmt.Sprintf("%s shell exited with status %d", symFail, p.status)) +
-			st.Muted.Render(" · enter: new shell")
+		footer = st.Fail.Render(fmt.Sprintf("%s exited, status %d", symFail, p.status)) +
+			st.Key.Render(" · enter: new shell")
 	}
 	var lines []string
+	exact := false
 	if in := p.box.inner(); in.W > 0 && in.H > 0 {
 		lines = strings.Split(p.term.Render(), "\n")
+		c, r := p.term.Size()
+		exact = c == in.W && r == in.H
 	}
 	return drawBox(st, p.box, boxSpec{
 		Focused: focused,
@@ -188,6 +191,7 @@ func (p *paneView) View(st Styles, focused, zoomed bool, snap lab.Snapshot) []st
 		Status:  strings.Join(status, " "),
 		Footer:  footer,
 		Lines:   lines,
+		Exact:   exact,
 	})
 }
 

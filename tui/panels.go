@@ -253,6 +253,37 @@ func (p *diffPanel) items(d panelData) (items []diffItem, hidden int) {
 	return items, hidden
 }
 
+// follow scrolls so the highlighted rows are in view, the first of them if
+// they do not all fit.
+func (p *diffPanel) follow(d panelData, visible int) {
+	items, _ := p.items(d)
+	first, last := -1, -1
+	for i, it := range items {
+		if _, ok := d.hl.mounts[it.row.Key]; ok {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	if first < 0 || visible <= 0 {
+		return
+	}
+	from, to := window(len(items), p.nav.offset, visible)
+	if first >= from && last < to {
+		return
+	}
+	if last-first < visible {
+		p.nav.offset = max(last-visible+1, 0)
+		if first < p.nav.offset {
+			p.nav.offset = first
+		}
+	} else {
+		p.nav.offset = first
+	}
+	p.nav.offset = clamp(p.nav.offset, 0, max(len(items)-visible, 0))
+}
+
 func (p *diffPanel) count(d panelData) int {
 	items, _ := p.items(d)
 	return len(items)
@@ -315,7 +346,7 @@ func columnsFor(w int) diffCols {
 	c := diffCols{fstype: 8, source: 14, prop: 10, what: 9}
 	const lead = 4 // spotlight, sign, class symbol, space
 	rest := func() int {
-		n := w - lead - c.fstype - 1 - 2*(c.prop+1)
+		n := w - lead - 1 - c.fstype - 1 - 2*(c.prop+1)
 		if c.source > 0 {
 			n -= c.source + 1
 		}
@@ -444,6 +475,11 @@ func (p *diffPanel) lines(st Styles, d panelData, w, h int) []string {
 func (p *diffPanel) status(st Styles, d panelData) string {
 	items, hidden := p.items(d)
 	s := fmt.Sprintf("%d", len(items))
+	for _, r := range lab.Roles {
+		if d.state.Snapshot(r).PID == 0 {
+			s = string(r) + " has no shell · " + s
+		}
+	}
 	if hidden > 0 {
 		s += fmt.Sprintf(" · %d pseudo hidden", hidden)
 	}

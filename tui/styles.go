@@ -195,7 +195,7 @@ func NewStyles(t Theme, noColor bool) Styles {
 	if noColor {
 		s.Muted = base.Faint(true)
 	}
-	s.Header = fg(p.muted).Underline(true)
+	s.Header = fg(p.muted).Bold(true)
 	s.Warn = fg(p.warn).Bold(true)
 	s.Key = fg(p.key).Bold(true)
 
@@ -207,7 +207,7 @@ func NewStyles(t Theme, noColor bool) Styles {
 	s.Recent = withBg(base.Bold(true), p.recentBg)
 	s.Spotlight = withBg(fg(p.spotFg), p.spotBg).Bold(true)
 	if noColor {
-		s.Recent = base.Bold(true).Underline(true)
+		s.Recent = base.Bold(true)
 		s.Spotlight = base.Bold(true).Reverse(true)
 	}
 
@@ -233,7 +233,7 @@ func NewStyles(t Theme, noColor bool) Styles {
 	s.Hint = fg(p.hint).Italic(!p.bold).Bold(p.bold)
 	s.Spot = fg(p.changed).Bold(true)
 	s.Tab = fg(p.muted)
-	s.TabActive = fg(p.focus).Bold(true).Underline(true)
+	s.TabActive = fg(p.focus).Bold(true)
 	s.FilterLine = fg(p.command)
 
 	s.Help = help.Styles{

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	tea "charm.land/bubbletea/v2"
 	"github.com/nslab/nslab/lab"
 	"github.com/nslab/nslab/scenarios"
@@ -295,22 +297,24 @@ func (w *walkthrough) content(st Styles, width, height int) []string {
 		return wrapStyled(st.Narration, sc.Summary.In(w.lang), width)
 	}
 	t := w.steps[w.view]
-	narration := wrapStyled(st.Narration, t.narration.In(w.lang), width)
-	var rest []string
+	var out prioritized
+	for i, l := range wrapStyled(st.Narration, t.narration.In(w.lang), width) {
+		out.add(l, prioNarration+boolInt(i < 2)*(prioKeep-prioNarration), true)
+	}
 	if t.command != "" {
-		rest = append(rest, st.Muted.Render(fmt.Sprintf("[%s] ", t.pane))+st.Command.Render("$ "+t.command))
+		out.add(st.Muted.Render(fmt.Sprintf("[%s] ", t.pane))+st.Command.Render("$ "+t.command), prioKeep+1, false)
 	} else {
-		rest = append(rest, st.Muted.Render(fmt.Sprintf("[%s] %s", t.pane, wd.noCommand)))
+		out.add(st.Muted.Render(fmt.Sprintf("[%s] %s", t.pane, wd.noCommand)), prioKeep+1, false)
 	}
 	res, ran := w.results[w.view]
 	showResult := ran && !(w.view == w.step && w.phase == walkRunning)
 	for j, lbl := range t.labels {
 		if showResult && j < len(res.Checks) {
 			c := res.Checks[j]
-			mark, ms := c.Mark(), st.Pass
+			mark, ms, prio := c.Mark(), st.Pass, prioCheck
 			switch c.State {
 			case scenarios.Failed:
-				ms = st.Fail
+				ms, prio = st.Fail, prioKeep
 			case scenarios.Skipped:
 				ms = st.Skip
 			}
@@ -318,42 +322,109 @@ func (w *walkthrough) content(st Styles, width, height int) []string {
 			if r := oneLine(c.Reason.In(w.lang)); r != "" {
 				line += st.Muted.Render(": " + r)
 			}
-			rest = append(rest, line)
+			out.add(line, prio, false)
 			continue
 		}
 		mark := symPending
 		if w.view == w.step && w.phase == walkRunning {
 			mark = symRunning
 		}
-		rest = append(rest, st.Pending.Render(mark)+" "+st.Muted.Render(lbl.In(w.lang)))
+		out.add(st.Pending.Render(mark)+" "+st.Muted.Render(lbl.In(w.lang)), prioCheck, false)
 	}
 	if showResult {
 		if p := res.Problem(w.lang); p != "" {
-			rest = append(rest, st.Fail.Render(symFail+" "+p))
+			out.add(st.Fail.Render(symFail+" "+p), prioKeep+1, false)
 		}
 		if !res.Passed() && !t.hint.IsZero() {
-			rest = append(rest, wrapStyled(st.Hint, wd.hint+": "+t.hint.In(w.lang), width)...)
+			for _, l := range wrapStyled(st.Hint, wd.hint+": "+t.hint.In(w.lang), width) {
+				out.add(l, prioHint, false)
+			}
 		}
 	}
 	if w.spot != "" && w.view == w.step {
-		rest = append(rest, st.Spot.Render(symSpotlight+" "+wd.look+": ")+w.spot)
+		out.add(st.Spot.Render(symSpotlight+" "+wd.look+": ")+w.spot, prioSpot, false)
 	}
-	// The narration gives way first, then the checks from the bottom.
-	room := height - len(rest)
-	if room < 1 {
-		room = 1
-	}
-	if len(narration) > room {
-		narration = narration[:room]
-		last := narration[room-1]
-		narration[room-1] = fit(last, max(width-1, 1)) + "…"
-	}
-	return append(narration, rest...)
+	return out.fit(height, width)
 }
 
-// wantHeight is the bar's height with its border if nothing were cut.
+// Priorities of the bar's lines: when the bar is short, the lowest go first,
+// from the bottom up.
+const (
+	prioSpot = iota + 1
+	prioCheck
+	prioNarration
+	prioHint
+	prioKeep
+)
+
+// prioritized is a list of lines, each with how much it matters.
+type prioritized struct {
+	lines     []string
+	prio      []int
+	narration []bool
+}
+
+func (p *prioritized) add(line string, prio int, narration bool) {
+	p.lines = append(p.lines, line)
+	p.prio = append(p.prio, prio)
+	p.narration = append(p.narration, narration)
+}
+
+// fit drops the least important lines until height remain; a narration that
+// lost lines ends in "…".
+func (p *prioritized) fit(height, width int) []string {
+	keep := make([]bool, len(p.lines))
+	for i := range keep {
+		keep[i] = true
+	}
+	n := len(p.lines)
+	cut := false
+	for prio := prioSpot; n > height && prio <= prioKeep+1; prio++ {
+		for i := len(p.lines) - 1; i >= 0 && n > height; i-- {
+			if keep[i] && p.prio[i] == prio {
+				keep[i] = false
+				n--
+				cut = cut || p.narration[i]
+			}
+		}
+	}
+	var out []string
+	lastNarration := -1
+	for i, l := range p.lines {
+		if keep[i] {
+			if p.narration[i] {
+				lastNarration = len(out)
+			}
+			out = append(out, l)
+		}
+	}
+	if cut && lastNarration >= 0 {
+		out[lastNarration] = ansi.Truncate(out[lastNarration], max(width-1, 1), "") + "…"
+	}
+	return out
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// wantHeight is the bar's height with its border: enough for the longest step
+// of the scenario with its hint and a spotlight line, so the panes keep their
+// size from step to step (a resize makes every program in them redraw).
 func (w *walkthrough) wantHeight(st Styles, width int) int {
-	return len(w.content(st, max(width-2, 1), 1<<20)) + 2
+	inner := max(width-2, 1)
+	h := len(w.content(st, inner, 1<<20))
+	for _, t := range w.steps {
+		n := len(wrap(strings.TrimSpace(t.narration.In(w.lang)), inner)) + 1 + len(t.labels) + 1
+		if !t.hint.IsZero() {
+			n += len(wrap(wordsFor(w.lang).hint+": "+t.hint.In(w.lang), inner))
+		}
+		h = max(h, n)
+	}
+	return h + 2
 }
 
 // View draws the bar.

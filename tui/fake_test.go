@@ -1,0 +1,403 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+	"github.com/moby/sys/mountinfo"
+	"github.com/nslab/nslab/lab"
+	"github.com/nslab/nslab/lab/mnt"
+	"github.com/nslab/nslab/scenarios"
+)
+
+// hangLimit bounds waits for something that must happen; reaching it means it
+// never happened, not that it was slow.
+const hangLimit = 10 * time.Second
+
+// fixedNow is the clock of every golden frame.
+var fixedNow = time.Date(2025, 3, 14, 9, 26, 53, 0, time.UTC)
+
+// fakePane is a pane without a shell: the test writes its output, and its
+// input and resizes are recorded.
+type fakePane struct {
+	mu       sync.Mutex
+	role     lab.Role
+	sink     io.Writer
+	input    bytes.Buffer
+	cols     int
+	rows     int
+	resizes  int
+	alive    bool
+	status   int
+	restarts int
+	delay    time.Duration
+	onInput  chan struct{}
+}
+
+func newFakePane(r lab.Role) *fakePane {
+	return &fakePane{role: r, alive: true, cols: 80, rows: 24, onInput: make(chan struct{}, 1)}
+}
+
+func (p *fakePane) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	p.input.Write(b)
+	p.mu.Unlock()
+	select {
+	case p.onInput <- struct{}{}:
+	default:
+	}
+	return len(b), nil
+}
+
+func (p *fakePane) SetSink(w io.Writer) {
+	p.mu.Lock()
+	p.sink = w
+	p.mu.Unlock()
+}
+
+func (p *fakePane) Resize(cols, rows int) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if cols < 1 || rows < 1 {
+		return errors.New("bad size")
+	}
+	p.cols, p.rows = cols, rows
+	p.resizes++
+	return nil
+}
+
+func (p *fakePane) Restart(context.Context) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.restarts++
+	p.alive = true
+	return nil
+}
+
+func (p *fakePane) Alive() (bool, int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.alive, p.status
+}
+
+func (p *fakePane) SetTypeDelay(d time.Duration) {
+	p.mu.Lock()
+	p.delay = d
+	p.mu.Unlock()
+}
+
+// output writes as the shell would.
+func (p *fakePane) output(s string) {
+	p.mu.Lock()
+	sink := p.sink
+	p.mu.Unlock()
+	if sink != nil {
+		_, _ = sink.Write([]byte(s))
+	}
+}
+
+func (p *fakePane) typed() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.input.String()
+}
+
+func (p *fakePane) size() (int, int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.cols, p.rows
+}
+
+// fakeLab is a lab whose state the test sets.
+type fakeLab struct {
+	panes  map[lab.Role]*fakePane
+	events chan lab.Event
+	mu     sync.Mutex
+	state  lab.State
+}
+
+func newFakeLab() *fakeLab {
+	return &fakeLab{
+		panes:  map[lab.Role]*fakePane{lab.Host: newFakePane(lab.Host), lab.NS: newFakePane(lab.NS)},
+		events: make(chan lab.Event, 64),
+		state:  sampleState(),
+	}
+}
+
+func (f *fakeLab) Pane(r lab.Role) Pane {
+	if p, ok := f.panes[r]; ok {
+		return p
+	}
+	return nil
+}
+func (f *fakeLab) Events() <-chan lab.Event { return f.events }
+func (f *fakeLab) State() lab.State {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.state
+}
+
+func (f *fakeLab) setState(s lab.State) {
+	f.mu.Lock()
+	f.state = s
+	f.mu.Unlock()
+}
+
+// ----- sample kernel state -----
+
+func mount(id, parent int, point, fstype, source string, prop mnt.Propagation) mnt.Mount {
+	minor := 0
+	for _, c := range point + fstype {
+		minor = (minor*31 + int(c)) % 251
+	}
+	return mnt.Mount{Info: mountinfo.Info{ID: id, Parent: parent, Major: 0, Minor: minor, Root: "/",
+		Mountpoint: point, Options: "rw,relatime", FSType: fstype, Source: source, VFSOptions: "rw"},
+		Propagation: prop}
+}
+
+var (
+	private = mnt.Propagation{Type: mnt.Private}
+	slave1  = mnt.Propagation{Type: mnt.Slave, Master: 1}
+)
+
+func shared(n int) mnt.Propagation { return mnt.Propagation{Type: mnt.Shared, PeerGroup: n} }
+
+func nsInodes(mntIno uint64) map[lab.NSType]uint64 {
+	m := map[lab.NSType]uint64{}
+	for i, t := range lab.NSTypes {
+		m[t] = 4026531834 + uint64(i)
+	}
+	m[lab.NSMnt] = mntIno
+	return m
+}
+
+// sampleTables are a host and an ns table with one row of every diff class.
+func sampleTables() (host, ns []mnt.Mount) {
+	common := func(base int, rootProp mnt.Propagation) []mnt.Mount {
+		return []mnt.Mount{
+			mount(base, base-1, "/", "ext4", "/dev/vda1", rootProp),
+			mount(base+1, base, "/proc", "proc", "proc", private),
+			mount(base+2, base, "/sys", "sysfs", "sysfs", private),
+			mount(base+3, base, "/dev", "devtmpfs", "udev", private),
+			mount(base+4, base+3, "/dev/pts", "devpts", "devpts", private),
+			mount(base+5, base, "/tmp", "tmpfs", "nslab-workspace", private),
+		}
+	}
+	host = append(common(100, slave1),
+		mount(120, 105, "/tmp/mount_test", "tmpfs", "tmpfs", private),
+		mount(121, 105, "/tmp/shared_demo", "tmpfs", "demo", shared(7)))
+	ns = append(common(200, slave1),
+		mount(220, 205, "/tmp/ns_only", "tmpfs", "tmpfs", private),
+		mount(221, 205, "/tmp/shared_demo", "tmpfs", "demo", private))
+	return host, ns
+}
+
+func sampleState() lab.State {
+	host, ns := sampleTables()
+	return lab.State{
+		Host: lab.Snapshot{Pane: lab.Host, PID: 4242, Comm: "bash", NS: nsInodes(4026532301), Root: "/", Cwd: "/root", Mounts: host, TablePID: 4242, Time: fixedNow},
+		NS:   lab.Snapshot{Pane: lab.NS, PID: 4250, Comm: "bash", NS: nsInodes(4026532377), Root: "/", Cwd: "/root", Mounts: ns, TablePID: 4250, Time: fixedNow},
+		Diff: mnt.Diff(host, ns),
+		Seq:  1,
+	}
+}
+
+// ----- fake scenarios lab -----
+
+// fakeScenarioLab runs no commands: each gives the canned result, and the
+// kernel is the fake lab's state.
+type fakeScenarioLab struct {
+	lab     *fakeLab
+	mu      sync.Mutex
+	resets  int
+	results map[string]scenarios.Result
+	// release, when set, holds Run until the test sends on it.
+	release chan struct{}
+	ran     []string
+}
+
+func (f *fakeScenarioLab) Reset(context.Context, scenarios.NSStart) error {
+	f.mu.Lock()
+	f.resets++
+	f.mu.Unlock()
+	return nil
+}
+
+func (f *fakeScenarioLab) Run(ctx context.Context, pane lab.Role, cmd string, _ time.Duration) (scenarios.Result, error) {
+	f.mu.Lock()
+	f.ran = append(f.ran, cmd)
+	rel := f.release
+	res, ok := f.results[cmd]
+	f.mu.Unlock()
+	if rel != nil {
+		select {
+		case <-rel:
+		case <-ctx.Done():
+			return scenarios.Result{}, ctx.Err()
+		}
+	}
+	if !ok {
+		res = scenarios.Result{Exit: 0}
+	}
+	return res, nil
+}
+
+func (f *fakeScenarioLab) Inspect(pane lab.Role) (lab.Snapshot, error) {
+	return f.lab.State().Snapshot(pane), nil
+}
+
+func (f *fakeScenarioLab) PathVisible(lab.Role, string) (bool, error) { return false, nil }
+func (f *fakeScenarioLab) RootIsMountpoint(lab.Role) (bool, error)    { return true, nil }
+func (f *fakeScenarioLab) Workspace(context.Context) (scenarios.Workspace, error) {
+	return scenarios.Workspace{Dir: "/tmp/nslab", Rootfs: "/tmp/nslab/rootfs", Canary: "/tmp/nslab/canary", Token: "t0k3n", NSLab: "/bin/nslab"}, nil
+}
+
+// sampleScenario has a step that passes against the sample state and one that
+// fails with a hint.
+func sampleScenario(t testing.TB) scenarios.Scenario {
+	t.Helper()
+	sc, err := scenarios.Parse("sample.yaml", []byte(`id: tmpfs-demo
+title: {en: A new mount stays in its own namespace, ko: 새 마운트는 자기 네임스페이스에만 있습니다}
+summary: {en: Mount a tmpfs on one side only., ko: 한쪽에만 tmpfs 를 마운트합니다.}
+steps:
+  - pane: host
+    narration:
+      en: Mount a tmpfs on /tmp/mount_test in the host pane. It lives in memory, and only in this namespace's table.
+      ko: host 패널에서 /tmp/mount_test 에 tmpfs 를 마운트해 보세요. 메모리에 있고, 이 네임스페이스의 테이블에만 있습니다.
+    command: mount -t tmpfs tmpfs /tmp/mount_test
+    checks:
+      - exit: 0
+      - mounted: /tmp/mount_test
+        fstype: tmpfs
+      - not_mounted: /tmp/mount_test
+        pane: ns
+  - pane: ns
+    narration:
+      en: The namespace does not see it. Now claim the opposite, to see a check fail.
+      ko: 네임스페이스에서는 보이지 않습니다. 이번에는 반대로 주장해서 확인이 실패하는 것을 봅니다.
+    command: findmnt /tmp/mount_test
+    hint:
+      en: Mount it in the ns pane by hand, then press F5 to check again.
+      ko: ns 패널에서 직접 마운트한 뒤 F5 를 눌러 다시 확인하세요.
+    checks:
+      - exit: 0
+      - mounted: /tmp/mount_test
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sc
+}
+
+// ----- driving a program -----
+
+// probeMsg runs f on the program's own goroutine, between two Updates.
+type probeMsg struct {
+	f    func(*Model)
+	done chan struct{}
+}
+
+// probeFilter lets probeMsg through to the model without Update seeing it.
+func probeFilter(m tea.Model, msg tea.Msg) tea.Msg {
+	if p, ok := msg.(probeMsg); ok {
+		p.f(m.(*Model))
+		close(p.done)
+		return nil
+	}
+	return msg
+}
+
+// harness is a model running in a teatest program over a fake lab.
+type harness struct {
+	t      *testing.T
+	tm     *teatest.TestModel
+	lab    *fakeLab
+	cancel context.CancelFunc
+}
+
+func startHarness(t *testing.T, w, h int, opts Options) *harness {
+	t.Helper()
+	fl := newFakeLab()
+	return startHarnessWith(t, fl, w, h, opts)
+}
+
+func startHarnessWith(t *testing.T, fl *fakeLab, w, h int, opts Options) *harness {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	if opts.Now == nil {
+		opts.Now = func() time.Time { return fixedNow }
+	}
+	m := New(ctx, fl, opts)
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h), teatest.WithProgramOptions(
+		tea.WithFilter(probeFilter), tea.WithColorProfile(colorprofile.TrueColor), tea.WithContext(ctx)))
+	hs := &harness{t: t, tm: tm, lab: fl, cancel: cancel}
+	t.Cleanup(func() {
+		_ = tm.Quit()
+		tm.WaitFinished(t, teatest.WithFinalTimeout(hangLimit))
+		cancel()
+		m.Close()
+	})
+	// The starting state arrives by a command; wait for it.
+	hs.until(func(m *Model) bool { return m.state.Seq != 0 && m.sized })
+	return hs
+}
+
+// do runs f on the program's goroutine and waits for it.
+func (h *harness) do(f func(*Model)) {
+	h.t.Helper()
+	done := make(chan struct{})
+	h.tm.Send(probeMsg{f: f, done: done})
+	select {
+	case <-done:
+	case <-time.After(hangLimit):
+		h.t.Fatal("the program did not answer a probe")
+	}
+}
+
+// until waits until cond holds on the model.
+func (h *harness) until(cond func(*Model) bool) {
+	h.t.Helper()
+	deadline := time.Now().Add(hangLimit)
+	for {
+		ok := false
+		h.do(func(m *Model) { ok = cond(m) })
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			h.t.Fatal("condition never held")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// frame is the screen as the model draws it now.
+func (h *harness) frame() string {
+	h.t.Helper()
+	var s string
+	h.do(func(m *Model) { s = m.View().Content })
+	return s
+}
+
+// send sends messages in order; a probe after them waits until all are handled.
+func (h *harness) send(msgs ...tea.Msg) {
+	h.t.Helper()
+	for _, m := range msgs {
+		h.tm.Send(m)
+	}
+	h.do(func(*Model) {})
+}
+
+func press(code rune, mod tea.KeyMod) tea.KeyPressMsg {
+	return tea.KeyPressMsg{Code: code, Mod: mod}
+}
+
+func typeKey(r rune) tea.KeyPressMsg { return tea.KeyPressMsg{Code: r, Text: string(r)} }

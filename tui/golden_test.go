@@ -1,0 +1,286 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+	"github.com/nslab/nslab/lab"
+	"github.com/nslab/nslab/lab/mnt"
+	"github.com/nslab/nslab/scenarios"
+)
+
+// Golden frames: the screen as the model draws it, driven through a real
+// Bubble Tea program over a fake lab. Plain frames (escapes stripped) check
+// the layout; styled frames check a theme. `go test ./tui -update` rewrites
+// them.
+
+// requirePlain compares the frame without its styling.
+func requirePlain(t *testing.T, frame string) {
+	t.Helper()
+	teatest.RequireEqualOutput(t, []byte(ansi.Strip(frame)+"\n"))
+}
+
+// requireStyled compares the frame with its escape sequences.
+func requireStyled(t *testing.T, frame string) {
+	t.Helper()
+	teatest.RequireEqualOutput(t, []byte(frame+"\n"))
+}
+
+// requireSize fails unless the frame is exactly w×h cells.
+func requireSize(t *testing.T, frame string, w, h int) {
+	t.Helper()
+	lines := strings.Split(frame, "\n")
+	if len(lines) != h {
+		t.Fatalf("frame has %d lines, want %d", len(lines), h)
+	}
+	for i, l := range lines {
+		if got := ansi.StringWidth(l); got != w {
+			t.Fatalf("line %d is %d cells wide, want %d: %q", i, got, w, ansi.Strip(l))
+		}
+	}
+}
+
+// shellOutput puts a little of a real session on each pane.
+func shellOutput(h *harness) {
+	h.lab.panes[lab.Host].output("\x1b[1;32m[host]\x1b[0m ~ # mkdir -p /tmp/mount_test && mount -t tmpfs tmpfs /tmp/mount_test\r\n\x1b[1;32m[host]\x1b[0m ~ # ")
+	h.lab.panes[lab.NS].output("\x1b[1;34m[ns]\x1b[0m ~ # findmnt /tmp/mount_test; echo $?\r\n1\r\n\x1b[1;34m[ns]\x1b[0m ~ # ")
+	h.until(func(m *Model) bool { return strings.Count(ansi.Strip(m.panes[1].term.Render()), "[ns]") == 2 })
+}
+
+func TestGoldenSizes(t *testing.T) {
+	for _, sz := range []struct {
+		name string
+		w, h int
+	}{
+		{"80x24", 80, 24},
+		{"100x30", 100, 30},
+		{"160x48", 160, 48},
+		{"250x70", 250, 70},
+	} {
+		t.Run(sz.name, func(t *testing.T) {
+			h := startHarness(t, sz.w, sz.h, Options{})
+			shellOutput(h)
+			f := h.frame()
+			requireSize(t, f, sz.w, sz.h)
+			requirePlain(t, f)
+		})
+	}
+}
+
+func TestGoldenTooSmall(t *testing.T) {
+	h := startHarness(t, 60, 20, Options{})
+	f := h.frame()
+	requireSize(t, f, 60, 20)
+	if n := strings.Count(ansi.Strip(f), "80×24"); n != 1 {
+		t.Fatalf("the size needed appears %d times, want once", n)
+	}
+	requirePlain(t, f)
+}
+
+func TestGoldenHelpOverlay(t *testing.T) {
+	h := startHarness(t, 100, 30, Options{})
+	h.send(press(tea.KeyF1, 0))
+	f := h.frame()
+	requireSize(t, f, 100, 30)
+	requirePlain(t, f)
+	// Any key closes it and is not typed.
+	h.send(typeKey('q'))
+	if strings.Contains(ansi.Strip(h.frame()), "nslab keys") {
+		t.Fatal("the help overlay stayed open after a key")
+	}
+}
+
+func TestGoldenFocusPanel(t *testing.T) {
+	h := startHarness(t, 160, 48, Options{})
+	shellOutput(h)
+	h.send(press(tea.KeyRight, tea.ModAlt), press(tea.KeyF2, 0), press(tea.KeyF2, 0))
+	h.until(func(m *Model) bool { return m.focus == targetDiff })
+	requirePlain(t, h.frame())
+}
+
+func TestGoldenZoomPane(t *testing.T) {
+	h := startHarness(t, 100, 30, Options{})
+	shellOutput(h)
+	h.send(press(tea.KeyRight, tea.ModAlt), press('z', tea.ModAlt))
+	f := h.frame()
+	requireSize(t, f, 100, 30)
+	requirePlain(t, f)
+	// The pane's terminal took the zoomed size.
+	h.until(func(m *Model) bool {
+		c, r := m.panes[1].term.Size()
+		return c == 98 && r == 27
+	})
+}
+
+func TestGoldenZoomPanel(t *testing.T) {
+	h := startHarness(t, 100, 30, Options{})
+	h.send(press(tea.KeyF2, 0), press(tea.KeyF2, 0), press(tea.KeyF2, 0), press('z', tea.ModAlt))
+	requirePlain(t, h.frame())
+}
+
+func TestGoldenShellExited(t *testing.T) {
+	h := startHarness(t, 100, 30, Options{})
+	shellOutput(h)
+	h.lab.panes[lab.NS].output("exit\r\n")
+	h.lab.events <- lab.Event{Time: fixedNow, Pane: lab.NS, Kind: lab.ShellExited, Status: 3}
+	h.until(func(m *Model) bool { return !m.panes[1].alive })
+	h.send(press(tea.KeyRight, tea.ModAlt))
+	requirePlain(t, h.frame())
+}
+
+// changedState is the sample state after a mount in host, a remount in ns, an
+// unmount of a mount on both sides, and an unshare in ns.
+func changedState() (lab.State, []lab.Event) {
+	s := sampleState()
+	hostTbl := append([]mnt.Mount(nil), s.Host.Mounts...)
+	nsTbl := append([]mnt.Mount(nil), s.NS.Mounts...)
+	added := mount(130, 105, "/tmp/new_in_host", "tmpfs", "tmpfs", private)
+	hostTbl = append(hostTbl, added)
+	old := nsTbl[6]
+	remounted := old
+	remounted.Options = "ro,relatime"
+	nsTbl[6] = remounted
+	gone := hostTbl[5] // /tmp leaves both tables
+	hostTbl = append(hostTbl[:5], hostTbl[6:]...)
+	goneNS := nsTbl[5]
+	nsTbl = append(nsTbl[:5], nsTbl[6:]...)
+	s.Host.Mounts, s.NS.Mounts = hostTbl, nsTbl
+	s.NS.NS = nsInodes(4026532499)
+	s.Diff = mnt.Diff(hostTbl, nsTbl)
+	s.Seq = 2
+	at := fixedNow.Add(-3 * time.Second)
+	return s, []lab.Event{
+		{Time: at, Pane: lab.Host, Kind: lab.MountAdded, Mount: &added},
+		{Time: at, Pane: lab.NS, Kind: lab.MountChanged, Mount: &remounted, Old: &old},
+		{Time: at, Pane: lab.Host, Kind: lab.MountRemoved, Mount: &gone},
+		{Time: at, Pane: lab.NS, Kind: lab.MountRemoved, Mount: &goneNS},
+		{Time: at, Pane: lab.NS, Kind: lab.NamespaceChanged, NSType: lab.NSMnt, OldInode: 4026532377, NewInode: 4026532499, Comm: "unshare"},
+		{Time: at, Pane: lab.NS, Kind: lab.ProcessChanged, PID: 4300, Comm: "bash"},
+		{Time: at, Pane: lab.Host, Kind: lab.ShellExited, Status: 130},
+		{Time: at, Pane: lab.Host, Kind: lab.ShellStarted, PID: 4400},
+	}
+}
+
+// TestGoldenChanges shows every diff class, a row that just appeared, one
+// that changed, a ghost of one that left both tables, a namespace that
+// changed, and the event log of it all.
+func TestGoldenChanges(t *testing.T) {
+	h := startHarness(t, 160, 48, Options{})
+	s, evs := changedState()
+	h.lab.setState(s)
+	for _, e := range evs {
+		h.lab.events <- e
+	}
+	h.until(func(m *Model) bool { return len(m.log.entries) == 7 && m.state.Seq == 2 })
+	f := h.frame()
+	plain := ansi.Strip(f)
+	for _, want := range []string{symSame + " /", symHostOnly + " /tmp/mount_test", symNSOnly + " /tmp/ns_only",
+		symChanged + " /tmp/shared_demo", symAdded + symHostOnly + " /tmp/new_in_host", symDeleted + symRemoved + " /tmp ", symRecent + "mnt"} {
+		if !strings.Contains(plain, want) {
+			t.Errorf("frame lacks %q", want)
+		}
+	}
+	requirePlain(t, f)
+}
+
+func TestGoldenWalkthrough(t *testing.T) {
+	fl := newFakeLab()
+	sl := &fakeScenarioLab{lab: fl, results: map[string]scenarios.Result{}}
+	h := startHarnessWith(t, fl, 100, 30, Options{Walkthrough: []scenarios.Scenario{sampleScenario(t)}, ScenarioLab: sl})
+	h.until(func(m *Model) bool { return m.walk.phase == walkReady })
+	t.Run("ready", func(t *testing.T) { requirePlain(t, h.frame()) })
+
+	h.send(press(tea.KeyF5, 0))
+	h.until(func(m *Model) bool { return m.walk.phase == walkResult })
+	t.Run("passed", func(t *testing.T) { requirePlain(t, h.frame()) })
+
+	h.send(press(tea.KeyF5, 0), press(tea.KeyF5, 0))
+	h.until(func(m *Model) bool { return m.walk.phase == walkResult && m.walk.step == 1 })
+	t.Run("failed", func(t *testing.T) { requirePlain(t, h.frame()) })
+
+	h.send(press('p', tea.ModAlt))
+	t.Run("previous", func(t *testing.T) { requirePlain(t, h.frame()) })
+}
+
+func TestGoldenWalkthroughKorean(t *testing.T) {
+	fl := newFakeLab()
+	sl := &fakeScenarioLab{lab: fl}
+	h := startHarnessWith(t, fl, 100, 30, Options{Lang: scenarios.KO, Walkthrough: []scenarios.Scenario{sampleScenario(t)}, ScenarioLab: sl})
+	h.until(func(m *Model) bool { return m.walk.phase == walkReady })
+	failSecondStep(h)
+	f := h.frame()
+	requireSize(t, f, 100, 30)
+	requirePlain(t, f)
+}
+
+// TestGoldenClassroom is the classroom theme at the size a projector gets,
+// mid-walkthrough with a failed check, styles included.
+func TestGoldenClassroom(t *testing.T) {
+	fl := newFakeLab()
+	sl := &fakeScenarioLab{lab: fl}
+	h := startHarnessWith(t, fl, 100, 30, Options{Theme: Classroom, Walkthrough: []scenarios.Scenario{sampleScenario(t)}, ScenarioLab: sl})
+	shellOutput(h)
+	h.until(func(m *Model) bool { return m.walk.phase == walkReady })
+	failSecondStep(h)
+	f := h.frame()
+	requireSize(t, f, 100, 30)
+	requireStyled(t, f)
+}
+
+// TestGoldenNoColor is NO_COLOR: no colour at all, the symbols carry it.
+func TestGoldenNoColor(t *testing.T) {
+	h := startHarness(t, 100, 30, Options{NoColor: true})
+	s, evs := changedState()
+	h.lab.setState(s)
+	for _, e := range evs {
+		h.lab.events <- e
+	}
+	h.until(func(m *Model) bool { return len(m.log.entries) == 7 })
+	h.send(press(tea.KeyF2, 0), press(tea.KeyF2, 0), press(tea.KeyF2, 0))
+	f := h.frame()
+	if sgr := colourSGR(f); sgr != "" {
+		t.Fatalf("NO_COLOR frame sets a colour: %q", sgr)
+	}
+	requireStyled(t, f)
+}
+
+// colourSGR returns the first SGR sequence in s that sets a colour, or "".
+func colourSGR(s string) string {
+	for {
+		i := strings.Index(s, "\x1b[")
+		if i < 0 {
+			return ""
+		}
+		s = s[i+2:]
+		j := strings.IndexFunc(s, func(r rune) bool { return r >= 0x40 && r <= 0x7e })
+		if j < 0 {
+			return ""
+		}
+		if s[j] != 'm' {
+			continue
+		}
+		for _, p := range strings.FieldsFunc(s[:j], func(r rune) bool { return r == ';' || r == ':' }) {
+			n := 0
+			for _, c := range p {
+				n = n*10 + int(c-'0')
+			}
+			if (n >= 30 && n <= 38) || (n >= 40 && n <= 48) || (n >= 90 && n <= 97) || (n >= 100 && n <= 107) || n == 58 {
+				return "\x1b[" + s[:j+1]
+			}
+		}
+	}
+}
+
+// failSecondStep runs the sample scenario's first step (it passes) and its
+// second (it fails).
+func failSecondStep(h *harness) {
+	h.t.Helper()
+	h.send(press(tea.KeyF5, 0))
+	h.until(func(m *Model) bool { return m.walk.phase == walkResult })
+	h.send(press(tea.KeyF5, 0), press(tea.KeyF5, 0))
+	h.until(func(m *Model) bool { return m.walk.phase == walkResult && m.walk.step == 1 })
+}

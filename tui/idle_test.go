@@ -1,0 +1,68 @@
+package tui
+
+import (
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/nslab/nslab/lab"
+)
+
+// TestIdleSchedulesNoTicks: with nothing changing, nothing the model does
+// schedules a tick; output starts the ticker and a quiet frame stops it.
+func TestIdleSchedulesNoTicks(t *testing.T) {
+	now := fixedNow
+	m, fl := newTestModel(t, Options{Now: func() time.Time { return now }})
+	m.Init() // its commands wait on channels; only its bookkeeping matters here
+	base := m.ticks
+
+	idle := []tea.Msg{
+		stateMsg{state: fl.State()},
+		labEventsMsg{events: []lab.Event{{Time: now, Pane: lab.Host, Kind: lab.ProcessChanged, PID: 7, Comm: "ls"}}, state: fl.State()},
+		typeKey('a'),
+		press(tea.KeyF2, 0),
+		press(tea.KeyDown, 0),
+		press(tea.KeyEscape, 0),
+		tickMsg{gen: m.tickGen - 1},
+		refreshStateMsg{},
+		tea.WindowSizeMsg{Width: 120, Height: 40},
+	}
+	for _, msg := range idle {
+		m.Update(msg)
+		_ = m.View()
+	}
+	if m.ticks != base || m.tickPending {
+		t.Fatalf("an idle model scheduled %d ticks", m.ticks-base)
+	}
+
+	// Output after a quiet spell: the wake draws at once and starts the ticker.
+	fl.panes[lab.Host].output("hello")
+	m.Update(wakeMsg{})
+	if m.ticks != base+1 || !m.tickPending || m.waiting {
+		t.Fatalf("after a wake: %d ticks, pending %v, waiting %v; want 1, true, false", m.ticks-base, m.tickPending, m.waiting)
+	}
+	// More output before the tick: the tick sees it and ticks again.
+	fl.panes[lab.Host].output(" again")
+	m.Update(tickMsg{gen: m.tickGen})
+	if m.ticks != base+2 || !m.tickPending {
+		t.Fatalf("a tick with dirty panes did not schedule the next frame")
+	}
+	// A quiet frame stops the ticker and waits for output again.
+	m.Update(tickMsg{gen: m.tickGen})
+	if m.ticks != base+2 || m.tickPending || !m.waiting {
+		t.Fatalf("a quiet frame left the ticker running (%d ticks, pending %v, waiting %v)", m.ticks-base, m.tickPending, m.waiting)
+	}
+
+	// A highlighted row schedules one tick, when it ends, and nothing after.
+	s, evs := changedState()
+	fl.setState(s)
+	m.Update(labEventsMsg{events: evs[:1], state: s})
+	if m.ticks != base+3 || !m.tickPending {
+		t.Fatalf("a highlight scheduled %d ticks, want 1", m.ticks-base-2)
+	}
+	now = now.Add(RecentFor)
+	m.Update(tickMsg{gen: m.tickGen})
+	if !m.hl.empty() || m.tickPending || m.ticks != base+3 {
+		t.Fatalf("after the highlight ended: empty %v, pending %v, %d ticks", m.hl.empty(), m.tickPending, m.ticks-base)
+	}
+}
