@@ -121,7 +121,7 @@ type canvas struct {
 
 type piece struct {
 	x, w int
-	s string
+	s    string
 }
 
 func newCanvas(w, h int) *canvas {
