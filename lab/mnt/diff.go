@@ -1,6 +1,7 @@
 package mnt
 
 import (
+	"bytes"
 	"cmp"
 	"slices"
 	"strings"
@@ -21,108 +22,239 @@ import (
 // them, while shared:3 against shared:7 means they do not. propagate_from does not count:
 // it depends on the reader's root.
 //
-// The result depends only on the contents of the two tables, never on map order.
+// The result depends only on the contents of the two tables, never on their order. The
+// rows point into host and ns.
 func Diff(host, ns []Mount) []DiffRow {
-	hostSide, nsSide := stackOrder(host), stackOrder(ns)
-	type pairKey struct {
-		key   MountKey
-		level int // the n-th mount with this key, counted from the bottom of the stack
-	}
-	nsByKey := make(map[pairKey]int, len(ns))
-	seen := make(map[MountKey]int, len(ns))
-	for _, i := range nsSide.order {
-		k := ns[i].Key()
-		nsByKey[pairKey{k, seen[k]}] = i
-		seen[k]++
-	}
-	clear(seen)
-
+	h, n := sortSide(host), sortSide(ns)
 	rows := make([]DiffRow, 0, max(len(host), len(ns)))
-	// rank orders rows within one mount point: the stack depth on the host side (the ns
-	// side where the host has no mount), then rows with a host side first, then the other
-	// side's depth, then the key, so the order is total.
-	type ranked struct {
-		depth, nsOnly, otherDepth, level int
-	}
-	ranks := make([]ranked, 0, cap(rows))
-	matched := make([]bool, len(ns))
-	for _, i := range hostSide.order {
-		h := &host[i]
-		k := h.Key()
-		level := seen[k]
-		seen[k]++
-		row := DiffRow{Key: k, Class: HostOnly, Host: h}
-		r := ranked{depth: hostSide.depth[i], otherDepth: -1, level: level}
-		if j, ok := nsByKey[pairKey{k, level}]; ok {
-			matched[j] = true
-			row.NS = &ns[j]
-			row.Differs = differences(h, &ns[j])
-			row.Class = InBoth
-			if row.Differs != 0 {
-				row.Class = Changed
+	var g group
+	i, j := 0, 0
+	for i < len(h.order) || j < len(n.order) {
+		// The next mount point is the smaller of the two sides' next ones.
+		var c int
+		switch {
+		case i == len(h.order):
+			c = 1
+		case j == len(n.order):
+			c = -1
+		default:
+			c = comparePoints(&h, h.order[i], &n, n.order[j])
+		}
+		ie, je := i, j
+		if c <= 0 {
+			for ie < len(h.order) && host[h.order[ie]].Mountpoint == host[h.order[i]].Mountpoint {
+				ie++
 			}
-			r.otherDepth = nsSide.depth[j]
 		}
-		rows = append(rows, row)
-		ranks = append(ranks, r)
+		if c >= 0 {
+			for je < len(n.order) && ns[n.order[je]].Mountpoint == ns[n.order[j]].Mountpoint {
+				je++
+			}
+		}
+		rows = g.diff(rows, host, ns, &h, &n, h.order[i:ie], n.order[j:je])
+		i, j = ie, je
 	}
-	clear(seen)
-	for _, j := range nsSide.order {
-		k := ns[j].Key()
-		level := seen[k]
-		seen[k]++
-		if matched[j] {
-			continue
-		}
-		rows = append(rows, DiffRow{Key: k, Class: NSOnly, NS: &ns[j]})
-		ranks = append(ranks, ranked{depth: nsSide.depth[j], nsOnly: 1, otherDepth: -1, level: level})
-	}
-
-	idx := make([]int, len(rows))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortFunc(idx, func(a, b int) int {
-		ka, kb := &rows[a].Key, &rows[b].Key
-		if c := comparePaths(ka.Mountpoint, kb.Mountpoint); c != 0 {
-			return c
-		}
-		ra, rb := ranks[a], ranks[b]
-		if c := cmp.Compare(ra.depth, rb.depth); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(ra.nsOnly, rb.nsOnly); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(ra.otherDepth, rb.otherDepth); c != 0 {
-			return c
-		}
-		if c := compareKeys(ka, kb); c != 0 {
-			return c
-		}
-		return cmp.Compare(ra.level, rb.level)
-	})
-	sorted := make([]DiffRow, len(rows))
-	for i, j := range idx {
-		sorted[i] = rows[j]
-	}
-	return sorted
+	return rows
 }
 
-// stacking is a table's mounts in stack order with each mount's depth in its stack.
-type stacking struct {
-	// order lists table indexes by depth, then table position, so that the n-th mount
-	// with a key in order is the n-th from the bottom of its stack.
+// side is one table prepared for the diff.
+type side struct {
+	// order lists the table's indexes by mount point, stack depth, identity, then
+	// table position.
 	order []int
 	// depth is 0 for a mount on a directory of another mount, n for the mount on top of
 	// n others on the same mount point.
 	depth []int
+	// point is each mount point with '/' turned into 0, so that bytes.Compare gives tree
+	// order; all of them share one buffer.
+	point [][]byte
+	// raw is the table itself.
+	raw []Mount
 }
 
-// stackOrder finds the stacks in a table. A mount stacked on another has that mount as
+func sortSide(table []Mount) side {
+	s := side{depth: stackDepths(table), point: make([][]byte, len(table)), order: make([]int, len(table)), raw: table}
+	size := 0
+	for i := range table {
+		size += len(table[i].Mountpoint)
+	}
+	buf := make([]byte, 0, size)
+	for i := range table {
+		start := len(buf)
+		buf = append(buf, table[i].Mountpoint...)
+		for k := start; k < len(buf); k++ {
+			if buf[k] == '/' {
+				buf[k] = 0
+			}
+		}
+		s.point[i] = buf[start:len(buf):len(buf)]
+		s.order[i] = i
+	}
+	slices.SortFunc(s.order, func(a, b int) int {
+		if c := comparePoints(&s, a, &s, b); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(s.depth[a], s.depth[b]); c != 0 {
+			return c
+		}
+		if c := compareIdentity(&table[a], &table[b]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	return s
+}
+
+// comparePoints orders mount point a of side x against mount point b of side y: tree
+// order, then byte order for the rare points that tree order cannot tell apart (a NUL
+// byte, never in a kernel path).
+func comparePoints(x *side, a int, y *side, b int) int {
+	if c := bytes.Compare(x.point[a], y.point[b]); c != 0 {
+		return c
+	}
+	return strings.Compare(x.raw[a].Mountpoint, y.raw[b].Mountpoint)
+}
+
+// group diffs the mounts of both sides on one mount point; its buffers are reused from
+// one mount point to the next.
+type group struct {
+	rows    []DiffRow
+	ranks   []rank
+	matched []bool
+}
+
+// rank orders the rows of one mount point: the stack depth on the host side (the ns side
+// where the host has no mount), then rows with a host side first, then the other side's
+// depth, then identity and the n-th of that identity, so the order is total.
+type rank struct {
+	depth, nsOnly, otherDepth, level int
+}
+
+// matchByScan is the stack height up to which matching scans; above it, a map.
+const matchByScan = 32
+
+func (g *group) diff(out []DiffRow, host, ns []Mount, h, n *side, hs, nss []int) []DiffRow {
+	if len(nss) == 0 || len(hs) == 0 {
+		// The common cases: a mount point on one side only, in stack order already.
+		for _, i := range hs {
+			out = append(out, DiffRow{Key: host[i].Key(), Class: HostOnly, Host: &host[i]})
+		}
+		for _, j := range nss {
+			out = append(out, DiffRow{Key: ns[j].Key(), Class: NSOnly, NS: &ns[j]})
+		}
+		return out
+	}
+	if len(hs) == 1 && len(nss) == 1 {
+		// The next most common: one mount on each side.
+		a, b := &host[hs[0]], &ns[nss[0]]
+		if compareIdentity(a, b) == 0 {
+			row := DiffRow{Key: a.Key(), Class: InBoth, Host: a, NS: b, Differs: differences(a, b)}
+			if row.Differs != 0 {
+				row.Class = Changed
+			}
+			return append(out, row)
+		}
+		// Different filesystems: both at their stack's bottom or not, host first unless
+		// the host's sits higher.
+		hostRow := DiffRow{Key: a.Key(), Class: HostOnly, Host: a}
+		nsRow := DiffRow{Key: b.Key(), Class: NSOnly, NS: b}
+		if h.depth[hs[0]] > n.depth[nss[0]] {
+			return append(out, nsRow, hostRow)
+		}
+		return append(out, hostRow, nsRow)
+	}
+	g.rows, g.ranks = g.rows[:0], g.ranks[:0]
+	g.matched = append(g.matched[:0], make([]bool, len(nss))...)
+	// Both lists are in depth order, so the n-th host mount of an identity meets the n-th
+	// unmatched ns mount of the same identity: stacks match in order.
+	var queues map[MountKey][]int
+	if len(nss) > matchByScan {
+		queues = make(map[MountKey][]int)
+		for k, j := range nss {
+			key := ns[j].Key()
+			queues[key] = append(queues[key], k)
+		}
+	}
+	levels := make(map[MountKey]int)
+	for _, i := range hs {
+		m := &host[i]
+		key := m.Key()
+		level := levels[key]
+		levels[key]++
+		row := DiffRow{Key: key, Class: HostOnly, Host: m}
+		r := rank{depth: h.depth[i], otherDepth: -1, level: level}
+		k := -1
+		if queues != nil {
+			if q := queues[key]; len(q) > 0 {
+				k, queues[key] = q[0], q[1:]
+			}
+		} else {
+			for c, j := range nss {
+				if !g.matched[c] && compareIdentity(m, &ns[j]) == 0 {
+					k = c
+					break
+				}
+			}
+		}
+		if k >= 0 {
+			g.matched[k] = true
+			j := nss[k]
+			row.NS = &ns[j]
+			row.Differs = differences(m, &ns[j])
+			row.Class = InBoth
+			if row.Differs != 0 {
+				row.Class = Changed
+			}
+			r.otherDepth = n.depth[j]
+		}
+		g.rows = append(g.rows, row)
+		g.ranks = append(g.ranks, r)
+	}
+	clear(levels)
+	for c, j := range nss {
+		key := ns[j].Key()
+		level := levels[key]
+		levels[key]++
+		if g.matched[c] {
+			continue
+		}
+		g.rows = append(g.rows, DiffRow{Key: key, Class: NSOnly, NS: &ns[j]})
+		g.ranks = append(g.ranks, rank{depth: n.depth[j], nsOnly: 1, otherDepth: -1, level: level})
+	}
+	start := len(out)
+	out = append(out, g.rows...)
+	placed := out[start:]
+	ranks := g.ranks
+	// Insertion sort: a mount point holds a few mounts, rarely more.
+	for a := 1; a < len(placed); a++ {
+		for b := a; b > 0 && compareRows(&placed[b], &ranks[b], &placed[b-1], &ranks[b-1]) < 0; b-- {
+			placed[b], placed[b-1] = placed[b-1], placed[b]
+			ranks[b], ranks[b-1] = ranks[b-1], ranks[b]
+		}
+	}
+	return out
+}
+
+func compareRows(a *DiffRow, ra *rank, b *DiffRow, rb *rank) int {
+	if c := cmp.Compare(ra.depth, rb.depth); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(ra.nsOnly, rb.nsOnly); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(ra.otherDepth, rb.otherDepth); c != 0 {
+		return c
+	}
+	if c := compareKeys(&a.Key, &b.Key); c != 0 {
+		return c
+	}
+	return cmp.Compare(ra.level, rb.level)
+}
+
+// stackDepths finds the stacks in a table. A mount stacked on another has that mount as
 // its parent and the same mount point; the depth follows parent links, which does not
 // depend on table order.
-func stackOrder(table []Mount) stacking {
+func stackDepths(table []Mount) []int {
 	byID := make(map[int]int, len(table))
 	for i := range table {
 		byID[table[i].ID] = i
@@ -159,12 +291,7 @@ func stackOrder(table []Mount) stacking {
 			}
 		}
 	}
-	order := make([]int, len(table))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(depth[a], depth[b]) })
-	return stacking{order: order, depth: depth}
+	return depth
 }
 
 // differences says what differs between two mounts with the same key.
@@ -200,6 +327,23 @@ func comparePaths(a, b string) int {
 		return cmp.Compare(ca, cb)
 	}
 	return cmp.Compare(len(a), len(b))
+}
+
+// compareIdentity orders two mounts on the same mount point by the rest of their key.
+func compareIdentity(a, b *Mount) int {
+	if c := strings.Compare(a.Source, b.Source); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.FSType, b.FSType); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Root, b.Root); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Major, b.Major); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Minor, b.Minor)
 }
 
 // compareKeys orders keys on the fields after the mount point.

@@ -145,9 +145,12 @@ func closeFD(name string, fd int) error {
 
 // run is the watch loop: one thread blocked in poll(2) on the three descriptors.
 func (w *Watcher) run() {
-	// The thread spends its life in poll(2) anyway; locking it gives tests a thread ID
-	// to interrupt. It ends with the goroutine.
+	// The thread spends its life in poll(2) anyway; locking it gives tests a stable
+	// thread ID to interrupt. Unlock before returning: a goroutine that ends locked takes
+	// its thread down, and with it every child whose Pdeathsig was tied to that thread
+	// when it ran another goroutine earlier.
 	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	w.tid.Store(int64(unix.Gettid()))
 	defer close(w.done)
 	fds := []unix.PollFd{
