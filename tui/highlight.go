@@ -48,9 +48,9 @@ func newHighlights() highlights {
 }
 
 // mountEvent marks the row of a mount event with m (its end and whether it is
-// a spotlight). prev is the diff before the event batch, so a mount that left
-// both tables can stay listed as a ghost.
-func (h *highlights) mountEvent(e lab.Event, m mark, now time.Time, prev, cur []mnt.DiffRow) {
+// a spotlight). cur is the diff after the event: a mount no longer in it stays
+// listed as a ghost while its mark lasts.
+func (h *highlights) mountEvent(e lab.Event, m mark, now time.Time, cur []mnt.DiffRow) {
 	if e.Mount == nil {
 		return
 	}
@@ -63,12 +63,27 @@ func (h *highlights) mountEvent(e lab.Event, m mark, now time.Time, prev, cur []
 	case lab.MountRemoved:
 		sign = symDeleted
 		if !hasKey(cur, k) {
-			for _, r := range prev {
-				if r.Key == k {
-					h.ghosts[k] = ghost{row: r, since: now}
-					break
-				}
+			// Gone from both tables: keep it listed a while, built from the
+			// event itself so it does not depend on which state came first.
+			g, ok := h.ghosts[k]
+			if !ok {
+				g = ghost{row: mnt.DiffRow{Key: k}, since: now}
 			}
+			mt := *e.Mount
+			if e.Pane == lab.NS {
+				g.row.NS = &mt
+			} else {
+				g.row.Host = &mt
+			}
+			switch {
+			case g.row.Host != nil && g.row.NS != nil:
+				g.row.Class = mnt.InBoth
+			case g.row.Host != nil:
+				g.row.Class = mnt.HostOnly
+			default:
+				g.row.Class = mnt.NSOnly
+			}
+			h.ghosts[k] = g
 		}
 	}
 	m.sign = sign

@@ -369,12 +369,11 @@ func (m *Model) markNow(now time.Time) mark {
 // shells' fates, and the state after them.
 func (m *Model) handleEvents(msg labEventsMsg) tea.Cmd {
 	now := m.now()
-	prev := m.state.Diff
 	var cmds []tea.Cmd
 	for _, e := range msg.events {
 		switch e.Kind {
 		case lab.MountAdded, lab.MountRemoved, lab.MountChanged:
-			m.hl.mountEvent(e, m.markNow(now), now, prev, msg.state.Diff)
+			m.hl.mountEvent(e, m.markNow(now), now, msg.state.Diff)
 		case lab.NamespaceChanged:
 			m.hl.nsEvent(e, m.markNow(now))
 		case lab.ShellExited:

@@ -430,7 +430,7 @@ func (p *diffPanel) rowLine(st Styles, it diffItem, c diffCols, w int, d panelDa
 			s = st.Spotlight
 		}
 		if it.ghost {
-			s = s.Strikethrough(true)
+			s = s.Faint(true)
 		}
 		return s.Render(fit(lead+cls+" "+body, w))
 	}

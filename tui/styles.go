@@ -80,7 +80,7 @@ type Styles struct {
 	Normal, Muted, Header, Warn, Key lipgloss.Style
 
 	// Diff classes, indexed by mnt.DiffClass; Removed is a row that just left
-	// both tables.
+	// both tables (it also shows symRemoved).
 	Class   [4]lipgloss.Style
 	Removed lipgloss.Style
 	// Recent marks a row or namespace that just changed; Spotlight the same
@@ -203,7 +203,7 @@ func NewStyles(t Theme, noColor bool) Styles {
 	s.Class[1] = bold(fg(p.hostOnly))
 	s.Class[2] = bold(fg(p.nsOnly))
 	s.Class[3] = bold(fg(p.changed))
-	s.Removed = fg(p.muted).Strikethrough(true)
+	s.Removed = fg(p.muted).Faint(true)
 	s.Recent = withBg(base.Bold(true), p.recentBg)
 	s.Spotlight = withBg(fg(p.spotFg), p.spotBg).Bold(true)
 	if noColor {
