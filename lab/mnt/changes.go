@@ -1,5 +1,7 @@
 package mnt
 
+import "strconv"
+
 // ChangeKind says what happened to one mount between two reads of a table.
 type ChangeKind int
 
@@ -9,6 +11,19 @@ const (
 	Removed                    // a mount gone
 	Modified                   // same mount, new options or propagation
 )
+
+// String names the kind as the event log does.
+func (k ChangeKind) String() string {
+	switch k {
+	case Added:
+		return "added"
+	case Removed:
+		return "removed"
+	case Modified:
+		return "modified"
+	}
+	return "ChangeKind(" + strconv.Itoa(int(k)) + ")"
+}
 
 // Change is one difference between two reads of the same namespace's mount table.
 type Change struct {

@@ -279,3 +279,24 @@ func TestComparePaths(t *testing.T) {
 		}
 	}
 }
+
+func TestNames(t *testing.T) {
+	for _, c := range []struct{ got, want string }{
+		{InBoth.String(), "in both"},
+		{HostOnly.String(), "host only"},
+		{NSOnly.String(), "ns only"},
+		{Changed.String(), "changed"},
+		{DiffClass(9).String(), "DiffClass(9)"},
+		{Added.String(), "added"},
+		{Removed.String(), "removed"},
+		{Modified.String(), "modified"},
+		{ChangeKind(7).String(), "ChangeKind(7)"},
+		{Difference(0).String(), ""},
+		{(DiffOptions | DiffPropagation).String(), "options,propagation"},
+		{(DiffOptions | DiffSuperOptions | DiffPropagation).String(), "options,super options,propagation"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+}

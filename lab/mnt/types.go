@@ -1,6 +1,11 @@
 package mnt
 
-import "github.com/moby/sys/mountinfo"
+import (
+	"strconv"
+	"strings"
+
+	"github.com/moby/sys/mountinfo"
+)
 
 // PropagationType is how mount and unmount events cross between peer mounts
 // (mount_namespaces(7)).
@@ -76,4 +81,33 @@ type DiffRow struct {
 	// Host and NS are the mount on each side (nil where absent).
 	Host *Mount
 	NS   *Mount
+}
+
+// String names the class as the diff panel does.
+func (c DiffClass) String() string {
+	switch c {
+	case InBoth:
+		return "in both"
+	case HostOnly:
+		return "host only"
+	case NSOnly:
+		return "ns only"
+	case Changed:
+		return "changed"
+	}
+	return "DiffClass(" + strconv.Itoa(int(c)) + ")"
+}
+
+// String lists what differs, e.g. "options,propagation"; "" when nothing does.
+func (d Difference) String() string {
+	var parts []string
+	for _, f := range []struct {
+		bit  Difference
+		name string
+	}{{DiffOptions, "options"}, {DiffSuperOptions, "super options"}, {DiffPropagation, "propagation"}} {
+		if d&f.bit != 0 {
+			parts = append(parts, f.name)
+		}
+	}
+	return strings.Join(parts, ",")
 }
