@@ -53,9 +53,11 @@ func (r *tmuxRun) tmux(args ...string) string {
 }
 
 // keys sends tmux key names (Enter, F10, M-Right…) or literal text with -l.
-func (r *tmuxRun) keys(keys ...string) { r.tmux(append([]string{"send-keys", "-t", "e2e"}, keys...)...) }
-func (r *tmuxRun) text(s string)       { r.tmux("send-keys", "-t", "e2e", "-l", s) }
-func (r *tmuxRun) screen() string      { return r.tmux("capture-pane", "-t", "e2e", "-p") }
+func (r *tmuxRun) keys(keys ...string) {
+	r.tmux(append([]string{"send-keys", "-t", "e2e"}, keys...)...)
+}
+func (r *tmuxRun) text(s string)  { r.tmux("send-keys", "-t", "e2e", "-l", s) }
+func (r *tmuxRun) screen() string { return r.tmux("capture-pane", "-t", "e2e", "-p") }
 
 func (r *tmuxRun) panePID() int {
 	pid, _ := strconv.Atoi(strings.TrimSpace(r.tmux("display-message", "-t", "e2e", "-p", "#{pane_pid}")))
