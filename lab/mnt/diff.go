@@ -309,26 +309,6 @@ func differences(a, b *Mount) Difference {
 	return d
 }
 
-// comparePaths orders mount points as a tree: byte order, except that '/' sorts before
-// every other byte, so a directory's subtree follows it directly.
-func comparePaths(a, b string) int {
-	n := min(len(a), len(b))
-	for i := 0; i < n; i++ {
-		ca, cb := a[i], b[i]
-		if ca == cb {
-			continue
-		}
-		if ca == '/' {
-			return -1
-		}
-		if cb == '/' {
-			return 1
-		}
-		return cmp.Compare(ca, cb)
-	}
-	return cmp.Compare(len(a), len(b))
-}
-
 // compareIdentity orders two mounts on the same mount point by the rest of their key.
 func compareIdentity(a, b *Mount) int {
 	if c := strings.Compare(a.Source, b.Source); c != 0 {

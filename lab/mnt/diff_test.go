@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -263,20 +264,20 @@ func TestDiffParentCycle(t *testing.T) {
 	}
 }
 
-func TestComparePaths(t *testing.T) {
-	ordered := []string{"", "/", "/a", "/a/b", "/a/b/c", "/a b", "/a-b", "/ab", "/b"}
-	for i, a := range ordered {
-		for j, b := range ordered {
-			want := 0
-			if i < j {
-				want = -1
-			} else if i > j {
-				want = 1
-			}
-			if got := comparePaths(a, b); got != want {
-				t.Errorf("comparePaths(%q, %q) = %d, want %d", a, b, got, want)
-			}
-		}
+// Rows come in tree order: '/' sorts before every other byte, so a directory's subtree
+// follows it directly, whatever the table order.
+func TestDiffTreeOrder(t *testing.T) {
+	ordered := []string{"/", "/a", "/a/b", "/a/b/c", "/a b", "/a-b", "/a.b", "/ab", "/b", "/é"}
+	var lines []string
+	for i := len(ordered) - 1; i >= 0; i-- {
+		lines = append(lines, strconv.Itoa(10+i)+" 1 0:"+strconv.Itoa(40+i)+" / "+escapePath(ordered[i])+" rw - tmpfs t rw")
+	}
+	var got []string
+	for _, r := range Diff(table(t, lines...), nil) {
+		got = append(got, r.Key.Mountpoint)
+	}
+	if !slices.Equal(got, ordered) {
+		t.Errorf("order %q, want %q", got, ordered)
 	}
 }
 
