@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"time"
 
+	"charm.land/bubbles/v2/key"
+
 	"github.com/nslab/nslab/lab"
 )
 
@@ -21,11 +23,15 @@ type logEntry struct {
 // logPanel lists what the lab saw change: mounts (+, −, ~), namespaces and
 // shells, newest at the bottom.
 type logPanel struct {
+	panelSize
 	nav     panelNav
 	entries []logEntry
 }
 
 func (p *logPanel) name() string { return "events" }
+
+// ShortHelp is the panel's keys.
+func (p *logPanel) ShortHelp(k KeyMap) []key.Binding { return []key.Binding{k.Up, k.Down, k.Filter} }
 
 // add turns a lab event into a log line; process changes are left out (every
 // command would log two).

@@ -48,12 +48,12 @@ func DefaultKeyMap() KeyMap {
 		FocusHost:  b([]string{"alt+left"}, "alt+←", "host pane"),
 		FocusNS:    b([]string{"alt+right"}, "alt+→", "ns pane"),
 		FocusPanes: b([]string{"alt+left", "alt+right"}, "alt+←/→", "focus pane"),
-		CycleFocus: b([]string{"f2"}, "f2", "next pane/panel"),
+		CycleFocus: b([]string{"f2"}, "f2", "next part"),
 		Help:       b([]string{"f1"}, "f1", "help"),
 		Zoom:       b([]string{"alt+z"}, "alt+z", "zoom"),
 		Quit:       b([]string{"f10"}, "f10", "quit"),
 
-		ScrollUp:   b([]string{"shift+pgup"}, "shift+pgup", "scroll back"),
+		ScrollUp:   b([]string{"shift+pgup"}, "shift+pgup", "scroll"),
 		ScrollDown: b([]string{"shift+pgdown"}, "shift+pgdn", "scroll forward"),
 		Restart:    b([]string{"enter"}, "enter", "new shell"),
 
@@ -81,7 +81,7 @@ func DefaultKeyMap() KeyMap {
 
 // ShortHelp is the help bar of the free-form lab with a pane focused.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.FocusPanes, k.CycleFocus, k.Help, k.Quit, k.Zoom, k.ScrollUp}
+	return []key.Binding{k.ScrollUp, k.FocusPanes, k.CycleFocus, k.Help, k.Quit, k.Zoom}
 }
 
 // FullHelp is the help overlay: every key, grouped by where it works.
@@ -95,14 +95,14 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	}
 }
 
-// helpContext is what decides which keys matter now.
+// helpContext is what decides which keys matter now: the focused part's own
+// keys, the walkthrough's, and the lab's.
 type helpContext struct {
-	keys        KeyMap
+	keys KeyMap
+	// local are the focused part's keys; walk the walkthrough's.
+	local, walk []key.Binding
 	onPanel     bool
-	diffPanel   bool
 	compact     bool
-	walkthrough bool
-	paneDead    bool
 	filtering   bool
 	confirming  bool
 }
@@ -117,32 +117,21 @@ func (c helpContext) ShortHelp() []key.Binding {
 	case c.filtering:
 		return []key.Binding{k.FilterDone, k.FilterCancel}
 	}
-	var out []key.Binding
-	if c.walkthrough {
-		out = append(out, k.Step, k.Previous)
-	}
+	out := append(append([]key.Binding(nil), c.walk...), c.local...)
 	if c.onPanel {
-		out = append(out, k.Up, k.Down, k.Filter)
-		if c.diffPanel {
-			out = append(out, k.Pseudo)
-		}
+		out = append(out, k.Back)
 		if c.compact {
 			out = append(out, k.NextTab)
 		}
-		out = append(out, k.Back, k.CycleFocus, k.Help, k.Quit, k.Zoom)
-		return out
 	}
-	if c.paneDead {
-		out = append(out, k.Restart)
-	}
-	return append(out, k.ShortHelp()...)
+	return append(out, k.FocusPanes, k.CycleFocus, k.Help, k.Quit, k.Zoom)
 }
 
 // FullHelp gives the help overlay's groups, with the walkthrough's only when
 // it runs.
 func (c helpContext) FullHelp() [][]key.Binding {
 	groups := c.keys.FullHelp()
-	if !c.walkthrough {
+	if len(c.walk) == 0 {
 		groups = groups[:len(groups)-1]
 	}
 	return groups

@@ -496,6 +496,14 @@ func (m *Model) relayout() tea.Cmd {
 		}
 		cmds = append(cmds, p.SetSize(r))
 	}
+	for _, t := range []target{targetNSPanel, targetDiff, targetLog} {
+		r := m.lay.Parts[t]
+		if r.empty() {
+			r = m.lay.Strip
+		}
+		in := r.inner()
+		m.panel(t).SetSize(in.W, in.H)
+	}
 	return tea.Batch(cmds...)
 }
 
@@ -522,15 +530,39 @@ func (m *Model) setFocus(t target) tea.Cmd {
 
 // helpContext says which keys matter now.
 func (m *Model) helpContext() helpContext {
-	c := helpContext{keys: m.keys, walkthrough: m.walk != nil, confirming: m.confirmQuit, compact: m.lay.Mode == modeCompact}
+	c := helpContext{keys: m.keys, confirming: m.confirmQuit, compact: m.lay.Mode == modeCompact}
+	if m.walk != nil {
+		c.walk = m.walk.ShortHelp(m.keys)
+	}
 	if m.focus.isPane() {
-		c.paneDead = !m.panes[m.focus].alive
+		c.local = m.panes[m.focus].ShortHelp(m.keys)
 	} else {
 		c.onPanel = true
-		c.diffPanel = m.focus == targetDiff
+		c.local = m.panel(m.focus).ShortHelp(m.keys)
 		c.filtering = m.navOf(m.focus).editing
 	}
 	return c
+}
+
+// panelPart is what the root needs of each panel (soft-serve's component:
+// a size, and the keys that matter in it).
+type panelPart interface {
+	SetSize(w, h int)
+	ShortHelp(k KeyMap) []key.Binding
+	name() string
+	count(panelData) int
+	lines(st Styles, d panelData, w, h int) []string
+}
+
+// panel returns the panel of a target.
+func (m *Model) panel(t target) panelPart {
+	switch t {
+	case targetNSPanel:
+		return &m.nsp
+	case targetDiff:
+		return &m.diff
+	}
+	return &m.log
 }
 
 func (m *Model) navOf(t target) *panelNav {
@@ -686,21 +718,9 @@ func (m *Model) panelKey(k tea.KeyPressMsg) tea.Cmd {
 
 // panelExtent gives a panel's row count and how many rows it shows.
 func (m *Model) panelExtent(t target) (total, visible int) {
-	d := m.panelData()
-	switch t {
-	case targetNSPanel:
-		total = m.nsp.count(d)
-	case targetDiff:
-		total = m.diff.count(d)
-	case targetLog:
-		total = m.log.count(d)
-	}
-	r := m.lay.Parts[t]
-	if r.empty() {
-		r = m.lay.Strip
-	}
-	visible = max(r.H-3, 1)
-	return total, visible
+	p := m.panel(t)
+	_, h := sizeOf(p)
+	return p.count(m.panelData()), max(h-1, 1) // less the header line
 }
 
 // editFilter handles keys while a panel's filter is typed.
@@ -880,25 +900,10 @@ func (m *Model) drawChrome() map[string][]string {
 
 // panelLines draws a panel's content at a size.
 func (m *Model) panelLines(t target, d panelData, w, h int) []string {
-	switch t {
-	case targetNSPanel:
-		return m.nsp.lines(m.st, d, w, h)
-	case targetDiff:
-		return m.diff.lines(m.st, d, w, h)
-	default:
-		return m.log.lines(m.st, d, w, h)
-	}
+	return m.panel(t).lines(m.st, d, w, h)
 }
 
-func (m *Model) panelName(t target) string {
-	switch t {
-	case targetNSPanel:
-		return m.nsp.name()
-	case targetDiff:
-		return m.diff.name()
-	}
-	return m.log.name()
-}
+func (m *Model) panelName(t target) string { return m.panel(t).name() }
 
 // panelBox draws one panel in its own box.
 func (m *Model) panelBox(t target, r rect, d panelData) []string {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/nslab/nslab/lab"
 	"github.com/nslab/nslab/tui/term"
@@ -113,6 +114,15 @@ func (p *paneView) restart(ctx context.Context) tea.Cmd {
 	return func() tea.Msg {
 		return paneRestartedMsg{role: role, err: pane.Restart(ctx)}
 	}
+}
+
+// ShortHelp is the pane's keys: a new shell once it has exited, and the
+// scrollback.
+func (p *paneView) ShortHelp(k KeyMap) []key.Binding {
+	if !p.alive {
+		return []key.Binding{k.Restart, k.ScrollUp}
+	}
+	return []key.Binding{k.ScrollUp}
 }
 
 // exited records that the pane's shell ended.

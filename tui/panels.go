@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
+
 	"github.com/nslab/nslab/lab"
 	"github.com/nslab/nslab/lab/mnt"
 )
@@ -12,6 +14,22 @@ import (
 type panelData struct {
 	state lab.State
 	hl    *highlights
+}
+
+// panelSize is the content size a panel was given.
+type panelSize struct{ w, h int }
+
+// SetSize sets the panel's content size (inside its border).
+func (s *panelSize) SetSize(w, h int) { s.w, s.h = w, h }
+
+func (s *panelSize) size() (int, int) { return s.w, s.h }
+
+// sizeOf gives a panel's content size.
+func sizeOf(p panelPart) (int, int) {
+	if s, ok := p.(interface{ size() (int, int) }); ok {
+		return s.size()
+	}
+	return 0, 0
 }
 
 // panelNav is a panel's scroll position and filter.
@@ -61,9 +79,15 @@ func window(total, offset, visible int) (from, to int) {
 
 // nsPanel shows the eight namespaces of each pane's inspected process, = or ≠
 // between them, and which process each pane shows.
-type nsPanel struct{ nav panelNav }
+type nsPanel struct {
+	panelSize
+	nav panelNav
+}
 
 func (p *nsPanel) name() string { return "namespaces" }
+
+// ShortHelp is the panel's keys.
+func (p *nsPanel) ShortHelp(k KeyMap) []key.Binding { return []key.Binding{k.Up, k.Down, k.Filter} }
 
 // rows are the panel's lines as plain-text keys for filtering, with a render
 // function each.
@@ -209,11 +233,17 @@ func isPseudoFS(fstype string) bool {
 
 // diffPanel shows the union of both panes' mount tables, one row per mount.
 type diffPanel struct {
+	panelSize
 	nav        panelNav
 	showPseudo bool
 }
 
 func (p *diffPanel) name() string { return "mounts" }
+
+// ShortHelp is the panel's keys.
+func (p *diffPanel) ShortHelp(k KeyMap) []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.Filter, k.Pseudo}
+}
 
 // diffItem is one row to show: a live row or a ghost.
 type diffItem struct {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/nslab/nslab/lab"
 	"github.com/nslab/nslab/scenarios"
@@ -190,6 +191,9 @@ func (w *walkthrough) advance() tea.Cmd {
 	}
 	return nil
 }
+
+// ShortHelp is the walkthrough's keys.
+func (w *walkthrough) ShortHelp(k KeyMap) []key.Binding { return []key.Binding{k.Step, k.Previous} }
 
 // back is Alt+p: show the previous step's narration (and result).
 func (w *walkthrough) back() {
