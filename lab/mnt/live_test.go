@@ -255,7 +255,14 @@ func TestWatchQuietWhileIdle(t *testing.T) {
 	}
 	defer w.Close()
 	tid := pollThread(t, w)
-	_, ticks := threadCPU(t, tid)
+	// Count from when the thread first sleeps, so its start-up is not counted.
+	state, ticks := threadCPU(t, tid)
+	for deadline := time.Now().Add(guard); state != "S"; state, ticks = threadCPU(t, tid) {
+		if time.Now().After(deadline) {
+			t.Fatalf("poll thread state %s, never S", state)
+		}
+		time.Sleep(time.Millisecond)
+	}
 
 	dir := t.TempDir()
 	if err := unix.Mount("elsewhere", dir, "tmpfs", 0, ""); err != nil {
