@@ -210,9 +210,3 @@ func (h *helper) stop() {
 	h.stdin = nil
 	_ = h.cmd.Wait()
 }
-
-// kill ends the helper with SIGKILL and reaps it.
-func (h *helper) kill() {
-	_ = h.cmd.Process.Kill()
-	h.stop()
-}

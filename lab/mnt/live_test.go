@@ -435,7 +435,9 @@ func TestWatchReportsExit(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	h.kill()
+	if err := h.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
 	select {
 	case <-w.Done():
 	case <-time.After(guard):
@@ -444,6 +446,11 @@ func TestWatchReportsExit(t *testing.T) {
 	if !errors.Is(w.Err(), ErrProcessExited) {
 		t.Errorf("Err = %v, want ErrProcessExited", w.Err())
 	}
+	// Not reaped yet: a zombie.
+	if _, err := Watch(h.pid); !errors.Is(err, ErrProcessExited) {
+		t.Errorf("Watch of a zombie = %v, want ErrProcessExited", err)
+	}
+	h.stop()
 	_, err = Watch(h.pid)
 	if !errors.Is(err, ErrProcessExited) {
 		t.Errorf("Watch of a reaped process = %v, want ErrProcessExited", err)

@@ -63,6 +63,10 @@ func Watch(pid int) (*Watcher, error) {
 	// Not os.Open: Go's netpoller would take the fd and swallow the POLLPRI wake-up.
 	fd, err := openProc(path)
 	if err != nil {
+		if exited(pidfd) {
+			// A zombie has no mount namespace left to show.
+			err = fmt.Errorf("%w: %w", ErrProcessExited, err)
+		}
 		unix.Close(pidfd)
 		return nil, fmt.Errorf("watch: %w", err)
 	}
@@ -90,6 +94,19 @@ func Watch(pid int) (*Watcher, error) {
 	}
 	go w.run()
 	return w, nil
+}
+
+// exited reports whether the process of a pidfd has exited: poll(2) finds a pidfd
+// readable from then on (pidfd_open(2)).
+func exited(pidfd int) bool {
+	fds := []unix.PollFd{{Fd: int32(pidfd), Events: unix.POLLIN}}
+	for {
+		n, err := unix.Poll(fds, 0)
+		if err == unix.EINTR {
+			continue
+		}
+		return err == nil && n == 1
+	}
 }
 
 // PID is the watched process.
