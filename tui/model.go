@@ -299,12 +299,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case labEventsMsg:
 		return m, tea.Batch(m.handleEvents(msg), m.waitEvents())
 	case stateMsg:
-		m.state = msg.state
+		if msg.state.Seq >= m.state.Seq { // a read can come back after a newer one
+			m.state = msg.state
+		}
 		return m, nil
 	case refreshStateMsg:
 		return m, m.readState()
 	case aliveMsg:
 		for i, p := range m.panes {
+			if p.heard {
+				continue // an event since said how the shell is; it is newer
+			}
 			if msg.alive[i] {
 				p.started()
 			} else {
@@ -379,16 +384,20 @@ func (m *Model) handleEvents(msg labEventsMsg) tea.Cmd {
 		case lab.ShellExited:
 			if p := m.paneOf(e.Pane); p != nil {
 				p.exited(e.Status)
+				p.heard = true
 			}
 			cmds = append(cmds, tea.Tick(refreshAfterExit, func(time.Time) tea.Msg { return refreshStateMsg{} }))
 		case lab.ShellStarted:
 			if p := m.paneOf(e.Pane); p != nil {
 				p.started()
+				p.heard = true
 			}
 		}
 		m.log.add(e)
 	}
-	m.state = msg.state
+	if msg.state.Seq >= m.state.Seq {
+		m.state = msg.state
+	}
 	m.followChanges()
 	if !m.tickPending {
 		if next := m.hl.expire(now); !next.IsZero() {

@@ -22,7 +22,10 @@ type paneView struct {
 	alive      bool
 	status     int
 	restarting bool
-	problem    string // why the last restart failed
+	// heard is set once a lab event said whether the shell runs; the first
+	// read of Alive, which may be older, is then ignored.
+	heard   bool
+	problem string // why the last restart failed
 
 	box rect
 	// The pty's size: asked for (applied or in flight), and wanted now. One
