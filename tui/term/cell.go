@@ -18,8 +18,8 @@ type Cell struct {
 	Style Style
 }
 
-// Blank is an unstyled empty cell.
-var Blank = Cell{Content: " ", Width: 1}
+// Blank returns an unstyled empty cell.
+func Blank() Cell { return Cell{Content: " ", Width: 1} }
 
 // Style is a cell's SGR state, comparable with ==.
 type Style struct {

@@ -19,7 +19,7 @@ func normalizeLine(dst, src []Cell) {
 	cols := len(dst)
 	nonASCII := false
 	for x := 0; x < cols; {
-		c := Blank
+		c := Blank()
 		if x < len(src) {
 			c = src[x]
 		}

@@ -17,24 +17,24 @@ func TestNormalizeLine(t *testing.T) {
 		src  []Cell
 		want []Cell
 	}{
-		{"short line padded", 3, []Cell{c("a", 1)}, []Cell{c("a", 1), Blank, Blank}},
+		{"short line padded", 3, []Cell{c("a", 1)}, []Cell{c("a", 1), Blank(), Blank()}},
 		{"long line cut", 2, []Cell{c("a", 1), c("b", 1), c("c", 1)}, []Cell{c("a", 1), c("b", 1)}},
 		{"wide kept", 3, []Cell{c("世", 2), cover, c("x", 1)}, []Cell{c("世", 2), cover, c("x", 1)}},
-		{"wide without its cover cell", 3, []Cell{c("世", 2)}, []Cell{c("世", 2), cover, Blank}},
-		{"wide cut by the edge", 3, []Cell{c("a", 1), c("b", 1), c("世", 2)}, []Cell{c("a", 1), c("b", 1), Blank}},
-		{"orphan cover cell", 2, []Cell{cover, c("x", 1)}, []Cell{Blank, c("x", 1)}},
-		{"zero-width cluster", 2, []Cell{c("\u0301", 0), c("x", 1)}, []Cell{Blank, c("x", 1)}},
-		{"empty content", 2, []Cell{{Content: "", Width: 1, Style: red}}, []Cell{{Content: " ", Width: 1, Style: red}, Blank}},
+		{"wide without its cover cell", 3, []Cell{c("世", 2)}, []Cell{c("世", 2), cover, Blank()}},
+		{"wide cut by the edge", 3, []Cell{c("a", 1), c("b", 1), c("世", 2)}, []Cell{c("a", 1), c("b", 1), Blank()}},
+		{"orphan cover cell", 2, []Cell{cover, c("x", 1)}, []Cell{Blank(), c("x", 1)}},
+		{"zero-width cluster", 2, []Cell{c("\u0301", 0), c("x", 1)}, []Cell{Blank(), c("x", 1)}},
+		{"empty content", 2, []Cell{{Content: "", Width: 1, Style: red}}, []Cell{{Content: " ", Width: 1, Style: red}, Blank()}},
 		{"blank keeps its style", 1, []Cell{{Content: "世", Width: 2, Style: red}}, []Cell{{Content: " ", Width: 1, Style: red}}},
 		{"C0 control", 1, []Cell{c("\x07", 1)}, []Cell{c(replacement, 1)}},
 		{"C1 control", 1, []Cell{c("\u009b", 1)}, []Cell{c(replacement, 1)}},
-		{"ASCII of width 2", 2, []Cell{c("a", 2), cover}, []Cell{c(replacement, 1), Blank}},
+		{"ASCII of width 2", 2, []Cell{c("a", 2), cover}, []Cell{c(replacement, 1), Blank()}},
 		{"width that lies", 2, []Cell{c("世", 1), c("x", 1)}, []Cell{c(replacement, 1), c("x", 1)}},
-		{"wide that lies", 2, []Cell{c("é", 2), cover}, []Cell{c(replacement, 1), Blank}},
+		{"wide that lies", 2, []Cell{c("é", 2), cover}, []Cell{c(replacement, 1), Blank()}},
 		{"flag halves that join", 5, []Cell{c("\U0001F1EB", 2), cover, c("\U0001F1F7", 2), cover, c("x", 1)},
-			[]Cell{c(replacement, 1), Blank, c(replacement, 1), Blank, c("x", 1)}},
+			[]Cell{c(replacement, 1), Blank(), c(replacement, 1), Blank(), c("x", 1)}},
 		{"jamo that join", 4, []Cell{c("\u1100", 2), cover, c("\u1161", 1), c("x", 1)},
-			[]Cell{c(replacement, 1), Blank, c(replacement, 1), c("x", 1)}},
+			[]Cell{c(replacement, 1), Blank(), c(replacement, 1), c("x", 1)}},
 		{"clusters that stay apart", 4, []Cell{c("世", 2), cover, c("é", 1), c("x", 1)},
 			[]Cell{c("世", 2), cover, c("é", 1), c("x", 1)}},
 		{"zero columns", 0, []Cell{c("a", 1)}, []Cell{}},
@@ -85,7 +85,7 @@ func TestAppendSGR(t *testing.T) {
 
 func TestRenderLineStandsAlone(t *testing.T) {
 	red := Style{Fg: Indexed(1)}
-	line := []Cell{{Content: "a", Width: 1, Style: red}, {Content: "b", Width: 1, Style: red}, Blank, {Content: "c", Width: 1, Style: red}}
+	line := []Cell{{Content: "a", Width: 1, Style: red}, {Content: "b", Width: 1, Style: red}, Blank(), {Content: "c", Width: 1, Style: red}}
 	if got, want := string(renderLine(nil, line)), "\x1b[0;31mab\x1b[m \x1b[0;31mc\x1b[m"; got != want {
 		t.Errorf("renderLine = %q, want %q", got, want)
 	}

@@ -360,7 +360,7 @@ func (t *VT) Cell(x, y int) Cell {
 	t.mu.Lock()
 	if x < 0 || y < 0 || x >= t.cols || y >= t.rows {
 		t.mu.Unlock()
-		return Blank
+		return Blank()
 	}
 	raw := t.viewLineLocked(nil, y)
 	cols := t.cols

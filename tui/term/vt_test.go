@@ -135,7 +135,7 @@ func TestWideCharacters(t *testing.T) {
 		{Content: "世", Width: 2},
 		{Content: "", Width: 0},
 		{Content: "b", Width: 1},
-		Blank, Blank,
+		Blank(), Blank(),
 	}
 	for x, w := range want {
 		if got := vt.Cell(x, 0); got != w {
