@@ -1,0 +1,713 @@
+// Command bench measures nslab as a user meets it — a real terminal (tmux), real shells, a
+// real kernel — and prints every figure beside a reference measured in the same run: a
+// plain tmux pane for terminal work, findmnt(8) for mount tables. Run it through
+// bench/run.sh (as root).
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nslab/nslab/lab/mnt"
+	"golang.org/x/sys/unix"
+)
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == "helper" {
+		os.Exit(helper(os.Args[2:]))
+	}
+	nslab := flag.String("nslab", "", "the nslab binary to measure")
+	work := flag.String("work", "/var/tmp/nslab-bench", "a directory on the host that the lab's panes can read")
+	quick := flag.Bool("quick", false, "fewer samples and no 10,000-mount run (for a smoke test)")
+	flag.Parse()
+	if *nslab == "" || os.Geteuid() != 0 {
+		fmt.Fprintln(os.Stderr, "bench: run as root with -nslab PATH (see bench/run.sh)")
+		os.Exit(2)
+	}
+	b := &bench{nslab: *nslab, work: *work, quick: *quick, srv: server{socket: fmt.Sprintf("nslab-bench-%d", os.Getpid())}}
+	err := b.run()
+	b.srv.kill()
+	b.table.print(os.Stdout)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+type bench struct {
+	nslab, work string
+	quick       bool
+	srv         server
+	table       table
+	self        string // this binary, copied where the panes can run it
+}
+
+const (
+	cols, rows = 200, 50
+	plainPS1   = "plain$ "
+)
+
+func (b *bench) run() error {
+	if err := os.MkdirAll(b.work, 0o755); err != nil {
+		return err
+	}
+	defer os.RemoveAll(b.work)
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	b.self = filepath.Join(b.work, "nslab-bench")
+	if err := copyFile(exe, b.self); err != nil {
+		return err
+	}
+	text := filepath.Join(b.work, "10mb.txt")
+	if err := writeMixedText(text, 10<<20); err != nil {
+		return err
+	}
+	if _, err := b.srv.run("start-server", ";", "set-option", "-g", "window-size", "manual", ";",
+		"set-option", "-g", "default-size", fmt.Sprintf("%dx%d", cols, rows), ";", "set-option", "-g", "history-limit", "5000"); err != nil {
+		return err
+	}
+
+	// Start-up to the first complete frame, beside a tmux window with bash at its prompt.
+	nsStart, err := b.startNslab()
+	if err != nil {
+		return err
+	}
+	plainStart, err := b.startPlain()
+	if err != nil {
+		return err
+	}
+	b.table.add("start-up to first frame", ms(nsStart), "tmux + bash: "+ms(plainStart), "≤ 200 ms", nsStart <= 200*time.Millisecond)
+
+	nsc, err := b.srv.attach("nslab", b.srv.paneInfo("nslab", "#{pane_id}"))
+	if err != nil {
+		return err
+	}
+	defer nsc.close()
+	plc, err := b.srv.attach("plain", b.srv.paneInfo("plain", "#{pane_id}"))
+	if err != nil {
+		return err
+	}
+	defer plc.close()
+	time.Sleep(5 * time.Second) // let the start-up highlights fade: the UI must be idle
+
+	// Keystroke to screen.
+	n := 40
+	if b.quick {
+		n = 10
+	}
+	nsKeys, err := keystrokes(nsc, n)
+	if err != nil {
+		return fmt.Errorf("keystrokes in nslab: %w", err)
+	}
+	plKeys, err := keystrokes(plc, n)
+	if err != nil {
+		return fmt.Errorf("keystrokes in tmux: %w", err)
+	}
+	b.table.add("keystroke → screen, median", ms(pct(nsKeys, 50)), "tmux: "+ms(pct(plKeys, 50)), "≤ 10 ms", pct(nsKeys, 50) <= 10*time.Millisecond)
+	b.table.add("keystroke → screen, p90", ms(pct(nsKeys, 90)), "tmux: "+ms(pct(plKeys, 90)), "", true)
+
+	// Idle CPU: nothing typed, nothing mounted, for 10 s.
+	nsPID := b.srv.panePID("nslab")
+	serverPID := tmuxServerPID(b.srv)
+	idle := 10 * time.Second
+	if b.quick {
+		idle = 3 * time.Second
+	}
+	nsIdle, tmIdle := cpuOver(idle, nsPID, serverPID)
+	b.table.add(fmt.Sprintf("idle CPU over %s", idle), pctStr(nsIdle), "tmux server: "+pctStr(tmIdle), "≤ 1 % of a core", nsIdle <= 0.01)
+	b.table.add("RSS idle", kb(rssKB(nsPID)), "tmux server: "+kb(rssKB(serverPID)), "≤ 80 MB", rssKB(nsPID) <= 80<<10)
+
+	// Pane output: how long the command takes to run when the pane is what drains it.
+	outputs := []struct{ name, cmd string }{
+		{"seq 1 200000", "seq 1 200000"},
+		{"cat of 10 MB", "cat " + text},
+	}
+	for _, o := range outputs {
+		nsT, err := timeInPane(nsc, o.cmd, 10*time.Minute)
+		if err != nil {
+			return fmt.Errorf("%s in nslab: %w", o.name, err)
+		}
+		plT, err := timeInPane(plc, o.cmd, 10*time.Minute)
+		if err != nil {
+			return fmt.Errorf("%s in tmux: %w", o.name, err)
+		}
+		b.table.add(o.name+" at 200×50", ms(nsT), "tmux: "+ms(plT), fmt.Sprintf("ratio %.1f×", float64(nsT)/float64(max(plT, 1))), true)
+	}
+	b.table.add("RSS after the flood", kb(rssKB(nsPID)), "tmux server: "+kb(rssKB(serverPID)), "≤ 80 MB", rssKB(nsPID) <= 80<<10)
+
+	// Ctrl-C during a flood of `yes` until the prompt is back.
+	nsInt, err := interrupt(nsc, hostPrompt)
+	if err != nil {
+		return fmt.Errorf("Ctrl-C in nslab: %w", err)
+	}
+	plInt, err := interrupt(plc, plainPrompt)
+	if err != nil {
+		return fmt.Errorf("Ctrl-C in tmux: %w", err)
+	}
+	b.table.add("Ctrl-C during yes → prompt", ms(nsInt), "tmux: "+ms(plInt), "≤ 250 ms", nsInt <= 250*time.Millisecond)
+	nsc.close()
+
+	// Mount tables of growing size: read+parse+diff, and mount → panel.
+	sizes := []int{0, 1000, 10000}
+	if b.quick {
+		sizes = []int{0, 1000}
+	}
+	for _, extra := range sizes {
+		if err := b.mountRound(extra); err != nil {
+			return fmt.Errorf("%d mounts: %w", extra, err)
+		}
+	}
+	return nil
+}
+
+// startNslab starts nslab in session "nslab" and waits for its first complete frame: both
+// prompts and both panes' namespaces in the titles.
+func (b *bench) startNslab() (time.Duration, error) {
+	b.srv.run("kill-session", "-t", "nslab")
+	t0 := time.Now()
+	if _, err := b.srv.run("new-session", "-d", "-s", "nslab", "-x", strconv.Itoa(cols), "-y", strconv.Itoa(rows), b.nslab); err != nil {
+		return 0, err
+	}
+	return pollScreen(b.srv, "nslab", t0, func(s string) bool {
+		first, _, _ := strings.Cut(s, "\n")
+		return strings.Contains(s, "[host] ~ #") && strings.Contains(s, "[ns] ~ #") && strings.Count(first, "mnt:[") == 2
+	})
+}
+
+func (b *bench) startPlain() (time.Duration, error) {
+	t0 := time.Now()
+	if _, err := b.srv.run("new-session", "-d", "-s", "plain", "-x", strconv.Itoa(cols), "-y", strconv.Itoa(rows),
+		"env PS1='"+plainPS1+"' bash --norc --noprofile"); err != nil {
+		return 0, err
+	}
+	return pollScreen(b.srv, "plain", t0, func(s string) bool { return strings.Contains(s, strings.TrimSpace(plainPS1)) })
+}
+
+// pollScreen captures the session's screen every 2 ms until ok holds.
+func pollScreen(s server, session string, t0 time.Time, ok func(string) bool) (time.Duration, error) {
+	for time.Since(t0) < 20*time.Second {
+		out, _ := s.run("capture-pane", "-p", "-t", session)
+		if ok(out) {
+			return time.Since(t0), nil
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	out, _ := s.run("capture-pane", "-p", "-t", session)
+	return 0, fmt.Errorf("%s never drew its first frame:\n%s", session, out)
+}
+
+// keystrokes types a character n times (and erases it) and times each until the pane's
+// screen output arrives.
+func keystrokes(c *control, n int) ([]time.Duration, error) {
+	var ds []time.Duration
+	for i := 0; i < n; i++ {
+		time.Sleep(40 * time.Millisecond) // the previous frame is out
+		c.drain()
+		t0 := time.Now()
+		if _, err := c.do("send-keys -t " + c.pane + " -l x"); err != nil {
+			return nil, err
+		}
+		t1, ok := c.waitOutput(2 * time.Second)
+		if !ok {
+			return nil, fmt.Errorf("no screen output after a keystroke")
+		}
+		ds = append(ds, t1.Sub(t0))
+		time.Sleep(40 * time.Millisecond)
+		if _, err := c.do("send-keys -t " + c.pane + " BSpace"); err != nil {
+			return nil, err
+		}
+	}
+	return ds, nil
+}
+
+var benchResult = regexp.MustCompile(`BENCH=(\d+)`)
+
+// timeInPane runs cmd in the pane with the shell timing it, and returns that time.
+func timeInPane(c *control, cmd string, timeout time.Duration) (time.Duration, error) {
+	c.do("send-keys -t " + c.pane + " -l 'clear'")
+	c.do("send-keys -t " + c.pane + " Enter")
+	time.Sleep(300 * time.Millisecond)
+	line := fmt.Sprintf("s=$(date +%%s%%N); %s; e=$(date +%%s%%N); echo BENCH=$(( (e-s)/1000000 ))", cmd)
+	if _, err := c.do("send-keys -t " + c.pane + " -l " + shellQuote(line)); err != nil {
+		return 0, err
+	}
+	c.do("send-keys -t " + c.pane + " Enter")
+	_, s, err := c.waitScreen(time.Now(), timeout, func(s string) bool { return benchResult.MatchString(s) })
+	if err != nil {
+		return 0, err
+	}
+	n, _ := strconv.Atoi(benchResult.FindStringSubmatch(s)[1])
+	return time.Duration(n) * time.Millisecond, nil
+}
+
+// hostPrompt: the host pane (the first box on the screen) ends with its prompt.
+func hostPrompt(s string) bool {
+	lines := strings.Split(s, "\n")
+	top := []rune(lines[0])
+	width := len(top)
+	for i, r := range top {
+		if r == '┓' || r == '╮' {
+			width = i + 1
+			break
+		}
+	}
+	last := ""
+	for _, line := range lines[1:] {
+		rs := []rune(line)
+		box := string(rs[:min(len(rs), width)])
+		if strings.ContainsAny(box, "┗╰") {
+			break
+		}
+		if t := strings.Trim(box, " ┃│"); t != "" {
+			last = t
+		}
+	}
+	return strings.HasSuffix(last, "[host] ~ #")
+}
+
+func plainPrompt(s string) bool {
+	lines := strings.Split(strings.TrimRight(s, "\n "), "\n")
+	return strings.TrimSpace(lines[len(lines)-1]) == strings.TrimSpace(plainPS1)
+}
+
+// interrupt floods the pane with `yes`, then times Ctrl-C until the prompt is back.
+func interrupt(c *control, prompt func(string) bool) (time.Duration, error) {
+	c.do("send-keys -t " + c.pane + " -l yes")
+	c.do("send-keys -t " + c.pane + " Enter")
+	time.Sleep(time.Second)
+	t0 := time.Now()
+	if _, err := c.do("send-keys -t " + c.pane + " C-c"); err != nil {
+		return 0, err
+	}
+	at, _, err := c.waitScreen(t0, 10*time.Second, prompt)
+	if err != nil {
+		return 0, err
+	}
+	return at.Sub(t0), nil
+}
+
+// mountRound starts a fresh lab, gives its host pane extra bind mounts, then measures
+// reading the tables and how soon a new mount reaches the panel, beside findmnt.
+func (b *bench) mountRound(extra int) error {
+	if _, err := b.startNslab(); err != nil {
+		return err
+	}
+	c, err := b.srv.attach("nslab", b.srv.paneInfo("nslab", "#{pane_id}"))
+	if err != nil {
+		return err
+	}
+	defer c.close()
+	if extra > 0 {
+		cmd := fmt.Sprintf("%s helper mounts %d /tmp/bm && clear", b.self, extra)
+		c.do("send-keys -t " + c.pane + " -l " + shellQuote(cmd))
+		c.do("send-keys -t " + c.pane + " Enter")
+		if _, _, err := c.waitScreen(time.Now(), 2*time.Minute, func(s string) bool { return hostPrompt(s) && !strings.Contains(s, "helper mounts") }); err != nil {
+			return err
+		}
+	}
+	time.Sleep(5 * time.Second) // the panel has taken the table in and the highlights faded
+	hostPID, nsPID := shellPIDs(c.screen())
+	if hostPID == 0 || nsPID == 0 {
+		return fmt.Errorf("no shell pids in the pane titles:\n%s", c.screen())
+	}
+	hostMounts, err := mnt.Read(hostPID)
+	if err != nil {
+		return err
+	}
+	size := len(hostMounts)
+
+	// read+parse+diff of both panes' tables, beside findmnt -A -r -N PID on one table.
+	samples := 15
+	var ours, theirs []time.Duration
+	for i := 0; i < samples; i++ {
+		t0 := time.Now()
+		h, err1 := mnt.Read(hostPID)
+		n, err2 := mnt.Read(nsPID)
+		_ = mnt.Diff(h, n)
+		if err1 != nil || err2 != nil {
+			return fmt.Errorf("read tables: %v %v", err1, err2)
+		}
+		ours = append(ours, time.Since(t0))
+		t0 = time.Now()
+		cmd := exec.Command("findmnt", "-A", "-r", "-N", strconv.Itoa(hostPID))
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("findmnt: %w", err)
+		}
+		theirs = append(theirs, time.Since(t0))
+	}
+	target := 20 * time.Millisecond
+	b.table.add(fmt.Sprintf("read+parse+diff, %d mounts", size), ms(pct(ours, 50)),
+		"findmnt -A -r (one table): "+ms(pct(theirs, 50)), "≤ 20 ms at 10,000", size < 10000 || pct(ours, 50) <= target)
+
+	// mount → panel: a probe mounts tmpfs one at a time; the panel shows each in its
+	// event log. findmnt --poll watches the same namespace.
+	probes, spacing := 20, 400*time.Millisecond
+	if extra >= 10000 {
+		probes, spacing = 8, time.Second
+	}
+	if b.quick {
+		probes = 5
+	}
+	fm := exec.Command("findmnt", "--poll", "-N", strconv.Itoa(hostPID), "-o", "ACTION,TARGET", "-n")
+	fmOut, err := fm.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := fm.Start(); err != nil {
+		return err
+	}
+	defer func() { fm.Process.Kill(); fm.Wait() }()
+	fmSeen := make(chan probeSeen, 1024)
+	go func() {
+		sc := bufio.NewScanner(fmOut)
+		for sc.Scan() {
+			if i := probeIndex(sc.Text()); i > 0 {
+				fmSeen <- probeSeen{i, monoNow()}
+			}
+		}
+	}()
+	times := filepath.Join(b.work, fmt.Sprintf("probe-%d.times", extra))
+	cmd := fmt.Sprintf("%s helper probe %d /tmp/pr %s %s", b.self, probes, spacing, times)
+	c.do("send-keys -t " + c.pane + " -l " + shellQuote(cmd))
+	c.do("send-keys -t " + c.pane + " Enter")
+	panelSeen := map[int]int64{}
+	deadline := time.Now().Add(time.Duration(probes)*spacing + 30*time.Second)
+	for len(panelSeen) < probes && time.Now().Before(deadline) {
+		at, ok := c.waitOutput(50 * time.Millisecond)
+		if !ok {
+			at = time.Now()
+		}
+		mono := monoNow() - int64(time.Since(at))
+		for _, m := range probeRef.FindAllStringSubmatch(c.screen(), -1) {
+			i, _ := strconv.Atoi(m[1])
+			if _, seen := panelSeen[i]; !seen {
+				panelSeen[i] = mono
+			}
+		}
+	}
+	time.Sleep(2 * time.Second) // findmnt may still be catching up
+	mounted, err := readProbeTimes(times)
+	if err != nil {
+		return err
+	}
+	fmAt := map[int]int64{}
+	for len(fmSeen) > 0 {
+		p := <-fmSeen
+		if _, ok := fmAt[p.i]; !ok {
+			fmAt[p.i] = p.mono
+		}
+	}
+	ourLat, ourMissed := latencies(mounted, panelSeen)
+	fmLat, fmMissed := latencies(mounted, fmAt)
+	goal := map[bool]time.Duration{true: 100 * time.Millisecond, false: 20 * time.Millisecond}[size >= 10000]
+	b.table.add(fmt.Sprintf("mount → panel p50/p95, %d mounts", size),
+		ms(pct(ourLat, 50))+" / "+ms(pct(ourLat, 95))+missed(ourMissed),
+		"findmnt --poll: "+ms(pct(fmLat, 50))+" / "+ms(pct(fmLat, 95))+missed(fmMissed),
+		"p95 ≤ "+ms(goal), ourMissed == 0 && pct(ourLat, 95) <= goal)
+	return nil
+}
+
+type probeSeen struct {
+	i    int
+	mono int64
+}
+
+var probeRef = regexp.MustCompile(`/tmp/pr/(\d+)\b`)
+
+func probeIndex(s string) int {
+	if m := probeRef.FindStringSubmatch(s); m != nil && strings.HasPrefix(strings.TrimSpace(s), "mount") {
+		n, _ := strconv.Atoi(m[1])
+		return n
+	}
+	return 0
+}
+
+var shellTitle = regexp.MustCompile(`(host|ns) mnt:\[\d+\] bash\((\d+)\)`)
+
+func shellPIDs(screen string) (host, ns int) {
+	first, _, _ := strings.Cut(screen, "\n")
+	for _, m := range shellTitle.FindAllStringSubmatch(first, -1) {
+		n, _ := strconv.Atoi(m[2])
+		if m[1] == "host" {
+			host = n
+		} else {
+			ns = n
+		}
+	}
+	return host, ns
+}
+
+func readProbeTimes(path string) (map[int]int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	out := map[int]int64{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var i int
+		var t int64
+		if _, err := fmt.Sscanf(sc.Text(), "%d %d", &i, &t); err == nil {
+			out[i] = t
+		}
+	}
+	return out, sc.Err()
+}
+
+func latencies(mounted, seen map[int]int64) ([]time.Duration, int) {
+	var ds []time.Duration
+	missed := 0
+	for i, t := range mounted {
+		s, ok := seen[i]
+		if !ok {
+			missed++
+			continue
+		}
+		ds = append(ds, time.Duration(max(s-t, 0)))
+	}
+	return ds, missed
+}
+
+func missed(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%d never seen)", n)
+}
+
+// monoNow is CLOCK_MONOTONIC, shared by every process, so the helper's mount times and
+// our sightings compare.
+func monoNow() int64 {
+	var ts unix.Timespec
+	unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts)
+	return ts.Nano()
+}
+
+// helper runs inside a lab pane: `mounts N DIR` makes N bind mounts under DIR;
+// `probe K DIR SPACING FILE` mounts K tmpfs one by one and writes when each returned.
+func helper(args []string) int {
+	fail := func(err error) int { fmt.Fprintln(os.Stderr, "helper:", err); return 1 }
+	switch {
+	case len(args) == 3 && args[0] == "mounts":
+		n, _ := strconv.Atoi(args[1])
+		src := filepath.Join(args[2], "src")
+		if err := os.MkdirAll(src, 0o755); err != nil {
+			return fail(err)
+		}
+		for i := 0; i < n; i++ {
+			d := filepath.Join(args[2], strconv.Itoa(i))
+			if err := os.Mkdir(d, 0o755); err != nil {
+				return fail(err)
+			}
+			// mount(2) MS_BIND: the cheapest mount there is.
+			if err := unix.Mount(src, d, "", unix.MS_BIND, ""); err != nil {
+				return fail(err)
+			}
+		}
+		fmt.Printf("MOUNTED %d\n", n)
+		return 0
+	case len(args) == 5 && args[0] == "probe":
+		k, _ := strconv.Atoi(args[1])
+		spacing, err := time.ParseDuration(args[3])
+		if err != nil {
+			return fail(err)
+		}
+		f, err := os.Create(args[4])
+		if err != nil {
+			return fail(err)
+		}
+		defer f.Close()
+		for i := 1; i <= k; i++ {
+			d := filepath.Join(args[2], strconv.Itoa(i))
+			if err := os.MkdirAll(d, 0o755); err != nil {
+				return fail(err)
+			}
+			if err := unix.Mount("probe", d, "tmpfs", 0, "size=64k"); err != nil {
+				return fail(err)
+			}
+			fmt.Fprintf(f, "%d %d\n", i, monoNow())
+			time.Sleep(spacing)
+		}
+		return 0
+	}
+	return fail(fmt.Errorf("usage: helper mounts N DIR | helper probe K DIR SPACING FILE"))
+}
+
+// cpuOver measures the CPU share of each pid (all its threads) over d.
+func cpuOver(d time.Duration, pids ...int) (float64, float64) {
+	before := make([]int64, len(pids))
+	for i, p := range pids {
+		before[i] = cpuNanos(p)
+	}
+	time.Sleep(d)
+	share := func(i int) float64 { return float64(cpuNanos(pids[i])-before[i]) / float64(d) }
+	return share(0), share(1)
+}
+
+// cpuNanos is the time pid's threads have run, from /proc/PID/task/*/schedstat (its first
+// field, in nanoseconds; finer than the 10 ms ticks of /proc/PID/stat).
+func cpuNanos(pid int) int64 {
+	files, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/schedstat", pid))
+	var total int64
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		if fs := strings.Fields(string(b)); len(fs) > 0 {
+			n, _ := strconv.ParseInt(fs[0], 10, 64)
+			total += n
+		}
+	}
+	return total
+}
+
+func rssKB(pid int) int {
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmRSS:") {
+			n, _ := strconv.Atoi(strings.Fields(line)[1])
+			return n
+		}
+	}
+	return 0
+}
+
+func tmuxServerPID(s server) int {
+	n, _ := strconv.Atoi(s.paneInfo("plain", "#{pid}"))
+	return n
+}
+
+func pct(ds []time.Duration, p int) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := append([]time.Duration(nil), ds...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return s[min(len(s)-1, (len(s)*p+99)/100-1)]
+}
+
+func ms(d time.Duration) string {
+	switch {
+	case d == 0:
+		return "–"
+	case d < 10*time.Millisecond:
+		return fmt.Sprintf("%.2f ms", float64(d)/1e6)
+	case d < 10*time.Second:
+		return fmt.Sprintf("%.0f ms", float64(d)/1e6)
+	}
+	return fmt.Sprintf("%.1f s", d.Seconds())
+}
+
+func pctStr(f float64) string { return fmt.Sprintf("%.2f %%", f*100) }
+func kb(n int) string         { return fmt.Sprintf("%.1f MB", float64(n)/1024) }
+
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+func copyFile(src, dst string) error {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(dst, b, 0o755)
+}
+
+// writeMixedText writes size bytes of varied lines: words, numbers, long and short lines,
+// some colour and some Korean, as logs and listings have.
+func writeMixedText(path string, size int) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	words := []string{"mount", "namespace", "/proc/self/mountinfo", "shared:1", "master:2", "tmpfs", "overlay",
+		"\x1b[32mok\x1b[0m", "\x1b[1;31mfail\x1b[0m", "마운트", "네임스페이스", "pivot_root", "chroot"}
+	written, line := 0, 0
+	for written < size {
+		n := 3 + line%17
+		if line%50 == 0 {
+			n = 60 // a line longer than the pane
+		}
+		var sb strings.Builder
+		fmt.Fprintf(&sb, "%08d ", line)
+		for i := 0; i < n; i++ {
+			sb.WriteString(words[(line*7+i*3)%len(words)])
+			sb.WriteByte(' ')
+		}
+		sb.WriteByte('\n')
+		k, _ := w.WriteString(sb.String())
+		written += k
+		line++
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+// table is the report: every figure beside its reference.
+type table struct{ rows [][5]string }
+
+func (t *table) add(what, ours, ref, target string, met bool) {
+	mark := "✓"
+	if !met {
+		mark = "✗"
+	}
+	if target == "" || strings.HasPrefix(target, "ratio") {
+		mark = ""
+	}
+	t.rows = append(t.rows, [5]string{what, ours, ref, target, mark})
+}
+
+func (t *table) print(w *os.File) {
+	head := [5]string{"measure", "nslab", "reference (same run)", "target", ""}
+	widths := [5]int{}
+	for _, r := range append([][5]string{head}, t.rows...) {
+		for i, c := range r {
+			widths[i] = max(widths[i], len([]rune(c)))
+		}
+	}
+	line := func(r [5]string) {
+		for i, c := range r {
+			fmt.Fprintf(w, "%-*s  ", widths[i], c)
+		}
+		fmt.Fprintln(w)
+	}
+	line(head)
+	for _, r := range t.rows {
+		line(r)
+	}
+	var uts unix.Utsname
+	unix.Uname(&uts)
+	fmt.Fprintf(w, "\nmachine: %d CPUs, kernel %s, load %s", numCPU(), unix.ByteSliceToString(uts.Release[:]), loadavg())
+}
+
+func numCPU() int {
+	var set unix.CPUSet
+	if err := unix.SchedGetaffinity(0, &set); err != nil {
+		return 0
+	}
+	return set.Count()
+}
+
+func loadavg() string {
+	b, _ := os.ReadFile("/proc/loadavg")
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ") + "\n"
+}
+
