@@ -710,4 +710,3 @@ func loadavg() string {
 	}
 	return strings.Join(f[:3], " ") + "\n"
 }
-
