@@ -19,6 +19,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/nslab/nslab/lab"
 	"github.com/nslab/nslab/lab/rootfs"
@@ -46,6 +47,12 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGHUP, syscall.SIGINT)
 	defer stop()
+	if path := os.Getenv(statsEnv); path != "" {
+		if err := startStats(ctx, path, 5*time.Second); err != nil {
+			fmt.Fprintln(os.Stderr, "nslab:", err)
+			os.Exit(exitUsage)
+		}
+	}
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)

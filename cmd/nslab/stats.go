@@ -1,0 +1,39 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"time"
+)
+
+// statsEnv names a file to which nslab appends its own vital signs every few seconds, for
+// the soak test (scripts/soak.sh): goroutines, heap, descriptors. Unset, nothing runs.
+const statsEnv = "NSLAB_STATS"
+
+// startStats appends one line per interval until ctx ends:
+// unix-seconds goroutines heap-bytes open-fds.
+func startStats(ctx context.Context, path string, every time.Duration) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return fmt.Errorf("%s: %w", statsEnv, err)
+	}
+	go func() {
+		defer f.Close()
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			fds, _ := os.ReadDir("/proc/self/fd")
+			fmt.Fprintf(f, "%d %d %d %d\n", time.Now().Unix(), runtime.NumGoroutine(), ms.HeapAlloc, len(fds))
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return nil
+}
