@@ -29,6 +29,10 @@ type Options struct {
 	// so a class sees it typed (default DefaultTypeDelay; negative: none).
 	TypeDelay time.Duration
 
+	// Scrollback is the lines each pane keeps above its screen (0: the
+	// emulator's default, term.DefaultScrollback).
+	Scrollback int
+
 	// Record, when set, receives every byte written to the terminal, exactly
 	// as the screen shows it (the seam for --record FILE.cast). If it also
 	// implements StepMarker, each walkthrough step is marked as it runs.

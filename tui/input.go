@@ -1,0 +1,265 @@
+package tui
+
+import (
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/nslab/nslab/tui/term"
+)
+
+// handleKey routes a key: the lab's own keys first, then the focused pane or
+// panel. Everything the lab does not use goes to the focused shell.
+func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
+	keys := m.keys
+	if m.confirmQuit {
+		switch {
+		case key.Matches(k, keys.Yes):
+			return tea.Quit
+		case key.Matches(k, keys.No), key.Matches(k, keys.Quit):
+			m.confirmQuit = false
+		}
+		return nil
+	}
+	if key.Matches(k, keys.Quit) {
+		if m.walk != nil && m.walk.running() {
+			m.confirmQuit = true
+			return nil
+		}
+		return tea.Quit
+	}
+	if m.showHelp {
+		// Any key closes the overlay; it is not typed anywhere.
+		m.showHelp = false
+		return nil
+	}
+	if m.lay.Mode == modeTooSmall {
+		return nil
+	}
+	if !m.focus.isPane() && m.navOf(m.focus).editing {
+		return m.editFilter(k)
+	}
+	switch {
+	case key.Matches(k, keys.Help):
+		m.showHelp = true
+		return nil
+	case key.Matches(k, keys.FocusHost):
+		return m.setFocus(targetHost)
+	case key.Matches(k, keys.FocusNS):
+		return m.setFocus(targetNS)
+	case key.Matches(k, keys.CycleFocus):
+		return m.setFocus((m.focus + 1) % targetCount)
+	case key.Matches(k, keys.Zoom):
+		m.zoomed = !m.zoomed
+		return m.relayout()
+	}
+	if m.walk != nil {
+		switch {
+		case key.Matches(k, keys.Step):
+			return m.advance()
+		case key.Matches(k, keys.Previous):
+			m.walk.back()
+			return m.relayout()
+		}
+	}
+	if m.focus.isPane() {
+		return m.paneKey(m.panes[m.focus], k)
+	}
+	return m.panelKey(k)
+}
+
+// advance is F5 in the walkthrough.
+func (m *Model) advance() tea.Cmd {
+	wasRunning := m.walk.running()
+	cmd := m.walk.advance()
+	var cmds []tea.Cmd
+	cmds = append(cmds, cmd)
+	if !wasRunning && m.walk.running() {
+		m.stepBefore = m.state
+		m.spotWindowEnd = time.Time{}
+		if mk, ok := m.opts.Record.(StepMarker); ok {
+			name := m.walk.markName()
+			cmds = append(cmds, func() tea.Msg { return markedMsg{err: mk.Mark(name)} })
+		}
+	}
+	cmds = append(cmds, m.relayout())
+	return tea.Batch(cmds...)
+}
+
+// paneKey handles a key for a focused pane.
+func (m *Model) paneKey(p *paneView, k tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(k, m.keys.ScrollUp):
+		p.term.ScrollPages(1)
+		return nil
+	case key.Matches(k, m.keys.ScrollDown):
+		p.term.ScrollPages(-1)
+		return nil
+	}
+	if !p.alive {
+		if key.Matches(k, m.keys.Restart) {
+			return p.restart(m.ctx)
+		}
+		return nil // nothing reads a dead pane's input
+	}
+	p.term.SendKey(k)
+	return nil
+}
+
+// panelKey handles a key for a focused panel.
+func (m *Model) panelKey(k tea.KeyPressMsg) tea.Cmd {
+	keys := m.keys
+	nav := m.navOf(m.focus)
+	total, visible := m.panelExtent(m.focus)
+	dir := 1
+	if m.focus == targetLog {
+		dir = -1 // the log counts up from the newest line
+	}
+	switch {
+	case key.Matches(k, keys.Back):
+		if nav.filter != "" {
+			nav.filter, nav.offset = "", 0
+			return nil
+		}
+		return m.setFocus(m.lastPane)
+	case key.Matches(k, keys.Up):
+		nav.scroll(-dir, total, visible)
+	case key.Matches(k, keys.Down):
+		nav.scroll(dir, total, visible)
+	case key.Matches(k, keys.PageUp):
+		nav.scroll(-dir*max(visible-1, 1), total, visible)
+	case key.Matches(k, keys.PageDown):
+		nav.scroll(dir*max(visible-1, 1), total, visible)
+	case key.Matches(k, keys.Top):
+		nav.scroll(-dir*total, total, visible)
+	case key.Matches(k, keys.Bottom):
+		nav.scroll(dir*total, total, visible)
+	case key.Matches(k, keys.Filter):
+		nav.editing = true
+	case m.focus == targetDiff && key.Matches(k, keys.Pseudo):
+		m.diff.showPseudo = !m.diff.showPseudo
+		m.diff.nav.offset = 0
+	case m.lay.Mode == modeCompact && key.Matches(k, keys.NextTab):
+		return m.setFocus(targetNSPanel + (m.focus-targetNSPanel+1)%3)
+	case m.lay.Mode == modeCompact && key.Matches(k, keys.PrevTab):
+		return m.setFocus(targetNSPanel + (m.focus-targetNSPanel+2)%3)
+	}
+	return nil
+}
+
+// panelExtent gives a panel's row count and how many rows it shows.
+func (m *Model) panelExtent(t target) (total, visible int) {
+	p := m.panel(t)
+	_, h := sizeOf(p)
+	return p.count(m.panelData()), max(h-1, 1) // less the header line
+}
+
+// editFilter handles keys while a panel's filter is typed.
+func (m *Model) editFilter(k tea.KeyPressMsg) tea.Cmd {
+	nav := m.navOf(m.focus)
+	switch {
+	case key.Matches(k, m.keys.FilterDone):
+		nav.editing = false
+	case key.Matches(k, m.keys.FilterCancel):
+		nav.editing, nav.filter = false, ""
+	case k.Code == tea.KeyBackspace:
+		if r := []rune(nav.filter); len(r) > 0 {
+			nav.filter = string(r[:len(r)-1])
+		}
+	case k.Text != "" && k.Mod&^tea.ModShift == 0:
+		nav.filter += k.Text
+	}
+	nav.offset = 0
+	return nil
+}
+
+// handlePaste sends a paste to the focused pane, or into a filter being typed.
+func (m *Model) handlePaste(text string) tea.Cmd {
+	if m.showHelp || m.confirmQuit || m.lay.Mode == modeTooSmall {
+		return nil
+	}
+	if !m.focus.isPane() {
+		if nav := m.navOf(m.focus); nav.editing {
+			nav.filter += oneLine(text)
+		}
+		return nil
+	}
+	if p := m.panes[m.focus]; p.alive {
+		p.term.Paste(text)
+	}
+	return nil
+}
+
+// handleMouse focuses what was clicked and passes the mouse to a pane's
+// application when it asked for it; the wheel scrolls otherwise.
+func (m *Model) handleMouse(msg tea.MouseMsg) tea.Cmd {
+	if m.lay.Mode == modeTooSmall || m.confirmQuit {
+		return nil
+	}
+	ms := msg.Mouse()
+	if m.showHelp {
+		if _, ok := msg.(tea.MouseClickMsg); ok {
+			m.showHelp = false
+		}
+		return nil
+	}
+	t := m.lay.at(ms.X, ms.Y)
+	if t < 0 && m.lay.Strip.contains(ms.X, ms.Y) {
+		t = m.tab
+	}
+	if t < 0 {
+		return nil
+	}
+	var cmd tea.Cmd
+	if _, ok := msg.(tea.MouseClickMsg); ok {
+		cmd = m.setFocus(t)
+	}
+	if t.isPane() {
+		p := m.panes[t]
+		in := p.box.inner()
+		rel := ms
+		rel.X, rel.Y = ms.X-in.X, ms.Y-in.Y
+		inside := in.contains(ms.X, ms.Y)
+		if inside && p.alive && t == m.focus && p.term.State().Modes.Mouse != term.MouseOff {
+			p.term.SendMouse(withMouse(msg, rel))
+			return cmd
+		}
+		if wheel, ok := msg.(tea.MouseWheelMsg); ok {
+			switch wheel.Button {
+			case tea.MouseWheelUp:
+				p.term.ScrollBy(3)
+			case tea.MouseWheelDown:
+				p.term.ScrollBy(-3)
+			}
+		}
+		return cmd
+	}
+	if wheel, ok := msg.(tea.MouseWheelMsg); ok {
+		total, visible := m.panelExtent(t)
+		dir := 1
+		if t == targetLog {
+			dir = -1
+		}
+		switch wheel.Button {
+		case tea.MouseWheelUp:
+			m.navOf(t).scroll(-dir*3, total, visible)
+		case tea.MouseWheelDown:
+			m.navOf(t).scroll(dir*3, total, visible)
+		}
+	}
+	return cmd
+}
+
+// withMouse returns msg with its position replaced.
+func withMouse(msg tea.MouseMsg, ms tea.Mouse) tea.MouseMsg {
+	switch msg.(type) {
+	case tea.MouseClickMsg:
+		return tea.MouseClickMsg(ms)
+	case tea.MouseReleaseMsg:
+		return tea.MouseReleaseMsg(ms)
+	case tea.MouseWheelMsg:
+		return tea.MouseWheelMsg(ms)
+	default:
+		return tea.MouseMotionMsg(ms)
+	}
+}
