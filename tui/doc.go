@@ -22,8 +22,10 @@
 // first write after a quiet spell wakes the Model, which draws at once and
 // ticks at frame rate only while some Terminal keeps turning dirty, or, at the
 // pace of their expiry, while highlighted rows are fading. With nothing
-// changing there is no tick, no timer and no message: the only goroutines left
-// are blocked on channels.
+// changing the Model schedules no tick, no timer and no message: its
+// goroutines are blocked on channels. (Bubble Tea's renderer keeps its own
+// frame ticker, which compares an unchanged frame and writes nothing; at 120
+// frames a second it costs about 1% of a core, the price of a fast echo.)
 //
 // Update and View do no I/O. Everything that may block (resizing a pty,
 // restarting a shell, running a walkthrough step) runs in a tea.Cmd and
