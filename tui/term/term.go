@@ -98,6 +98,9 @@ type Options struct {
 	// Scrollback is the number of lines kept above the screen; zero or less
 	// means DefaultScrollback.
 	Scrollback int
+	// ScrollbackBytes bounds the memory of those lines (Core only); zero or
+	// less means DefaultScrollbackBytes.
+	ScrollbackBytes int
 }
 
 func (o Options) scrollback() int {
@@ -105,6 +108,13 @@ func (o Options) scrollback() int {
 		return DefaultScrollback
 	}
 	return o.Scrollback
+}
+
+func (o Options) scrollbackBytes() int {
+	if o.ScrollbackBytes <= 0 {
+		return DefaultScrollbackBytes
+	}
+	return o.ScrollbackBytes
 }
 
 // New returns the default Terminal implementation, writing input to w.
