@@ -105,14 +105,11 @@ func column(screen string, right bool) string {
 	return b.String()
 }
 
-func labLeft() bool {
-	out, _ := exec.Command("pgrep", "-f", "__nslab-lab-init").Output()
-	return len(strings.TrimSpace(string(out))) > 0
-}
-
-// quitAndCheck presses F10 and checks nslab ends and leaves no process and no mount.
+// quitAndCheck presses F10 and checks nslab ends and leaves no process of its lab and, when
+// before is given, the machine's mount table as it was.
 func (r *tmuxRun) quitAndCheck(before []byte) {
 	r.t.Helper()
+	procs := labOf(r.t, r.panePID())
 	r.keys("F10")
 	deadline := time.Now().Add(5 * time.Second)
 	for !r.paneDead() {
@@ -121,14 +118,11 @@ func (r *tmuxRun) quitAndCheck(before []byte) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	for labLeft() {
-		if time.Now().After(deadline) {
-			r.t.Fatal("lab processes remain after F10")
+	waitGone(r.t, procs, "nslab-workspace-never-matches", 2*time.Second)
+	if before != nil {
+		if after, _ := os.ReadFile("/proc/self/mountinfo"); string(after) != string(before) {
+			r.t.Fatalf("the machine's mount table changed:\n%s", after)
 		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	if after, _ := os.ReadFile("/proc/self/mountinfo"); string(after) != string(before) {
-		r.t.Fatalf("the machine's mount table changed:\n%s", after)
 	}
 }
 
