@@ -41,10 +41,13 @@ type highlights struct {
 	mounts map[mnt.MountKey]mark
 	ns     map[nsKey]mark
 	ghosts map[mnt.MountKey]ghost
+	// roots marks a pane whose process's root changed (chroot, pivot_root).
+	roots map[lab.Role]mark
 }
 
 func newHighlights() highlights {
-	return highlights{mounts: map[mnt.MountKey]mark{}, ns: map[nsKey]mark{}, ghosts: map[mnt.MountKey]ghost{}}
+	return highlights{mounts: map[mnt.MountKey]mark{}, ns: map[nsKey]mark{},
+		ghosts: map[mnt.MountKey]ghost{}, roots: map[lab.Role]mark{}}
 }
 
 // mountEvent marks the row of a mount event with m (its end and whether it is
@@ -146,6 +149,10 @@ func (h *highlights) spotlight(before, after lab.State, now, until time.Time) bo
 				found = true
 			}
 		}
+		if b.Chrooted != a.Chrooted || (a.Chrooted && b.Root != a.Root) {
+			h.roots[role] = mark{until: until, spot: true, sign: symModified}
+			found = true
+		}
 	}
 	return found
 }
@@ -182,6 +189,11 @@ func (h *highlights) expire(now time.Time) time.Time {
 			delete(h.ns, k)
 		}
 	}
+	for k, m := range h.roots {
+		if !keep(m.until) {
+			delete(h.roots, k)
+		}
+	}
 	for k := range h.ghosts {
 		if _, ok := h.mounts[k]; !ok {
 			delete(h.ghosts, k)
@@ -191,7 +203,10 @@ func (h *highlights) expire(now time.Time) time.Time {
 }
 
 // empty reports whether nothing is highlighted.
-func (h *highlights) empty() bool { return len(h.mounts) == 0 && len(h.ns) == 0 }
+func (h *highlights) empty() bool { return len(h.mounts) == 0 && len(h.ns) == 0 && len(h.roots) == 0 }
+
+// count is how many things are marked, to notice when a mark ends.
+func (h *highlights) count() int { return len(h.mounts) + len(h.ns) + len(h.roots) }
 
 // nsMark returns the mark of a namespace type in either pane.
 func (h *highlights) nsMark(t lab.NSType) (mark, bool) {

@@ -1,8 +1,11 @@
 package tui
 
 import (
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/nslab/nslab/lab"
 	"github.com/nslab/nslab/lab/mnt"
@@ -100,5 +103,30 @@ func TestGhostOnlyWhenGoneFromBoth(t *testing.T) {
 	h2.mountEvent(lab.Event{Kind: lab.MountRemoved, Mount: &shared}, mark{until: fixedNow.Add(time.Second)}, fixedNow, before)
 	if len(h2.ghosts) != 0 {
 		t.Fatal("a mount still in the other table became a ghost")
+	}
+}
+
+// TestSpotlightChroot: a pane that entered a chroot is spotlit, and the
+// panels say where it is chrooted.
+func TestSpotlightChroot(t *testing.T) {
+	before := sampleState()
+	after := sampleState()
+	after.NS.Chrooted, after.NS.Root = true, "/tmp/nslab/rootfs"
+	h := newHighlights()
+	if !h.spotlight(before, after, fixedNow, fixedNow.Add(SpotlightFor)) {
+		t.Fatal("entering a chroot was not spotlit")
+	}
+	if _, ok := h.roots[lab.NS]; !ok || len(h.roots) != 1 {
+		t.Fatalf("roots marked %v, want the ns pane only", h.roots)
+	}
+	st := NewStyles(Dark, true)
+	d := panelData{state: after, hl: &h}
+	var p nsPanel
+	text := ansi.Strip(strings.Join(p.lines(st, d, 60, 11), "\n"))
+	if !strings.Contains(text, symSpotlight+"ns   pid 4250 bash · chrooted at /tmp/nslab/rootfs") {
+		t.Errorf("the namespace panel does not spotlight the chroot:\n%s", text)
+	}
+	if sum := ansi.Strip(nsSummary(st, d)); !strings.Contains(sum, symSpotlight+"ns chrooted") {
+		t.Errorf("the compact summary does not say so: %q", sum)
 	}
 }

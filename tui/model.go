@@ -284,9 +284,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.tickPending = false
 		m.drainWake()
 		now := m.now()
-		marks := len(m.hl.mounts) + len(m.hl.ns)
+		marks := m.hl.count()
 		defer func() {
-			if len(m.hl.mounts)+len(m.hl.ns) != marks {
+			if m.hl.count() != marks {
 				m.chromeGen++
 			}
 		}()
@@ -446,6 +446,14 @@ func (m *Model) spotSummary() string {
 				parts = append(parts, m.st.Spot.Render(fmt.Sprintf("%s ns %s %s", t, symUnequal, r)))
 			}
 		}
+		if mk, ok := m.hl.roots[r]; ok && mk.spot {
+			s := m.state.Snapshot(r)
+			what := fmt.Sprintf("%s root back at /", r)
+			if s.Chrooted {
+				what = fmt.Sprintf("%s chrooted at %s", r, s.Root)
+			}
+			parts = append(parts, m.st.Spot.Render(what))
+		}
 	}
 	if len(parts) == 0 {
 		return ""
@@ -482,6 +490,9 @@ func (m *Model) showSpotTab() {
 			m.tab = targetNSPanel
 			return
 		}
+	}
+	if len(m.hl.roots) > 0 {
+		m.tab = targetNSPanel
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/nslab/nslab/lab"
 	"github.com/nslab/nslab/lab/mnt"
@@ -183,7 +184,18 @@ func (p *nsPanel) lines(st Styles, d panelData, w, h int) []string {
 	for len(out) < max(avail, 0) {
 		out = append(out, "")
 	}
-	out = append(out, who(st, d.state.Host, lab.Host), who(st, d.state.NS, lab.NS))
+	for _, r := range lab.Roles {
+		line := who(st, d.state.Snapshot(r), r)
+		if m, ok := d.hl.roots[r]; ok {
+			s := st.Recent
+			lead := symRecent
+			if m.spot {
+				s, lead = st.Spotlight, symSpotlight
+			}
+			line = s.Render(lead + ansi.Strip(line))
+		}
+		out = append(out, line)
+	}
 	if filter != "" {
 		out = append(out, filter)
 	}
@@ -213,6 +225,17 @@ func nsSummary(st Styles, d panelData) string {
 			continue
 		}
 		parts = append(parts, st.Normal.Render(string(t))+s.Render(sym))
+	}
+	for _, r := range lab.Roles {
+		if s := d.state.Snapshot(r); s.Chrooted {
+			cell := fmt.Sprintf("%s chrooted", r)
+			if m, ok := d.hl.roots[r]; ok && m.spot {
+				cell = st.Spotlight.Render(symSpotlight + cell)
+			} else {
+				cell = st.Warn.Render(cell)
+			}
+			parts = append(parts, cell)
+		}
 	}
 	return strings.Join(parts, " ")
 }

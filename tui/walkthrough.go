@@ -214,7 +214,7 @@ func (w *walkthrough) markName() string {
 type words struct {
 	step, earlier, hint, pane, noCommand, starting, running, rechecking string
 	run, next, recheck, passed, failed, back, finished, broken, retry   string
-	look                                                                string
+	look, after                                                         string
 }
 
 func wordsFor(l scenarios.Lang) words {
@@ -225,6 +225,7 @@ func wordsFor(l scenarios.Lang) words {
 			run: "f5 실행", next: "f5 다음", recheck: "손으로 고친 뒤 f5 다시 확인",
 			passed: "통과", failed: "실패", back: "f5 현재 단계로", finished: "모든 시나리오를 마쳤습니다",
 			broken: "시나리오를 시작하지 못했습니다", retry: "f5 다시 시도", look: "바뀐 곳",
+			after: "두 패널은 계속 자유롭게 쓸 수 있습니다. f10 으로 끝냅니다.",
 		}
 	}
 	return words{
@@ -233,6 +234,7 @@ func wordsFor(l scenarios.Lang) words {
 		run: "f5 run", next: "f5 next", recheck: "fix it by hand, f5 re-check",
 		passed: "passed", failed: "failed", back: "f5 back to the current step", finished: "every scenario is done",
 		broken: "could not start the scenario", retry: "f5 try again", look: "look",
+		after: "The panes are still yours to explore; f10 quits.",
 	}
 }
 
@@ -293,7 +295,7 @@ func (w *walkthrough) content(st Styles, width, height int) []string {
 	wd := wordsFor(w.lang)
 	switch {
 	case w.sc >= len(w.scs) || w.phase == walkFinished:
-		return []string{st.Pass.Render(symPass + " " + wd.finished)}
+		return []string{st.Pass.Render(symPass + " " + wd.finished), st.Muted.Render(wd.after)}
 	case w.phase == walkBroken:
 		return []string{st.Fail.Render(symFail + " " + w.problem)}
 	case w.phase == walkStarting || w.view >= len(w.steps):
