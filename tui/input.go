@@ -206,6 +206,9 @@ func (m *Model) handleMouse(msg tea.MouseMsg) tea.Cmd {
 	t := m.lay.at(ms.X, ms.Y)
 	if t < 0 && m.lay.Strip.contains(ms.X, ms.Y) {
 		t = m.tab
+		if tab, ok := m.tabAt(ms.X); ok && ms.Y == m.lay.Strip.Y {
+			t = tab // a click on a tab's name
+		}
 	}
 	if t < 0 {
 		return nil

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/nslab/nslab/lab"
 )
 
@@ -203,5 +204,19 @@ func TestMouseFocusAndForward(t *testing.T) {
 	m.Update(tea.MouseClickMsg{X: strip.X + 3, Y: strip.Y + 2, Button: tea.MouseLeft})
 	if m.focus.isPane() {
 		t.Error("a click on the panels left the focus on a pane")
+	}
+	// A click on a tab's name shows and focuses that panel.
+	top := strings.Split(ansi.Strip(m.View().Content), "\n")[strip.Y]
+	for _, name := range []string{"events", "namespaces", "mounts"} {
+		i := strings.Index(top, name)
+		if i < 0 {
+			t.Fatalf("no %s tab on %q", name, top)
+		}
+		x := ansi.StringWidth(top[:i]) + 1
+		m.Update(tea.MouseClickMsg{X: x, Y: strip.Y, Button: tea.MouseLeft})
+		if got := m.panelName(m.focus); got != name {
+			t.Errorf("a click on the %s tab focused %s", name, got)
+		}
+		top = strings.Split(ansi.Strip(m.View().Content), "\n")[strip.Y]
 	}
 }

@@ -104,18 +104,15 @@ func (m *Model) strip(d panelData) []string {
 	in := r.inner()
 	focused := !m.focus.isPane()
 	var tabs []string
-	for _, t := range []target{targetNSPanel, targetDiff, targetLog} {
-		name := m.panelName(t)
-		switch {
-		case t == m.tab && focused:
-			tabs = append(tabs, m.st.TabActive.Render(symFocus+" "+name))
-		case t == m.tab:
-			tabs = append(tabs, m.st.TabActive.Render(name))
-		default:
-			tabs = append(tabs, m.st.Tab.Render(name))
+	for _, t := range stripTabs() {
+		label := m.tabLabel(t)
+		if t == m.tab {
+			tabs = append(tabs, m.st.TabActive.Render(label))
+		} else {
+			tabs = append(tabs, m.st.Tab.Render(label))
 		}
 	}
-	spec := boxSpec{Focused: focused, Title: strings.Join(tabs, m.st.Muted.Render(" │ "))}
+	spec := boxSpec{Focused: focused, Title: strings.Join(tabs, m.st.Muted.Render(tabSeparator))}
 	spec.Lines = m.panelLines(m.tab, d, in.W, in.H)
 	if m.tab != targetNSPanel {
 		// The namespaces stay in sight, in one line on the bottom border.
@@ -125,6 +122,34 @@ func (m *Model) strip(d panelData) []string {
 		spec.Status = m.diff.status(m.st, d)
 	}
 	return drawBox(m.st, r, spec)
+}
+
+// stripTabs are the compact strip's tabs, in order.
+func stripTabs() [3]target { return [3]target{targetNSPanel, targetDiff, targetLog} }
+
+// tabSeparator goes between two tabs.
+const tabSeparator = " │ "
+
+// tabLabel is a tab's plain text: its panel's name, marked when it has focus.
+func (m *Model) tabLabel(t target) string {
+	if t == m.tab && !m.focus.isPane() {
+		return symFocus + " " + m.panelName(t)
+	}
+	return m.panelName(t)
+}
+
+// tabAt returns the tab whose label is at column x of the strip's top border.
+func (m *Model) tabAt(x int) (target, bool) {
+	// The title starts after the corner, one line of border and a space.
+	pos := m.lay.Strip.X + 3
+	for _, t := range stripTabs() {
+		w := cellWidth(m.tabLabel(t))
+		if x >= pos && x < pos+w {
+			return t, true
+		}
+		pos += w + cellWidth(tabSeparator)
+	}
+	return 0, false
 }
 
 // helpBar is the last line: the keys that matter now, or the quit question.
