@@ -40,6 +40,8 @@ type fakePane struct {
 	restarts int
 	delay    time.Duration
 	onInput  chan struct{}
+	// refuse makes the next writes fail as the lab's full input queue does.
+	refuse int
 }
 
 func newFakePane(r lab.Role) *fakePane {
@@ -48,6 +50,11 @@ func newFakePane(r lab.Role) *fakePane {
 
 func (p *fakePane) Write(b []byte) (int, error) {
 	p.mu.Lock()
+	if p.refuse > 0 {
+		p.refuse--
+		p.mu.Unlock()
+		return 0, errors.New("pane input queue full")
+	}
 	p.input.Write(b)
 	p.mu.Unlock()
 	select {

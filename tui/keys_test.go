@@ -220,3 +220,31 @@ func TestMouseFocusAndForward(t *testing.T) {
 		top = strings.Split(ansi.Strip(m.View().Content), "\n")[strip.Y]
 	}
 }
+
+// TestInputSurvivesADroppedWrite: when the lab drops input (a program that
+// reads nothing), later keys still reach the shell.
+func TestInputSurvivesADroppedWrite(t *testing.T) {
+	m, fl := newTestModel(t, Options{})
+	fl.panes[lab.Host].mu.Lock()
+	fl.panes[lab.Host].refuse = 1
+	fl.panes[lab.Host].mu.Unlock()
+	m.Update(typeKey('a'))
+	deadline := time.After(hangLimit)
+	for {
+		fl.panes[lab.Host].mu.Lock()
+		left := fl.panes[lab.Host].refuse
+		fl.panes[lab.Host].mu.Unlock()
+		if left == 0 {
+			break
+		}
+		select {
+		case <-deadline:
+			t.Fatal("the refused write never happened")
+		case <-time.After(time.Millisecond):
+		}
+	}
+	m.Update(typeKey('b'))
+	if host, _ := typedSoFar(t, m, fl); host != "b" {
+		t.Errorf("after a dropped key the shell got %q, want %q", host, "b")
+	}
+}

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -52,6 +53,21 @@ func (s wakeSink) Write(p []byte) (int, error) {
 }
 
 var _ io.Writer = wakeSink{}
+
+// paneInput is a pane as its Terminal's input writer. The lab drops input it
+// cannot queue (a program that reads nothing, 256 writes waiting) and says so
+// with an error; the Terminal's writer takes any error as the end of the pty
+// and would discard every key after it. Dropped input is only dropped, so only
+// a closed lab is reported.
+type paneInput struct{ p Pane }
+
+func (w paneInput) Write(b []byte) (int, error) {
+	n, err := w.p.Write(b)
+	if err != nil && !errors.Is(err, lab.ErrClosed) {
+		return len(b), nil
+	}
+	return n, err
+}
 
 func newPaneView(role lab.Role, p Pane, t term.Terminal) *paneView {
 	cols, rows := t.Size()
