@@ -14,6 +14,7 @@ import (
 
 	"github.com/creack/pty"
 	"github.com/nslab/nslab/lab/labtest"
+	"github.com/nslab/nslab/lab/mnt"
 )
 
 // However nslab ends — kill -9 included — no lab process and no lab mount may outlive it
@@ -80,14 +81,19 @@ func surviveRound(t *testing.T, end func(*exec.Cmd, *os.File)) {
 	}
 	var initPID int
 	var pidNS uint64
-	fmt.Sscanf(line, "READY %d %d", &initPID, &pidNS)
+	var wsDev string
+	fmt.Sscanf(line, "READY %d %d %s", &initPID, &pidNS, &wsDev)
+	if wsDev == "" {
+		t.Fatalf("the stand-in did not report its workspace: %q", line)
+	}
+	hostHeld, nsHeld := heldSource(cmd.Process.Pid, Host), heldSource(cmd.Process.Pid, NS)
 	// The processes themselves, by pid and start time: a freed namespace inode can be
 	// reused at once by someone else's namespace.
 	procs := labProcesses(pidNS)
 	if len(procs) < 7 { // init, 2 shells, 4 background jobs
 		t.Fatalf("only %d processes in the lab before the end", len(procs))
 	}
-	if !anyMountinfoHas("held_host") {
+	if !anyMountinfoHas(hostHeld) || !anyMountinfoSeesDevice(wsDev) {
 		t.Fatal("the pane's tmpfs is not visible before the end")
 	}
 	ended := time.Now()
@@ -101,7 +107,7 @@ func surviveRound(t *testing.T, end func(*exec.Cmd, *os.File)) {
 				alive = append(alive, p)
 			}
 		}
-		leaked := anyMountinfoHas("held_host") || anyMountinfoHas("held_ns") || anyMountinfoHas(WorkspaceSource)
+		leaked := anyMountinfoHas(hostHeld) || anyMountinfoHas(nsHeld) || anyMountinfoSeesDevice(wsDev)
 		if len(alive) == 0 && !leaked {
 			t.Logf("lab gone %v after nslab was told to end", time.Since(ended).Round(time.Millisecond))
 			return
@@ -162,6 +168,30 @@ func labProcesses(ino uint64) []procID {
 		}
 	}
 	return pids
+}
+
+// anyMountinfoSeesDevice reports whether any process sees the lab workspace of device
+// major:minor (a freed device number can be reused, but hardly by another lab's workspace
+// within the same two seconds).
+func anyMountinfoSeesDevice(dev string) bool {
+	files, _ := filepath.Glob("/proc/[0-9]*/mountinfo")
+	for _, f := range files {
+		ms, err := mnt.Parse(mustOpen(f))
+		if err != nil {
+			continue
+		}
+		for _, m := range ms {
+			if m.Source == WorkspaceSource && fmt.Sprintf("%d:%d", m.Major, m.Minor) == dev {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func mustOpen(path string) *strings.Reader {
+	b, _ := os.ReadFile(path)
+	return strings.NewReader(string(b))
 }
 
 // anyMountinfoHas reports whether any process on the machine sees a mount whose line

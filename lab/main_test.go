@@ -6,6 +6,8 @@ import (
 	"os"
 	"testing"
 	"time"
+
+	"github.com/nslab/nslab/lab/mnt"
 )
 
 // TestMain lets the test binary serve as the lab's init, as nslab itself does, and as a
@@ -25,6 +27,12 @@ func TestMain(m *testing.M) {
 
 const surrogateEnv = "NSLAB_TEST_SURROGATE"
 
+// heldSource names the tmpfs a stand-in's pane holds, unique to that stand-in, so tests of
+// other packages running at the same time cannot be mistaken for a leak.
+func heldSource(surrogatePID int, r Role) string {
+	return fmt.Sprintf("held_%s_%d", r, surrogatePID)
+}
+
 // surrogateMain starts a lab, leaves a SIGHUP-proof background job in each pane, reports
 // the lab's PID namespace and waits to be killed.
 func surrogateMain() int {
@@ -38,7 +46,7 @@ func surrogateMain() int {
 	for _, r := range Roles {
 		p := l.Pane(r)
 		for _, cmd := range []string{"(trap '' HUP; exec sleep 1000) &", "nohup sleep 1001 >/dev/null 2>&1 &",
-			"mkdir -p /tmp/held && mount -t tmpfs held_" + string(r) + " /tmp/held"} {
+			"mkdir -p /tmp/held && mount -t tmpfs " + heldSource(os.Getpid(), r) + " /tmp/held"} {
 			if res, err := p.Run(ctx, cmd, 10*time.Second); err != nil || res.Exit != 0 {
 				fmt.Println("ERROR", r, cmd, err, res.Exit)
 				return 1
@@ -50,6 +58,15 @@ func surrogateMain() int {
 		fmt.Println("ERROR", err)
 		return 1
 	}
-	fmt.Printf("READY %d %d\n", l.InitPID(), ino)
+	// The workspace's device, to find it in any mount table later whatever else runs.
+	dev := ""
+	if ms, err := mnt.Read(l.InitPID()); err == nil {
+		for _, m := range ms {
+			if m.Source == WorkspaceSource {
+				dev = fmt.Sprintf("%d:%d", m.Major, m.Minor)
+			}
+		}
+	}
+	fmt.Printf("READY %d %d %s\n", l.InitPID(), ino, dev)
 	select {}
 }
