@@ -170,9 +170,12 @@ func TestFaultFlood(t *testing.T) {
 		r.keys("M-Left")
 		t0 := time.Now()
 		r.keys("C-c")
-		r.keys("Enter")
-		// Random bytes may have switched the emulator's modes and character sets:
-		// reset it (RIS) as a user would with `reset`, then see the prompt answer.
+		// Random bytes hold terminal queries (ESC[6n, ESC[c…) whose answers arrive as
+		// input: let them come, then clear the line as a user would with a second Ctrl-C.
+		time.Sleep(300 * time.Millisecond)
+		r.keys("C-c")
+		// They may also have switched the emulator's modes and character sets: reset it
+		// (RIS) as a user would with `reset`, then see the prompt answer.
 		r.text(fmt.Sprintf("printf '\\033c'; echo back-%d", n))
 		r.keys("Enter")
 		r.waitScreen("the prompt back after "+flood, func(s string) bool {
