@@ -34,8 +34,10 @@ type Options struct {
 	Scrollback int
 
 	// Record, when set, receives every byte written to the terminal, exactly
-	// as the screen shows it (the seam for --record FILE.cast). If it also
-	// implements StepMarker, each walkthrough step is marked as it runs.
+	// as the screen shows it (the seam for --record FILE.cast), from Bubble
+	// Tea's renderer goroutine: it should not block, and its errors are
+	// ignored. If it also implements StepMarker, each walkthrough step is
+	// marked as it starts to run.
 	Record io.Writer
 
 	// Input and Output are the terminal (default os.Stdin and os.Stdout).
@@ -51,8 +53,9 @@ type Options struct {
 const DefaultTypeDelay = 20 * time.Millisecond
 
 // StepMarker is implemented by a recorder that marks walkthrough steps (an
-// asciicast "m" event, for instance). Mark is called from a command, never
-// from Update.
+// asciicast "m" event, for instance), with a label such as "tmpfs 2/7" (the
+// scenario id, the step and the step count). Mark is called from a command,
+// never from Update, and may run while Write runs on another goroutine.
 type StepMarker interface {
 	Mark(label string) error
 }
