@@ -284,3 +284,18 @@ func failSecondStep(h *harness) {
 	h.send(press(tea.KeyF5, 0), press(tea.KeyF5, 0))
 	h.until(func(m *Model) bool { return m.walk.phase == walkResult && m.walk.step == 1 })
 }
+
+// TestGoldenCompactNamespaces is the namespaces tab of the compact strip: the
+// eight types in two columns, and who each pane shows.
+func TestGoldenCompactNamespaces(t *testing.T) {
+	h := startHarness(t, 100, 30, Options{})
+	s := sampleState()
+	s.NS.Chrooted, s.NS.Root, s.Seq = true, "/tmp/nslab/rootfs", 2
+	h.lab.setState(s)
+	h.lab.events <- lab.Event{Time: fixedNow, Pane: lab.NS, Kind: lab.ProcessChanged, PID: 4250, Comm: "sh"}
+	h.until(func(m *Model) bool { return m.state.Seq == 2 })
+	h.send(press(tea.KeyF2, 0), press(tea.KeyF2, 0))
+	f := h.frame()
+	requireSize(t, f, 100, 30)
+	requirePlain(t, f)
+}

@@ -163,7 +163,7 @@ func (p *nsPanel) lines(st Styles, d panelData, w, h int) []string {
 		half := (len(types) + 1) / 2
 		rows := max(avail-1, 0)
 		from, to := window(half, p.nav.offset, rows)
-		out = append(out, header+"  "+header)
+		out = append(out, fit(header, 31)+" "+header)
 		for i := from; i < to; i++ {
 			l := nsCell(st, types[i], d)
 			if j := i + half; j < len(types) {
