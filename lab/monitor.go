@@ -186,6 +186,8 @@ func (m *monitor) resolve(tableChanged bool) {
 			m.closeWatcher()
 			m.id, m.snap = procIdentity{}, Snapshot{Pane: role, Time: time.Now()}
 			m.hub.publish(m.snap)
+			// Said as an event too, so a reader that waits on Events sees the empty pane.
+			m.hub.emit(Event{Time: m.snap.Time, Pane: role, Kind: ProcessChanged})
 		}
 		return
 	}
