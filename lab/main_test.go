@@ -53,11 +53,6 @@ func surrogateMain() int {
 			}
 		}
 	}
-	ino, err := nsInode(l.InitPID(), NSPID)
-	if err != nil {
-		fmt.Println("ERROR", err)
-		return 1
-	}
 	// The workspace's device, to find it in any mount table later whatever else runs.
 	dev := ""
 	if ms, err := mnt.Read(l.InitPID()); err == nil {
@@ -67,6 +62,6 @@ func surrogateMain() int {
 			}
 		}
 	}
-	fmt.Printf("READY %d %d %s\n", l.InitPID(), ino, dev)
+	fmt.Printf("READY %d %s\n", l.InitPID(), dev)
 	select {}
 }

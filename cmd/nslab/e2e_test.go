@@ -118,7 +118,7 @@ func (r *tmuxRun) quitAndCheck(before []byte) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	waitGone(r.t, procs, "nslab-workspace-never-matches", 2*time.Second)
+	labtest.WaitGone(r.t, procs, nil, 2*time.Second)
 	if before != nil {
 		if after, _ := os.ReadFile("/proc/self/mountinfo"); string(after) != string(before) {
 			r.t.Fatalf("the machine's mount table changed:\n%s", after)

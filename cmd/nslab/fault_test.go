@@ -11,14 +11,16 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/nslab/nslab/lab/labtest"
 )
 
 // The fault suite: nslab under abuse, through a real terminal. Each leaves the machine as
 // found. Figures (Ctrl-C time, CPU) are logged, not asserted: speed belongs to bench/run.sh.
 
-// labOf finds the lab init started by the nslab process pid and the processes of its PID
-// namespace (by pid and start time).
-func labOf(t *testing.T, nslab int) []proc {
+// labOf finds the lab init started by the nslab process pid and returns the processes of
+// its PID namespace (by pid and start time).
+func labOf(t *testing.T, nslab int) []labtest.Proc {
 	t.Helper()
 	kids, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", nslab))
 	for _, k := range kids {
@@ -27,85 +29,12 @@ func labOf(t *testing.T, nslab int) []proc {
 			pid, _ := strconv.Atoi(f)
 			cmd, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
 			if strings.Contains(string(cmd), "__nslab-lab-init") {
-				return pidNamespaceOf(pid)
+				return labtest.PIDNamespaceOf(pid)
 			}
 		}
 	}
 	t.Fatalf("no lab init under nslab %d", nslab)
 	return nil
-}
-
-type proc struct {
-	pid   int
-	start string
-}
-
-func statFields(pid int) []string {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return nil
-	}
-	i := strings.LastIndexByte(string(b), ')')
-	return strings.Fields(string(b[i+1:]))
-}
-
-// alive: the same process (pid and start time) exists and is not a zombie.
-func (p proc) alive() bool {
-	f := statFields(p.pid)
-	return len(f) > 19 && f[19] == p.start && f[0] != "Z"
-}
-
-func pidNamespaceOf(pid int) []proc {
-	target, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/pid", pid))
-	if err != nil {
-		return nil
-	}
-	var out []proc
-	ents, _ := os.ReadDir("/proc")
-	for _, e := range ents {
-		n, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		if l, _ := os.Readlink(fmt.Sprintf("/proc/%d/ns/pid", n)); l == target {
-			if f := statFields(n); len(f) > 19 {
-				out = append(out, proc{n, f[19]})
-			}
-		}
-	}
-	return out
-}
-
-func anyMountinfoHas(s string) bool {
-	files, _ := filepath.Glob("/proc/[0-9]*/mountinfo")
-	for _, f := range files {
-		if b, err := os.ReadFile(f); err == nil && strings.Contains(string(b), s) {
-			return true
-		}
-	}
-	return false
-}
-
-// waitGone waits up to limit for every process to end and the marker mount to vanish.
-func waitGone(t *testing.T, procs []proc, mountMarker string, limit time.Duration) {
-	t.Helper()
-	deadline := time.Now().Add(limit)
-	for {
-		var left []proc
-		for _, p := range procs {
-			if p.alive() {
-				left = append(left, p)
-			}
-		}
-		leaked := anyMountinfoHas(mountMarker)
-		if len(left) == 0 && !leaked {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s after nslab ended: lab processes %v, lab mount left %v", limit, left, leaked)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 // runIn types a command into the focused pane and waits for its marker line.
@@ -146,7 +75,7 @@ func TestFaultTerminalClosed(t *testing.T) {
 			t.Fatalf("lab processes before the end: %v", procs)
 		}
 		r.tmux("kill-session", "-t", "e2e")
-		waitGone(t, procs, marker, 2*time.Second)
+		labtest.WaitGone(t, procs, func() bool { return labtest.AnyMountinfoHas(marker) }, 2*time.Second)
 	}
 }
 
