@@ -2,6 +2,7 @@ package term
 
 import (
 	"strconv"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
@@ -81,11 +82,21 @@ func isASCII(s string) bool {
 	return true
 }
 
-// printable reports whether s holds no C0, DEL or C1 control: those would act
-// on the outer terminal instead of showing.
+// printable reports whether s is a cluster the outer terminal shows at the
+// width we measure: no C0, DEL or C1 control (those would act on it instead
+// of showing), and no unassigned code point, whose width terminals disagree
+// on (glibc's wcwidth says -1, our tables 1), which would shift the rest of
+// the row there and leave stale cells behind. It starts with a graphic or
+// private-use character; a format character (ZWJ, tags) may only follow.
 func printable(s string) bool {
-	for _, r := range s {
-		if r < 0x20 || (r >= 0x7f && r <= 0x9f) || r == utf8.RuneError {
+	for i, r := range s {
+		switch {
+		case r < 0x20 || (r >= 0x7f && r <= 0x9f) || r == utf8.RuneError:
+			return false
+		case r < 0x7f:
+		case unicode.IsGraphic(r), unicode.Is(unicode.Co, r):
+		case i > 0 && unicode.Is(unicode.Cf, r):
+		default:
 			return false
 		}
 	}

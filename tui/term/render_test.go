@@ -38,6 +38,12 @@ func TestNormalizeLine(t *testing.T) {
 		{"clusters that stay apart", 4, []Cell{c("世", 2), cover, c("é", 1), c("x", 1)},
 			[]Cell{c("世", 2), cover, c("é", 1), c("x", 1)}},
 		{"zero columns", 0, []Cell{c("a", 1)}, []Cell{}},
+		{"unassigned", 2, []Cell{c("\u0378", 1), c("\U000D6C5A", 1)}, []Cell{c(replacement, 1), c(replacement, 1)}},
+		{"noncharacter", 1, []Cell{c("\U0010FFFE", 1)}, []Cell{c(replacement, 1)}},
+		{"private use kept", 1, []Cell{c("\ue0b0", 1)}, []Cell{c("\ue0b0", 1)}},
+		{"format character alone", 1, []Cell{c("\u200b", 1)}, []Cell{c(replacement, 1)}},
+		{"ZWJ inside a cluster kept", 3, []Cell{c("👨\u200d👩", 2), cover, c("x", 1)}, []Cell{c("👨\u200d👩", 2), cover, c("x", 1)}},
+		{"no-break space kept", 1, []Cell{c("\u00a0", 1)}, []Cell{c("\u00a0", 1)}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
