@@ -3,10 +3,9 @@ package term
 import (
 	"bytes"
 	"io"
+	"runtime"
 	"strconv"
 	"testing"
-
-	uv "github.com/charmbracelet/ultraviolet"
 )
 
 // The pane size the benchmarks use: a wide pane on a big screen.
@@ -57,32 +56,43 @@ func mixedOutput(size int) (out []byte, lines int) {
 	return b.Bytes(), lines
 }
 
-func benchWrite(b *testing.B, data []byte, lines int) {
+func benchWrite(b *testing.B, im impl, data []byte, lines int) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
-		vt := NewVT(io.Discard, Options{Cols: benchCols, Rows: benchRows})
-		if _, err := vt.Write(data); err != nil {
+		t := im.new(io.Discard, Options{Cols: benchCols, Rows: benchRows})
+		if _, err := t.Write(data); err != nil {
 			b.Fatal(err)
 		}
-		_ = vt.Close()
+		_ = t.Close()
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*lines), "ns/line")
 }
 
 // BenchmarkWriteSeq feeds `seq 1 200000` at 200×50: one scroll per line.
 func BenchmarkWriteSeq(b *testing.B) {
-	benchWrite(b, seqOutput(200000), 200000)
+	data := seqOutput(200000)
+	for _, im := range impls() {
+		b.Run(im.name, func(b *testing.B) { benchWrite(b, im, data, 200000) })
+	}
+}
+
+// BenchmarkWriteSeq1M feeds `seq 1 1000000`, Core only: x/vt takes about
+// five times its BenchmarkWriteSeq (a minute or more).
+func BenchmarkWriteSeq1M(b *testing.B) {
+	benchWrite(b, impls()[0], seqOutput(1000000), 1000000)
 }
 
 // BenchmarkWriteMixed feeds 10 MB of mixed output at 200×50.
 func BenchmarkWriteMixed(b *testing.B) {
 	data, lines := mixedOutput(10 << 20)
-	benchWrite(b, data, lines)
+	for _, im := range impls() {
+		b.Run(im.name, func(b *testing.B) { benchWrite(b, im, data, lines) })
+	}
 }
 
 // BenchmarkWriteNoScroll feeds text that never scrolls (the cursor returns
-// home every screenful): the cost of printing without x/vt's scroll copy.
+// home every screenful): the cost of printing alone.
 func BenchmarkWriteNoScroll(b *testing.B) {
 	var screenful bytes.Buffer
 	screenful.WriteString("\x1b[H")
@@ -90,12 +100,14 @@ func BenchmarkWriteNoScroll(b *testing.B) {
 		screenful.WriteString("some text on a line, \x1b[1mbold\x1b[m and 名前 \r\n")
 	}
 	data := bytes.Repeat(screenful.Bytes(), 200)
-	benchWrite(b, data, 200*(benchRows-1))
+	for _, im := range impls() {
+		b.Run(im.name, func(b *testing.B) { benchWrite(b, im, data, 200*(benchRows-1)) })
+	}
 }
 
-// BenchmarkChunkHold measures how long Write holds the lock for one chunk
-// (ChunkSize bytes, LinesPerLock line feeds at most), which is the longest a
-// render waits behind output.
+// BenchmarkChunkHold measures one locked step of Write (ChunkSize bytes, and
+// for x/vt at most LinesPerLock line feeds; for Core at most workPerLock
+// cells), which is the longest a render waits behind output.
 func BenchmarkChunkHold(b *testing.B) {
 	for _, tc := range []struct {
 		name string
@@ -104,11 +116,22 @@ func BenchmarkChunkHold(b *testing.B) {
 		{"newlines", bytes.Repeat([]byte("\n"), ChunkSize)},
 		{"seq", seqOutput(200000)[:ChunkSize]},
 		{"text", bytes.Repeat([]byte("no newline here "), ChunkSize/16)},
+		{"erase", bytes.Repeat([]byte("\x1b[2J"), ChunkSize/4)},
 	} {
-		b.Run(tc.name, func(b *testing.B) {
+		b.Run(tc.name+"/core", func(b *testing.B) {
+			c := NewCore(io.Discard, Options{Cols: benchCols, Rows: benchRows})
+			defer c.Close()
+			_, _ = c.Write(seqOutput(10000)) // a full scrollback, as in use
+			for b.Loop() {
+				if _, err := c.feed(tc.data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(tc.name+"/vt", func(b *testing.B) {
 			vt := NewVT(io.Discard, Options{Cols: benchCols, Rows: benchRows})
 			defer vt.Close()
-			_, _ = vt.Write(seqOutput(10000)) // a full scrollback, as in use
+			_, _ = vt.Write(seqOutput(10000))
 			data := tc.data[:chunkLen(tc.data)]
 			for b.Loop() {
 				if err := vt.feed(data); err != nil {
@@ -119,52 +142,85 @@ func BenchmarkChunkHold(b *testing.B) {
 	}
 }
 
-func renderBenchVT(b *testing.B) *VT {
-	vt := NewVT(io.Discard, Options{Cols: benchCols, Rows: benchRows})
+func renderBench(b *testing.B, im impl) Terminal {
+	t := im.new(io.Discard, Options{Cols: benchCols, Rows: benchRows})
 	data, _ := mixedOutput(64 << 10)
-	if _, err := vt.Write(data); err != nil {
+	if _, err := t.Write(data); err != nil {
 		b.Fatal(err)
 	}
-	return vt
+	return t
 }
 
 // BenchmarkRender renders a changed 200×50 screen of mixed output.
 func BenchmarkRender(b *testing.B) {
-	vt := renderBenchVT(b)
-	defer vt.Close()
-	b.ReportAllocs()
-	for b.Loop() {
-		vt.mu.Lock()
-		vt.gen++ // as if output arrived: no cached string
-		vt.mu.Unlock()
-		_ = vt.Render()
-	}
-}
-
-// BenchmarkRenderLocked measures the part of Render that holds the lock:
-// copying the visible cells.
-func BenchmarkRenderLocked(b *testing.B) {
-	vt := renderBenchVT(b)
-	defer vt.Close()
-	b.ReportAllocs()
-	var raw []uv.Cell
-	for b.Loop() {
-		vt.mu.Lock()
-		raw = raw[:0]
-		for y := range vt.rows {
-			raw = vt.viewLineLocked(raw, y)
-		}
-		vt.mu.Unlock()
+	for _, im := range impls() {
+		b.Run(im.name, func(b *testing.B) {
+			t := renderBench(b, im)
+			defer t.Close()
+			b.ReportAllocs()
+			for b.Loop() {
+				_, _ = t.Write([]byte("\x1b[H.")) // as if output arrived: no cached string
+				_ = t.Render()
+			}
+		})
 	}
 }
 
 // BenchmarkRenderUnchanged is what a redraw costs when the pane is idle.
 func BenchmarkRenderUnchanged(b *testing.B) {
-	vt := renderBenchVT(b)
-	defer vt.Close()
-	_ = vt.Render()
-	b.ReportAllocs()
-	for b.Loop() {
-		_ = vt.Render()
+	for _, im := range impls() {
+		b.Run(im.name, func(b *testing.B) {
+			t := renderBench(b, im)
+			defer t.Close()
+			_ = t.Render()
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = t.Render()
+			}
+		})
+	}
+}
+
+// BenchmarkRenderScrolledBack renders a view scrolled into the scrollback,
+// which decodes the compact lines.
+func BenchmarkRenderScrolledBack(b *testing.B) {
+	for _, im := range impls() {
+		b.Run(im.name, func(b *testing.B) {
+			t := renderBench(b, im)
+			defer t.Close()
+			t.ScrollBy(benchRows)
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				t.ScrollBy(1 - 2*(i%2)) // a different view each time
+				_ = t.Render()
+			}
+		})
+	}
+}
+
+// BenchmarkMemory reports the heap a terminal holds: new, and with its
+// scrollback full of 200-column lines of mixed text.
+func BenchmarkMemory(b *testing.B) {
+	line := bytes.Repeat([]byte("mount \x1b[32mok\x1b[m namespace 名前 "), 8)
+	line = append(line[:min(len(line), 300)], "\r\n"...)
+	full := bytes.Repeat(line, DefaultScrollback+benchRows)
+	for _, im := range impls() {
+		for _, fill := range []struct {
+			name string
+			data []byte
+		}{{"new", nil}, {"full", full}} {
+			b.Run(im.name+"/"+fill.name, func(b *testing.B) {
+				var held uint64
+				for b.Loop() {
+					base := heapInUse()
+					t := im.new(io.Discard, Options{Cols: benchCols, Rows: benchRows})
+					_, _ = t.Write(fill.data)
+					held = heapInUse() - base
+					runtime.KeepAlive(t)
+					_ = t.Close()
+				}
+				b.ReportMetric(float64(held)/(1<<20), "MB")
+			})
+		}
 	}
 }

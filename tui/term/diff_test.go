@@ -121,6 +121,8 @@ func diffCorpus() []diffCase {
 		// Tabs.
 		{name: "tabs", cols: 30, rows: 2, input: "a\tb\tc\td"},
 		{name: "tab at the end", cols: 10, rows: 2, input: "a\t\t\t\tb"},
+		{name: "tab keeps the deferred wrap", cols: 4, rows: 3, input: "\t0\t0"},
+		{name: "back tab keeps the deferred wrap", cols: 12, rows: 3, input: "\x1b[12Gx\x1b[Zy"},
 		{name: "HTS TBC", cols: 30, rows: 3, input: "\x1b[4G\x1bH\r\tx\x1b[3g\r\ty\x1b[2;1H\x1b[9G\x1b[0g\r\tz"},
 		{name: "CHT CBT", cols: 40, rows: 2, input: "\x1b[2Ix\x1b[Zy\x1b[9Zz"},
 		{name: "DECST8C", cols: 30, rows: 2, input: "\x1b[3g\x1b[?5W\tx"},

@@ -10,43 +10,51 @@
 // pty master it was given. vi, less, top, Ctrl-C, colours and the alternate
 // screen work as in xterm with TERM=xterm-256color.
 //
-// Terminal is our interface; VT implements it on
-// github.com/charmbracelet/x/vt. Everything that does not depend on the
-// emulator lives outside VT so a second implementation can reuse it: the key,
-// paste and mouse encoders (EncodeKey, EncodePaste, EncodeMouse, InputModes),
-// the input queue and its writer goroutine, and the renderer, which works
-// from Cell values. Cell is comparable, so two implementations can be tested
-// against each other cell by cell.
+// Terminal is our interface, with two implementations. Core, the default
+// (New), is an emulator of our own on github.com/charmbracelet/x/ansi's
+// parser, built for floods of output: the screen is a ring of lines, so a
+// line feed at the bottom rotates the ring and clears one line, and the line
+// that leaves goes to a scrollback of compact byte-encoded lines bounded by
+// lines and by bytes (the alternate screen has none). VT is the older one on
+// github.com/charmbracelet/x/vt v0.1.0, which copies the whole screen for
+// each scrolled line; it stays as the reference the differential test
+// compares Core with, cell by cell (diff_test.go lists where x/vt departs from
+// xterm, which Core follows). Everything that does not depend on the emulator
+// is shared: the key, paste and mouse encoders (EncodeKey, EncodePaste,
+// EncodeMouse, InputModes), the input queue and its writer goroutine, and the
+// renderer, which works from Cell values. Cell is comparable, so the two can
+// be tested against each other.
 //
-// # The drain rule
+// Core does not reflow lines on resize, and has no left and right margins
+// (DECLRMM, DECSLRM), no DECSCA protection and no sixel or other images.
+//
+// # Replies and the input queue
 //
 // A terminal answers queries: ESC[c (device attributes), ESC[6n (cursor
-// position), DECRQM and others. x/vt writes each answer into an unbuffered
-// pipe from inside Write, so unless something is reading that pipe, the first
-// query blocks Write, the pty reader, and the pane, for ever. VT drains the
-// pipe in a goroutine from construction to Close and forwards the answers to
-// the pty, because the application asked and waits for them. The drain never
-// takes the emulator's lock.
-//
-// Answers and typed input then go through one queue to a writer goroutine:
-// nothing that feeds output ever waits for the pty to accept input, since an
-// application that is busy writing is not reading, and each would wait for
-// the other.
+// position), DECRQM and others. The application asked and waits, so the
+// answers go to the pty; and they go through the same queue as typed input,
+// to a writer goroutine: nothing that feeds output ever waits for the pty to
+// accept input, since an application that is busy writing is not reading, and
+// each would wait for the other. (x/vt writes its answers into an unbuffered
+// pipe from inside Write, so VT drains that pipe in a goroutine from
+// construction to Close, without taking the emulator's lock.)
 //
 // # The chunk rule
 //
-// Write feeds the emulator at most ChunkSize (4 KiB) at a time, and at most
-// LinesPerLock line feeds, taking the lock once per chunk, so a render never
-// waits behind more than one chunk of a flood of output (x/vt copies the
-// whole screen for every scrolled line: 4 KiB of newlines at 200×50 would
-// hold the lock for a quarter of a second, 64 lines hold it for about 4 ms). Write marks the Terminal dirty; the UI clears the flag
-// with TakeDirty from a single ticker and redraws then, never once per write.
+// Write feeds the emulator in steps, taking the lock once per step, so a
+// render never waits long behind a flood of output. Core's step is at most
+// ChunkSize (4 KiB) and at most workPerLock cells of work (a tenth of a
+// millisecond: 4 KiB of ESC[2J would otherwise clear the screen a thousand
+// times under one lock). VT's is at most ChunkSize and LinesPerLock line
+// feeds, since x/vt copies the screen per scrolled line. Write marks the
+// Terminal dirty; the UI clears the flag with TakeDirty from a single ticker
+// and redraws then, never once per write.
 //
 // # Guards
 //
 // Resize clamps any size (0×0, negative, huge) into 0..MaxCols × 0..MaxRows.
-// CSI parameters are clamped before x/vt sees them (ECH, tab moves and REP
-// loop once per count in x/vt v0.1.0). A panic inside x/vt replaces the
-// emulator with a fresh one whose first line says so, and State().Resets
+// Counts in escape sequences are clamped (to the screen, at most 65535), so
+// ESC[1000000000X costs what ESC[200X does. A panic inside the emulator
+// replaces it with a fresh one whose first line says so, and State().Resets
 // counts it.
 package term

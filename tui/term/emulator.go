@@ -47,6 +47,47 @@ type emulator struct {
 	reply  func(string)
 	work   int // cells touched since the caller last reset it
 	buf    []byte
+	runes  runeCache
+}
+
+// runeCache remembers the string and width of recently printed lone runes,
+// so text in CJK or with accents costs no allocation per character.
+type runeCache [512]struct {
+	r rune
+	s string
+	w int
+}
+
+// get returns the cell content and width of rune r printed alone.
+func (c *runeCache) get(r rune, enc []byte) (string, int) {
+	e := &c[r%rune(len(c))]
+	if e.r != r || e.s == "" {
+		_, w := ansi.FirstGraphemeCluster(enc, ansi.GraphemeWidth)
+		e.r, e.s, e.w = r, string(enc), w
+	}
+	return e.s, e.w
+}
+
+// standalone reports whether r is sure to form a grapheme cluster by itself
+// and never to extend the one before it: none of these is a combining mark,
+// a joiner, a spacing mark, a Prepend, a Hangul jamo or a regional indicator
+// (UAX #29), so the segmenter need not be asked.
+func standalone(r rune) bool {
+	switch {
+	case r < 0x7f:
+		return r >= 0x20
+	case r < 0xa0:
+		return false
+	case r < 0x300: // Latin-1 Supplement to Spacing Modifier Letters
+		return true
+	case r >= 0x2010 && r <= 0x2027, r >= 0x2030 && r <= 0x205e, r >= 0x2190 && r <= 0x2bff:
+		return true // punctuation, arrows, maths, box drawing, symbols
+	case r >= 0x3000 && r <= 0x3029, r >= 0x3030 && r <= 0x303f, r >= 0x3041 && r <= 0x3096, r >= 0x30a0 && r <= 0x30ff:
+		return true // CJK punctuation, kana
+	case r >= 0x3400 && r <= 0x4dbf, r >= 0x4e00 && r <= 0x9fff, r >= 0xac00 && r <= 0xd7a3, r >= 0xff01 && r <= 0xff60:
+		return true // CJK ideographs, Hangul syllables, fullwidth forms
+	}
+	return false
 }
 
 // cursor is the cursor and the pen it writes with.
@@ -222,10 +263,25 @@ func (e *emulator) printText(t []byte) {
 				t = t[j:]
 				continue
 			}
-		} else if e.joinOK {
-			if n := e.join(t); n > 0 {
-				t = t[n:]
-				continue
+		} else {
+			r, n := utf8.DecodeRune(t)
+			if standalone(r) {
+				// It extends nothing; alone it is a cluster when what follows
+				// cannot extend it either.
+				next, _ := utf8.DecodeRune(t[n:])
+				if n == len(t) || standalone(next) {
+					s, w := e.runes.get(r, t[:n])
+					if w > 0 {
+						e.put(s, min(w, 2))
+					}
+					t = t[n:]
+					continue
+				}
+			} else if e.joinOK {
+				if n := e.join(t); n > 0 {
+					t = t[n:]
+					continue
+				}
 			}
 		}
 		cluster, w := ansi.FirstGraphemeCluster(t, ansi.GraphemeWidth)
@@ -617,10 +673,10 @@ func (e *emulator) scrollDown(n int) {
 	}
 }
 
-// tab moves to the n-th next tab stop, or the last column.
+// tab moves to the n-th next tab stop, or the last column. As in xterm it
+// leaves a deferred wrap armed (TabToNextStop only assigns the column).
 func (e *emulator) tab(n int) {
 	c := &e.cur
-	c.pendingWrap = false
 	for ; n > 0 && c.x < e.cols-1; n-- {
 		c.x++
 		for c.x < e.cols-1 && !e.tabs[c.x] {
@@ -629,10 +685,10 @@ func (e *emulator) tab(n int) {
 	}
 }
 
-// backTab moves to the n-th previous tab stop, or the first column.
+// backTab moves to the n-th previous tab stop, or the first column,
+// leaving a deferred wrap armed as tab does.
 func (e *emulator) backTab(n int) {
 	c := &e.cur
-	c.pendingWrap = false
 	for ; n > 0 && c.x > 0; n-- {
 		c.x--
 		for c.x > 0 && !e.tabs[c.x] {

@@ -10,10 +10,10 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// FuzzTerminal writes arbitrary output in pieces, resizing, scrolling and
-// rendering between them, with the reply pipe drained as always. Every Write
-// must return, every render must be exactly rows×cols and agree with the
-// cells, and x/vt must not need resetting.
+// FuzzTerminal writes arbitrary output in pieces to each implementation,
+// resizing, scrolling and rendering between them, with the replies drained as
+// always. Every Write must return, every render must be exactly rows×cols and
+// agree with the cells, and no emulator may need resetting.
 func FuzzTerminal(f *testing.F) {
 	for _, seed := range []string{
 		"\x1b[1000000000X",
@@ -43,46 +43,83 @@ func FuzzTerminal(f *testing.F) {
 	f.Add([]byte("\x1b[6n\x1b[2J"), uint8(1), uint8(1), uint16(0))
 
 	f.Fuzz(func(t *testing.T, data []byte, cols, rows uint8, cut uint16) {
-		c, r := int(cols)%160, int(rows)%60
-		if len(data) > 64<<10 {
-			// x/vt copies the whole screen for each scrolled line: keep big
-			// inputs on a small screen, or one input takes minutes.
-			c, r = min(c, 40), min(r, 10)
-		}
-		vt, _ := newVT(t, c, r, Options{Scrollback: 50})
-		sizes := [][2]int{{c, r}, {r % 37, c % 23}, {0, 0}, {1, 1}}
-		step := max(int(cut), 1)
-		for i := 0; len(data) > 0; i++ {
-			n := min(step, len(data))
-			if written, err := vt.Write(data[:n]); err != nil || written != n {
-				t.Fatalf("Write = %d, %v; want %d, nil", written, err, n)
+		for _, im := range impls() {
+			c, r := int(cols)%160, int(rows)%60
+			if im.name == "vt" && len(data) > 64<<10 {
+				// x/vt copies the whole screen for each scrolled line: keep
+				// big inputs on a small screen, or one input takes minutes.
+				c, r = min(c, 40), min(r, 10)
 			}
-			data = data[n:]
-			sz := sizes[i%len(sizes)]
-			switch i % 3 {
-			case 0:
-				vt.Resize(sz[0], sz[1])
-			case 1:
-				vt.ScrollBy(i%11 - 4)
-			}
-			cols, rows := vt.Size()
-			checkGrid(t, vt.Render(), cols, rows)
-			if i > 64 {
-				// The rest in one go: enough interleaving for one input.
-				step = len(data)
+			term, _ := newTerm(t, im, c, r, Options{Scrollback: 50})
+			fuzzTerminal(t, term, data, c, r, cut)
+			if r := term.State().Resets; r != 0 {
+				t.Errorf("%s: the emulator panicked %d times", im.name, r)
 			}
 		}
-		vt.ScrollToLive()
-		checkRenderMatchesCells(t, vt)
-		if r := vt.State().Resets; r != 0 {
-			t.Errorf("x/vt panicked %d times", r)
+	})
+}
+
+func fuzzTerminal(t *testing.T, term Terminal, data []byte, c, r int, cut uint16) {
+	sizes := [][2]int{{c, r}, {r % 37, c % 23}, {0, 0}, {1, 1}}
+	step := max(int(cut), 1)
+	for i := 0; len(data) > 0; i++ {
+		n := min(step, len(data))
+		if written, err := term.Write(data[:n]); err != nil || written != n {
+			t.Fatalf("Write = %d, %v; want %d, nil", written, err, n)
+		}
+		data = data[n:]
+		sz := sizes[i%len(sizes)]
+		switch i % 3 {
+		case 0:
+			term.Resize(sz[0], sz[1])
+		case 1:
+			term.ScrollBy(i%11 - 4)
+		}
+		cols, rows := term.Size()
+		checkGrid(t, term.Render(), cols, rows)
+		if i > 64 {
+			// The rest in one go: enough interleaving for one input.
+			step = len(data)
+		}
+	}
+	term.ScrollToLive()
+	checkRenderMatchesCells(t, term)
+}
+
+// FuzzDifferential feeds the same bytes to Core and to x/vt. On text made
+// of printable ASCII and the controls shells use (CR, LF, BS, HT), where both
+// are defined and agree with xterm, their screens and cursors must be the
+// same; on anything else Core must only stay well (FuzzTerminal).
+func FuzzDifferential(f *testing.F) {
+	for _, seed := range []string{
+		"hello\r\nworld", "abcdefghijklmnopqrstuvwxyz0123456789", "a\tb\tc\bd\r\n",
+		strings.Repeat("x", 85) + "\r\n\b\by", "\n\n\n\n\n\n\n\n\n\n\n\nq",
+		string(seqOutput(300)),
+	} {
+		f.Add([]byte(seed), uint8(20), uint8(6))
+	}
+	f.Fuzz(func(t *testing.T, data []byte, cols, rows uint8) {
+		for _, b := range data {
+			if (b < 0x20 || b >= 0x7f) && b != '\r' && b != '\n' && b != '\b' && b != '\t' {
+				return
+			}
+		}
+		if len(data) > 16<<10 {
+			return
+		}
+		c, r := 1+int(cols)%100, 1+int(rows)%40
+		core, vt := diffTerms(t, c, r)
+		write(t, core, string(data))
+		write(t, vt, string(data))
+		for _, d := range append(viewDiff(core, vt, true), scrollbackDiff(core, vt)...) {
+			t.Fatalf("%s\n  core: %q\n  x/vt: %q", d, screen(core), screen(vt))
 		}
 	})
 }
 
 // checkRenderMatchesCells checks the render's size and that its text is the
 // cells' content, row by row.
-func checkRenderMatchesCells(t *testing.T, vt *VT) {
+func checkRenderMatchesCells(t *testing.T, vt Terminal) {
 	t.Helper()
 	cols, rows := vt.Size()
 	out := vt.Render()

@@ -2,6 +2,8 @@ package term
 
 import (
 	"bytes"
+	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -68,11 +70,59 @@ func (s *sink) waitFor(t testing.TB, want string) string {
 const sentinel = "\x00<sync>\x00"
 
 // inputOf returns the input queued by f, exactly.
-func inputOf(t testing.TB, vt *VT, s *sink, f func()) string {
+func inputOf(t testing.TB, term Terminal, s *sink, f func()) string {
 	t.Helper()
 	f()
-	vt.in.push([]byte(sentinel))
+	queueOf(term).push([]byte(sentinel))
 	return strings.TrimSuffix(s.waitFor(t, sentinel), sentinel)
+}
+
+// queueOf returns a Terminal's input queue.
+func queueOf(term Terminal) *inputQueue {
+	switch term := term.(type) {
+	case *Core:
+		return term.in
+	case *VT:
+		return term.in
+	}
+	panic(fmt.Sprintf("no input queue in %T", term))
+}
+
+// impl is one implementation of Terminal, for tests and benchmarks that run
+// on each.
+type impl struct {
+	name string
+	new  func(io.Writer, Options) Terminal
+}
+
+func impls() []impl {
+	return []impl{
+		{"core", func(w io.Writer, o Options) Terminal { return NewCore(w, o) }},
+		{"vt", func(w io.Writer, o Options) Terminal { return NewVT(w, o) }},
+	}
+}
+
+// forEachImpl runs f as a subtest for each implementation.
+func forEachImpl(t *testing.T, f func(t *testing.T, im impl)) {
+	t.Helper()
+	for _, im := range impls() {
+		t.Run(im.name, func(t *testing.T) { f(t, im) })
+	}
+}
+
+// newTerm returns a Terminal of implementation im writing to a fresh sink;
+// the test closes it.
+func newTerm(t testing.TB, im impl, cols, rows int, opt ...Options) (Terminal, *sink) {
+	t.Helper()
+	o := Options{Cols: cols, Rows: rows}
+	if len(opt) > 0 {
+		o = opt[0]
+		o.Cols, o.Rows = cols, rows
+	}
+	s := newSink()
+	term := im.new(s, o)
+	t.Cleanup(func() { _ = term.Close() })
+	return term, s
 }
 
 // newVT returns a VT of the given size writing to a fresh sink; the test

@@ -192,8 +192,14 @@ func recordSession(t *testing.T, s session) {
 	}
 }
 
-// replay feeds a session's captures phase by phase, calling check after each.
+// replay feeds a session's captures phase by phase to each implementation,
+// calling check after each phase.
 func replay(t *testing.T, name string, chunk int, check func(phase string, term Terminal)) {
+	t.Helper()
+	forEachImpl(t, func(t *testing.T, im impl) { replayOn(t, im, name, chunk, check) })
+}
+
+func replayOn(t *testing.T, im impl, name string, chunk int, check func(phase string, term Terminal)) {
 	t.Helper()
 	var s session
 	for _, ss := range sessions() {
@@ -201,7 +207,7 @@ func replay(t *testing.T, name string, chunk int, check func(phase string, term 
 			s = ss
 		}
 	}
-	term, _ := newVT(t, recCols, recRows)
+	term, _ := newTerm(t, im, recCols, recRows)
 	for _, p := range s.phases {
 		data, err := os.ReadFile(s.file(p))
 		if errors.Is(err, os.ErrNotExist) {
@@ -309,15 +315,17 @@ func TestReplayTop(t *testing.T) {
 // sequences and UTF-8 split across writes, and expects the very same screens.
 func TestReplayInPieces(t *testing.T) {
 	for _, s := range sessions() {
-		t.Run(s.name, func(t *testing.T) {
-			var whole, pieces []string
-			replay(t, s.name, 1<<20, func(_ string, term Terminal) { whole = append(whole, term.Render()) })
-			replay(t, s.name, 7, func(_ string, term Terminal) { pieces = append(pieces, term.Render()) })
-			for i := range whole {
-				if whole[i] != pieces[i] {
-					t.Errorf("phase %d renders differently when fed in pieces:\n%s\n---\n%s", i, whole[i], pieces[i])
+		for _, im := range impls() {
+			t.Run(s.name+"/"+im.name, func(t *testing.T) {
+				var whole, pieces []string
+				replayOn(t, im, s.name, 1<<20, func(_ string, term Terminal) { whole = append(whole, term.Render()) })
+				replayOn(t, im, s.name, 7, func(_ string, term Terminal) { pieces = append(pieces, term.Render()) })
+				for i := range whole {
+					if whole[i] != pieces[i] {
+						t.Errorf("phase %d renders differently when fed in pieces:\n%s\n---\n%s", i, whole[i], pieces[i])
+					}
 				}
-			}
-		})
+			})
+		}
 	}
 }

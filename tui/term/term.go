@@ -80,8 +80,9 @@ const (
 	// ChunkSize is the most pty output fed to the emulator under one lock:
 	// it bounds how long a render waits behind a flood of output.
 	ChunkSize = 4096
-	// LinesPerLock caps the line feeds in one chunk, for the same reason:
-	// in x/vt a scrolled line costs a copy of the whole screen.
+	// LinesPerLock caps the line feeds in one chunk fed to x/vt (VT), for
+	// the same reason: there a scrolled line costs a copy of the whole
+	// screen. Core bounds its steps by work instead (workPerLock).
 	LinesPerLock = 64
 	// maxQueued bounds input waiting for the pty; beyond it input is dropped
 	// rather than letting a stuck application grow memory without end.
@@ -117,9 +118,9 @@ func (o Options) scrollbackBytes() int {
 	return o.ScrollbackBytes
 }
 
-// New returns the default Terminal implementation, writing input to w.
+// New returns the default Terminal implementation, Core, writing input to w.
 func New(w io.Writer, opt Options) Terminal {
-	return NewVT(w, opt)
+	return NewCore(w, opt)
 }
 
 // CursorShape is the shape an application asked for with DECSCUSR.

@@ -1,0 +1,316 @@
+package term
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+)
+
+func newCore(t testing.TB, cols, rows int, opt ...Options) (*Core, *sink) {
+	t.Helper()
+	term, s := newTerm(t, impls()[0], cols, rows, opt...)
+	return term.(*Core), s
+}
+
+func TestScrollbackBoundedByLines(t *testing.T) {
+	c, _ := newCore(t, 20, 5, Options{Scrollback: 300})
+	for i := range 10000 {
+		write(t, c, fmt.Sprintf("line %d\r\n", i))
+	}
+	if got := c.State().ScrollbackLen; got != 300 {
+		t.Fatalf("scrollback holds %d lines, want 300", got)
+	}
+	c.ScrollBy(300)
+	if got := screen(c)[0]; got != "line 9696" {
+		t.Errorf("oldest line kept = %q, want line 9696", got)
+	}
+}
+
+func TestScrollbackBoundedByBytes(t *testing.T) {
+	// 200 columns of text take about 200 bytes each: 1 MiB holds some
+	// thousands of lines, and never more than the bound.
+	c, _ := newCore(t, 200, 10, Options{Scrollback: 100000, ScrollbackBytes: 1 << 20})
+	line := strings.Repeat("x", 190)
+	for i := range 20000 {
+		write(t, c, fmt.Sprintf("%08d%s\r\n", i, line))
+	}
+	held := c.State().ScrollbackLen
+	if held*198 > 1<<20 || held < (1<<20)/198/2 {
+		t.Fatalf("scrollback holds %d lines of 198 bytes in a 1 MiB bound", held)
+	}
+	c.ScrollBy(held)
+	if got, want := screen(c)[0], fmt.Sprintf("%08d%s", 20000-10-held+1, line); got != want {
+		t.Errorf("oldest line kept = %.12q…, want %.12q…", got, want)
+	}
+	c.ScrollBy(-held + 1)
+	if got, want := screen(c)[0], fmt.Sprintf("%08d%s", 20000-10, line); got != want {
+		t.Errorf("newest line = %.12q…, want %.12q…", got, want)
+	}
+}
+
+func TestScrollbackKeepsStyleAndWidth(t *testing.T) {
+	c, _ := newCore(t, 12, 2)
+	write(t, c, "\x1b[1;31ma\x1b[44m世\x1b[m  é e\u0301👍\x1b[48;2;1;2;3m \x1b[m\r\n\r\n\r\n")
+	c.ScrollBy(2)
+	want := []Cell{
+		{Content: "a", Width: 1, Style: Style{Fg: Indexed(1), Attrs: Bold}},
+		{Content: "世", Width: 2, Style: Style{Fg: Indexed(1), Bg: Indexed(4), Attrs: Bold}},
+		{Width: 0, Style: Style{Fg: Indexed(1), Bg: Indexed(4), Attrs: Bold}},
+		Blank(), Blank(),
+		{Content: "é", Width: 1},
+		Blank(),
+		{Content: "e\u0301", Width: 1},
+		{Content: "👍", Width: 2},
+		{},
+		{Content: " ", Width: 1, Style: Style{Bg: RGB(1, 2, 3)}},
+		Blank(),
+	}
+	for x, w := range want {
+		if got := c.Cell(x, 0); got != w {
+			t.Errorf("scrollback cell %d = %+v, want %+v", x, got, w)
+		}
+	}
+}
+
+func TestAltScreenHasNoScrollback(t *testing.T) {
+	c, _ := newCore(t, 200, 50)
+	base := heapInUse()
+	line := strings.Repeat("x", 199) + "\r\n"
+	write(t, c, "\x1b[?1049h"+strings.Repeat(line, 12000))
+	if got := c.State().ScrollbackLen; got != 0 {
+		t.Errorf("%d lines saved from the alternate screen", got)
+	}
+	write(t, c, "\x1b[?1049l")
+	if held := heapInUse() - base; held > 1<<20 {
+		t.Errorf("12000 lines through the alternate screen hold %d KB", held>>10)
+	}
+}
+
+func TestEraseSavedLines(t *testing.T) {
+	c, _ := newCore(t, 10, 3)
+	write(t, c, strings.Repeat("x\r\n", 20))
+	c.ScrollBy(5)
+	write(t, c, "\x1b[3J")
+	if st := c.State(); st.ScrollbackLen != 0 || st.ScrollOffset != 0 {
+		t.Errorf("after ED 3: %d lines held, view %d up", st.ScrollbackLen, st.ScrollOffset)
+	}
+}
+
+// TestWriteStepBounded checks that one locked step stops at the work bound
+// however much work the bytes ask for.
+func TestWriteStepBounded(t *testing.T) {
+	c, _ := newCore(t, MaxCols, MaxRows)
+	const decaln = "\x1b#8" // fills all MaxCols×MaxRows cells
+	n, err := c.feed([]byte(strings.Repeat(decaln, 100)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n >= 2*len(decaln) {
+		t.Errorf("one step took %d bytes: %d screen fills under one lock", n, n/len(decaln))
+	}
+	// Write still takes everything, in steps.
+	write(t, c, strings.Repeat(decaln, 100)+"x")
+	if got := c.Cell(1, 0).Content; got != "E" {
+		t.Errorf("cell 1,0 = %q after the fills", got)
+	}
+}
+
+func TestCorePanicResets(t *testing.T) {
+	c, s := newCore(t, 40, 5)
+	write(t, c, "before\r\n\x1b[?2004h")
+	c.mu.Lock()
+	c.emu.reply = func(string) { panic("injected fault") }
+	c.mu.Unlock()
+	write(t, c, "\x1b[c")
+	st := c.State()
+	if st.Resets != 1 {
+		t.Fatalf("Resets = %d after a panic, want 1", st.Resets)
+	}
+	if st.Modes.BracketedPaste {
+		t.Error("modes survived the reset")
+	}
+	if got := screen(c)[0]; !strings.Contains(got, "terminal reset") {
+		t.Errorf("row 0 after reset = %q, want the note", got)
+	}
+	// The new emulator answers queries.
+	write(t, c, "\x1b[6n")
+	s.waitFor(t, "\x1b[2;1R")
+	checkRender(t, c)
+}
+
+func TestCoreCloseStopsWriter(t *testing.T) {
+	for range 4 {
+		c, s := newCore(t, 20, 5)
+		write(t, c, "\x1b[6n")
+		s.waitFor(t, "R")
+		if err := c.Close(); err != nil {
+			t.Fatal(err)
+		}
+		<-c.in.stopped
+	}
+}
+
+func TestCoreResize(t *testing.T) {
+	tests := []struct {
+		name       string
+		input      string
+		cols, rows int
+		want       []string
+		x, y       int
+		scrollback int
+	}{
+		{"shorter keeps the cursor row", "1\r\n2\r\n3\r\n4\r\n5", 10, 3, []string{"3", "4", "5"}, 1, 2, 2},
+		{"shorter, cursor near the top", "1\r\n2\x1b[H", 10, 3, []string{"1", "2", ""}, 0, 0, 0},
+		{"taller", "1\r\n2\r\n3\r\n4\r\n5", 10, 7, []string{"1", "2", "3", "4", "5", "", ""}, 1, 4, 0},
+		{"narrower cuts", "abcdefghij", 5, 5, []string{"abcde", "", "", "", ""}, 4, 0, 0},
+		{"narrower cuts a wide character", "abcd世", 5, 5, []string{"abcd", "", "", "", ""}, 4, 0, 0},
+		{"wider", "abc", 20, 5, []string{"abc", "", "", "", ""}, 3, 0, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, _ := newCore(t, 10, 5)
+			write(t, c, tc.input)
+			c.Resize(tc.cols, tc.rows)
+			if got := screen(c); fmt.Sprint(got) != fmt.Sprint(tc.want) {
+				t.Errorf("screen = %q, want %q", got, tc.want)
+			}
+			if cur := c.Cursor(); cur.X != tc.x || cur.Y != tc.y {
+				t.Errorf("cursor at %d,%d, want %d,%d", cur.X, cur.Y, tc.x, tc.y)
+			}
+			if got := c.State().ScrollbackLen; got != tc.scrollback {
+				t.Errorf("scrollback holds %d, want %d", got, tc.scrollback)
+			}
+			checkRender(t, c)
+		})
+	}
+}
+
+// TestClusterAcrossWrites feeds a base character and what joins it in
+// separate writes: the pty can cut anywhere, the cell must not care.
+func TestClusterAcrossWrites(t *testing.T) {
+	tests := []struct {
+		name   string
+		pieces []string
+		want   []Cell
+		x      int
+	}{
+		{"combining mark", []string{"e", "\u0301", "x"},
+			[]Cell{{Content: "e\u0301", Width: 1}, {Content: "x", Width: 1}}, 2},
+		{"mark cut inside its UTF-8", []string{"e\xcc", "\x81x"},
+			[]Cell{{Content: "e\u0301", Width: 1}, {Content: "x", Width: 1}}, 2},
+		{"emoji presentation widens", []string{"❤", "\ufe0f", "x"},
+			[]Cell{{Content: "❤\ufe0f", Width: 2}, {}, {Content: "x", Width: 1}}, 3},
+		{"ZWJ sequence", []string{"👨", "\u200d", "👩"},
+			[]Cell{{Content: "👨\u200d👩", Width: 2}, {}, Blank()}, 2},
+		{"a move ends the cluster", []string{"e", "\x1b[C", "\u0301"},
+			[]Cell{{Content: "e", Width: 1}, Blank()}, 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, _ := newCore(t, 10, 2)
+			for _, p := range tc.pieces {
+				write(t, c, p)
+			}
+			for x, w := range tc.want {
+				if got := c.Cell(x, 0); got != w {
+					t.Errorf("cell %d = %+v, want %+v", x, got, w)
+				}
+			}
+			if got := c.Cursor().X; got != tc.x {
+				t.Errorf("cursor x = %d, want %d", got, tc.x)
+			}
+		})
+	}
+}
+
+func TestEncodeLineRoundTrip(t *testing.T) {
+	red := Style{Fg: Indexed(1), Attrs: Bold | Italic, Underline: CurlyUnderline, UnderlineColor: RGB(9, 8, 7)}
+	tests := []struct {
+		name  string
+		cells []cell
+	}{
+		{"empty", nil},
+		{"ascii", []cell{{content: "a"}, {content: "b"}}},
+		{"blanks inside", []cell{{content: "a"}, {}, {}, {content: "b"}}},
+		{"styled blank at the end", []cell{{content: "a"}, {style: Style{Bg: Indexed(4)}}}},
+		{"styles", []cell{{content: "a", style: red}, {content: "b", style: red}, {content: "c"}}},
+		{"wide", []cell{{content: "世", kind: wide}, {kind: covered}, {content: "x"}}},
+		{"cluster", []cell{{content: "e\u0301"}, {content: "👍", kind: wide}, {kind: covered}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dst := make([]cell, len(tc.cells)+3)
+			decodeLine(dst, encodeLine(nil, tc.cells))
+			for i, want := range append(tc.cells, cell{}, cell{}, cell{}) {
+				if dst[i] != want {
+					t.Errorf("cell %d = %+v, want %+v", i, dst[i], want)
+				}
+			}
+		})
+	}
+}
+
+// FuzzDecodeLine feeds arbitrary bytes to the scrollback decoder: damaged
+// storage must give a short line, never a panic.
+func FuzzDecodeLine(f *testing.F) {
+	f.Add([]byte("abc"), uint8(10))
+	f.Add(encodeLine(nil, []cell{{content: "世", kind: wide}, {kind: covered}, {content: "x", style: Style{Fg: 7}}}), uint8(3))
+	f.Add([]byte{markCluster, 2, 200, 'x'}, uint8(1))
+	f.Add([]byte{markStyle, 1, 2}, uint8(5))
+	f.Fuzz(func(t *testing.T, b []byte, cols uint8) {
+		dst := make([]cell, int(cols))
+		decodeLine(dst, b)
+		line := make([]Cell, len(dst))
+		for i := range dst {
+			line[i] = dst[i].toCell()
+		}
+		normalizeLine(line, line)
+		checkGrid(t, renderGrid(line, len(line), 1), len(line), 1)
+	})
+}
+
+// TestScrollbackBlocksReused fills far more than the byte bound and checks
+// that storage stops growing.
+func TestScrollbackBlocksReused(t *testing.T) {
+	sb := newScrollback(1<<20, 4*scrollbackBlock)
+	l := &line{cells: make([]cell, 100)}
+	for i := range l.cells {
+		l.cells[i] = cell{content: "x"}
+	}
+	l.used = len(l.cells)
+	for range 100000 {
+		sb.push(l)
+	}
+	if len(sb.blocks) > 4 {
+		t.Errorf("%d blocks for a bound of 4", len(sb.blocks))
+	}
+	if n := sb.len(); n > 4*scrollbackBlock/100 || n < 3*scrollbackBlock/100 {
+		t.Errorf("%d lines of 100 bytes held in 4 blocks", n)
+	}
+	dst := make([]cell, 100)
+	sb.line(0, dst)
+	if dst[99].content != "x" {
+		t.Error("oldest line damaged")
+	}
+}
+
+// TestCoreInputDuringFlood types while a flood is written from another
+// goroutine: input keeps its order and reaches the pty.
+func TestCoreInputDuringFlood(t *testing.T) {
+	c, s := newCore(t, 80, 24)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		flood := bytes.Repeat([]byte("y\r\n"), 100000)
+		_, _ = c.Write(flood)
+	}()
+	for _, r := range "typed" {
+		c.Paste(string(r))
+	}
+	s.waitFor(t, "typed")
+	<-done
+	_, _ = io.WriteString(c, "\x1b[6n")
+	s.waitFor(t, "R")
+}
