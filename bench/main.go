@@ -28,12 +28,14 @@ func main() {
 	nslab := flag.String("nslab", "", "the nslab binary to measure")
 	work := flag.String("work", "/var/tmp/nslab-bench", "a directory on the host that the lab's panes can read")
 	quick := flag.Bool("quick", false, "fewer samples and no 10,000-mount run (for a smoke test)")
+	seq1m := flag.Bool("seq1m", false, "add a `seq 1 1000000` row to the pane-output rows (issue 7's goal)")
+	perfDir := flag.String("perf", "", "record perf profiles (perf record -g) of nslab and the tmux server during the pane-output rows and the Ctrl-C into this directory, and print their CPU times")
 	flag.Parse()
 	if *nslab == "" || os.Geteuid() != 0 {
 		fmt.Fprintln(os.Stderr, "bench: run as root with -nslab PATH (see bench/run.sh)")
 		os.Exit(2)
 	}
-	b := &bench{nslab: *nslab, work: *work, quick: *quick, srv: server{socket: fmt.Sprintf("nslab-bench-%d", os.Getpid())}}
+	b := &bench{nslab: *nslab, work: *work, quick: *quick, seq1m: *seq1m, perfDir: *perfDir, srv: server{socket: fmt.Sprintf("nslab-bench-%d", os.Getpid())}}
 	err := b.run()
 	b.srv.kill()
 	b.table.print(os.Stdout)
@@ -46,6 +48,8 @@ func main() {
 type bench struct {
 	nslab, work string
 	quick       bool
+	seq1m       bool
+	perfDir     string
 	srv         server
 	table       table
 	self        string // this binary, copied where the panes can run it
@@ -133,8 +137,13 @@ func (b *bench) run() error {
 		{"seq 1 200000", "seq 1 200000"},
 		{"cat of 10 MB", "cat " + text},
 	}
+	if b.seq1m {
+		outputs = append(outputs, struct{ name, cmd string }{"seq 1 1000000", "seq 1 1000000"})
+	}
 	for _, o := range outputs {
+		stop := b.profile(o.name, nsPID, serverPID)
 		nsT, err := timeInPane(nsc, o.cmd, 10*time.Minute)
+		stop()
 		if err != nil {
 			return fmt.Errorf("%s in nslab: %w", o.name, err)
 		}
@@ -147,7 +156,9 @@ func (b *bench) run() error {
 	b.table.add("RSS after the flood", kb(rssKB(nsPID)), "tmux server: "+kb(rssKB(serverPID)), "≤ 80 MB", rssKB(nsPID) <= 80<<10)
 
 	// Ctrl-C during a flood of `yes` until the prompt is back.
+	stop := b.profile("Ctrl-C during yes", nsPID, serverPID)
 	nsInt, err := interrupt(nsc, hostPrompt)
+	stop()
 	if err != nil {
 		return fmt.Errorf("Ctrl-C in nslab: %w", err)
 	}
@@ -169,6 +180,41 @@ func (b *bench) run() error {
 		}
 	}
 	return nil
+}
+
+// profile starts perf record on the given processes (nslab and the tmux server that shows
+// its frames) when -perf is set, and returns what stops it and prints the CPU time each
+// process used meanwhile, so the table's times can be split between nslab and tmux.
+func (b *bench) profile(what string, nslab, server int) (stop func()) {
+	if b.perfDir == "" {
+		return func() {}
+	}
+	if err := os.MkdirAll(b.perfDir, 0o755); err != nil {
+		fmt.Fprintln(os.Stderr, "bench: perf:", err)
+		return func() {}
+	}
+	name := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return '-'
+	}, what)
+	out := filepath.Join(b.perfDir, name+".perf.data")
+	cmd := exec.Command("perf", "record", "-q", "-F", "999", "-g", "-o", out, "-p", fmt.Sprintf("%d,%d", nslab, server))
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, "bench: perf:", err)
+		cmd = nil
+	}
+	t0, nsCPU, srvCPU := time.Now(), cpuNanos(nslab), cpuNanos(server)
+	return func() {
+		wall := time.Since(t0)
+		ns, srv := time.Duration(cpuNanos(nslab)-nsCPU), time.Duration(cpuNanos(server)-srvCPU)
+		if cmd != nil {
+			_ = cmd.Process.Signal(os.Interrupt)
+			_ = cmd.Wait()
+		}
+		fmt.Fprintf(os.Stderr, "profile %s: wall %s, CPU nslab %s, tmux server %s; perf report -i %s\n", what, ms(wall), ms(ns), ms(srv), out)
+	}
 }
 
 // startNslab starts nslab in session "nslab" and waits for its first complete frame: both

@@ -4,6 +4,8 @@
 #
 #   sudo ./bench/run.sh           # everything
 #   sudo ./bench/run.sh -quick    # a smoke test: fewer samples, no 10,000-mount round
+#   sudo ./bench/run.sh -seq1m    # with a `seq 1 1000000` pane-output row as well
+#   sudo ./bench/run.sh -perf DIR # perf profiles of nslab and tmux during the floods, in DIR
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/deps.sh
