@@ -53,7 +53,16 @@ func main() {
 			os.Exit(exitUsage)
 		}
 	}
+	stopProfile := func() {}
+	if path := os.Getenv(cpuProfileEnv); path != "" {
+		var err error
+		if stopProfile, err = startCPUProfile(path); err != nil {
+			fmt.Fprintln(os.Stderr, "nslab:", err)
+			os.Exit(exitUsage)
+		}
+	}
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stopProfile()
 	stop()
 	os.Exit(code)
 }

@@ -5,8 +5,26 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"time"
 )
+
+// cpuProfileEnv names a file for a CPU profile of the whole run (runtime/pprof), to find
+// where the time goes under bench/run.sh; unset, nothing runs.
+const cpuProfileEnv = "NSLAB_CPUPROFILE"
+
+// startCPUProfile starts the profile and returns the function that ends it.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", cpuProfileEnv, err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", cpuProfileEnv, err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
 
 // statsEnv names a file to which nslab appends its own vital signs every few seconds, for
 // the soak test (scripts/soak.sh): goroutines, heap, descriptors. Unset, nothing runs.
