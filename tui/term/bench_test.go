@@ -117,14 +117,25 @@ func BenchmarkChunkHold(b *testing.B) {
 		{"seq", seqOutput(200000)[:ChunkSize]},
 		{"text", bytes.Repeat([]byte("no newline here "), ChunkSize/16)},
 		{"erase", bytes.Repeat([]byte("\x1b[2J"), ChunkSize/4)},
+		{"erase with background", bytes.Repeat([]byte("\x1b[44m\x1b[2J"), ChunkSize/9)},
+		{"insert lines", bytes.Repeat([]byte("\x1b[10;1H\x1b[L"), ChunkSize/11)},
+		{"fill (DECALN)", bytes.Repeat([]byte("\x1b#8"), ChunkSize/3)},
+		{"repeat (REP)", bytes.Repeat([]byte("x\x1b[200b"), ChunkSize/8)},
 	} {
 		b.Run(tc.name+"/core", func(b *testing.B) {
 			c := NewCore(io.Discard, Options{Cols: benchCols, Rows: benchRows})
 			defer c.Close()
 			_, _ = c.Write(seqOutput(10000)) // a full scrollback, as in use
+			// One step per iteration, going round the data: a step may
+			// stop short of a chunk when it reaches workPerLock.
+			n := 0
 			for b.Loop() {
-				if _, err := c.feed(tc.data); err != nil {
+				k, err := c.feed(tc.data[n:])
+				if err != nil {
 					b.Fatal(err)
+				}
+				if n += k; n == len(tc.data) {
+					n = 0
 				}
 			}
 		})

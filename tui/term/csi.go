@@ -50,7 +50,7 @@ func (e *emulator) csi(cmd ansi.Cmd, params ansi.Params) {
 	case '@': // ICH
 		c.pendingWrap = false
 		e.scr.row(c.y).insertBlanks(c.x, param(params, 0, 1), e.blank())
-		e.work += e.cols / 8
+		e.work += e.cols
 	case 'A': // CUU
 		e.moveVertical(-param(params, 0, 1))
 	case 'B', 'e': // CUD, VPR
@@ -82,7 +82,7 @@ func (e *emulator) csi(cmd ansi.Cmd, params ansi.Params) {
 	case 'P': // DCH
 		c.pendingWrap = false
 		e.scr.row(c.y).deleteCells(c.x, param(params, 0, 1), e.blank())
-		e.work += e.cols / 8
+		e.work += e.cols
 	case 'S': // SU
 		e.scrollUp(param(params, 0, 1))
 	case 'T': // SD; with more parameters it is xterm's mouse highlighting
@@ -92,7 +92,7 @@ func (e *emulator) csi(cmd ansi.Cmd, params ansi.Params) {
 	case 'X': // ECH
 		c.pendingWrap = false
 		e.scr.row(c.y).fill(c.x, c.x+param(params, 0, 1), e.blank())
-		e.work += e.cols / 8
+		e.work += e.cols
 	case 'Z': // CBT
 		e.backTab(min(param(params, 0, 1), e.cols))
 	case 'b': // REP

@@ -45,7 +45,11 @@ type emulator struct {
 
 	parser *ansi.Parser
 	reply  func(string)
-	work   int // cells touched since the caller last reset it
+	// work counts what was done since the caller last reset it, in units of
+	// about a nanosecond: a cell written in the fast path is 1, a character
+	// through the slow path 6, a line scrolled away a quarter of its width
+	// (clearing and saving only what it used), a filled cell 1.
+	work int
 	buf    []byte
 	runes  runeCache
 }
@@ -534,7 +538,7 @@ func (e *emulator) put(s string, w int) {
 		l.cells[x] = cell{content: s, style: c.pen}
 	}
 	l.used = max(l.used, x+w)
-	e.work += w
+	e.work += 6 * w
 	e.last, e.lastWide = s, w == 2
 	e.joinX, e.joinY, e.joinOK = x, c.y, true
 	e.advance(x, w)
@@ -661,7 +665,7 @@ func (e *emulator) scrollUp(n int) {
 	}
 	for range n {
 		e.scr.scrollUp(e.top, e.bot, sb)
-		e.work += e.cols/8 + e.bot - e.top
+		e.work += e.cols/4 + e.bot - e.top
 	}
 }
 
@@ -669,7 +673,7 @@ func (e *emulator) scrollDown(n int) {
 	n = min(n, e.bot-e.top+1)
 	for range n {
 		e.scr.scrollDown(e.top, e.bot)
-		e.work += e.cols/8 + e.bot - e.top
+		e.work += e.cols/4 + e.bot - e.top
 	}
 }
 
@@ -734,12 +738,12 @@ func (e *emulator) eraseRows(from, to int) {
 	b := e.blank()
 	for y := from; y < to; y++ {
 		l := e.scr.row(y)
-		e.work += l.used/8 + 1
+		e.work += l.used/8 + 4
 		if b == (cell{}) {
 			l.clear()
 		} else {
 			l.fill(0, e.cols, b)
-			e.work += e.cols / 8
+			e.work += e.cols
 		}
 	}
 }
@@ -779,7 +783,7 @@ func (e *emulator) eraseLine(mode int) {
 	default:
 		return
 	}
-	e.work += e.cols / 8
+	e.work += e.cols
 	c.pendingWrap = false
 }
 
@@ -799,6 +803,7 @@ func (e *emulator) insertLines(n int) {
 	if b := e.blank(); b != (cell{}) {
 		for y := c.y; y < c.y+n; y++ {
 			e.scr.row(y).fill(0, e.cols, b)
+			e.work += e.cols
 		}
 	}
 }
@@ -821,6 +826,7 @@ func (e *emulator) deleteLines(n int) {
 	if b := e.blank(); b != (cell{}) {
 		for y := e.bot - n + 1; y <= e.bot; y++ {
 			e.scr.row(y).fill(0, e.cols, b)
+			e.work += e.cols
 		}
 	}
 }
@@ -1091,7 +1097,7 @@ func (e *emulator) alignmentTest() {
 	for y := range e.rows {
 		e.scr.row(y).fill(0, e.cols, fill)
 	}
-	e.work += e.rows * e.cols / 8
+	e.work += e.rows * e.cols
 	e.moveTo(0, 0)
 }
 
