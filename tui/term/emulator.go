@@ -49,9 +49,9 @@ type emulator struct {
 	// about a nanosecond: a cell written in the fast path is 1, a character
 	// through the slow path 6, a line scrolled away a quarter of its width
 	// (clearing and saving only what it used), a filled cell 1.
-	work int
-	buf    []byte
-	runes  runeCache
+	work  int
+	buf   []byte
+	runes runeCache
 }
 
 // runeCache remembers the string and width of recently printed lone runes,
