@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -24,7 +25,7 @@ func TestIdleSchedulesNoTicks(t *testing.T) {
 		press(tea.KeyDown, 0),
 		press(tea.KeyEscape, 0),
 		tickMsg{gen: m.tickGen - 1},
-		refreshStateMsg{},
+		labEventsMsg{events: []lab.Event{{Time: now, Pane: lab.NS, Kind: lab.ShellExited, Status: 1}, {Time: now, Pane: lab.NS, Kind: lab.ProcessChanged}}, state: fl.State()},
 		tea.WindowSizeMsg{Width: 120, Height: 40},
 	}
 	for _, msg := range idle {
@@ -64,5 +65,35 @@ func TestIdleSchedulesNoTicks(t *testing.T) {
 	m.Update(tickMsg{gen: m.tickGen})
 	if !m.hl.empty() || m.tickPending || m.ticks != base+3 {
 		t.Fatalf("after the highlight ended: empty %v, pending %v, %d ticks", m.hl.empty(), m.tickPending, m.ticks-base)
+	}
+}
+
+// TestShellExitNeedsNoTimer: the lab says with an event when it publishes the
+// empty pane of an ended shell, so the model shows it from that event alone,
+// and asks for nothing later (no re-read of the state on a timer).
+func TestShellExitNeedsNoTimer(t *testing.T) {
+	fl := newFakeLab()
+	ctx, cancel := context.WithCancel(context.Background())
+	m := New(ctx, fl, Options{Now: func() time.Time { return fixedNow }})
+	t.Cleanup(m.Close)
+	run(m, tea.WindowSizeMsg{Width: 100, Height: 30})
+	gone := fl.State()
+	gone.NS = lab.Snapshot{Pane: lab.NS, Time: fixedNow}
+	gone.Seq++
+	_, cmd := m.Update(labEventsMsg{events: []lab.Event{
+		{Time: fixedNow, Pane: lab.NS, Kind: lab.ShellExited, Status: 2},
+		{Time: fixedNow, Pane: lab.NS, Kind: lab.ProcessChanged},
+	}, state: gone})
+	if m.panes[1].alive || m.panes[1].status != 2 {
+		t.Errorf("the ns pane: alive %v, status %d; want exited with 2", m.panes[1].alive, m.panes[1].status)
+	}
+	if m.state.NS.PID != 0 || m.state.Seq != gone.Seq {
+		t.Errorf("the model kept the old ns snapshot (pid %d, seq %d)", m.state.NS.PID, m.state.Seq)
+	}
+	// With the context ended, the waits on the lab return nothing at once; a
+	// timer would still fire.
+	cancel()
+	for _, msg := range expand(cmd) {
+		t.Errorf("a shell's exit scheduled a later message: %T", msg)
 	}
 }

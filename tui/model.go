@@ -19,9 +19,6 @@ const (
 	// spotWindow is how long after a step's result incoming changes still
 	// count as that step's (the lab's monitors may report a moment later).
 	spotWindow = 1500 * time.Millisecond
-	// refreshAfterExit is when the state is read again after a shell ended:
-	// the lab publishes the empty pane without an event.
-	refreshAfterExit = 200 * time.Millisecond
 	// maxBatch bounds the lab events taken into one message.
 	maxBatch = 1024
 )
@@ -44,8 +41,6 @@ type (
 	wakeMsg struct{}
 	// tickMsg is the redraw ticker; gen drops a tick that was replaced.
 	tickMsg struct{ gen int }
-	// refreshStateMsg asks for the state to be read again.
-	refreshStateMsg struct{}
 	// markedMsg reports that a recording marker was written.
 	markedMsg struct{ err error }
 )
@@ -302,8 +297,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.state = msg.state
 		}
 		return m, nil
-	case refreshStateMsg:
-		return m, m.readState()
 	case aliveMsg:
 		for i, p := range m.panes {
 			if p.heard {
@@ -385,7 +378,6 @@ func (m *Model) handleEvents(msg labEventsMsg) tea.Cmd {
 				p.exited(e.Status)
 				p.heard = true
 			}
-			cmds = append(cmds, tea.Tick(refreshAfterExit, func(time.Time) tea.Msg { return refreshStateMsg{} }))
 		case lab.ShellStarted:
 			if p := m.paneOf(e.Pane); p != nil {
 				p.started()
