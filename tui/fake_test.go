@@ -226,21 +226,45 @@ type fakeScenarioLab struct {
 	mu      sync.Mutex
 	resets  int
 	results map[string]scenarios.Result
-	// release, when set, holds Run until the test sends on it.
+	// release, when set, holds Run until the test sends on it; hold does
+	// the same for Reset.
 	release chan struct{}
+	hold    chan struct{}
 	ran     []string
+	// delays is the pane's type delay at each Run.
+	delays []time.Duration
 }
 
-func (f *fakeScenarioLab) Reset(context.Context, scenarios.NSStart) error {
+func (f *fakeScenarioLab) Reset(ctx context.Context, _ scenarios.NSStart) error {
 	f.mu.Lock()
 	f.resets++
+	hold := f.hold
 	f.mu.Unlock()
+	if hold != nil {
+		select {
+		case <-hold:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	return nil
 }
 
+// counts gives the resets so far and the commands typed.
+func (f *fakeScenarioLab) counts() (resets int, ran []string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.resets, append([]string(nil), f.ran...)
+}
+
 func (f *fakeScenarioLab) Run(ctx context.Context, pane lab.Role, cmd string, _ time.Duration) (scenarios.Result, error) {
+	p := f.lab.panes[pane]
+	p.mu.Lock()
+	delay := p.delay
+	p.mu.Unlock()
 	f.mu.Lock()
 	f.ran = append(f.ran, cmd)
+	f.delays = append(f.delays, delay)
 	rel := f.release
 	res, ok := f.results[cmd]
 	f.mu.Unlock()

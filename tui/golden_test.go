@@ -202,8 +202,15 @@ func TestGoldenWalkthrough(t *testing.T) {
 	h.until(func(m *Model) bool { return m.walk.phase == walkResult && m.walk.step == 1 })
 	t.Run("failed", func(t *testing.T) { requirePlain(t, h.frame()) })
 
+	// Alt+p goes back a step for real: the bar says so while the lab resets.
+	sl.mu.Lock()
+	sl.hold = make(chan struct{})
+	sl.mu.Unlock()
 	h.send(press('p', tea.ModAlt))
-	t.Run("previous", func(t *testing.T) { requirePlain(t, h.frame()) })
+	h.until(func(m *Model) bool { return m.walk.phase == walkRewinding })
+	t.Run("rewinding", func(t *testing.T) { requirePlain(t, h.frame()) })
+	close(sl.hold)
+	h.until(func(m *Model) bool { return m.walk.phase == walkReady })
 }
 
 func TestGoldenWalkthroughKorean(t *testing.T) {

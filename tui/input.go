@@ -58,8 +58,7 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(k, keys.Step):
 			return m.advance()
 		case key.Matches(k, keys.Previous):
-			m.walk.back()
-			return m.relayout()
+			return tea.Batch(m.walk.back(), m.relayout())
 		}
 	}
 	if m.focus.isPane() {
@@ -70,11 +69,11 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 
 // advance is F5 in the walkthrough.
 func (m *Model) advance() tea.Cmd {
-	wasRunning := m.walk.running()
+	wasRunning := m.walk.phase == walkRunning
 	cmd := m.walk.advance()
 	var cmds []tea.Cmd
 	cmds = append(cmds, cmd)
-	if !wasRunning && m.walk.running() {
+	if !wasRunning && m.walk.phase == walkRunning {
 		m.stepBefore = m.state
 		m.spotWindowEnd = time.Time{}
 		if mk, ok := m.opts.Record.(StepMarker); ok {
@@ -84,6 +83,18 @@ func (m *Model) advance() tea.Cmd {
 	}
 	cmds = append(cmds, m.relayout())
 	return tea.Batch(cmds...)
+}
+
+// takeQueued acts on a walkthrough key pressed while the lab was busy, now
+// that the step is ready.
+func (m *Model) takeQueued() tea.Cmd {
+	switch m.walk.takeQueued() {
+	case keyStep:
+		return m.advance()
+	case keyBack:
+		return tea.Batch(m.walk.back(), m.relayout())
+	}
+	return nil
 }
 
 // paneKey handles a key for a focused pane.

@@ -31,7 +31,7 @@ type KeyMap struct {
 
 	// In the walkthrough.
 	Step     key.Binding // F5 or Alt+n: run the step, re-check it, or go on
-	Previous key.Binding // Alt+p: the previous step's narration
+	Previous key.Binding // Alt+p: back one step for real (the lab rewound)
 
 	// Answers to the quit question, and the filter editor.
 	Yes, No      key.Binding
@@ -70,7 +70,7 @@ func DefaultKeyMap() KeyMap {
 		PrevTab:  b([]string{"left", "h"}, "←", "prev tab"),
 
 		Step:     b([]string{"f5", "alt+n"}, "f5/alt+n", "run·next"),
-		Previous: b([]string{"alt+p"}, "alt+p", "previous"),
+		Previous: b([]string{"alt+p"}, "alt+p", "step back"),
 
 		Yes:          b([]string{"y", "Y"}, "y", "quit"),
 		No:           b([]string{"n", "N", "esc"}, "n", "stay"),

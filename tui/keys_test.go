@@ -163,7 +163,7 @@ func TestQuit(t *testing.T) {
 func TestQuitAsksWhileAStepRuns(t *testing.T) {
 	m, fl := newTestModel(t, Options{Walkthrough: nil})
 	_ = fl
-	m.walk = newWalkthrough(m.ctx, nil, nil, "")
+	m.walk = newWalkthrough(m.ctx, nil, nil, "", nil, 0)
 	m.walk.phase = walkRunning
 	if _, cmd := m.Update(press(tea.KeyF10, 0)); isQuit(cmd) || !m.confirmQuit {
 		t.Fatal("f10 quit at once while a step ran")

@@ -119,13 +119,15 @@ func New(ctx context.Context, l Lab, opts Options) *Model {
 		m.panes[i] = newPaneView(r, p, t)
 	}
 	if len(opts.Walkthrough) > 0 {
-		m.walk = newWalkthrough(ctx, opts.Walkthrough, opts.ScenarioLab, opts.Lang)
 		delay := opts.TypeDelay
 		if delay == 0 {
 			delay = DefaultTypeDelay
 		}
-		for _, p := range m.panes {
-			p.pane.SetTypeDelay(max(delay, 0))
+		delay = max(delay, 0)
+		panes := []Pane{m.panes[0].pane, m.panes[1].pane}
+		m.walk = newWalkthrough(ctx, opts.Walkthrough, opts.ScenarioLab, opts.Lang, panes, delay)
+		for _, p := range panes {
+			p.SetTypeDelay(delay)
 		}
 	}
 	m.panes[0].term.Focus(true)
@@ -323,10 +325,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case scenarioStartedMsg:
-		if m.walk != nil {
-			m.walk.started(msg)
+		if m.walk == nil {
+			return m, nil
 		}
-		return m, m.relayout()
+		m.walk.started(msg)
+		return m, tea.Batch(m.relayout(), m.takeQueued())
+	case rewoundMsg:
+		if m.walk == nil || !m.walk.rewoundTo(msg) {
+			return m, nil
+		}
+		return m, tea.Batch(m.relayout(), m.takeQueued())
 	case stepDoneMsg:
 		return m, m.stepDone(msg)
 	case markedMsg:
@@ -398,10 +406,15 @@ func (m *Model) handleEvents(msg labEventsMsg) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// stepDone shows a step's result and spotlights what it changed.
+// stepDone shows a step's result and spotlights what it changed. A step
+// with nothing to type that passed goes on to the next at once.
 func (m *Model) stepDone(msg stepDoneMsg) tea.Cmd {
 	if m.walk == nil || !m.walk.done(msg) {
 		return nil
+	}
+	var next tea.Cmd
+	if m.walk.passedWithoutCommand(msg) {
+		next = m.walk.next()
 	}
 	now := m.now()
 	m.spotUntil = now.Add(SpotlightFor)
@@ -410,7 +423,7 @@ func (m *Model) stepDone(msg stepDoneMsg) tea.Cmd {
 	m.walk.spot = m.spotSummary()
 	m.showSpotTab()
 	m.followChanges()
-	cmds := []tea.Cmd{m.relayout()}
+	cmds := []tea.Cmd{next, m.relayout(), m.takeQueued()}
 	if !m.tickPending {
 		if next := m.hl.expire(now); !next.IsZero() {
 			cmds = append(cmds, m.schedule(next.Sub(now)))

@@ -53,7 +53,7 @@ func TestResizeStorm(t *testing.T) {
 			switch mode {
 			case "walkthrough":
 				sl := &fakeScenarioLab{lab: fl}
-				m.walk = newWalkthrough(m.ctx, []scenarios.Scenario{sampleScenario(t)}, sl, "")
+				m.walk = newWalkthrough(m.ctx, []scenarios.Scenario{sampleScenario(t)}, sl, "", nil, 0)
 				run(m, m.walk.start()())
 			case "zoomed":
 				run(m, press('z', tea.ModAlt))

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -167,7 +169,7 @@ func TestWalkthroughStartFails(t *testing.T) {
 // TestWalkthroughIgnoresStaleResults: a result for another step or an
 // earlier scenario start changes nothing.
 func TestWalkthroughIgnoresStaleResults(t *testing.T) {
-	w := newWalkthrough(context.Background(), []scenarios.Scenario{sampleScenario(t)}, nil, "")
+	w := newWalkthrough(context.Background(), []scenarios.Scenario{sampleScenario(t)}, nil, "", nil, 0)
 	w.gen, w.phase, w.step = 2, walkRunning, 1
 	if w.done(stepDoneMsg{gen: 1, step: 1}) || w.done(stepDoneMsg{gen: 2, step: 0}) {
 		t.Fatal("a stale result was taken")
@@ -178,5 +180,213 @@ func TestWalkthroughIgnoresStaleResults(t *testing.T) {
 	w.started(scenarioStartedMsg{gen: 1, err: errors.New("old")})
 	if w.phase != walkRunning {
 		t.Fatal("a stale start changed the phase")
+	}
+}
+
+// threeSteps is a scenario whose steps each type a command and check its exit
+// status; the third has no command.
+func threeSteps(t *testing.T, third string) scenarios.Scenario {
+	t.Helper()
+	sc, err := scenarios.Parse("three.yaml", []byte(`id: three
+title: {en: Three steps, ko: 세 단계}
+summary: {en: One after another., ko: 차례로.}
+steps:
+  - pane: host
+    narration: {en: First., ko: 첫째.}
+    command: echo one
+    checks:
+      - exit: 0
+  - pane: ns
+    narration: {en: Second., ko: 둘째.}
+    command: echo two
+    checks:
+      - exit: 0
+  - pane: host
+    narration: {en: Third., ko: 셋째.}
+`+third))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sc
+}
+
+// stepTo runs steps with F5 until the given step is ready.
+func stepTo(h *harness, step int) {
+	h.t.Helper()
+	for {
+		var at int
+		var phase walkPhase
+		h.do(func(m *Model) { at, phase = m.walk.step, m.walk.phase })
+		if at == step && phase == walkReady {
+			return
+		}
+		h.send(press(tea.KeyF5, 0))
+		h.until(func(m *Model) bool {
+			return m.walk.phase == walkResult || (m.walk.phase == walkReady && m.walk.step != at)
+		})
+	}
+}
+
+// TestWalkthroughRewind: Alt+p at step i rewinds to step i-1 for real: the lab
+// is reset, the commands of the steps before i-1 are typed again at once (no
+// type delay), and step i-1 shows ready to run with its checks not evaluated.
+func TestWalkthroughRewind(t *testing.T) {
+	fl := newFakeLab()
+	sl := &fakeScenarioLab{lab: fl}
+	h := startHarnessWith(t, fl, 100, 30, Options{Walkthrough: []scenarios.Scenario{threeSteps(t, "    command: echo three\n")}, ScenarioLab: sl})
+	stepTo(h, 2)
+	resets, ran := sl.counts()
+	if resets != 1 || strings.Join(ran, ",") != "echo one,echo two" {
+		t.Fatalf("before the rewind: %d resets, typed %q", resets, ran)
+	}
+
+	h.send(press('p', tea.ModAlt))
+	h.until(func(m *Model) bool { return m.walk.phase == walkReady })
+	resets, ran = sl.counts()
+	if resets != 2 || strings.Join(ran, ",") != "echo one,echo two,echo one" {
+		t.Errorf("the rewind to step 2: %d resets (want 2), typed %q (want step 1's command again)", resets, ran)
+	}
+	sl.mu.Lock()
+	delays := append([]time.Duration(nil), sl.delays...)
+	sl.mu.Unlock()
+	if want := []time.Duration{DefaultTypeDelay, DefaultTypeDelay, 0}; fmt.Sprint(delays) != fmt.Sprint(want) {
+		t.Errorf("type delays of the typed commands %v, want %v (none while replaying)", delays, want)
+	}
+	for _, r := range lab.Roles {
+		fl.panes[r].mu.Lock()
+		d := fl.panes[r].delay
+		fl.panes[r].mu.Unlock()
+		if d != DefaultTypeDelay {
+			t.Errorf("after the rewind the %s pane types with %v, want %v again", r, d, DefaultTypeDelay)
+		}
+	}
+	var step int
+	var evaluated bool
+	h.do(func(m *Model) { step = m.walk.step; _, evaluated = m.walk.results[1] })
+	if step != 1 || evaluated {
+		t.Errorf("after the rewind: step %d, checks evaluated %v; want step 2 of 3 ready, not evaluated", step+1, evaluated)
+	}
+	f := ansi.Strip(h.frame())
+	if !strings.Contains(f, "step 2/3") || !strings.Contains(f, "f5 run") || !strings.Contains(f, "· exit status 0") {
+		t.Errorf("the bar does not show step 2 ready with its check pending:\n%s", f)
+	}
+
+	// Run it again: it types its command once more and passes.
+	h.send(press(tea.KeyF5, 0))
+	h.until(func(m *Model) bool { return m.walk.phase == walkResult && m.walk.step == 1 })
+	if _, ran = sl.counts(); ran[len(ran)-1] != "echo two" {
+		t.Errorf("the step after the rewind typed %q, want echo two", ran[len(ran)-1])
+	}
+}
+
+// TestWalkthroughRewindFirstStep: at the first step Alt+p starts the scenario
+// again: a reset and nothing typed.
+func TestWalkthroughRewindFirstStep(t *testing.T) {
+	fl := newFakeLab()
+	sl := &fakeScenarioLab{lab: fl}
+	h := startHarnessWith(t, fl, 100, 30, Options{Walkthrough: []scenarios.Scenario{sampleScenario(t)}, ScenarioLab: sl})
+	h.until(func(m *Model) bool { return m.walk.phase == walkReady })
+	h.send(press(tea.KeyF5, 0))
+	h.until(func(m *Model) bool { return m.walk.phase == walkResult })
+	h.send(press('p', tea.ModAlt))
+	h.until(func(m *Model) bool { return m.walk.phase == walkReady })
+	resets, ran := sl.counts()
+	if resets != 2 || len(ran) != 1 {
+		t.Errorf("%d resets and %d commands, want a second reset and nothing typed again", resets, len(ran))
+	}
+	h.do(func(m *Model) {
+		if _, ok := m.walk.results[0]; ok || m.walk.step != 0 {
+			t.Errorf("step %d, its result kept %v; want the first step, not run", m.walk.step+1, ok)
+		}
+	})
+}
+
+// TestWalkthroughRewindFails: a replayed command that does not finish stops
+// the rewind; the bar says so, and F5 tries again.
+func TestWalkthroughRewindFails(t *testing.T) {
+	fl := newFakeLab()
+	sl := &fakeScenarioLab{lab: fl, results: map[string]scenarios.Result{}}
+	h := startHarnessWith(t, fl, 100, 30, Options{Walkthrough: []scenarios.Scenario{threeSteps(t, "    command: echo three\n")}, ScenarioLab: sl})
+	stepTo(h, 2)
+	sl.mu.Lock()
+	sl.results["echo one"] = scenarios.Result{TimedOut: true}
+	sl.mu.Unlock()
+	h.send(press('p', tea.ModAlt))
+	h.until(func(m *Model) bool { return m.walk.phase == walkBroken })
+	f := ansi.Strip(h.frame())
+	if !strings.Contains(f, "could not rewind") || !strings.Contains(f, "did not finish") || !strings.Contains(f, "f5 try again") {
+		t.Fatalf("the failed rewind is not shown:\n%s", f)
+	}
+	sl.mu.Lock()
+	delete(sl.results, "echo one")
+	sl.mu.Unlock()
+	h.send(press(tea.KeyF5, 0))
+	h.until(func(m *Model) bool { return m.walk.phase == walkReady && m.walk.step == 1 })
+	if resets, _ := sl.counts(); resets != 3 {
+		t.Errorf("%d resets, want 3 (start, failed rewind, retry)", resets)
+	}
+}
+
+// TestWalkthroughKeysWaitForTheLab: F5 pressed while the lab is being reset
+// is shown as taken and acted on when the step is ready; so is Alt+p pressed
+// while a step runs.
+func TestWalkthroughKeysWaitForTheLab(t *testing.T) {
+	fl := newFakeLab()
+	sl := &fakeScenarioLab{lab: fl, hold: make(chan struct{}), release: make(chan struct{})}
+	h := startHarnessWith(t, fl, 100, 30, Options{Walkthrough: []scenarios.Scenario{threeSteps(t, "    command: echo three\n")}, ScenarioLab: sl})
+	h.until(func(m *Model) bool { return m.walk.phase == walkStarting })
+	h.send(press(tea.KeyF5, 0))
+	if f := ansi.Strip(h.frame()); !strings.Contains(f, "f5 taken") {
+		t.Errorf("F5 during the reset is not shown as taken:\n%s", f)
+	}
+	// The reset ends: the step runs without another press.
+	close(sl.hold)
+	h.until(func(m *Model) bool { return m.walk.phase == walkRunning && m.walk.step == 0 })
+
+	// Alt+p while the step runs waits for its result, then rewinds.
+	h.send(press('p', tea.ModAlt))
+	if f := ansi.Strip(h.frame()); !strings.Contains(f, "alt+p taken") {
+		t.Errorf("Alt+p during a run is not shown as taken:\n%s", f)
+	}
+	sl.release <- struct{}{}
+	h.until(func(m *Model) bool { return m.walk.phase == walkReady && m.walk.gen == 2 })
+	resets, ran := sl.counts()
+	if resets != 2 || strings.Join(ran, ",") != "echo one" {
+		t.Errorf("%d resets, typed %q; want the run, then a rewind to the start", resets, ran)
+	}
+	if f := ansi.Strip(h.frame()); strings.Contains(f, "taken") {
+		t.Errorf("a key acted on is still shown as waiting:\n%s", f)
+	}
+}
+
+// TestWalkthroughStepWithoutCommand: one F5 checks a step that types nothing
+// and, when it passes, moves on; a failing one stays with its hint.
+func TestWalkthroughStepWithoutCommand(t *testing.T) {
+	fl := newFakeLab()
+	sl := &fakeScenarioLab{lab: fl}
+	sc := threeSteps(t, "    checks:\n      - mounted: /tmp/mount_test\n")
+	failing := threeSteps(t, "    hint: {en: Mount it first., ko: 먼저 마운트하세요.}\n    checks:\n      - mounted: /nowhere\n")
+	failing.ID = "failing"
+	h := startHarnessWith(t, fl, 100, 30, Options{Walkthrough: []scenarios.Scenario{sc, failing}, ScenarioLab: sl})
+	stepTo(h, 2)
+	if f := ansi.Strip(h.frame()); !strings.Contains(f, "f5 check and go on") {
+		t.Errorf("a step without a command does not say F5 checks and goes on:\n%s", f)
+	}
+	h.send(press(tea.KeyF5, 0))
+	h.until(func(m *Model) bool { return m.walk.sc == 1 && m.walk.phase == walkReady })
+	if _, ran := sl.counts(); len(ran) != 2 {
+		t.Errorf("typed %q; the third step has nothing to type", ran)
+	}
+
+	stepTo(h, 2)
+	h.send(press(tea.KeyF5, 0))
+	h.until(func(m *Model) bool { return m.walk.phase == walkResult })
+	var res scenarios.StepResult
+	h.do(func(m *Model) { res = m.walk.results[2] })
+	if res.Passed() || len(res.Checks) != 1 {
+		t.Fatalf("the failing step: passed %v, %d checks", res.Passed(), len(res.Checks))
+	}
+	if f := ansi.Strip(h.frame()); !strings.Contains(f, "Mount it first") || !strings.Contains(f, "step 3/3") {
+		t.Errorf("a failed step without a command did not stay with its hint:\n%s", f)
 	}
 }
