@@ -138,8 +138,11 @@ func rssMB(pid int) int {
 func TestFaultResizeStorm(t *testing.T) {
 	requireTmux(t)
 	r := startLabInTmux(t, 160, 48)
-	r.text("seq 1 3000000")
+	r.text("yes 'output flows'")
 	r.keys("Enter")
+	// The storm starts once the output flows (keys typed while the screen is too small to
+	// draw are not the point here).
+	r.waitScreen("the flood", func(s string) bool { return strings.Count(s, "output flows") > 5 })
 	rng := rand.New(rand.NewSource(1))
 	n := 500
 	if testing.Short() {
