@@ -192,7 +192,7 @@ func TestParseErrors(t *testing.T) {
 	tests := []struct {
 		name, in, mention string
 	}{
-		{"too few fields", "36 35 98:0 /mnt1 /mnt2 rw - ext3\n", "not enough fields"},
+		{"too few fields", "36 35 98:0 /mnt1 /mnt2 rw - ext3\n", "want at least 10 fields, found 8"},
 		{"no separator", "36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 x ext3 /dev/root rw\n", "separator"},
 		{"bad device", "36 35 98 /mnt1 /mnt2 rw,noatime - ext3 /dev/root rw\n", "major:minor"},
 		{"bad escape", "36 35 98:0 / /mnt\\04x rw - ext3 /dev/root rw\n", "escape"},
