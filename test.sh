@@ -8,7 +8,8 @@ if [ "$(id -u)" -ne 0 ]; then
   echo "test.sh: not root — the kernel tests will skip; run: sudo ./test.sh" >&2
 fi
 go vet ./...
-go test -count=1 -timeout 40m ./...
+# The fault suite ends a stand-in nslab 20 times each way (kill -9, TERM, HUP, terminal).
+NSLAB_KILL_ROUNDS=${NSLAB_KILL_ROUNDS:-20} go test -count=1 -timeout 40m ./...
 fuzztime=${FUZZTIME:-8s}
 grep -rl --include='*_test.go' '^func Fuzz' . | while read -r f; do
   pkg=./$(dirname "${f#./}")
