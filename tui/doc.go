@@ -23,9 +23,22 @@
 // ticks at frame rate only while some Terminal keeps turning dirty, or, at the
 // pace of their expiry, while highlighted rows are fading. With nothing
 // changing the Model schedules no tick, no timer and no message: its
-// goroutines are blocked on channels. (Bubble Tea's renderer keeps its own
-// frame ticker, which compares an unchanged frame and writes nothing; at 120
-// frames a second it costs about 1% of a core, the price of a fast echo.)
+// goroutines are blocked on channels.
+//
+// # Drawing
+//
+// Bubble Tea runs without its renderer, whose frame ticker compares the
+// screen at a fixed rate even when nothing changes. After each message Bubble
+// Tea asks for the view; the frame goes to a screen of ours (screen.go) only
+// if it differs from the last one, and the screen's one goroutine writes the
+// cells that changed (ultraviolet's terminal renderer), the newest frame only
+// when several came while it wrote. So a pane's echo is on the terminal as
+// soon as the Model has drawn it, and an idle lab writes nothing. Run owns
+// what the renderer did: raw mode, the alternate screen, mouse and paste
+// modes, the keyboard protocol, the cursor, SIGWINCH, and giving all of it
+// back on return or a panic. (Bubble Tea still keeps a flush ticker without
+// its renderer; it has nothing to flush and runs at its slowest, once a
+// second.)
 //
 // Update and View do no I/O. Everything that may block (resizing a pty,
 // restarting a shell, running a walkthrough step) runs in a tea.Cmd and

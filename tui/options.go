@@ -34,10 +34,11 @@ type Options struct {
 	Scrollback int
 
 	// Record, when set, receives every byte written to the terminal, exactly
-	// as the screen shows it (the seam for --record FILE.cast), from Bubble
-	// Tea's renderer goroutine: it should not block, and its errors are
+	// as the screen shows it (the seam for --record FILE.cast), from the
+	// screen's drawing goroutine: it should not block, and its errors are
 	// ignored. If it also implements StepMarker, each walkthrough step is
-	// marked as it starts to run.
+	// marked as it starts to run; if it implements Resizer, each change of
+	// the screen's size is recorded before the first frame at that size.
 	Record io.Writer
 
 	// Input and Output are the terminal (default os.Stdin and os.Stdout).

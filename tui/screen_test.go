@@ -1,0 +1,373 @@
+package tui
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/nslab/nslab/lab"
+	"github.com/nslab/nslab/tui/term"
+)
+
+// The screen is checked by replaying what it wrote into a terminal emulator:
+// the emulator must then show exactly the frame the Model drew (the frame
+// the golden files hold), with the cursor where the Model put it.
+
+// tape is a terminal output that keeps everything written, and the recorder
+// events beside it in order.
+type tape struct {
+	mu     sync.Mutex
+	out    bytes.Buffer
+	writes int
+	events []string
+}
+
+func (t *tape) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.writes++
+	t.events = append(t.events, fmt.Sprintf("o %d", len(p)))
+	return t.out.Write(p)
+}
+
+func (t *tape) Resize(cols, rows int) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.events = append(t.events, fmt.Sprintf("r %dx%d", cols, rows))
+	return nil
+}
+
+// count is the number of writes so far.
+func (t *tape) count() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.writes
+}
+
+// take returns what was written since the last take.
+func (t *tape) take() []byte {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	b := append([]byte(nil), t.out.Bytes()...)
+	t.out.Reset()
+	return b
+}
+
+func testScreen(out *tape, cols, rows int) *screen {
+	return newScreen(out, screenOptions{
+		Profile: colorprofile.TrueColor, Env: []string{"TERM=xterm-256color"}, Title: "nslab",
+		Cols: cols, Rows: rows, Resize: out.Resize,
+	})
+}
+
+// drawn waits until the screen has drawn n frames.
+func drawn(t *testing.T, s *screen, n int) {
+	t.Helper()
+	deadline := time.Now().Add(hangLimit)
+	for {
+		s.mu.Lock()
+		frames := s.frames
+		s.mu.Unlock()
+		if frames >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the screen drew %d frames, want %d", frames, n)
+		}
+		time.Sleep(100 * time.Microsecond)
+	}
+}
+
+// modelFrames draws a Model over the fake lab at a size, after each of some
+// changes, and returns its frames.
+func modelFrames(t *testing.T, w, h int) []frame {
+	m, fl := newTestModel(t, Options{})
+	run(m, tea.WindowSizeMsg{Width: w, Height: h})
+	take := func() frame {
+		v := m.View()
+		return frame{content: v.Content, width: w, height: h, cursor: v.Cursor}
+	}
+	var out []frame
+	out = append(out, take())
+	fl.panes[lab.Host].output("\x1b[1;32m[host]\x1b[0m ~ # echo héllo 世界\r\nhéllo 世界\r\n\x1b[1;32m[host]\x1b[0m ~ # ")
+	m.Update(wakeMsg{})
+	out = append(out, take())
+	s, evs := changedState()
+	fl.setState(s)
+	m.Update(labEventsMsg{events: evs, state: s})
+	out = append(out, take())
+	m.Update(press(tea.KeyF2, 0))
+	out = append(out, take())
+	return out
+}
+
+// emulate replays bytes into an emulator of the frame's size and returns
+// its screen as plain lines, and its cursor.
+func emulate(t *testing.T, emu term.Terminal, b []byte) ([]string, term.Cursor) {
+	t.Helper()
+	if _, err := emu.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(ansi.Strip(emu.Render()), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return lines, emu.Cursor()
+}
+
+func plainLines(f frame) []string {
+	lines := strings.Split(ansi.Strip(f.content), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return lines
+}
+
+func TestScreenDrawsTheModelsFrames(t *testing.T) {
+	for _, sz := range [][2]int{{100, 30}, {160, 48}} {
+		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			out := &tape{}
+			s := testScreen(out, sz[0], sz[1])
+			if err := s.start(); err != nil {
+				t.Fatal(err)
+			}
+			defer s.stop()
+			emu := term.New(&bytes.Buffer{}, term.Options{Cols: sz[0], Rows: sz[1]})
+			defer emu.Close()
+			var full int
+			for i, f := range modelFrames(t, sz[0], sz[1]) {
+				s.show(f)
+				drawn(t, s, i+1)
+				b := out.take()
+				if i == 0 {
+					full = len(b)
+				} else if len(b) >= full {
+					t.Errorf("frame %d: %d bytes, no fewer than the first full frame's %d: not a diff", i, len(b), full)
+				}
+				got, cur := emulate(t, emu, b)
+				want := plainLines(f)
+				if strings.Join(got, "\n") != strings.Join(want, "\n") {
+					t.Fatalf("frame %d on the emulated terminal:\n%s\nwant:\n%s", i, strings.Join(got, "\n"), strings.Join(want, "\n"))
+				}
+				if f.cursor == nil {
+					continue
+				}
+				if !cur.Visible || cur.X != f.cursor.X || cur.Y != f.cursor.Y {
+					t.Errorf("frame %d: cursor at %d,%d (visible %v), want %d,%d", i, cur.X, cur.Y, cur.Visible, f.cursor.X, f.cursor.Y)
+				}
+			}
+		})
+	}
+}
+
+// TestScreenUnchangedFrameWritesNothing: handing over the frame already shown
+// draws nothing and writes nothing.
+func TestScreenUnchangedFrameWritesNothing(t *testing.T) {
+	f := modelFrames(t, 100, 30)[1]
+	// Not started, so nothing takes what show hands over: an unchanged
+	// frame is not even handed over.
+	idle := testScreen(&tape{}, 100, 30)
+	idle.show(f)
+	<-idle.kick
+	idle.pending = nil
+	same := f
+	c := *f.cursor
+	same.cursor = &c // an equal cursor, not the same pointer
+	idle.show(same)
+	if idle.pending != nil || len(idle.kick) != 0 {
+		t.Fatal("an unchanged frame was handed over to be drawn")
+	}
+	moved := same
+	moved.cursor = &tea.Cursor{Position: tea.Position{X: c.X + 1, Y: c.Y}, Shape: c.Shape, Blink: c.Blink}
+	if idle.show(moved); idle.pending == nil {
+		t.Fatal("a frame whose cursor moved was not handed over")
+	}
+
+	out := &tape{}
+	s := testScreen(out, 100, 30)
+	if err := s.start(); err != nil {
+		t.Fatal(err)
+	}
+	defer s.stop()
+	s.show(f)
+	drawn(t, s, 1)
+	writes := out.count()
+	for range 100 {
+		s.show(f)
+	}
+	// A different frame after them: had any of the copies been drawn, it
+	// would be counted before this one.
+	g := f
+	g.cursor = nil
+	s.show(g)
+	drawn(t, s, 2)
+	s.mu.Lock()
+	frames := s.frames
+	s.mu.Unlock()
+	if frames != 2 || out.count() != writes+1 {
+		t.Errorf("%d frames and %d writes for one frame shown 101 times and one other, want 2 and %d", frames, out.count(), writes+1)
+	}
+}
+
+// heldWriter blocks each write until released, and says when one waits.
+type heldWriter struct {
+	tape
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (h *heldWriter) Write(p []byte) (int, error) {
+	h.entered <- struct{}{}
+	<-h.release
+	return h.tape.Write(p)
+}
+
+// TestScreenCoalesces: frames handed over while one is being written are
+// not queued: only the newest is drawn after it.
+func TestScreenCoalesces(t *testing.T) {
+	out := &heldWriter{entered: make(chan struct{}), release: make(chan struct{})}
+	s := newScreen(out, screenOptions{Profile: colorprofile.Ascii, Cols: 40, Rows: 3})
+	go func() { <-out.entered; out.release <- struct{}{} }() // the modes at start
+	if err := s.start(); err != nil {
+		t.Fatal(err)
+	}
+	screenOf := func(i int) frame {
+		line := fmt.Sprintf("%-40s", fmt.Sprintf("frame %d", i))
+		return frame{content: line + "\n" + line + "\n" + line, width: 40, height: 3}
+	}
+	s.show(screenOf(0))
+	<-out.entered // frame 0 is being written
+	for i := 1; i <= 50; i++ {
+		s.show(screenOf(i))
+	}
+	out.release <- struct{}{}
+	<-out.entered // the next frame
+	out.release <- struct{}{}
+	drawn(t, s, 2)
+	emu := term.New(&bytes.Buffer{}, term.Options{Cols: 40, Rows: 3})
+	defer emu.Close()
+	if got, _ := emulate(t, emu, out.take()); got[0] != "frame 50" {
+		t.Errorf("the screen shows %q after the frames, want the newest, frame 50", got)
+	}
+	go func() { <-out.entered; out.release <- struct{}{} }() // the restore at stop
+	if err := s.stop(); err != nil {
+		t.Fatal(err)
+	}
+	if s.frames != 2 {
+		t.Errorf("%d frames drawn for 51 handed over while the first was written, want 2", s.frames)
+	}
+}
+
+// TestScreenModes: start takes the modes the lab needs, stop gives every one
+// back; synchronized output wraps a frame once the terminal said it has it.
+func TestScreenModes(t *testing.T) {
+	out := &tape{}
+	s := testScreen(out, 100, 30)
+	emu := term.New(&bytes.Buffer{}, term.Options{Cols: 100, Rows: 30})
+	defer emu.Close()
+	if err := s.start(); err != nil {
+		t.Fatal(err)
+	}
+	f := modelFrames(t, 100, 30)[1]
+	s.show(f)
+	drawn(t, s, 1)
+	emulate(t, emu, out.take())
+	st := emu.State()
+	if !st.AltScreen || st.Modes.Mouse != term.MouseButton || !st.Modes.MouseSGR || !st.Modes.BracketedPaste || st.Title != "nslab" {
+		t.Errorf("while running: alt screen %v, mouse %v (SGR %v), bracketed paste %v, title %q; want the alternate screen, cell motion in SGR, paste, nslab",
+			st.AltScreen, st.Modes.Mouse, st.Modes.MouseSGR, st.Modes.BracketedPaste, st.Title)
+	}
+
+	s.setSync(true)
+	g := modelFrames(t, 100, 30)[2]
+	s.show(g)
+	drawn(t, s, 2)
+	b := string(out.take())
+	if !strings.HasPrefix(b, ansi.SetModeSynchronizedOutput) || !strings.HasSuffix(b, ansi.ResetModeSynchronizedOutput) {
+		t.Errorf("a frame with synchronized output is not wrapped in it: %q…", b[:min(len(b), 40)])
+	}
+	emulate(t, emu, []byte(b))
+
+	if err := s.stop(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.stop(); err != nil { // twice is harmless
+		t.Fatal(err)
+	}
+	rest := string(out.take())
+	_, cur := emulate(t, emu, []byte(rest))
+	st = emu.State()
+	if st.AltScreen || st.Modes.Mouse != term.MouseOff || st.Modes.MouseSGR || st.Modes.BracketedPaste || !cur.Visible {
+		t.Errorf("after stop: alt screen %v, mouse %v (SGR %v), bracketed paste %v, cursor visible %v; want all given back",
+			st.AltScreen, st.Modes.Mouse, st.Modes.MouseSGR, st.Modes.BracketedPaste, cur.Visible)
+	}
+	for _, seq := range []string{ansi.ResetModifyOtherKeys, ansi.PopKittyKeyboard(1), ansi.SetCursorStyle(0)} {
+		if !strings.Contains(rest, seq) {
+			t.Errorf("stop does not reset %q", seq)
+		}
+	}
+}
+
+// TestScreenResize: a frame at a new size is drawn in full on the resized
+// terminal, and a recording hears of the size before the frame's output.
+func TestScreenResize(t *testing.T) {
+	out := &tape{}
+	s := testScreen(out, 100, 30)
+	if err := s.start(); err != nil {
+		t.Fatal(err)
+	}
+	defer s.stop()
+	emu := term.New(&bytes.Buffer{}, term.Options{Cols: 100, Rows: 30})
+	defer emu.Close()
+	for i, f := range []frame{modelFrames(t, 100, 30)[1], modelFrames(t, 160, 48)[2], modelFrames(t, 100, 30)[3], modelFrames(t, 100, 30)[1]} {
+		// The terminal changes size first (and rewraps what it shows), then
+		// the frame at that size comes.
+		emu.Resize(f.width, f.height)
+		s.show(f)
+		drawn(t, s, i+1)
+		got, _ := emulate(t, emu, out.take())
+		if strings.Join(got, "\n") != strings.Join(plainLines(f), "\n") {
+			t.Fatalf("frame %d (%dx%d) shows:\n%s", i, f.width, f.height, strings.Join(got, "\n"))
+		}
+	}
+	out.mu.Lock()
+	events := strings.Join(out.events, ",")
+	out.mu.Unlock()
+	// The modes, the first frame at the recording's own size (no resize),
+	// then each resize just before its frame.
+	re := regexp.MustCompile(`^o \d+,o \d+,r 160x48,o \d+,r 100x30,o \d+,o \d+$`)
+	if !re.MatchString(events) {
+		t.Errorf("recorder events %s; want a resize before each frame at a new size, none for the first", events)
+	}
+}
+
+// TestGuardRestoresBeforeAPanic: a command that panics gives the terminal
+// back before the panic goes on to Bubble Tea, which prints it.
+func TestGuardRestoresBeforeAPanic(t *testing.T) {
+	released := 0
+	o := onScreen{release: func() { released++ }}
+	inner := func() tea.Msg { panic("boom") }
+	batch := o.guard(tea.Batch(func() tea.Msg { return nil }, inner))
+	msg, ok := batch().(tea.BatchMsg)
+	if !ok || len(msg) != 2 {
+		t.Fatalf("the guarded batch gave %T", msg)
+	}
+	func() {
+		defer func() {
+			if r := recover(); r != "boom" {
+				t.Errorf("the panic became %v", r)
+			}
+		}()
+		msg[1]()
+	}()
+	if released != 1 {
+		t.Errorf("the terminal was given back %d times before the panic, want once", released)
+	}
+}
