@@ -131,9 +131,16 @@ func (o onScreen) Init() tea.Cmd { return o.guard(o.m.Init()) }
 
 func (o onScreen) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	defer o.giveBackOnPanic()
-	if r, ok := msg.(tea.ModeReportMsg); ok && r.Mode == ansi.ModeSynchronizedOutput {
-		// The answer to the query at start: the terminal knows mode 2026.
-		o.scr.setSync(r.Value == ansi.ModeReset || r.Value == ansi.ModeSet)
+	switch msg := msg.(type) {
+	case tea.ModeReportMsg:
+		if msg.Mode == ansi.ModeSynchronizedOutput {
+			// The answer to the query at start: the terminal knows mode 2026.
+			o.scr.setSync(msg.Value == ansi.ModeReset || msg.Value == ansi.ModeSet)
+		}
+	case tea.WindowSizeMsg:
+		// Even at the size the Model last drew for: in between, the
+		// terminal may have been smaller and cut what it showed.
+		o.scr.invalidate()
 	}
 	_, cmd := o.m.Update(msg)
 	return o, o.guard(cmd)

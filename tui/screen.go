@@ -32,6 +32,10 @@ type screen struct {
 	pending *frame
 	offered frame
 	syncd   bool
+	// redraw is set when the terminal changed size: whatever it showed may
+	// have been cut or rewrapped, so the next frame is drawn in full even if
+	// the Model's frame is the same.
+	redraw  bool
 	started bool
 	kick    chan struct{}
 	quit    chan struct{}
@@ -163,6 +167,15 @@ func (s *screen) show(f frame) {
 	}
 }
 
+// invalidate says the terminal was resized: the next frame is handed over
+// and drawn in full, whatever it holds.
+func (s *screen) invalidate() {
+	s.mu.Lock()
+	s.offered = frame{}
+	s.redraw = true
+	s.mu.Unlock()
+}
+
 // setSync turns synchronized output on once the terminal said it has it.
 func (s *screen) setSync(on bool) {
 	s.mu.Lock()
@@ -198,11 +211,17 @@ func (s *screen) loop() {
 // drawPending draws the newest frame handed over, if any.
 func (s *screen) drawPending() {
 	s.mu.Lock()
-	f, syncd := s.pending, s.syncd
+	f, syncd, redraw := s.pending, s.syncd, s.redraw
 	s.pending = nil
+	if f != nil {
+		s.redraw = false
+	}
 	s.mu.Unlock()
 	if f == nil {
 		return
+	}
+	if redraw {
+		s.draw.Erase()
 	}
 	if err := s.drawFrame(*f, syncd); err != nil && s.err == nil {
 		s.err = err
