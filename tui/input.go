@@ -34,6 +34,13 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	if m.lay.Mode == modeTooSmall {
+		// Nothing of the lab shows, so its own keys do nothing; typing still
+		// reaches the focused shell. A terminal being resized tells its new
+		// size after keys typed since (tmux sends a pane's size late), and a
+		// Ctrl-C must not be lost to a size that is about to change.
+		if m.focus.isPane() && !m.isLabKey(k) {
+			return m.paneKey(m.panes[m.focus], k)
+		}
 		return nil
 	}
 	if !m.focus.isPane() && m.navOf(m.focus).editing {
@@ -65,6 +72,16 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 		return m.paneKey(m.panes[m.focus], k)
 	}
 	return m.panelKey(k)
+}
+
+// isLabKey reports whether a key is one the lab keeps for itself wherever
+// the focus is (never typed into a shell).
+func (m *Model) isLabKey(k tea.KeyPressMsg) bool {
+	keys := m.keys
+	if key.Matches(k, keys.Help, keys.FocusHost, keys.FocusNS, keys.CycleFocus, keys.Zoom, keys.Quit) {
+		return true
+	}
+	return m.walk != nil && key.Matches(k, keys.Step, keys.Previous)
 }
 
 // advance is F5 in the walkthrough.
@@ -186,7 +203,7 @@ func (m *Model) editFilter(k tea.KeyPressMsg) tea.Cmd {
 
 // handlePaste sends a paste to the focused pane, or into a filter being typed.
 func (m *Model) handlePaste(text string) tea.Cmd {
-	if m.showHelp || m.confirmQuit || m.lay.Mode == modeTooSmall {
+	if m.showHelp || m.confirmQuit {
 		return nil
 	}
 	if !m.focus.isPane() {

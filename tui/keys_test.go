@@ -116,14 +116,25 @@ func TestKeyRouting(t *testing.T) {
 					t.Errorf("filter %q, want tmp", m.diff.nav.filter)
 				}
 			}},
-		{name: "too small: keys go nowhere",
+		{name: "too small: typing reaches the shell, the lab's keys do nothing",
 			setup: func(m *Model) { m.Update(tea.WindowSizeMsg{Width: 40, Height: 10}) },
-			msgs:  []tea.Msg{typeKey('a'), press(tea.KeyF1, 0)},
+			msgs: []tea.Msg{typeKey('a'), press(tea.KeyF1, 0), altRight, tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl},
+				tea.PasteMsg{Content: "b"}},
+			host: "a\x03b",
 			check: func(t *testing.T, m *Model) {
 				if m.showHelp {
 					t.Error("help opened on a screen too small to show it")
 				}
+				wantFocus(t, m, targetHost)
 			}},
+		{name: "too small with a panel focused: keys go nowhere",
+			setup: func(m *Model) {
+				m.Update(press(tea.KeyF2, 0))
+				m.Update(press(tea.KeyF2, 0))
+				m.Update(tea.WindowSizeMsg{Width: 40, Height: 10})
+			},
+			msgs:  []tea.Msg{typeKey('j'), tea.PasteMsg{Content: "x"}},
+			check: func(t *testing.T, m *Model) { wantFocus(t, m, targetNSPanel) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m, fl := newTestModel(t, Options{})
