@@ -371,3 +371,30 @@ func TestGuardRestoresBeforeAPanic(t *testing.T) {
 		t.Errorf("the terminal was given back %d times before the panic, want once", released)
 	}
 }
+
+// TestScreenRedrawsAfterAResizeToTheSameSize: a terminal made smaller and
+// back between two frames lost rows; after the resize is reported the same
+// frame is drawn again, in full.
+func TestScreenRedrawsAfterAResizeToTheSameSize(t *testing.T) {
+	out := &tape{}
+	s := testScreen(out, 100, 30)
+	if err := s.start(); err != nil {
+		t.Fatal(err)
+	}
+	defer s.stop()
+	emu := term.New(&bytes.Buffer{}, term.Options{Cols: 100, Rows: 30})
+	defer emu.Close()
+	f := modelFrames(t, 100, 30)[2]
+	s.show(f)
+	drawn(t, s, 1)
+	emulate(t, emu, out.take())
+	emu.Resize(40, 10)
+	emu.Resize(100, 30)
+	s.invalidate()
+	s.show(f)
+	drawn(t, s, 2)
+	got, _ := emulate(t, emu, out.take())
+	if strings.Join(got, "\n") != strings.Join(plainLines(f), "\n") {
+		t.Errorf("after the terminal shrank and grew back the screen shows:\n%s", strings.Join(got, "\n"))
+	}
+}
