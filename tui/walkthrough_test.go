@@ -390,3 +390,24 @@ func TestWalkthroughStepWithoutCommand(t *testing.T) {
 		t.Errorf("a failed step without a command did not stay with its hint:\n%s", f)
 	}
 }
+
+// TestWalkthroughRewindingInKorean: the bar says in Korean that it rewinds,
+// and that an early F5 was taken.
+func TestWalkthroughRewindingInKorean(t *testing.T) {
+	fl := newFakeLab()
+	sl := &fakeScenarioLab{lab: fl}
+	h := startHarnessWith(t, fl, 100, 30, Options{Lang: scenarios.KO, Walkthrough: []scenarios.Scenario{threeSteps(t, "    command: echo three\n")}, ScenarioLab: sl})
+	stepTo(h, 2)
+	sl.mu.Lock()
+	sl.hold = make(chan struct{})
+	sl.mu.Unlock()
+	h.send(press('p', tea.ModAlt), press(tea.KeyF5, 0))
+	f := ansi.Strip(h.frame())
+	for _, want := range []string{"2단계로 되감는 중", "랩을 새로 만들고", "f5 받음"} {
+		if !strings.Contains(f, want) {
+			t.Errorf("the Korean bar lacks %q:\n%s", want, f)
+		}
+	}
+	close(sl.hold)
+	h.until(func(m *Model) bool { return m.walk.phase == walkResult && m.walk.step == 1 })
+}
