@@ -184,7 +184,6 @@ func (o onScreen) guard(cmd tea.Cmd) tea.Cmd {
 
 // terminal is the input and output as Run found them, and what it changed.
 type terminal struct {
-	in       io.Reader
 	raw      bool
 	rawFd    uintptr
 	oldState *tty.State
@@ -198,7 +197,7 @@ type terminal struct {
 // one by one, Ctrl-C and Ctrl-Z are keys for the shells) and reads the
 // screen's size from the output, or else the input.
 func openTerminal(in io.Reader, out io.Writer) (*terminal, error) {
-	t := &terminal{in: in, sizeFd: -1}
+	t := &terminal{sizeFd: -1}
 	if f, ok := in.(tty.File); ok && tty.IsTerminal(f.Fd()) {
 		st, err := tty.MakeRaw(f.Fd())
 		if err != nil {
