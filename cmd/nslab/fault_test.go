@@ -152,6 +152,11 @@ func TestFaultResizeStorm(t *testing.T) {
 		r.tmux("resize-window", "-t", "e2e", "-x", strconv.Itoa(1+rng.Intn(260)), "-y", strconv.Itoa(1+rng.Intn(75)))
 	}
 	r.tmux("resize-window", "-t", "e2e", "-x", "120", "-y", "40")
+	// tmux tells nslab the last size a little late: wait for a frame drawn at it.
+	r.waitScreen("a frame at 120×40", func(s string) bool {
+		lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+		return len(lines) == 40 && utf8.RuneCountInString(lines[0]) == 120
+	})
 	r.keys("C-c")
 	if r.paneDead() {
 		t.Fatalf("nslab died in the resize storm:\n%s", r.screen())
