@@ -259,6 +259,23 @@ type diffPanel struct {
 	panelSize
 	nav        panelNav
 	showPseudo bool
+	// memo keeps the last items: one frame asks for them several times, and at 10,000
+	// mounts rebuilding them each time was most of the UI's work.
+	memo struct {
+		key    itemsKey
+		items  []diffItem
+		hidden int
+	}
+}
+
+// itemsKey says what items depend on: the diff (the lab hands out the same slice until
+// the state changes), the ghosts, and the panel's own choices.
+type itemsKey struct {
+	diff       *mnt.DiffRow
+	rows       int
+	ghosts     string
+	showPseudo bool
+	filter     string
 }
 
 func (p *diffPanel) name() string { return "mounts" }
@@ -275,20 +292,33 @@ type diffItem struct {
 }
 
 // items lists the rows to show, ghosts at their place, filtered; hidden counts
-// the pseudo filesystems left out.
+// the pseudo filesystems left out. The result is shared: do not change it.
 func (p *diffPanel) items(d panelData) (items []diffItem, hidden int) {
 	var ghosts []mnt.DiffRow
+	var sig strings.Builder
 	for _, g := range d.hl.ghosts {
 		ghosts = append(ghosts, g.row)
 	}
 	sortRows(ghosts)
+	for _, g := range ghosts {
+		sig.WriteString(g.Key.Mountpoint)
+		sig.WriteByte(0)
+	}
+	key := itemsKey{rows: len(d.state.Diff), ghosts: sig.String(), showPseudo: p.showPseudo, filter: p.nav.filter}
+	if len(d.state.Diff) > 0 {
+		key.diff = &d.state.Diff[0]
+	}
+	if p.memo.items != nil && p.memo.key == key {
+		return p.memo.items, p.memo.hidden
+	}
+	items = make([]diffItem, 0, len(d.state.Diff)+len(ghosts))
 	gi := 0
 	add := func(it diffItem) {
 		if !p.showPseudo && isPseudoFS(it.row.Key.FSType) {
 			hidden++
 			return
 		}
-		if !p.nav.matches(rowText(it.row)) {
+		if p.nav.filter != "" && !p.nav.matches(rowText(it.row)) {
 			return
 		}
 		items = append(items, it)
@@ -303,6 +333,7 @@ func (p *diffPanel) items(d panelData) (items []diffItem, hidden int) {
 	for ; gi < len(ghosts); gi++ {
 		add(diffItem{row: ghosts[gi], ghost: true})
 	}
+	p.memo.key, p.memo.items, p.memo.hidden = key, items, hidden
 	return items, hidden
 }
 
