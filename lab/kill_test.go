@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -78,10 +79,10 @@ func surviveRound(t *testing.T, end func(*exec.Cmd, *os.File)) {
 		t.Fatalf("stand-in nslab: %q %v", line, err)
 	}
 	var initPID int
-	var wsDev string
-	fmt.Sscanf(line, "READY %d %s", &initPID, &wsDev)
-	if wsDev == "" {
-		t.Fatalf("the stand-in did not report its workspace: %q", line)
+	var token string
+	fmt.Sscanf(line, "READY %d %s", &initPID, &token)
+	if token == "" {
+		t.Fatalf("the stand-in did not report its canary: %q", line)
 	}
 	hostHeld, nsHeld := heldSource(cmd.Process.Pid, Host), heldSource(cmd.Process.Pid, NS)
 	// The processes themselves, by pid and start time.
@@ -89,22 +90,30 @@ func surviveRound(t *testing.T, end func(*exec.Cmd, *os.File)) {
 	if len(procs) < 7 { // init, 2 shells, 4 background jobs
 		t.Fatalf("only %d processes in the lab before the end", len(procs))
 	}
-	if !labtest.AnyMountinfoHas(hostHeld) || !workspaceSeen(wsDev) {
+	if !labtest.AnyMountinfoHas(hostHeld) || !workspaceSeen(token) {
 		t.Fatal("the pane's tmpfs is not visible before the end")
 	}
 	end(cmd, master)
 	cmd.Wait()
 	took := labtest.WaitGone(t, procs, func() bool {
-		return labtest.AnyMountinfoHas(hostHeld) || labtest.AnyMountinfoHas(nsHeld) || workspaceSeen(wsDev)
+		return labtest.AnyMountinfoHas(hostHeld) || labtest.AnyMountinfoHas(nsHeld) || workspaceSeen(token)
 	}, 2*time.Second)
 	t.Logf("lab gone %v after nslab ended", took.Round(time.Millisecond))
 }
 
-// workspaceSeen reports whether any process sees the lab workspace of device major:minor (a
-// freed device number can be reused, but hardly by another lab's workspace so soon).
-func workspaceSeen(dev string) bool {
-	return labtest.AnyMountinfo(func(line string) bool {
-		f := strings.Fields(line)
-		return len(f) > 2 && f[2] == dev && strings.Contains(line, " - tmpfs "+WorkspaceSource+" ")
-	})
+// workspaceSeen reports whether any process can still see the lab's workspace: one whose
+// mount table has a lab workspace holding this lab's canary token.
+func workspaceSeen(token string) bool {
+	files, _ := filepath.Glob("/proc/[0-9]*/mountinfo")
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil || !strings.Contains(string(b), " - tmpfs "+WorkspaceSource+" ") {
+			continue
+		}
+		canary, err := os.ReadFile(filepath.Join(filepath.Dir(f), "root", CanaryPath))
+		if err == nil && strings.TrimSpace(string(canary)) == token {
+			return true
+		}
+	}
+	return false
 }

@@ -6,8 +6,6 @@ import (
 	"os"
 	"testing"
 	"time"
-
-	"github.com/nslab/nslab/lab/mnt"
 )
 
 // TestMain lets the test binary serve as the lab's init, as nslab itself does, and as a
@@ -53,15 +51,8 @@ func surrogateMain() int {
 			}
 		}
 	}
-	// The workspace's device, to find it in any mount table later whatever else runs.
-	dev := ""
-	if ms, err := mnt.Read(l.InitPID()); err == nil {
-		for _, m := range ms {
-			if m.Source == WorkspaceSource {
-				dev = fmt.Sprintf("%d:%d", m.Major, m.Minor)
-			}
-		}
-	}
-	fmt.Printf("READY %d %s\n", l.InitPID(), dev)
+	// The canary's token tells this lab's workspace from any other (device numbers of
+	// freed tmpfs are handed out again at once).
+	fmt.Printf("READY %d %s\n", l.InitPID(), l.Token())
 	select {}
 }
