@@ -320,3 +320,35 @@ func plain(t term.Terminal) string {
 	}
 	return b.String()
 }
+
+// Alt+p goes back a step for real: the lab is reset and the earlier steps replayed, so the
+// panels show the kernel as it was, and the step runs again.
+func TestE2EWalkthroughRewind(t *testing.T) {
+	requireTmux(t)
+	r := startTmux(t, 160, 48, nslabBin+" walkthrough tmpfs")
+	advance := func(step int) {
+		r.waitScreen(fmt.Sprintf("step %d ready", step), func(s string) bool {
+			return strings.Contains(s, fmt.Sprintf("step %d/7", step)) && strings.Contains(s, "f5 run")
+		})
+		r.keys("F5")
+		r.waitScreen(fmt.Sprintf("step %d passed", step), func(s string) bool {
+			return strings.Contains(s, fmt.Sprintf("step %d/7", step)) && strings.Contains(s, "✓ passed")
+		})
+	}
+	for step := 1; step <= 6; step++ {
+		advance(step)
+		r.keys("F5")
+	}
+	nsOnly := regexp.MustCompile(`▶ /tmp/ns_only`)
+	hostOnly := regexp.MustCompile(`◀ /tmp/mount_test`)
+	r.waitScreen("step 7 with the ns-only mount in the panel", func(s string) bool {
+		return strings.Contains(s, "step 7/7") && nsOnly.MatchString(s) && hostOnly.MatchString(s)
+	})
+	r.keys("M-p")
+	r.waitScreen("step 6 again, before its mount", func(s string) bool {
+		return strings.Contains(s, "step 6/7") && strings.Contains(s, "f5 run") && !nsOnly.MatchString(s) && hostOnly.MatchString(s)
+	})
+	advance(6)
+	r.waitScreen("the ns-only mount back", func(s string) bool { return nsOnly.MatchString(s) })
+	r.quitAndCheck(nil)
+}
