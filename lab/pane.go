@@ -216,7 +216,7 @@ func (p *Pane) start(ctx context.Context) error {
 		Op:     opSpawn,
 		Role:   p.role,
 		Argv:   opts.Shell.Argv,
-		Env:    shellEnv(p.role, opts.Shell.Kind, opts.Env),
+		Env:    shellEnv(p.role, opts.Env),
 		Dir:    "/root",
 		InHost: p.role == NS && opts.NSStart == NSInHost,
 	}

@@ -108,7 +108,7 @@ func isExecutable(path string) bool {
 }
 
 // shellEnv is the environment of a pane shell: a small, predictable one.
-func shellEnv(role Role, kind ShellKind, base []string) []string {
+func shellEnv(role Role, base []string) []string {
 	keep := map[string]bool{"PATH": true, "LANG": true, "LANGUAGE": true, "TZ": true, "COLORTERM": true}
 	var env []string
 	for _, kv := range base {

@@ -170,9 +170,7 @@ func parseArgs(args []string, getenv func(string) string) (config, error) {
 	if c.lang, err = scenarios.ParseLang(l); err != nil {
 		return c, usageError{fmt.Sprintf("--lang %q: use en or ko", l)}
 	}
-	switch c.theme {
-	case "dark", "light", "classroom":
-	default:
+	if _, err := tui.ParseTheme(c.theme); err != nil {
 		return c, usageError{fmt.Sprintf("--theme %q: use dark, light or classroom", c.theme)}
 	}
 	if c.all && c.command != "run" {
