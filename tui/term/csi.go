@@ -6,6 +6,11 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
+// maxParam bounds CSI parameters: no count beyond it means more on a screen this
+// package allows, and digits past int overflow into any value. (x/vt v0.1.0 even
+// looped once per count: ESC[1000000000X alone took seconds.)
+const maxParam = 65535
+
 // param returns parameter i, or def when it is missing or zero (the VT
 // convention for counts), clamped to maxParam so no count means more work
 // than a screen can show.

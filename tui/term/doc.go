@@ -17,8 +17,8 @@
 // that leaves goes to a scrollback of compact byte-encoded lines bounded by
 // lines and by bytes (the alternate screen has none). VT is the older one on
 // github.com/charmbracelet/x/vt v0.1.0, which copies the whole screen for
-// each scrolled line; it stays as the reference the differential test
-// compares Core with, cell by cell (diff_test.go lists where x/vt departs from
+// each scrolled line; it now lives in the tests only (vt_reference_test.go),
+// as the reference the differential test compares Core with, cell by cell (diff_test.go lists where x/vt departs from
 // xterm, which Core follows). Everything that does not depend on the emulator
 // is shared: the key, paste and mouse encoders (EncodeKey, EncodePaste,
 // EncodeMouse, InputModes), the input queue and its writer goroutine, and the

@@ -80,10 +80,6 @@ const (
 	// ChunkSize is the most pty output fed to the emulator under one lock:
 	// it bounds how long a render waits behind a flood of output.
 	ChunkSize = 4096
-	// LinesPerLock caps the line feeds in one chunk fed to x/vt (VT), for
-	// the same reason: there a scrolled line costs a copy of the whole
-	// screen. Core bounds its steps by work instead (workPerLock).
-	LinesPerLock = 64
 	// maxQueued bounds input waiting for the pty; beyond it input is dropped
 	// rather than letting a stuck application grow memory without end.
 	maxQueued = 4 << 20

@@ -19,6 +19,11 @@ import (
 // while it copies the visible cells. x/vt writes query replies into a pipe
 // inside Write, so a goroutine drains that pipe into the input queue at all
 // times; without it the first ESC[6n would block Write for ever.
+// LinesPerLock caps the line feeds in one chunk fed to x/vt (VT): there a
+// scrolled line costs a copy of the whole screen. Core bounds its steps by work
+// instead (workPerLock).
+const LinesPerLock = 64
+
 type VT struct {
 	in            *inputQueue
 	scrollbackMax int
@@ -122,12 +127,6 @@ func (t *VT) modeChanged(m ansi.Mode, on bool) {
 		t.modes.SetMode(int(m), false, on)
 	}
 }
-
-// maxParam bounds CSI parameters. x/vt v0.1.0 loops once per count in ECH
-// (ESC[nX), tab moves and REP; ESC[1000000000X alone takes seconds, and
-// digits past int overflow into any value. No count beyond this means more
-// on a screen this package allows.
-const maxParam = 65535
 
 // guardCSI registers, for every CSI command x/vt v0.1.0 handles, a handler
 // that runs before its own and clamps the parameters in place (the parser
