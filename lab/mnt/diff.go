@@ -311,19 +311,8 @@ func differences(a, b *Mount) Difference {
 
 // compareIdentity orders two mounts on the same mount point by the rest of their key.
 func compareIdentity(a, b *Mount) int {
-	if c := strings.Compare(a.Source, b.Source); c != 0 {
-		return c
-	}
-	if c := strings.Compare(a.FSType, b.FSType); c != 0 {
-		return c
-	}
-	if c := strings.Compare(a.Root, b.Root); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.Major, b.Major); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.Minor, b.Minor)
+	ka, kb := a.Key(), b.Key()
+	return compareKeys(&ka, &kb)
 }
 
 // compareKeys orders keys on the fields after the mount point.
