@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"sync"
 	"testing"
@@ -11,6 +12,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 	"github.com/moby/sys/mountinfo"
 	"github.com/nslab/nslab/lab"
@@ -19,8 +21,10 @@ import (
 )
 
 // hangLimit bounds waits for something that must happen; reaching it means it
-// never happened, not that it was slow.
-const hangLimit = 10 * time.Second
+// never happened, not that it was slow. It is minutes, not seconds: a busy CI
+// machine may take long, and every wait ends as soon as what it awaits is
+// there, so a generous limit costs a passing run nothing.
+const hangLimit = 2 * time.Minute
 
 // fixedNow is the clock of every golden frame.
 var fixedNow = time.Date(2025, 3, 14, 9, 26, 53, 0, time.UTC)
@@ -371,13 +375,17 @@ func startHarnessWith(t *testing.T, fl *fakeLab, w, h int, opts Options) *harnes
 		tea.WithFilter(probeFilter), tea.WithColorProfile(colorprofile.TrueColor), tea.WithContext(ctx)))
 	hs := &harness{t: t, tm: tm, lab: fl, cancel: cancel}
 	t.Cleanup(func() {
-		_ = tm.Quit()
-		tm.WaitFinished(t, teatest.WithFinalTimeout(hangLimit))
+		if err := tm.Quit(); err != nil {
+			t.Errorf("quit the program: %v", err)
+		}
+		tm.WaitFinished(t, teatest.WithFinalTimeout(hangLimit), teatest.WithTimeoutFn(func(tb testing.TB) {
+			tb.Fatalf("waited %v for the program to end after Quit; it still runs", hangLimit)
+		}))
 		cancel()
 		m.Close()
 	})
 	// The starting state arrives by a command; wait for it.
-	hs.until(func(m *Model) bool { return m.state.Seq != 0 && m.sized })
+	hs.until("the first state and the window size", func(m *Model) bool { return m.state.Seq != 0 && m.sized })
 	return hs
 }
 
@@ -389,22 +397,33 @@ func (h *harness) do(f func(*Model)) {
 	select {
 	case <-done:
 	case <-time.After(hangLimit):
-		h.t.Fatal("the program did not answer a probe")
+		h.t.Fatalf("the program did not answer a probe in %v: it is stuck in an Update or a View, or it ended", hangLimit)
 	}
 }
 
-// until waits until cond holds on the model.
-func (h *harness) until(cond func(*Model) bool) {
+// until waits until cond holds on the model; what names it for the failure,
+// which shows the last frame the model drew.
+func (h *harness) until(what string, cond func(*Model) bool) {
+	h.t.Helper()
+	h.untilSeen(what, func(m *Model) (bool, string) { return cond(m), "" })
+}
+
+// untilSeen is until with a word on what the model was at when cond last
+// failed, for the failure message.
+func (h *harness) untilSeen(what string, cond func(*Model) (bool, string)) {
 	h.t.Helper()
 	deadline := time.Now().Add(hangLimit)
 	for {
-		ok := false
-		h.do(func(m *Model) { ok = cond(m) })
+		ok, seen := false, ""
+		h.do(func(m *Model) { ok, seen = cond(m) })
 		if ok {
 			return
 		}
 		if time.Now().After(deadline) {
-			h.t.Fatal("condition never held")
+			if seen != "" {
+				seen = " (last seen: " + seen + ")"
+			}
+			h.t.Fatalf("waited %v for %s; it never came%s. The last frame:\n%s", hangLimit, what, seen, ansi.Strip(h.frame()))
 		}
 		time.Sleep(time.Millisecond)
 	}
@@ -432,3 +451,24 @@ func press(code rune, mod tea.KeyMod) tea.KeyPressMsg {
 }
 
 func typeKey(r rune) tea.KeyPressMsg { return tea.KeyPressMsg{Code: r, Text: string(r)} }
+
+// phaseNames name the walkthrough's phases for failure messages.
+var phaseNames = map[walkPhase]string{
+	walkStarting: "starting", walkRewinding: "rewinding", walkReady: "ready", walkRunning: "running",
+	walkResult: "showing a result", walkFinished: "finished", walkBroken: "broken",
+}
+
+// untilWalk waits until the walkthrough is in phase, at step (0-based; -1:
+// any step). A failure says what was awaited, where the walkthrough was, and
+// the last frame.
+func (h *harness) untilWalk(phase walkPhase, step int) {
+	h.t.Helper()
+	what := "the walkthrough " + phaseNames[phase]
+	if step >= 0 {
+		what += fmt.Sprintf(" at step %d", step+1)
+	}
+	h.untilSeen(what, func(m *Model) (bool, string) {
+		return m.walk.phase == phase && (step < 0 || m.walk.step == step),
+			fmt.Sprintf("%s at step %d", phaseNames[m.walk.phase], m.walk.step+1)
+	})
+}

@@ -48,7 +48,7 @@ func requireSize(t *testing.T, frame string, w, h int) {
 func shellOutput(h *harness) {
 	h.lab.panes[lab.Host].output("\x1b[1;32m[host]\x1b[0m ~ # mkdir -p /tmp/mount_test && mount -t tmpfs tmpfs /tmp/mount_test\r\n\x1b[1;32m[host]\x1b[0m ~ # ")
 	h.lab.panes[lab.NS].output("\x1b[1;34m[ns]\x1b[0m ~ # findmnt /tmp/mount_test; echo $?\r\n1\r\n\x1b[1;34m[ns]\x1b[0m ~ # ")
-	h.until(func(m *Model) bool { return strings.Count(ansi.Strip(m.panes[1].term.Render()), "[ns]") == 2 })
+	h.until("two [ns] prompts on the ns pane", func(m *Model) bool { return strings.Count(ansi.Strip(m.panes[1].term.Render()), "[ns]") == 2 })
 }
 
 func TestGoldenSizes(t *testing.T) {
@@ -98,7 +98,7 @@ func TestGoldenFocusPanel(t *testing.T) {
 	h := startHarness(t, 160, 48, Options{})
 	shellOutput(h)
 	h.send(press(tea.KeyRight, tea.ModAlt), press(tea.KeyF2, 0), press(tea.KeyF2, 0))
-	h.until(func(m *Model) bool { return m.focus == targetDiff })
+	h.until("the focus on the mount panel", func(m *Model) bool { return m.focus == targetDiff })
 	requirePlain(t, h.frame())
 }
 
@@ -110,7 +110,7 @@ func TestGoldenZoomPane(t *testing.T) {
 	requireSize(t, f, 100, 30)
 	requirePlain(t, f)
 	// The pane's terminal took the zoomed size.
-	h.until(func(m *Model) bool {
+	h.until("the ns pane's terminal at 98×27", func(m *Model) bool {
 		c, r := m.panes[1].term.Size()
 		return c == 98 && r == 27
 	})
@@ -127,7 +127,7 @@ func TestGoldenShellExited(t *testing.T) {
 	shellOutput(h)
 	h.lab.panes[lab.NS].output("exit\r\n")
 	h.lab.events <- lab.Event{Time: fixedNow, Pane: lab.NS, Kind: lab.ShellExited, Status: 3}
-	h.until(func(m *Model) bool { return !m.panes[1].alive })
+	h.until("the ns pane's shell to be shown as exited", func(m *Model) bool { return !m.panes[1].alive })
 	h.send(press(tea.KeyRight, tea.ModAlt))
 	requirePlain(t, h.frame())
 }
@@ -175,7 +175,7 @@ func TestGoldenChanges(t *testing.T) {
 	for _, e := range evs {
 		h.lab.events <- e
 	}
-	h.until(func(m *Model) bool { return len(m.log.entries) == 7 && m.state.Seq == 2 })
+	h.until("7 event log entries and state 2", func(m *Model) bool { return len(m.log.entries) == 7 && m.state.Seq == 2 })
 	f := h.frame()
 	plain := ansi.Strip(f)
 	for _, want := range []string{symSame + " /", symHostOnly + " /tmp/mount_test", symNSOnly + " /tmp/ns_only",
@@ -191,15 +191,15 @@ func TestGoldenWalkthrough(t *testing.T) {
 	fl := newFakeLab()
 	sl := &fakeScenarioLab{lab: fl, results: map[string]scenarios.Result{}}
 	h := startHarnessWith(t, fl, 100, 30, Options{Walkthrough: []scenarios.Scenario{sampleScenario(t)}, ScenarioLab: sl})
-	h.until(func(m *Model) bool { return m.walk.phase == walkReady })
+	h.untilWalk(walkReady, -1)
 	t.Run("ready", func(t *testing.T) { requirePlain(t, h.frame()) })
 
 	h.send(press(tea.KeyF5, 0))
-	h.until(func(m *Model) bool { return m.walk.phase == walkResult })
+	h.untilWalk(walkResult, -1)
 	t.Run("passed", func(t *testing.T) { requirePlain(t, h.frame()) })
 
 	h.send(press(tea.KeyF5, 0), press(tea.KeyF5, 0))
-	h.until(func(m *Model) bool { return m.walk.phase == walkResult && m.walk.step == 1 })
+	h.untilWalk(walkResult, 1)
 	t.Run("failed", func(t *testing.T) { requirePlain(t, h.frame()) })
 
 	// Alt+p goes back a step for real: the bar says so while the lab resets.
@@ -207,17 +207,17 @@ func TestGoldenWalkthrough(t *testing.T) {
 	sl.hold = make(chan struct{})
 	sl.mu.Unlock()
 	h.send(press('p', tea.ModAlt))
-	h.until(func(m *Model) bool { return m.walk.phase == walkRewinding })
+	h.untilWalk(walkRewinding, -1)
 	t.Run("rewinding", func(t *testing.T) { requirePlain(t, h.frame()) })
 	close(sl.hold)
-	h.until(func(m *Model) bool { return m.walk.phase == walkReady })
+	h.untilWalk(walkReady, -1)
 }
 
 func TestGoldenWalkthroughKorean(t *testing.T) {
 	fl := newFakeLab()
 	sl := &fakeScenarioLab{lab: fl}
 	h := startHarnessWith(t, fl, 100, 30, Options{Lang: scenarios.KO, Walkthrough: []scenarios.Scenario{sampleScenario(t)}, ScenarioLab: sl})
-	h.until(func(m *Model) bool { return m.walk.phase == walkReady })
+	h.untilWalk(walkReady, -1)
 	failSecondStep(h)
 	f := h.frame()
 	requireSize(t, f, 100, 30)
@@ -231,7 +231,7 @@ func TestGoldenClassroom(t *testing.T) {
 	sl := &fakeScenarioLab{lab: fl}
 	h := startHarnessWith(t, fl, 100, 30, Options{Theme: Classroom, Walkthrough: []scenarios.Scenario{sampleScenario(t)}, ScenarioLab: sl})
 	shellOutput(h)
-	h.until(func(m *Model) bool { return m.walk.phase == walkReady })
+	h.untilWalk(walkReady, -1)
 	failSecondStep(h)
 	f := h.frame()
 	requireSize(t, f, 100, 30)
@@ -246,7 +246,7 @@ func TestGoldenNoColor(t *testing.T) {
 	for _, e := range evs {
 		h.lab.events <- e
 	}
-	h.until(func(m *Model) bool { return len(m.log.entries) == 7 })
+	h.until("7 event log entries", func(m *Model) bool { return len(m.log.entries) == 7 })
 	h.send(press(tea.KeyF2, 0), press(tea.KeyF2, 0), press(tea.KeyF2, 0))
 	f := h.frame()
 	if sgr := colourSGR(f); sgr != "" {
@@ -287,9 +287,9 @@ func colourSGR(s string) string {
 func failSecondStep(h *harness) {
 	h.t.Helper()
 	h.send(press(tea.KeyF5, 0))
-	h.until(func(m *Model) bool { return m.walk.phase == walkResult })
+	h.untilWalk(walkResult, -1)
 	h.send(press(tea.KeyF5, 0), press(tea.KeyF5, 0))
-	h.until(func(m *Model) bool { return m.walk.phase == walkResult && m.walk.step == 1 })
+	h.untilWalk(walkResult, 1)
 }
 
 // TestGoldenCompactNamespaces is the namespaces tab of the compact strip: the
@@ -300,7 +300,7 @@ func TestGoldenCompactNamespaces(t *testing.T) {
 	s.NS.Chrooted, s.NS.Root, s.Seq = true, "/tmp/nslab/rootfs", 2
 	h.lab.setState(s)
 	h.lab.events <- lab.Event{Time: fixedNow, Pane: lab.NS, Kind: lab.ProcessChanged, PID: 4250, Comm: "sh"}
-	h.until(func(m *Model) bool { return m.state.Seq == 2 })
+	h.until("state 2 (the chrooted ns pane)", func(m *Model) bool { return m.state.Seq == 2 })
 	h.send(press(tea.KeyF2, 0), press(tea.KeyF2, 0))
 	f := h.frame()
 	requireSize(t, f, 100, 30)

@@ -43,7 +43,7 @@ func typedSoFar(t *testing.T, m *Model, fl *fakeLab) (host, ns string) {
 			select {
 			case <-p.onInput:
 			case <-deadline:
-				t.Fatalf("the %s pane never got its input", r)
+				t.Fatalf("waited %v for the %s pane's input to end in the sentinel %q; it got %q", hangLimit, r, sentinel, p.typed())
 			}
 		}
 	}
@@ -250,7 +250,7 @@ func TestInputSurvivesADroppedWrite(t *testing.T) {
 		}
 		select {
 		case <-deadline:
-			t.Fatal("the refused write never happened")
+			t.Fatalf("waited %v for the key to reach the pane and be refused; the pane still refuses %d writes and got %q", hangLimit, left, fl.panes[lab.Host].typed())
 		case <-time.After(time.Millisecond):
 		}
 	}

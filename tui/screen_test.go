@@ -79,7 +79,7 @@ func drawn(t *testing.T, s *screen, n int) {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the screen drew %d frames, want %d", frames, n)
+			t.Fatalf("waited %v for the screen to draw %d frames; it drew %d", hangLimit, n, frames)
 		}
 		time.Sleep(100 * time.Microsecond)
 	}

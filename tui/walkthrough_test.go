@@ -54,14 +54,14 @@ func TestWalkthroughRecheckAndFinish(t *testing.T) {
 	rec := &recorder{}
 	h := startHarnessWith(t, fl, 100, 30, Options{
 		Walkthrough: []scenarios.Scenario{sampleScenario(t), second}, ScenarioLab: sl, Record: rec})
-	h.until(func(m *Model) bool { return m.walk.phase == walkReady })
+	h.untilWalk(walkReady, -1)
 	failSecondStep(h)
 
 	// The learner mounts it in the ns pane by hand; the lab sees it.
 	fixByHand(h)
 
 	h.send(press(tea.KeyF5, 0))
-	h.until(func(m *Model) bool { return m.walk.phase == walkResult })
+	h.untilWalk(walkResult, -1)
 	var res scenarios.StepResult
 	h.do(func(m *Model) { res = m.walk.results[1] })
 	if res.Ran || !res.Passed() {
@@ -77,7 +77,7 @@ func TestWalkthroughRecheckAndFinish(t *testing.T) {
 	// On to the next scenario: the lab is reset and step 1 shows.
 	fl.setState(sampleState())
 	h.send(press(tea.KeyF5, 0))
-	h.until(func(m *Model) bool { return m.walk.sc == 1 && m.walk.phase == walkReady })
+	h.until("the second scenario's first step, ready", func(m *Model) bool { return m.walk.sc == 1 && m.walk.phase == walkReady })
 	sl.mu.Lock()
 	resets := sl.resets
 	sl.mu.Unlock()
@@ -90,21 +90,21 @@ func TestWalkthroughRecheckAndFinish(t *testing.T) {
 
 	// Through the second scenario to the end.
 	h.send(press(tea.KeyF5, 0))
-	h.until(func(m *Model) bool { return m.walk.phase == walkResult })
+	h.untilWalk(walkResult, -1)
 	h.send(press(tea.KeyF5, 0), press(tea.KeyF5, 0))
-	h.until(func(m *Model) bool { return m.walk.phase == walkResult && m.walk.step == 1 })
+	h.untilWalk(walkResult, 1)
 	fixByHand(h)
 	h.send(press(tea.KeyF5, 0))
-	h.until(func(m *Model) bool { return m.walk.phase == walkResult })
+	h.untilWalk(walkResult, -1)
 	h.send(press(tea.KeyF5, 0))
-	h.until(func(m *Model) bool { return m.walk.phase == walkFinished })
+	h.untilWalk(walkFinished, -1)
 	if f := ansi.Strip(h.frame()); !strings.Contains(f, "every scenario is done") {
 		t.Errorf("the end is not shown:\n%s", f)
 	}
 
 	// One mark per run or re-check of a step.
 	want := []string{"tmpfs-demo 1/2", "tmpfs-demo 2/2", "tmpfs-demo 2/2", "second 1/2", "second 2/2", "second 2/2"}
-	h.until(func(*Model) bool { return len(rec.got()) == len(want) })
+	h.until(fmt.Sprintf("%d step marks in the recording", len(want)), func(*Model) bool { return len(rec.got()) == len(want) })
 	if got := rec.got(); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("marks %q, want %q", got, want)
 	}
@@ -119,7 +119,7 @@ func fixByHand(h *harness) {
 	s.NS.Mounts, s.Diff, s.Seq = ns, mnt.Diff(s.Host.Mounts, ns), s.Seq+1
 	h.lab.setState(s)
 	h.lab.events <- lab.Event{Time: fixedNow, Pane: lab.NS, Kind: lab.MountAdded, Mount: &ns[len(ns)-1]}
-	h.until(func(m *Model) bool { return m.state.Seq == s.Seq })
+	h.until(fmt.Sprintf("state %d, with the mount made by hand", s.Seq), func(m *Model) bool { return m.state.Seq == s.Seq })
 }
 
 // TestWalkthroughTypesVisibly: the panes type commands slowly enough to watch
@@ -157,13 +157,13 @@ func (b *brokenLab) Reset(context.Context, scenarios.NSStart) error {
 func TestWalkthroughStartFails(t *testing.T) {
 	fl := newFakeLab()
 	h := startHarnessWith(t, fl, 100, 30, Options{Walkthrough: []scenarios.Scenario{sampleScenario(t)}, ScenarioLab: &brokenLab{fakeScenarioLab{lab: fl}}})
-	h.until(func(m *Model) bool { return m.walk.phase == walkBroken })
+	h.untilWalk(walkBroken, -1)
 	f := ansi.Strip(h.frame())
 	if !strings.Contains(f, "the lab init ended") || !strings.Contains(f, "f5 try again") {
 		t.Fatalf("the failure is not shown:\n%s", f)
 	}
 	h.send(press(tea.KeyF5, 0))
-	h.until(func(m *Model) bool { return m.walk.phase == walkBroken && m.walk.gen == 2 })
+	h.until("the retried start to fail too", func(m *Model) bool { return m.walk.phase == walkBroken && m.walk.gen == 2 })
 }
 
 // TestWalkthroughIgnoresStaleResults: a result for another step or an
@@ -221,7 +221,7 @@ func stepTo(h *harness, step int) {
 			return
 		}
 		h.send(press(tea.KeyF5, 0))
-		h.until(func(m *Model) bool {
+		h.until(fmt.Sprintf("step %d's result, or the next step ready", at+1), func(m *Model) bool {
 			return m.walk.phase == walkResult || (m.walk.phase == walkReady && m.walk.step != at)
 		})
 	}
@@ -241,7 +241,7 @@ func TestWalkthroughRewind(t *testing.T) {
 	}
 
 	h.send(press('p', tea.ModAlt))
-	h.until(func(m *Model) bool { return m.walk.phase == walkReady })
+	h.untilWalk(walkReady, -1)
 	resets, ran = sl.counts()
 	if resets != 2 || strings.Join(ran, ",") != "echo one,echo two,echo one" {
 		t.Errorf("the rewind to step 2: %d resets (want 2), typed %q (want step 1's command again)", resets, ran)
@@ -273,7 +273,7 @@ func TestWalkthroughRewind(t *testing.T) {
 
 	// Run it again: it types its command once more and passes.
 	h.send(press(tea.KeyF5, 0))
-	h.until(func(m *Model) bool { return m.walk.phase == walkResult && m.walk.step == 1 })
+	h.untilWalk(walkResult, 1)
 	if _, ran = sl.counts(); ran[len(ran)-1] != "echo two" {
 		t.Errorf("the step after the rewind typed %q, want echo two", ran[len(ran)-1])
 	}
@@ -285,11 +285,11 @@ func TestWalkthroughRewindFirstStep(t *testing.T) {
 	fl := newFakeLab()
 	sl := &fakeScenarioLab{lab: fl}
 	h := startHarnessWith(t, fl, 100, 30, Options{Walkthrough: []scenarios.Scenario{sampleScenario(t)}, ScenarioLab: sl})
-	h.until(func(m *Model) bool { return m.walk.phase == walkReady })
+	h.untilWalk(walkReady, -1)
 	h.send(press(tea.KeyF5, 0))
-	h.until(func(m *Model) bool { return m.walk.phase == walkResult })
+	h.untilWalk(walkResult, -1)
 	h.send(press('p', tea.ModAlt))
-	h.until(func(m *Model) bool { return m.walk.phase == walkReady })
+	h.untilWalk(walkReady, -1)
 	resets, ran := sl.counts()
 	if resets != 2 || len(ran) != 1 {
 		t.Errorf("%d resets and %d commands, want a second reset and nothing typed again", resets, len(ran))
@@ -312,7 +312,7 @@ func TestWalkthroughRewindFails(t *testing.T) {
 	sl.results["echo one"] = scenarios.Result{TimedOut: true}
 	sl.mu.Unlock()
 	h.send(press('p', tea.ModAlt))
-	h.until(func(m *Model) bool { return m.walk.phase == walkBroken })
+	h.untilWalk(walkBroken, -1)
 	f := ansi.Strip(h.frame())
 	if !strings.Contains(f, "could not rewind") || !strings.Contains(f, "did not finish") || !strings.Contains(f, "f5 try again") {
 		t.Fatalf("the failed rewind is not shown:\n%s", f)
@@ -321,7 +321,7 @@ func TestWalkthroughRewindFails(t *testing.T) {
 	delete(sl.results, "echo one")
 	sl.mu.Unlock()
 	h.send(press(tea.KeyF5, 0))
-	h.until(func(m *Model) bool { return m.walk.phase == walkReady && m.walk.step == 1 })
+	h.untilWalk(walkReady, 1)
 	if resets, _ := sl.counts(); resets != 3 {
 		t.Errorf("%d resets, want 3 (start, failed rewind, retry)", resets)
 	}
@@ -334,14 +334,14 @@ func TestWalkthroughKeysWaitForTheLab(t *testing.T) {
 	fl := newFakeLab()
 	sl := &fakeScenarioLab{lab: fl, hold: make(chan struct{}), release: make(chan struct{})}
 	h := startHarnessWith(t, fl, 100, 30, Options{Walkthrough: []scenarios.Scenario{threeSteps(t, "    command: echo three\n")}, ScenarioLab: sl})
-	h.until(func(m *Model) bool { return m.walk.phase == walkStarting })
+	h.untilWalk(walkStarting, -1)
 	h.send(press(tea.KeyF5, 0))
 	if f := ansi.Strip(h.frame()); !strings.Contains(f, "f5 taken") {
 		t.Errorf("F5 during the reset is not shown as taken:\n%s", f)
 	}
 	// The reset ends: the step runs without another press.
 	close(sl.hold)
-	h.until(func(m *Model) bool { return m.walk.phase == walkRunning && m.walk.step == 0 })
+	h.untilWalk(walkRunning, 0)
 
 	// Alt+p while the step runs waits for its result, then rewinds.
 	h.send(press('p', tea.ModAlt))
@@ -349,7 +349,7 @@ func TestWalkthroughKeysWaitForTheLab(t *testing.T) {
 		t.Errorf("Alt+p during a run is not shown as taken:\n%s", f)
 	}
 	sl.release <- struct{}{}
-	h.until(func(m *Model) bool { return m.walk.phase == walkReady && m.walk.gen == 2 })
+	h.until("the rewind to the first step, ready", func(m *Model) bool { return m.walk.phase == walkReady && m.walk.gen == 2 })
 	resets, ran := sl.counts()
 	if resets != 2 || strings.Join(ran, ",") != "echo one" {
 		t.Errorf("%d resets, typed %q; want the run, then a rewind to the start", resets, ran)
@@ -373,14 +373,14 @@ func TestWalkthroughStepWithoutCommand(t *testing.T) {
 		t.Errorf("a step without a command does not say F5 checks and goes on:\n%s", f)
 	}
 	h.send(press(tea.KeyF5, 0))
-	h.until(func(m *Model) bool { return m.walk.sc == 1 && m.walk.phase == walkReady })
+	h.until("the second scenario's first step, ready", func(m *Model) bool { return m.walk.sc == 1 && m.walk.phase == walkReady })
 	if _, ran := sl.counts(); len(ran) != 2 {
 		t.Errorf("typed %q; the third step has nothing to type", ran)
 	}
 
 	stepTo(h, 2)
 	h.send(press(tea.KeyF5, 0))
-	h.until(func(m *Model) bool { return m.walk.phase == walkResult })
+	h.untilWalk(walkResult, -1)
 	var res scenarios.StepResult
 	h.do(func(m *Model) { res = m.walk.results[2] })
 	if res.Passed() || len(res.Checks) != 1 {
@@ -409,5 +409,5 @@ func TestWalkthroughRewindingInKorean(t *testing.T) {
 		}
 	}
 	close(sl.hold)
-	h.until(func(m *Model) bool { return m.walk.phase == walkResult && m.walk.step == 1 })
+	h.untilWalk(walkResult, 1)
 }
