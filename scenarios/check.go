@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/nslab/nslab/lab"
@@ -248,12 +249,7 @@ func (p *probe) judgeMounted(c Check) (bool, Text) {
 	}
 	target := path.Clean(p.ws.Expand(c.Path))
 	table := tableOf(s)
-	var at []mnt.Mount
-	for _, m := range table {
-		if m.Mountpoint == target {
-			at = append(at, m)
-		}
-	}
+	at := stackAt(table, target)
 	want := c.Kind == CheckMounted
 	if len(at) == 0 {
 		n := nearest(table, target)
@@ -265,7 +261,7 @@ func (p *probe) judgeMounted(c Check) (bool, Text) {
 			"%s의 마운트 테이블에 없습니다 (마운트 %d개, 가장 가까운 것: %s)", c.Pane, len(table), near)
 	}
 	var mismatch Text
-	// The last mount at a point is the top of the stack, the one a lookup sees.
+	// From the top of the stack, the one a lookup sees, down.
 	for i := len(at) - 1; i >= 0; i-- {
 		m := at[i]
 		miss, ok := p.mountMatches(c, m, table)
@@ -403,14 +399,41 @@ func propDesc(p mnt.Propagation) string {
 	return string(p.Type) + " (" + strings.Join(parts, " ") + ")"
 }
 
-// topMount is the mount a lookup of target sees in a table, or nil.
-func topMount(table []mnt.Mount, target string) *mnt.Mount {
-	for i := len(table) - 1; i >= 0; i-- {
-		if table[i].Mountpoint == target {
-			return &table[i]
+// stackAt lists the mounts at target from the bottom of their stack to the top, the one
+// a lookup sees. A mount stacked on another has it as its parent. The table's order is
+// not the stack's: a mount propagated to a place already covered is tucked beneath the
+// cover yet listed after it, and so is a move_mount(2) with MOVE_MOUNT_BENEATH. Mounts
+// at one point that do not sit on each other (one under a mount that later covered its
+// parent) keep the table's order, newest last.
+func stackAt(table []mnt.Mount, target string) []mnt.Mount {
+	var at []mnt.Mount
+	byID := map[int]mnt.Mount{}
+	for _, m := range table {
+		if m.Mountpoint == target {
+			at = append(at, m)
+			byID[m.ID] = m
 		}
 	}
-	return nil
+	// depth counts the mounts at target under m; a parent loop cannot go deeper than
+	// all of them.
+	depth := func(m mnt.Mount) int {
+		d := 0
+		for p, ok := byID[m.Parent]; ok && d < len(at); p, ok = byID[p.Parent] {
+			d++
+		}
+		return d
+	}
+	sort.SliceStable(at, func(i, j int) bool { return depth(at[i]) < depth(at[j]) })
+	return at
+}
+
+// topMount is the mount a lookup of target sees in a table, or nil.
+func topMount(table []mnt.Mount, target string) *mnt.Mount {
+	at := stackAt(table, target)
+	if len(at) == 0 {
+		return nil
+	}
+	return &at[len(at)-1]
 }
 
 func (p *probe) judgePropagation(c Check) (bool, Text) {
