@@ -97,6 +97,13 @@ func TestCheckKinds(t *testing.T) {
 		{name: "mounted super options missing", pane: "ns", check: "mounted: /tmp/nslab/ro\nsuper_options: ro", setup: withMount(lab.NS, roBind), reason: "super options are rw (no ro)"},
 		{name: "bind of", pane: "ns", check: `mounted: /tmp/nslab/ro` + "\nbind_of: \"{{workspace}}/data\"", setup: withMount(lab.NS, roBind), pass: true},
 		{name: "bind of another dir", pane: "ns", check: `mounted: /tmp/nslab/ro` + "\nbind_of: \"{{rootfs}}\"", setup: withMount(lab.NS, roBind), reason: "but /tmp/nslab/rootfs is /nslab/rootfs on 0:40"},
+		// A directory of the same name on another filesystem is another directory.
+		{name: "bind of a same-named dir on another major", pane: "ns", check: "mounted: /tmp/nslab/ro\nbind_of: \"{{workspace}}/data\"",
+			setup:  withMount(lab.NS, mount(301, 102, "/tmp/nslab/ro", "ext4", "/dev/sdb", "/nslab/data", 8, 40)),
+			reason: "root /nslab/data on 8:40, but /tmp/nslab/data is /nslab/data on 0:40"},
+		{name: "bind of a same-named dir on another minor", pane: "ns", check: "mounted: /tmp/nslab/ro\nbind_of: \"{{workspace}}/data\"",
+			setup:  withMount(lab.NS, mount(301, 102, "/tmp/nslab/ro", "tmpfs", "other", "/nslab/data", 0, 41)),
+			reason: "root /nslab/data on 0:41, but /tmp/nslab/data is /nslab/data on 0:40"},
 		{name: "bind onto itself", pane: "ns", check: "mounted: \"{{rootfs}}\"\nbind_of: \"{{rootfs}}\"",
 			setup: withMount(lab.NS, mount(303, 102, "/tmp/nslab/rootfs", "tmpfs", "labtmp", "/nslab/rootfs", 0, 40)), pass: true},
 		{name: "mounted seen by a chrooted shell", pane: "ns", check: "mounted: \"{{rootfs}}/escape\"", setup: func(f *fakeLab) {
@@ -231,5 +238,53 @@ func TestNearest(t *testing.T) {
 	}
 	if got := without(table, 2); len(got) != 2 || got[0].ID != 1 || got[1].ID != 4 {
 		t.Errorf("without /tmp = %v, want / and /tmpx", got)
+	}
+}
+
+// Two mounts stacked on one mount point: a lookup sees the top one, and so must the
+// checks. mountinfo's order is not the stack's: a mount propagated to a place already
+// covered is tucked beneath the cover but listed after it (seen on Linux 6.18; so is a
+// move_mount(2) MOVE_MOUNT_BENEATH), so the stack is known by parent IDs only.
+func TestChecksSeeTheTopOfAStack(t *testing.T) {
+	const at = "/tmp/nslab/stack"
+	lower := mount(310, 102, at, "tmpfs", "lower", "/", 0, 61)
+	lower.Propagation = mnt.Propagation{Type: mnt.Shared, PeerGroup: 7}
+	upper := mount(311, 310, at, "tmpfs", "upper", "/", 0, 62) // private
+	tucked := lower
+	tucked.Parent, upper.Parent = 102, 312
+	tucked.ID = 312
+	stacks := map[string][]mnt.Mount{
+		"listed bottom first": {lower, mount(311, 310, at, "tmpfs", "upper", "/", 0, 62)},
+		"listed top first":    {upper, tucked},
+	}
+	tests := []struct {
+		name, pane, check string
+		pass              bool
+		reason            string
+	}{
+		{"propagation of the top", "ns", "propagation: private\ntarget: " + at, true, "private (no optional fields)"},
+		{"not the propagation of the one under it", "ns", "propagation: shared\ntarget: " + at, false, "private (no optional fields)"},
+		{"mounted names the top", "ns", "mounted: " + at, true, "tmpfs upper, root /"},
+		{"a mismatch names the top", "ns", "mounted: " + at + "\nfstype: ext4", false, "found tmpfs upper at " + at + " (wanted fstype ext4)"},
+		{"the one under it is mounted there too", "ns", "mounted: " + at + "\nsource: lower", true, "tmpfs lower, root /"},
+		{"a peer of the top of the other pane's stack", "host", "propagation: shared\ntarget: " + at + "\npeer_with: ns", false, "but ns's is private (no optional fields)"},
+	}
+	for order, stack := range stacks {
+		for _, tt := range tests {
+			t.Run(order+"/"+tt.name, func(t *testing.T) {
+				setup := func(f *fakeLab) {
+					for _, m := range stack {
+						f.addMount(lab.NS, m)
+					}
+					shared := mount(320, 102, at, "tmpfs", "lower", "/", 0, 61)
+					shared.Propagation = mnt.Propagation{Type: mnt.Shared, PeerGroup: 7}
+					f.addMount(lab.Host, shared)
+				}
+				got := runCheck(t, tt.pane, "", tt.check, setup, Result{})
+				if got.Passed() != tt.pass || !strings.Contains(got.Reason.EN, tt.reason) {
+					t.Errorf("got %s\nwant passed=%v, a reason with %q", got.Line(EN), tt.pass, tt.reason)
+				}
+			})
+		}
 	}
 }
