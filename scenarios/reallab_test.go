@@ -26,11 +26,7 @@ func TestBuiltinScenariosOnLab(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	l, err := lab.Start(ctx, lab.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := startLab(t, ctx)
 	var out bytes.Buffer
 	ok, err := RunHeadless(ctx, Live(l), scs, &out, TranscriptOptions{Lang: EN})
 	t.Logf("transcript:\n%s", out.String())
@@ -51,14 +47,9 @@ func TestRewindMatchesAFreshRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	l, err := lab.Start(ctx, lab.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	live := Live(l)
+	live := Live(startLab(t, ctx))
 	for _, id := range []string{"tmpfs", "umount", "chroot", "propagation"} {
 		sc, err := Select(scs, id)
 		if err != nil {
@@ -70,13 +61,16 @@ func TestRewindMatchesAFreshRun(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i := 0; i < at; i++ {
-			if res := r.Run(ctx, i); !res.Passed() {
-				t.Fatalf("%s step %d: %+v", id, i+1, res)
-			}
+			runStep(t, r, ctx, i)
 		}
 		fresh := kernelView(t, live)
 		for i := at; i < len(sc[0].Steps); i++ { // move on, changing things
-			r.Run(ctx, i)
+			runStep(t, r, ctx, i)
+		}
+		// Otherwise a rewind that does nothing would pass.
+		if moved := kernelView(t, live); moved == fresh {
+			t.Fatalf("%s: steps %d to %d changed nothing the view shows; the rewind would not be tested:\n%s",
+				id, at+1, len(sc[0].Steps), moved)
 		}
 		if err := r.Rewind(ctx, at); err != nil {
 			t.Fatalf("%s: rewind to step %d: %v", id, at+1, err)
@@ -84,10 +78,38 @@ func TestRewindMatchesAFreshRun(t *testing.T) {
 		if got := kernelView(t, live); got != fresh {
 			t.Errorf("%s: after rewinding to step %d:\n%s\na fresh run there:\n%s", id, at+1, got, fresh)
 		}
-		if res := r.Run(ctx, at); !res.Passed() {
-			t.Errorf("%s: step %d after the rewind: %+v", id, at+1, res)
-		}
+		runStep(t, r, ctx, at)
 	}
+}
+
+// runStep runs step i and fails the test unless it ran and every check passed.
+func runStep(t *testing.T, r *Runner, ctx context.Context, i int) {
+	t.Helper()
+	res := r.Run(ctx, i)
+	if res.Err != nil || !res.Passed() || (res.Command != "" && !res.Ran) {
+		var lines []string
+		for _, c := range res.Checks {
+			lines = append(lines, c.Line(EN))
+		}
+		t.Fatalf("%s step %d (%s): err %v, problem %q\n%s", r.Scenario().ID, i+1, res.Command, res.Err,
+			res.Problem(EN), strings.Join(lines, "\n"))
+	}
+}
+
+// startLab starts the real lab for the test and closes it when the test ends; a failed
+// close fails the test.
+func startLab(t *testing.T, ctx context.Context) *lab.Lab {
+	t.Helper()
+	l, err := lab.Start(ctx, lab.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := l.Close(); err != nil {
+			t.Errorf("close the lab: %v", err)
+		}
+	})
+	return l
 }
 
 // kernelView is what the panels show of both panes, minus what differs between any two
