@@ -16,7 +16,12 @@ import (
 // ("not found" kept as is) and the interpreter path.
 func lddDeps(t *testing.T, path string) (map[string]string, string) {
 	t.Helper()
-	out, _ := exec.Command("ldd", path).CombinedOutput()
+	// ldd exits 0 even when a library is not found; anything else means it said nothing
+	// to compare with.
+	out, err := exec.Command("ldd", path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ldd %s: %v\n%s", path, err, out)
+	}
 	libs := map[string]string{}
 	interp := ""
 	sc := bufio.NewScanner(bytes.NewReader(out))

@@ -249,7 +249,11 @@ func TestBindRootInsideChroot(t *testing.T) {
 		if err := unix.Mount("/", target, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
 			t.Fatalf("mount --rbind / %s: %v", target, err)
 		}
-		defer unix.Unmount(target, unix.MNT_DETACH)
+		t.Cleanup(func() {
+			if err := unix.Unmount(target, unix.MNT_DETACH); err != nil {
+				t.Errorf("umount %s: %v", target, err)
+			}
+		})
 		if m := bound(); m.Root != "/" {
 			t.Errorf("bind from outside: root field %q, want /", m.Root)
 		}
