@@ -24,11 +24,11 @@ func TestBuiltinScenariosOnLab(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
 	l := startLab(t, ctx)
 	var out bytes.Buffer
-	ok, err := RunHeadless(ctx, Live(l), scs, &out, TranscriptOptions{Lang: EN})
+	ok, err := RunHeadless(ctx, patient{Live(l)}, scs, &out, TranscriptOptions{Lang: EN})
 	t.Logf("transcript:\n%s", out.String())
 	if err != nil {
 		t.Fatal(err)
@@ -47,9 +47,9 @@ func TestRewindMatchesAFreshRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
-	live := Live(startLab(t, ctx))
+	live := patient{Live(startLab(t, ctx))}
 	for _, id := range []string{"tmpfs", "umount", "chroot", "propagation"} {
 		sc, err := Select(scs, id)
 		if err != nil {
