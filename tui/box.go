@@ -85,6 +85,13 @@ func borderLine(bs lipgloss.Style, l, fill, r string, w int, label, status strin
 	var sb strings.Builder
 	sb.WriteString(bs.Render(l))
 	used := 0
+	if label != "" && status != "" {
+		// The status (a phase, a key, a count) matters more than the whole
+		// title: the title gives way, cut and marked, while it keeps a word.
+		if room := w - 3 - (ansi.StringWidth(status) + 3); room >= 8 && ansi.StringWidth(label) > room {
+			label = ansi.Truncate(label, room, "…")
+		}
+	}
 	if label != "" && w >= 4 {
 		label = ansi.Truncate(label, w-3, "…")
 		sb.WriteString(bs.Render(fill))
@@ -97,7 +104,13 @@ func borderLine(bs lipgloss.Style, l, fill, r string, w int, label, status strin
 	if status != "" {
 		statusW = ansi.StringWidth(status) + 3
 		if used+statusW > w {
-			status, statusW = "", 0
+			// No room even so: what fits of it, marked, or nothing.
+			if room := w - used - 3; room >= 4 {
+				status = ansi.Truncate(status, room, "…")
+				statusW = ansi.StringWidth(status) + 3
+			} else {
+				status, statusW = "", 0
+			}
 		}
 	}
 	if n := w - used - statusW; n > 0 {
