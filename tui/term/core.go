@@ -38,6 +38,14 @@ type Core struct {
 	cacheGen uint64
 	cacheOK  bool
 	row      []cell // scratch for one decoded scrollback line
+
+	// cellRow is view row cellY as normalized for Cell at generation
+	// cellGen: a caller reading a row cell by cell normalizes it once, not
+	// once per cell.
+	cellRow []Cell
+	cellY   int
+	cellGen uint64
+	cellOK  bool
 }
 
 var _ Terminal = (*Core)(nil)
@@ -209,18 +217,27 @@ func (t *Core) Render() string {
 	return s
 }
 
-// Cell implements Terminal.
+// Cell implements Terminal. A cell depends on the whole row (a wide
+// character before it, clusters that join), so the row is normalized whole
+// and kept until the view changes.
 func (t *Core) Cell(x, y int) Cell {
 	t.mu.Lock()
+	defer t.mu.Unlock()
 	if x < 0 || y < 0 || x >= t.cols || y >= t.rows {
-		t.mu.Unlock()
 		return Blank()
 	}
-	line := make([]Cell, t.cols)
-	t.guard(func() { t.viewLineLocked(line, y) })
-	t.mu.Unlock()
-	normalizeLine(line, line)
-	return line[x]
+	if !t.cellOK || t.cellGen != t.gen || t.cellY != y || len(t.cellRow) != t.cols {
+		if cap(t.cellRow) < t.cols {
+			t.cellRow = make([]Cell, t.cols)
+		}
+		line := t.cellRow[:t.cols]
+		resets := t.resets
+		t.guard(func() { t.viewLineLocked(line, y) })
+		normalizeLine(line, line)
+		// After a fault the emulator is new and the row is of the old one.
+		t.cellRow, t.cellY, t.cellGen, t.cellOK = line, y, t.gen, t.resets == resets
+	}
+	return t.cellRow[x]
 }
 
 // Cursor implements Terminal.

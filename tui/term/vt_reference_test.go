@@ -49,6 +49,13 @@ type VT struct {
 	cache    string
 	cacheGen uint64
 	cacheOK  bool
+
+	// cellRow is view row cellY as normalized for Cell at generation
+	// cellGen, as in Core.
+	cellRow []Cell
+	cellY   int
+	cellGen uint64
+	cellOK  bool
 }
 
 var _ Terminal = (*VT)(nil)
@@ -354,19 +361,20 @@ func (t *VT) Render() string {
 	return s
 }
 
-// Cell implements Terminal.
+// Cell implements Terminal, normalizing the row whole and keeping it until
+// the view changes, as Core does.
 func (t *VT) Cell(x, y int) Cell {
 	t.mu.Lock()
+	defer t.mu.Unlock()
 	if x < 0 || y < 0 || x >= t.cols || y >= t.rows {
-		t.mu.Unlock()
 		return Blank()
 	}
-	raw := t.viewLineLocked(nil, y)
-	cols := t.cols
-	t.mu.Unlock()
-	line := make([]Cell, cols)
-	normalizeRaw(line, raw, nil)
-	return line[x]
+	if !t.cellOK || t.cellGen != t.gen || t.cellY != y || len(t.cellRow) != t.cols {
+		line := make([]Cell, t.cols)
+		normalizeRaw(line, t.viewLineLocked(nil, y), nil)
+		t.cellRow, t.cellY, t.cellGen, t.cellOK = line, y, t.gen, true
+	}
+	return t.cellRow[x]
 }
 
 // Cursor implements Terminal.
