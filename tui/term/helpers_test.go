@@ -164,11 +164,47 @@ func screen(term Terminal) []string {
 }
 
 // checkRender fails unless the render is exactly rows lines of exactly cols
-// columns, and its text agrees with the cells.
+// columns, and its text agrees with the cells: each line, styles stripped, is
+// its cells' content in order, where a wide character is one cell of width 2
+// followed by a covered cell of width 0 and no content.
 func checkRender(t testing.TB, term Terminal) {
 	t.Helper()
 	cols, rows := term.Size()
-	checkGrid(t, term.Render(), cols, rows)
+	out := term.Render()
+	checkGrid(t, out, cols, rows)
+	if rows == 0 {
+		return
+	}
+	for y, line := range strings.Split(out, "\n") {
+		want := rowText(t, term, y, cols)
+		if got := ansi.Strip(line); got != want {
+			t.Fatalf("render line %d is %q, styles stripped; its cells hold %q", y, got, want)
+		}
+	}
+}
+
+// rowText returns the content of view row y, cell by cell, failing on a cell
+// whose width is not that of its content.
+func rowText(t testing.TB, term Terminal, y, cols int) string {
+	t.Helper()
+	var b strings.Builder
+	for x := 0; x < cols; x++ {
+		c := term.Cell(x, y)
+		if c.Width < 1 || c.Width > 2 || ansi.StringWidth(c.Content) != c.Width {
+			t.Fatalf("cell (%d,%d) = %+v: content and width disagree, or a covered cell without its wide character", x, y, c)
+		}
+		b.WriteString(c.Content)
+		if c.Width == 2 {
+			x++
+			if x >= cols {
+				t.Fatalf("cell (%d,%d) = %+v: a wide character in the last column", x-1, y, c)
+			}
+			if cover := term.Cell(x, y); cover.Width != 0 || cover.Content != "" {
+				t.Fatalf("cell (%d,%d) = %+v after the wide %q, want a covered cell (width 0, no content)", x, y, cover, c.Content)
+			}
+		}
+	}
+	return b.String()
 }
 
 func checkGrid(t testing.TB, out string, cols, rows int) {

@@ -432,25 +432,43 @@ func TestScrollback(t *testing.T) {
 	})
 }
 
+// TestRenderSize renders awkward content at awkward sizes, resized and
+// scrolled: every render must be the exact size and show what the cells hold.
+// At 3×7 the core's screen is also checked by hand: it wraps wide characters
+// that do not fit at the right edge, as xterm does (x/vt loses them, a quirk
+// pinned in TestVTQuirks).
 func TestRenderSize(t *testing.T) {
+	contents := []struct {
+		name, content string
+		core3x7       []string
+	}{
+		{"empty", "", []string{"", "", "", "", "", "", ""}},
+		{"text", "hello\r\nworld", []string{"hel", "lo", "wor", "ld", "", "", ""}},
+		// 400 wide characters, one a row: the last seven, ending in 界.
+		{"wide", strings.Repeat("世界", 200), []string{"界", "世", "界", "世", "界", "世", "界"}},
+		{"colours", "\x1b[41m  \x1b[1;38;2;9;9;9mab\x1b[0m c", []string{"  a", "b c", "", "", "", "", ""}},
+		// The lone accent joins the space before it.
+		{"combining", "e\u0301 a\u0301\u0302 \u0301x", []string{"e\u0301 a\u0301\u0302", " \u0301x", "", "", "", "", ""}},
+		// 🇩🇪 does not fit after 🇫🇷 and wraps; the space after it ends its row.
+		{"emoji", "👍🏽 👨‍👩‍👧 🇫🇷🇩🇪 x", []string{"👍🏽", "👨‍👩‍👧", "🇫🇷", "🇩🇪", "x", "", ""}},
+		// NUL and DEL are ignored; NEL (U+0085) after a full row moves to the next.
+		{"controls", "a\x00b\x7fc\u0085d", []string{"abc", "d", "", "", "", "", ""}},
+		// 10,000 digits, three a row: the last row holds the 10,000th, a 9.
+		{"long", strings.Repeat("0123456789", 1000), []string{"123", "456", "789", "012", "345", "678", "9"}},
+	}
+	sizes := [][2]int{{0, 0}, {1, 1}, {1, 5}, {5, 1}, {2, 2}, {80, 24}, {3, 7}}
 	forEachImpl(t, func(t *testing.T, im impl) {
-		contents := map[string]string{
-			"empty":     "",
-			"text":      "hello\r\nworld",
-			"wide":      strings.Repeat("世界", 200),
-			"colours":   "\x1b[41m  \x1b[1;38;2;9;9;9mab\x1b[0m c",
-			"combining": "e\u0301 a\u0301\u0302 \u0301x",
-			"emoji":     "👍🏽 👨‍👩‍👧 🇫🇷🇩🇪 x",
-			"controls":  "a\x00b\x7fc\u0085d",
-			"long":      strings.Repeat("0123456789", 1000),
-		}
-		sizes := [][2]int{{0, 0}, {1, 1}, {1, 5}, {5, 1}, {2, 2}, {80, 24}, {3, 7}}
-		for name, content := range contents {
+		for _, c := range contents {
 			for _, sz := range sizes {
-				t.Run(fmt.Sprintf("%s/%dx%d", name, sz[0], sz[1]), func(t *testing.T) {
+				t.Run(fmt.Sprintf("%s/%dx%d", c.name, sz[0], sz[1]), func(t *testing.T) {
 					vt, _ := newTerm(t, im, sz[0], sz[1])
-					write(t, vt, content)
+					write(t, vt, c.content)
 					checkRender(t, vt)
+					if im.name == "core" && sz == [2]int{3, 7} {
+						if got := screen(vt); fmt.Sprint(got) != fmt.Sprint(c.core3x7) {
+							t.Errorf("screen = %q, want %q", got, c.core3x7)
+						}
+					}
 					vt.Resize(sz[1]+3, sz[0]+1)
 					checkRender(t, vt)
 					vt.ScrollBy(2)
@@ -628,6 +646,24 @@ func TestHugeCountsReturn(t *testing.T) {
 			"\x1b[1;99999999999999999999r", "\x1b[9999999999;9999999999H",
 		} {
 			write(t, vt, "x"+seq)
+		}
+		// Each count acts as the largest that means something: the tab stops
+		// at the last column and back at the first (where the x still wraps,
+		// as the last column left it pending), the line ops and scrolls clear
+		// everything below and then the screen (24 lines to the scrollback),
+		// the cursor stops at the top and then at the bottom right.
+		want := []string{"x  xx", "  x"}
+		for len(want) < 24 {
+			want = append(want, "")
+		}
+		if got := screen(vt); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("screen = %q, want %q", got, want)
+		}
+		if c := vt.Cursor(); c.X != 79 || c.Y != 23 || !c.Visible {
+			t.Errorf("cursor = %+v, want visible at the bottom right (79, 23)", c)
+		}
+		if got := vt.State().ScrollbackLen; got != 24 {
+			t.Errorf("scrollback holds %d lines, want the 24 that ESC[1000000000S scrolled off", got)
 		}
 		checkRender(t, vt)
 	})
