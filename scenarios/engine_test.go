@@ -30,6 +30,16 @@ steps:
         fstype: tmpfs
 `
 
+// mustStart starts sc on l and fails the test if it cannot.
+func mustStart(t *testing.T, l Lab, sc Scenario) *Runner {
+	t.Helper()
+	r, err := Start(context.Background(), l, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
 func parseEngineScenario(t *testing.T) Scenario {
 	t.Helper()
 	sc, err := Parse("demo.yaml", []byte(engineScenario))
@@ -96,7 +106,7 @@ func TestRunnerFailsWhenTheKernelDisagrees(t *testing.T) {
 func TestRunnerTimeoutIsAFailedStep(t *testing.T) {
 	f := newFakeLab()
 	f.results["mount -t tmpfs tmpfs /tmp/nslab/x"] = Result{Exit: -1, TimedOut: true, Duration: 3 * time.Second}
-	r, _ := Start(context.Background(), f, parseEngineScenario(t))
+	r := mustStart(t, f, parseEngineScenario(t))
 	res := r.Run(context.Background(), 1)
 	if res.Passed() || res.Err != nil {
 		t.Fatalf("got %+v", res)
@@ -112,7 +122,7 @@ func TestRunnerTimeoutIsAFailedStep(t *testing.T) {
 func TestRunnerLabErrors(t *testing.T) {
 	f := newFakeLab()
 	f.runErr = errors.New("the pane's shell has exited")
-	r, _ := Start(context.Background(), f, parseEngineScenario(t))
+	r := mustStart(t, f, parseEngineScenario(t))
 	res := r.Run(context.Background(), 1)
 	if res.Passed() || res.Err == nil || !strings.Contains(res.Problem(EN), "the pane's shell has exited") {
 		t.Errorf("got %+v", res)
@@ -135,7 +145,7 @@ func TestRunnerLabErrors(t *testing.T) {
 func TestRunnerStopsOnCancel(t *testing.T) {
 	f := newFakeLab()
 	f.block = true
-	r, _ := Start(context.Background(), f, parseEngineScenario(t))
+	r := mustStart(t, f, parseEngineScenario(t))
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan StepResult)
 	go func() { done <- r.Run(ctx, 1) }()
@@ -148,7 +158,7 @@ func TestRunnerStopsOnCancel(t *testing.T) {
 
 func TestRecheckSkipsOutputChecks(t *testing.T) {
 	f := newFakeLab()
-	r, _ := Start(context.Background(), f, parseEngineScenario(t))
+	r := mustStart(t, f, parseEngineScenario(t))
 	if res := r.Run(context.Background(), 1); res.Passed() {
 		t.Fatalf("the mount is missing, yet %+v", res)
 	}
@@ -166,7 +176,7 @@ func TestRecheckSkipsOutputChecks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, _ = Start(context.Background(), newFakeLab(), sc)
+	r = mustStart(t, newFakeLab(), sc)
 	res = r.Recheck(context.Background(), 0)
 	if res.Passed() || res.Problem(EN) != "nothing to re-check without running the command again" {
 		t.Errorf("got %+v, problem %q", res, res.Problem(EN))
@@ -290,9 +300,9 @@ func TestRunHeadlessMarkdownHandout(t *testing.T) {
 	// A failure carries its hint and the steps left, in the chosen language.
 	sc.Steps[0], sc.Steps[1] = sc.Steps[1], sc.Steps[0]
 	md.Reset()
-	ok, _ = RunHeadless(context.Background(), newFakeLab(), []Scenario{sc}, &out, TranscriptOptions{Lang: KO, Markdown: &md})
+	ok, err = RunHeadless(context.Background(), newFakeLab(), []Scenario{sc}, &out, TranscriptOptions{Lang: KO, Markdown: &md})
 	got := md.String()
-	if ok || !strings.Contains(got, "# nslab 실습 기록") || !strings.Contains(got, "- ✗ host에 /tmp/nslab/x 마운트됨") ||
+	if ok || err != nil || !strings.Contains(got, "# nslab 실습 기록") || !strings.Contains(got, "- ✗ host에 /tmp/nslab/x 마운트됨") ||
 		!strings.Contains(got, "> 힌트: /tmp/nslab 를 써 보세요.") || !strings.Contains(got, "*중단: 남은 1단계는 실행하지 않았습니다*") ||
 		!strings.Contains(got, "**0/1 통과** — 실패: demo") {
 		t.Errorf("failed run, Korean handout:\n%s", got)
@@ -307,9 +317,11 @@ func TestRewindResetsAndReplays(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.Run(context.Background(), 0)
-	r.Run(context.Background(), 1)
-	r.Run(context.Background(), 2)
+	for i, pass := range []bool{true, false, false} { // the mount never appears
+		if res := r.Run(context.Background(), i); res.Err != nil || res.Passed() != pass {
+			t.Fatalf("step %d: %+v, want passed %v", i+1, res, pass)
+		}
+	}
 	runsBefore := len(f.runs)
 	if err := r.Rewind(context.Background(), 2); err != nil {
 		t.Fatalf("rewind: %v", err)
