@@ -23,6 +23,30 @@ func fit(s string, w int) string {
 	return s
 }
 
+// cutWords cuts a styled line of prose to at most w cells at a space, so no
+// word or value (a path, an inode number) is cut in half, and marks the cut
+// with "…". Where no space is near the end it cuts where it must, marked.
+func cutWords(s string, w int) string {
+	if w <= 0 || ansi.StringWidth(s) <= w {
+		return s
+	}
+	plain := []rune(ansi.Strip(s))
+	at, width := -1, 0
+	for _, r := range plain {
+		if width+2 > w { // the space and "…" must fit after the cut
+			break
+		}
+		if r == ' ' {
+			at = width
+		}
+		width += ansi.StringWidth(string(r))
+	}
+	if at < w/2 {
+		return ansi.Truncate(s, w, "…")
+	}
+	return strings.TrimRight(ansi.Truncate(s, at, ""), " ") + " …"
+}
+
 // fitLines gives exactly h lines of exactly w cells each.
 func fitLines(lines []string, w, h int) []string {
 	out := make([]string, h)

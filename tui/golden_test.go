@@ -306,3 +306,71 @@ func TestGoldenCompactNamespaces(t *testing.T) {
 	requireSize(t, f, 100, 30)
 	requirePlain(t, f)
 }
+
+// fiveChecks is a scenario whose one step has five checks; against the
+// sample state the third and the fifth fail.
+func fiveChecks(t *testing.T) scenarios.Scenario {
+	t.Helper()
+	sc, err := scenarios.Parse("five.yaml", []byte(`id: five
+title: {en: Five checks, ko: 확인 다섯 개}
+summary: {en: One step checked five ways., ko: 한 단계를 다섯 가지로 확인합니다.}
+steps:
+  - pane: ns
+    narration:
+      en: Look at the mount from the namespace. Two of the claims below are wrong on purpose.
+      ko: 네임스페이스에서 마운트를 살펴보세요. 아래 주장 가운데 둘은 일부러 틀렸습니다.
+    command: findmnt /tmp/mount_test
+    hint:
+      en: The failed checks say what the kernel shows instead.
+      ko: 실패한 확인에 커널이 대신 보여 주는 것이 나옵니다.
+    checks:
+      - exit: 0
+      - mounted: /tmp/shared_demo
+      - mounted: /tmp/mount_test
+      - different_ns: mnt
+      - same_ns: mnt
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sc
+}
+
+// TestGoldenFailedChecksFit: at the smallest screen the bar cannot hold a
+// step with five checks. Both failed checks are shown, and a line says that
+// the three passed ones are left out.
+func TestGoldenFailedChecksFit(t *testing.T) {
+	for _, lang := range []scenarios.Lang{scenarios.EN, scenarios.KO} {
+		t.Run(string(lang), func(t *testing.T) {
+			fl := newFakeLab()
+			sl := &fakeScenarioLab{lab: fl}
+			h := startHarnessWith(t, fl, 80, 24, Options{Lang: lang, Walkthrough: []scenarios.Scenario{fiveChecks(t)}, ScenarioLab: sl})
+			h.untilWalk(walkReady, 0)
+			h.send(press(tea.KeyF5, 0))
+			h.untilWalk(walkResult, 0)
+			var res scenarios.StepResult
+			h.do(func(m *Model) { res = m.walk.results[0] })
+			var failed []string
+			for _, c := range res.Checks {
+				if c.State == scenarios.Failed {
+					failed = append(failed, symFail+" "+c.Label.In(lang))
+				}
+			}
+			if len(res.Checks) != 5 || len(failed) != 2 {
+				t.Fatalf("%d checks, %d failed; the sample wants 5 and 2: %+v", len(res.Checks), len(failed), res.Checks)
+			}
+			f := h.frame()
+			requireSize(t, f, 80, 24)
+			plain := ansi.Strip(f)
+			for _, want := range append(failed, map[scenarios.Lang]string{
+				scenarios.EN: "… 3 checks passed, not shown",
+				scenarios.KO: "… 통과한 확인 3개는 생략",
+			}[lang]) {
+				if !strings.Contains(plain, want) {
+					t.Errorf("the bar lacks %q:\n%s", want, plain)
+				}
+			}
+			requirePlain(t, f)
+		})
+	}
+}

@@ -323,45 +323,6 @@ func (w *walkthrough) markName() string {
 	return fmt.Sprintf("%s %d/%d", w.scs[w.sc].ID, w.step+1, len(w.steps))
 }
 
-// words are the bar's own words in each language.
-type words struct {
-	step, hint, pane, noCommand, starting, running, rechecking    string
-	run, next, recheck, passed, failed, finished, broken, retry   string
-	look, after, rewindFailed, stepQueued, backQueued, checkAndGo string
-	replaying                                                     string
-	// rewinding takes the step number it goes back to.
-	rewinding func(step int) string
-}
-
-func wordsFor(l scenarios.Lang) words {
-	if l == scenarios.KO {
-		return words{
-			step: "단계", hint: "힌트", pane: "패널", noCommand: "(입력할 명령 없음)",
-			starting: "랩을 초기화하는 중", running: "실행 중", rechecking: "다시 확인하는 중",
-			run: "f5 실행", next: "f5 다음", recheck: "손으로 고친 뒤 f5 다시 확인",
-			passed: "통과", failed: "실패", finished: "모든 시나리오를 마쳤습니다",
-			broken: "시나리오를 시작하지 못했습니다", retry: "f5 다시 시도", look: "바뀐 곳",
-			after:        "두 패널은 계속 자유롭게 쓸 수 있습니다. f10 으로 끝냅니다.",
-			rewindFailed: "되감지 못했습니다", stepQueued: "f5 받음: 준비되면 실행합니다",
-			backQueued: "alt+p 받음: 준비되면 한 단계 되돌아갑니다", checkAndGo: "f5 확인하고 다음",
-			rewinding: func(n int) string { return fmt.Sprintf("%d단계로 되감는 중", n) },
-			replaying: "랩을 새로 만들고, 이 단계 앞의 명령을 빠르게 다시 입력합니다.",
-		}
-	}
-	return words{
-		step: "step", hint: "hint", pane: "pane", noCommand: "(nothing to type)",
-		starting: "resetting the lab", running: "running", rechecking: "re-checking",
-		run: "f5 run", next: "f5 next", recheck: "fix it by hand, f5 re-check",
-		passed: "passed", failed: "failed", finished: "every scenario is done",
-		broken: "could not start the scenario", retry: "f5 try again", look: "look",
-		after:        "The panes are still yours to explore; f10 quits.",
-		rewindFailed: "could not rewind", stepQueued: "f5 taken: runs when ready",
-		backQueued: "alt+p taken: goes back a step when ready", checkAndGo: "f5 check and go on",
-		rewinding: func(n int) string { return fmt.Sprintf("rewinding to step %d", n) },
-		replaying: "A fresh lab; the commands of the steps before this one are typed again, quickly.",
-	}
-}
-
 // title is the bar's top border: "step 2/7 · tmpfs — A new mount stays …".
 func (w *walkthrough) title(st Styles) string {
 	wd := wordsFor(w.lang)
@@ -408,16 +369,17 @@ func (w *walkthrough) status(st Styles) string {
 		return st.Key.Render(wd.run)
 	case walkResult:
 		res, ran := w.results[w.step]
+		sep := st.Muted.Render(" · ")
 		if !ran || res.Passed() {
-			return st.Pass.Render(symPass+" "+wd.passed) + " " + st.Key.Render(wd.next)
+			return st.Pass.Render(symPass+" "+wd.passed) + sep + st.Key.Render(wd.next)
 		}
-		return st.Fail.Render(symFail+" "+wd.failed) + " " + st.Key.Render(wd.recheck)
+		return st.Fail.Render(symFail+" "+wd.failed) + sep + st.Key.Render(wd.recheck)
 	case walkBroken:
 		what := wd.broken
 		if w.rewound {
 			what = wd.rewindFailed
 		}
-		return st.Fail.Render(symFail+" "+what) + " " + st.Key.Render(wd.retry)
+		return st.Fail.Render(symFail+" "+what) + st.Muted.Render(" · ") + st.Key.Render(wd.tryAgain)
 	}
 	return ""
 }
@@ -439,110 +401,232 @@ func (w *walkthrough) content(st Styles, width, height int) []string {
 	t := w.steps[w.step]
 	var out prioritized
 	for i, l := range wrapStyled(st.Narration, t.narration.In(w.lang), width) {
-		out.add(l, prioNarration+boolInt(i < 2)*(prioKeep-prioNarration), true)
+		prio := prioNarration
+		switch i {
+		case 0:
+			prio = prioKeep
+		case 1:
+			prio = prioHint
+		}
+		out.add(bar{text: l, prio: prio, para: paraNarration})
 	}
 	if t.command != "" {
-		out.add(st.Muted.Render(fmt.Sprintf("[%s] ", t.pane))+st.Command.Render("$ "+t.command), prioKeep+1, false)
+		out.add(bar{text: st.Muted.Render(fmt.Sprintf("[%s] ", t.pane)) + st.Command.Render("$ "+t.command), prio: prioCommand})
 	} else {
-		out.add(st.Muted.Render(fmt.Sprintf("[%s] %s", t.pane, wd.noCommand)), prioKeep+1, false)
+		out.add(bar{text: st.Muted.Render(fmt.Sprintf("[%s] %s", t.pane, wd.noCommand)), prio: prioCommand})
 	}
 	res, ran := w.results[w.step]
 	showResult := ran && w.phase != walkRunning
 	for j, lbl := range t.labels {
 		if showResult && j < len(res.Checks) {
 			c := res.Checks[j]
-			mark, ms, prio := c.Mark(), st.Pass, prioCheck
+			ms, prio, more, kind := st.Pass, prioCheck, prioSpot, checkPassed
 			switch c.State {
 			case scenarios.Failed:
-				ms, prio = st.Fail, prioKeep
+				ms, prio, more, kind = st.Fail, prioFailed, prioHint, checkFailed
 			case scenarios.Skipped:
 				ms = st.Skip
 			}
-			line := ms.Render(mark) + " " + st.Normal.Render(c.Label.In(w.lang))
-			if r := oneLine(c.Reason.In(w.lang)); r != "" {
-				line += st.Muted.Render(": " + r)
-			}
-			out.add(line, prio, false)
+			out.addCheck(st, width, ms.Render(c.Mark()), c.Label.In(w.lang), oneLine(c.Reason.In(w.lang)), prio, more, kind)
 			continue
 		}
 		mark := symPending
 		if w.phase == walkRunning {
 			mark = symRunning
 		}
-		out.add(st.Pending.Render(mark)+" "+st.Muted.Render(lbl.In(w.lang)), prioCheck, false)
+		out.add(bar{text: st.Pending.Render(mark) + " " + st.Muted.Render(lbl.In(w.lang)), prio: prioCheck, check: checkPending})
 	}
 	if showResult {
 		if p := res.Problem(w.lang); p != "" {
-			out.add(st.Fail.Render(symFail+" "+p), prioKeep+1, false)
+			out.add(bar{text: st.Fail.Render(symFail + " " + p), prio: prioCommand})
 		}
 		if !res.Passed() && !t.hint.IsZero() {
-			for _, l := range wrapStyled(st.Hint, wd.hint+": "+t.hint.In(w.lang), width) {
-				out.add(l, prioHint, false)
+			// After a failure what to do outlasts the narration's second line.
+			for i, l := range wrapStyled(st.Hint, wd.hint+": "+t.hint.In(w.lang), width) {
+				out.add(bar{text: l, prio: prioHint + boolInt(i == 0)*(prioKeep-prioHint), para: paraHint})
 			}
 		}
 	}
 	switch {
 	case w.phase == walkRewinding:
-		out.add(st.Warn.Render(symRunning+" ")+st.Muted.Render(wd.replaying), prioSpot, false)
+		out.add(bar{text: st.Warn.Render(symRunning+" ") + st.Muted.Render(wd.replaying), prio: prioSpot})
 	case w.spot != "":
-		out.add(st.Spot.Render(symSpotlight+" "+wd.look+": ")+w.spot, prioSpot, false)
+		out.add(bar{text: st.Spot.Render(symSpotlight+" "+wd.look+": ") + w.spot, prio: prioSpot})
 	}
-	return out.fit(height, width)
+	return out.fit(st, &wd, height, width)
 }
 
 // Priorities of the bar's lines: when the bar is short, the lowest go first,
-// from the bottom up.
+// from the bottom up. A failed check outlasts everything but the command.
 const (
 	prioSpot = iota + 1
 	prioCheck
 	prioNarration
 	prioHint
 	prioKeep
+	prioFailed
+	prioCommand
 )
 
-// prioritized is a list of lines, each with how much it matters.
-type prioritized struct {
-	lines     []string
-	prio      []int
-	narration []bool
+// What a bar line is of a check: its first line, by the check's state.
+const (
+	checkNone = iota
+	checkPassed
+	checkPending
+	checkFailed
+)
+
+// Paragraphs of the bar: one that loses lines ends in "…".
+const (
+	paraNone = iota
+	paraNarration
+	paraHint
+)
+
+// bar is one line of the narration bar.
+type bar struct {
+	text string
+	prio int
+	// para is the paragraph the line belongs to.
+	para int
+	// check says the line is the first of a check, and of what state.
+	check int
+	// cont says the line continues the check above; cut is that check's
+	// first line alone, cut to the width and marked, for when its
+	// continuation lines do not fit.
+	cont bool
+	cut  string
 }
 
-func (p *prioritized) add(line string, prio int, narration bool) {
-	p.lines = append(p.lines, line)
-	p.prio = append(p.prio, prio)
-	p.narration = append(p.narration, narration)
-}
+// prioritized is the bar's lines, each with how much it matters.
+type prioritized struct{ lines []bar }
 
-// fit drops the least important lines until height remain; a narration that
-// lost lines ends in "…".
-func (p *prioritized) fit(height, width int) []string {
-	keep := make([]bool, len(p.lines))
-	for i := range keep {
-		keep[i] = true
+func (p *prioritized) add(b bar) { p.lines = append(p.lines, b) }
+
+// addCheck adds a check's result: its mark, label and reason, wrapped
+// under the label; prio is its first line's priority, more the rest's.
+func (p *prioritized) addCheck(st Styles, width int, mark, label, reason string, prio, more, kind int) {
+	plain := label
+	if reason != "" {
+		plain += ": " + reason
 	}
-	n := len(p.lines)
-	cut := false
-	for prio := prioSpot; n > height && prio <= prioKeep+1; prio++ {
-		for i := len(p.lines) - 1; i >= 0 && n > height; i-- {
-			if keep[i] && p.prio[i] == prio {
-				keep[i] = false
-				n--
-				cut = cut || p.narration[i]
+	lines := wrap(plain, max(width-2, 1))
+	// The label in the text's style, the reason muted.
+	left := label
+	style := func(l string) string {
+		switch {
+		case left == "":
+			return st.Muted.Render(l)
+		case strings.HasPrefix(l, left):
+			out := st.Normal.Render(left) + st.Muted.Render(l[len(left):])
+			left = ""
+			return out
+		default:
+			left = strings.TrimLeft(strings.TrimPrefix(left, l), " ")
+			return st.Normal.Render(l)
+		}
+	}
+	first := mark + " " + style(lines[0])
+	cut := first
+	if len(lines) > 1 {
+		full := st.Normal.Render(label)
+		if reason != "" {
+			full += st.Muted.Render(": " + reason)
+		}
+		cut = cutWords(mark+" "+full, width)
+	}
+	p.add(bar{text: first, prio: prio, check: kind, cut: cut})
+	for _, l := range lines[1:] {
+		p.add(bar{text: "  " + style(l), prio: more, cont: true})
+	}
+}
+
+// fit keeps the lines that matter most in height lines. A check is never
+// left out without a line saying how many and whether they passed; failed
+// checks are kept before anything else but the command. A narration or hint
+// that lost lines ends in "…", as does a check whose reason lost its wrapped
+// lines.
+func (p *prioritized) fit(st Styles, wd *words, height, width int) []string {
+	drop := func(height int) []bool {
+		keep := make([]bool, len(p.lines))
+		n := 0
+		for i := range p.lines {
+			keep[i] = true
+			n++
+		}
+		for prio := prioSpot; n > height && prio <= prioCommand; prio++ {
+			for i := len(p.lines) - 1; i >= 0 && n > height; i-- {
+				if keep[i] && p.lines[i].prio == prio {
+					keep[i] = false
+					n--
+				}
 			}
+		}
+		// A check's wrapped lines stay together or go together, and go
+		// with its first line.
+		for i := 0; i < len(p.lines); i++ {
+			if p.lines[i].check == checkNone {
+				continue
+			}
+			all := keep[i]
+			for j := i + 1; j < len(p.lines) && p.lines[j].cont; j++ {
+				all = all && keep[j]
+			}
+			for j := i + 1; j < len(p.lines) && p.lines[j].cont; j++ {
+				keep[j] = all
+			}
+		}
+		return keep
+	}
+	hiddenChecks := func(keep []bool) (n, failed int, pending bool) {
+		for i, b := range p.lines {
+			if b.check != checkNone && !keep[i] {
+				n++
+				failed += boolInt(b.check == checkFailed)
+				pending = pending || b.check == checkPending
+			}
+		}
+		return n, failed, pending
+	}
+	keep := drop(height)
+	hidden, failed, pending := hiddenChecks(keep)
+	if hidden > 0 && height > 1 {
+		keep = drop(height - 1) // a line to say so
+		hidden, failed, pending = hiddenChecks(keep)
+	}
+	lastCheck := -1
+	for i, b := range p.lines {
+		if b.check != checkNone || b.cont {
+			lastCheck = i
 		}
 	}
 	var out []string
-	lastNarration := -1
-	for i, l := range p.lines {
+	lastKept, cut := map[int]int{}, map[int]bool{}
+	for i, b := range p.lines {
 		if keep[i] {
-			if p.narration[i] {
-				lastNarration = len(out)
+			text := b.text
+			if b.check != checkNone && i+1 < len(p.lines) && p.lines[i+1].cont && !keep[i+1] {
+				text = b.cut
 			}
-			out = append(out, l)
+			if b.para != paraNone {
+				lastKept[b.para] = len(out)
+			}
+			out = append(out, text)
+		} else if b.para != paraNone {
+			cut[b.para] = true
+		}
+		if i == lastCheck && hidden > 0 {
+			what := wd.checksHidden(hidden, failed)
+			if pending {
+				what = wd.checksMore(hidden)
+			}
+			out = append(out, st.Muted.Render(what))
 		}
 	}
-	if cut && lastNarration >= 0 {
-		out[lastNarration] = ansi.Truncate(out[lastNarration], max(width-1, 1), "") + "…"
+	for para := range cut {
+		if i, ok := lastKept[para]; ok {
+			out[i] = ansi.Truncate(out[i], max(width-1, 1), "") + "…"
+		}
 	}
 	return out
 }
@@ -556,10 +640,15 @@ func boolInt(b bool) int {
 
 // wantHeight is the bar's height with its border: enough for the longest step
 // of the scenario with its hint and a spotlight line, so the panes keep their
-// size from step to step (a resize makes every program in them redraw).
+// size from step to step (a resize makes every program in them redraw). A
+// step's result does not change it: a reason too long for its line wraps
+// only if the bar has room, and is cut and marked otherwise.
 func (w *walkthrough) wantHeight(st Styles, width int) int {
 	inner := max(width-2, 1)
-	h := len(w.content(st, inner, 1<<20))
+	h := 0
+	if w.sc >= len(w.scs) || w.step >= len(w.steps) || w.phase == walkFinished || w.phase == walkBroken || w.phase == walkStarting {
+		h = len(w.content(st, inner, 1<<20))
+	}
 	for _, t := range w.steps {
 		n := len(wrap(strings.TrimSpace(t.narration.In(w.lang)), inner)) + 1 + len(t.labels) + 1
 		if !t.hint.IsZero() {

@@ -1,0 +1,282 @@
+package tui
+
+import (
+	"fmt"
+
+	"github.com/nslab/nslab/scenarios"
+)
+
+// words is every word the screen shows, in one language (Options.Lang): the
+// free-form lab's as much as the walkthrough's, so a Korean screen has no
+// English left on it. Pane names (host, ns), key names (f2, alt+←), commands
+// and kernel identifiers (mnt, tmpfs, cwd, shared:1) are the same in every
+// language. One value is made by the Model and handed down with the styles.
+//
+// Korean follows the scenarios' usage: a shell's pane is 패널; particles
+// attach to the word before them ("f10을", "/tmp에").
+type words struct {
+	// Panels.
+	nsPanel, mountsPanel, eventsPanel string
+	// nsHeader are the namespace panel's columns: type, host, ns.
+	nsType              string
+	noShell             string
+	pid                 func(pid int, comm string) string
+	cwd                 string
+	chrootedAt          func(path string) string
+	chrootedPane        func(pane string) string
+	pointCol, fstypeCol string
+	sourceCol, whatCol  string
+	opts, super, prop   string
+	noMatch             string
+	rows                func(n int) string
+	pseudoHidden        func(n int) string
+	paneNoShell         func(pane string) string
+	// Diff classes and the just-changed signs, for legends and the filter.
+	both, hostOnly, nsOnly, changed string
+	added, gone, modified           string
+	// hiddenRows marks rows left out because they do not fit: how many, and
+	// of which kinds ("= 2, ◀ 1").
+	hiddenRows func(n int, kinds string) string
+	// hiddenAround marks the rows above and below a scrolled view.
+	hiddenAround func(above, below int, kinds string) string
+	// earlier and later mark the event log's entries above and below.
+	earlier, later func(n int) string
+	nothingYet     string
+
+	// Event log entries.
+	shellExited  func(status int) string
+	shellStarted string
+	withPID      func(pid int) string
+	nsChanged    func(typ, from, to string) string
+	superChange  func(from, to string) string
+
+	// Panes.
+	zoom, startingShell, retry, newShell string
+	noShellBecause                       func(why string) string
+	exited                               func(status int) string
+
+	// Help.
+	keysTitle, otherKeys, justChanged, spotlight, sameDifferentNS string
+	quitAnyway                                                    string
+	tooSmall                                                      func(w, h, minW, minH int) string
+	tooSmallShort                                                 func(minW, minH int) string
+	recording                                                     string
+	// Key descriptions, in KeyMap order.
+	keyHostPane, keyNSPane, keyFocusPane, keyNextPart, keyHelp, keyZoom, keyUnzoom, keyQuit string
+	keyScroll, keyScrollForward, keyNewShell                                                string
+	keyUp, keyDown, keyPageUp, keyPageDown, keyTop, keyBottom                               string
+	keyFilter, keyBack, keyPseudo, keyNextTab, keyPrevTab                                   string
+	keyStep, keyPrevious, keyYes, keyNo, keyFilterDone, keyFilterCancel                     string
+
+	// The spotlight's summary after a step.
+	spotGone     string
+	spotNS       func(typ, pane string) string
+	spotRootBack func(pane string) string
+	spotChroot   func(pane, path string) string
+	spotMore     func(n int) string
+
+	// The walkthrough's bar.
+	step, hint, noCommand, starting, running, rechecking           string
+	run, next, recheck, passed, failed, finished, broken, tryAgain string
+	look, after, rewindFailed, stepQueued, backQueued, checkAndGo  string
+	replaying                                                      string
+	// rewinding takes the step number it goes back to.
+	rewinding func(step int) string
+	// checksHidden marks checks the bar has no room for, failed of them
+	// failed; checksMore checks not yet run.
+	checksHidden func(n, failed int) string
+	checksMore   func(n int) string
+}
+
+// wordsFor gives the screen's words in a language; anything but Korean is
+// English.
+func wordsFor(l scenarios.Lang) words {
+	if l == scenarios.KO {
+		return korean()
+	}
+	return english()
+}
+
+func english() words {
+	return words{
+		nsPanel: "namespaces", mountsPanel: "mounts", eventsPanel: "events",
+		nsType: "type", noShell: "no shell",
+		pid:          func(pid int, comm string) string { return fmt.Sprintf("pid %d %s", pid, comm) },
+		cwd:          "cwd",
+		chrootedAt:   func(p string) string { return "chrooted at " + p },
+		chrootedPane: func(pane string) string { return pane + " chrooted" },
+		pointCol:     "mount point", fstypeCol: "fstype", sourceCol: "source", whatCol: "differs",
+		opts: "opts", super: "super", prop: "prop",
+		noMatch:      "(no mounts match)",
+		rows:         func(n int) string { return plural(n, "row", "rows") },
+		pseudoHidden: func(n int) string { return fmt.Sprintf("%d pseudo hidden", n) },
+		paneNoShell:  func(pane string) string { return pane + " has no shell" },
+		both:         "both", hostOnly: "host only", nsOnly: "ns only", changed: "changed",
+		added: "mounted", gone: "unmounted", modified: "remounted",
+		hiddenRows: func(n int, kinds string) string { return fmt.Sprintf("… %d more (%s)", n, kinds) },
+		hiddenAround: func(above, below int, kinds string) string {
+			switch {
+			case above == 0:
+				return fmt.Sprintf("… %d below (%s)", below, kinds)
+			case below == 0:
+				return fmt.Sprintf("… %d above (%s)", above, kinds)
+			}
+			return fmt.Sprintf("… %d above, %d below (%s)", above, below, kinds)
+		},
+		earlier:    func(n int) string { return fmt.Sprintf("… %d earlier", n) },
+		later:      func(n int) string { return fmt.Sprintf("… %d later", n) },
+		nothingYet: "(nothing yet: mount something)",
+
+		shellExited:  func(s int) string { return fmt.Sprintf("shell exited, status %d", s) },
+		shellStarted: "shell started",
+		withPID:      func(pid int) string { return fmt.Sprintf(" (pid %d)", pid) },
+		nsChanged:    func(typ, from, to string) string { return fmt.Sprintf("%s ns %s → %s", typ, from, to) },
+		superChange:  func(from, to string) string { return fmt.Sprintf("super %s → %s", from, to) },
+
+		zoom: "zoom", startingShell: "starting a new shell", retry: "enter: retry", newShell: "enter: new shell",
+		noShellBecause: func(why string) string { return "no shell: " + why },
+		exited:         func(s int) string { return fmt.Sprintf("exited, status %d", s) },
+
+		keysTitle:       "nslab keys",
+		otherKeys:       "Every other key goes to the focused shell. Any key closes this.",
+		justChanged:     "just changed",
+		spotlight:       "the last step's changes",
+		sameDifferentNS: "same/different namespace",
+		quitAnyway:      "A step is still running. Quit anyway?",
+		tooSmall: func(w, h, minW, minH int) string {
+			return fmt.Sprintf("Terminal too small (%d×%d): nslab needs at least %d×%d.", w, h, minW, minH)
+		},
+		tooSmallShort: func(minW, minH int) string { return fmt.Sprintf("Too small: need %d×%d", minW, minH) },
+		recording:     "recording",
+
+		keyHostPane: "host pane", keyNSPane: "ns pane", keyFocusPane: "focus pane", keyNextPart: "next part",
+		keyHelp: "help", keyZoom: "zoom", keyUnzoom: "unzoom", keyQuit: "quit",
+		keyScroll: "scroll", keyScrollForward: "scroll forward", keyNewShell: "new shell",
+		keyUp: "up", keyDown: "down", keyPageUp: "page up", keyPageDown: "page down", keyTop: "top", keyBottom: "bottom",
+		keyFilter: "filter", keyBack: "back to pane", keyPseudo: "pseudo fs", keyNextTab: "next tab", keyPrevTab: "prev tab",
+		keyStep: "run·next", keyPrevious: "step back", keyYes: "quit", keyNo: "stay",
+		keyFilterDone: "keep filter", keyFilterCancel: "clear filter",
+
+		spotGone:     "gone",
+		spotNS:       func(typ, pane string) string { return fmt.Sprintf("%s ns %s %s", typ, symUnequal, pane) },
+		spotRootBack: func(pane string) string { return pane + " root back at /" },
+		spotChroot:   func(pane, path string) string { return fmt.Sprintf("%s chrooted at %s", pane, path) },
+		spotMore:     func(n int) string { return fmt.Sprintf("+%d more", n) },
+
+		step: "step", hint: "hint", noCommand: "(nothing to type)",
+		starting: "resetting the lab", running: "running", rechecking: "re-checking",
+		run: "f5 run", next: "f5 next", recheck: "fix it by hand, f5 re-check",
+		passed: "passed", failed: "failed", finished: "every scenario is done",
+		broken: "could not start the scenario", tryAgain: "f5 try again", look: "look",
+		after:        "The panes are still yours to explore; f10 quits.",
+		rewindFailed: "could not rewind", stepQueued: "f5 taken: runs when ready",
+		backQueued: "alt+p taken: goes back a step when ready", checkAndGo: "f5 check and go on",
+		rewinding: func(n int) string { return fmt.Sprintf("rewinding to step %d", n) },
+		replaying: "A fresh lab; the commands of the steps before this one are typed again, quickly.",
+		checksHidden: func(n, failed int) string {
+			if failed > 0 {
+				return fmt.Sprintf("… %s not shown, %d failed", plural(n, "check", "checks"), failed)
+			}
+			return fmt.Sprintf("… %s passed, not shown", plural(n, "check", "checks"))
+		},
+		checksMore: func(n int) string { return fmt.Sprintf("… %s more", plural(n, "check", "checks")) },
+	}
+}
+
+func korean() words {
+	return words{
+		nsPanel: "네임스페이스", mountsPanel: "마운트", eventsPanel: "이벤트",
+		nsType: "종류", noShell: "셸 없음",
+		pid:          func(pid int, comm string) string { return fmt.Sprintf("PID %d %s", pid, comm) },
+		cwd:          "cwd",
+		chrootedAt:   func(p string) string { return p + "에 chroot됨" },
+		chrootedPane: func(pane string) string { return pane + " chroot됨" },
+		pointCol:     "마운트 지점", fstypeCol: "형식", sourceCol: "소스", whatCol: "차이",
+		opts: "옵션", super: "슈퍼블록", prop: "전파",
+		noMatch:      "(맞는 마운트 없음)",
+		rows:         func(n int) string { return fmt.Sprintf("%d행", n) },
+		pseudoHidden: func(n int) string { return fmt.Sprintf("의사 파일 시스템 %d개 숨김", n) },
+		paneNoShell:  func(pane string) string { return pane + " 셸 없음" },
+		both:         "양쪽", hostOnly: "host만", nsOnly: "ns만", changed: "다름",
+		added: "마운트됨", gone: "마운트 해제됨", modified: "다시 마운트됨",
+		hiddenRows: func(n int, kinds string) string { return fmt.Sprintf("… %d행 더 있음 (%s)", n, kinds) },
+		hiddenAround: func(above, below int, kinds string) string {
+			switch {
+			case above == 0:
+				return fmt.Sprintf("… 아래에 %d행 더 있음 (%s)", below, kinds)
+			case below == 0:
+				return fmt.Sprintf("… 위에 %d행 더 있음 (%s)", above, kinds)
+			}
+			return fmt.Sprintf("… 위에 %d행, 아래에 %d행 더 있음 (%s)", above, below, kinds)
+		},
+		earlier:    func(n int) string { return fmt.Sprintf("… 이전 항목 %d개", n) },
+		later:      func(n int) string { return fmt.Sprintf("… 이후 항목 %d개", n) },
+		nothingYet: "(아직 없음: 무언가를 마운트해 보세요)",
+
+		shellExited:  func(s int) string { return fmt.Sprintf("셸 종료 (종료 상태 %d)", s) },
+		shellStarted: "셸 시작",
+		withPID:      func(pid int) string { return fmt.Sprintf(" (PID %d)", pid) },
+		nsChanged: func(typ, from, to string) string {
+			return fmt.Sprintf("%s 네임스페이스 %s → %s", typ, from, to)
+		},
+		superChange: func(from, to string) string { return fmt.Sprintf("슈퍼블록 %s → %s", from, to) },
+
+		zoom: "확대", startingShell: "새 셸을 시작하는 중", retry: "enter: 다시 시도", newShell: "enter: 새 셸",
+		noShellBecause: func(why string) string { return "셸 없음: " + why },
+		exited:         func(s int) string { return fmt.Sprintf("종료됨 (종료 상태 %d)", s) },
+
+		keysTitle:       "nslab 키",
+		otherKeys:       "그 밖의 키는 모두 선택된 셸로 갑니다. 아무 키나 누르면 닫힙니다.",
+		justChanged:     "방금 바뀜",
+		spotlight:       "지난 단계가 바꾼 곳",
+		sameDifferentNS: "같은/다른 네임스페이스",
+		quitAnyway:      "단계가 아직 실행 중입니다. 그래도 끝낼까요?",
+		tooSmall: func(w, h, minW, minH int) string {
+			return fmt.Sprintf("터미널이 너무 작습니다(%d×%d). nslab에는 %d×%d 이상이 필요합니다.", w, h, minW, minH)
+		},
+		tooSmallShort: func(minW, minH int) string { return fmt.Sprintf("너무 작음: %d×%d 필요", minW, minH) },
+		recording:     "녹화",
+
+		keyHostPane: "host 패널", keyNSPane: "ns 패널", keyFocusPane: "패널 이동", keyNextPart: "다음 영역",
+		keyHelp: "도움말", keyZoom: "확대", keyUnzoom: "확대 해제", keyQuit: "종료",
+		keyScroll: "위로 스크롤", keyScrollForward: "아래로 스크롤", keyNewShell: "새 셸",
+		keyUp: "위", keyDown: "아래", keyPageUp: "이전 쪽", keyPageDown: "다음 쪽", keyTop: "맨 위", keyBottom: "맨 아래",
+		keyFilter: "필터", keyBack: "패널로 돌아가기", keyPseudo: "의사 파일 시스템", keyNextTab: "다음 탭", keyPrevTab: "이전 탭",
+		keyStep: "실행·다음", keyPrevious: "이전 단계", keyYes: "종료", keyNo: "계속",
+		keyFilterDone: "필터 유지", keyFilterCancel: "필터 지우기",
+
+		spotGone: "사라짐",
+		spotNS: func(typ, pane string) string {
+			return fmt.Sprintf("%s의 %s 네임스페이스 %s", pane, typ, symUnequal)
+		},
+		spotRootBack: func(pane string) string { return pane + "의 루트가 /로 돌아옴" },
+		spotChroot:   func(pane, path string) string { return fmt.Sprintf("%s: %s에 chroot됨", pane, path) },
+		spotMore:     func(n int) string { return fmt.Sprintf("외 %d개", n) },
+
+		step: "단계", hint: "힌트", noCommand: "(입력할 명령 없음)",
+		starting: "랩을 초기화하는 중", running: "실행 중", rechecking: "다시 확인하는 중",
+		run: "f5 실행", next: "f5 다음", recheck: "직접 고친 뒤 f5 다시 확인",
+		passed: "통과", failed: "실패", finished: "모든 시나리오를 마쳤습니다",
+		broken: "시나리오를 시작하지 못했습니다", tryAgain: "f5 다시 시도", look: "바뀐 곳",
+		after:        "두 패널은 계속 자유롭게 쓸 수 있습니다. 끝내려면 f10을 누르세요.",
+		rewindFailed: "되감지 못했습니다", stepQueued: "f5 받음: 준비되면 실행합니다",
+		backQueued: "alt+p 받음: 준비되면 한 단계 되돌아갑니다", checkAndGo: "f5 확인하고 다음",
+		rewinding: func(n int) string { return fmt.Sprintf("%d단계로 되감는 중", n) },
+		replaying: "랩을 새로 만들고, 이 단계 앞의 명령을 빠르게 다시 입력합니다.",
+		checksHidden: func(n, failed int) string {
+			if failed > 0 {
+				return fmt.Sprintf("… 확인 %d개 생략, 그중 %d개 실패", n, failed)
+			}
+			return fmt.Sprintf("… 통과한 확인 %d개는 생략", n)
+		},
+		checksMore: func(n int) string { return fmt.Sprintf("… 확인 %d개 더 있음", n) },
+	}
+}
+
+// plural is "1 row" or "3 rows".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
