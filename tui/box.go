@@ -216,28 +216,6 @@ func (c *canvas) String() string {
 	return sb.String()
 }
 
-// overlay draws a box over a finished frame, centred.
-func overlay(frame string, w, h int, box []string) string {
-	if len(box) == 0 || w <= 0 || h <= 0 {
-		return frame
-	}
-	lines := strings.Split(frame, "\n")
-	bw := ansi.StringWidth(box[0])
-	x := max((w-bw)/2, 0)
-	y := max((h-len(box))/2, 0)
-	for i, b := range box {
-		row := y + i
-		if row >= len(lines) {
-			break
-		}
-		l := lines[row]
-		left := ansi.Truncate(l, x, "")
-		right := ansi.TruncateLeft(l, x+bw, "")
-		lines[row] = fit(left+ansi.ResetStyle+b+ansi.ResetStyle+right, w)
-	}
-	return strings.Join(lines, "\n")
-}
-
 // wrap breaks text into lines of at most w cells, words kept whole where they
 // fit.
 func wrap(text string, w int) []string {

@@ -2,9 +2,11 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/nslab/nslab/lab"
 )
@@ -12,62 +14,41 @@ import (
 // maxLogEntries bounds the event log; the oldest entries go first.
 const maxLogEntries = 1000
 
-// logEntry is one line of the event log.
+// logEntry is one entry of the event log: the event, kept whole so its text
+// is written in the screen's language when drawn.
 type logEntry struct {
 	time time.Time
 	pane lab.Role
-	sign string
-	text string
+	ev   lab.Event
 }
 
 // logPanel lists what the lab saw change: mounts (+, −, ~), namespaces and
-// shells, newest at the bottom.
+// shells, newest at the bottom. An entry too long for the panel wraps under
+// its own text: values (paths, inode numbers, options) are never cut.
 type logPanel struct {
 	panelSize
 	nav     panelNav
 	entries []logEntry
 }
 
-func (p *logPanel) name() string { return "events" }
+func (p *logPanel) name(wd *words) string { return wd.eventsPanel }
 
 // ShortHelp is the panel's keys.
 func (p *logPanel) ShortHelp(k KeyMap) []key.Binding { return []key.Binding{k.Up, k.Down, k.Filter} }
 
-// add turns a lab event into a log line; process changes are left out (every
-// command would log two).
+// add logs a lab event; process changes are left out (every command would
+// log two), and so is a mount event without its mount.
 func (p *logPanel) add(e lab.Event) {
-	en := logEntry{time: e.Time, pane: e.Pane}
 	switch e.Kind {
 	case lab.MountAdded, lab.MountRemoved, lab.MountChanged:
 		if e.Mount == nil {
 			return
 		}
-		m := e.Mount
-		switch e.Kind {
-		case lab.MountAdded:
-			en.sign, en.text = symAdded, fmt.Sprintf("%s %s %s", m.Mountpoint, m.FSType, m.Source)
-		case lab.MountRemoved:
-			en.sign, en.text = symDeleted, m.Mountpoint
-		default:
-			en.sign, en.text = symModified, m.Mountpoint+changeNote(e)
-		}
-	case lab.NamespaceChanged:
-		en.sign = symUnequal
-		en.text = fmt.Sprintf("%s ns %s → %s", e.NSType, inode(e.OldInode), inode(e.NewInode))
-		if e.Comm != "" {
-			en.text += " (" + e.Comm + ")"
-		}
-	case lab.ShellExited:
-		en.sign, en.text = symFail, fmt.Sprintf("shell exited, status %d", e.Status)
-	case lab.ShellStarted:
-		en.sign, en.text = symFocus, "shell started"
-		if e.PID != 0 {
-			en.text += fmt.Sprintf(" (pid %d)", e.PID)
-		}
+	case lab.NamespaceChanged, lab.ShellExited, lab.ShellStarted:
 	default:
 		return
 	}
-	p.entries = append(p.entries, en)
+	p.entries = append(p.entries, logEntry{time: e.Time, pane: e.Pane, ev: e})
 	if len(p.entries) > maxLogEntries {
 		p.entries = append(p.entries[:0:0], p.entries[len(p.entries)-maxLogEntries:]...)
 	}
@@ -76,9 +57,37 @@ func (p *logPanel) add(e lab.Event) {
 	}
 }
 
+// signText is an entry's sign and its text in the screen's language.
+func signText(wd *words, e lab.Event) (sign, text string) {
+	switch e.Kind {
+	case lab.MountAdded:
+		m := e.Mount
+		return symAdded, fmt.Sprintf("%s %s %s", m.Mountpoint, m.FSType, m.Source)
+	case lab.MountRemoved:
+		return symDeleted, e.Mount.Mountpoint
+	case lab.MountChanged:
+		return symModified, e.Mount.Mountpoint + changeNote(wd, e)
+	case lab.NamespaceChanged:
+		text = wd.nsChanged(string(e.NSType), inode(e.OldInode), inode(e.NewInode))
+		if e.Comm != "" {
+			text += " (" + e.Comm + ")"
+		}
+		return symUnequal, text
+	case lab.ShellExited:
+		return symFail, wd.shellExited(e.Status)
+	case lab.ShellStarted:
+		text = wd.shellStarted
+		if e.PID != 0 {
+			text += wd.withPID(e.PID)
+		}
+		return symFocus, text
+	}
+	return "", ""
+}
+
 // changeNote says what changed in a remounted mount: "(rw → ro)" or
 // "(private → shared:1)".
-func changeNote(e lab.Event) string {
+func changeNote(wd *words, e lab.Event) string {
 	if e.Old == nil || e.Mount == nil {
 		return ""
 	}
@@ -89,52 +98,143 @@ func changeNote(e lab.Event) string {
 	case o.Options != n.Options:
 		return fmt.Sprintf(" (%s → %s)", o.Options, n.Options)
 	case o.VFSOptions != n.VFSOptions:
-		return fmt.Sprintf(" (super %s → %s)", o.VFSOptions, n.VFSOptions)
+		return " (" + wd.superChange(o.VFSOptions, n.VFSOptions) + ")"
 	}
 	return ""
 }
 
-func (p *logPanel) text(en logEntry) string {
-	return fmt.Sprintf("%s %s %s %s", en.time.Format("15:04:05"), en.pane, en.sign, en.text)
+// text is an entry as one plain line, for the filter.
+func (p *logPanel) text(wd *words, en logEntry) string {
+	sign, text := signText(wd, en.ev)
+	return fmt.Sprintf("%s %s %s %s", en.time.Format("15:04:05"), en.pane, sign, text)
 }
 
 // visible lists the entries that pass the filter, oldest first.
-func (p *logPanel) visible() []logEntry {
+func (p *logPanel) visible(wd *words) []logEntry {
 	if p.nav.filter == "" {
 		return p.entries
 	}
 	var out []logEntry
 	for _, en := range p.entries {
-		if p.nav.matches(p.text(en)) {
+		if p.nav.matches(p.text(wd, en)) {
 			out = append(out, en)
 		}
 	}
 	return out
 }
 
-func (p *logPanel) count(panelData) int { return len(p.visible()) }
+// logLead is the width of an entry's time, pane and sign: "09:26:50 host + ".
+const logLead = 16
 
-func (p *logPanel) line(st Styles, en logEntry) string {
-	sign := st.Muted
-	switch en.sign {
+// entryLines draws one entry in lines of w cells: its text wraps at spaces
+// and slashes, under itself, so no value is cut.
+func (p *logPanel) entryLines(st Styles, wd *words, en logEntry, w int) []string {
+	sign, text := signText(wd, en.ev)
+	ss := st.Muted
+	switch sign {
 	case symAdded:
-		sign = st.Added
+		ss = st.Added
 	case symDeleted, symFail:
-		sign = st.Deleted
+		ss = st.Deleted
 	case symModified:
-		sign = st.Modified
+		ss = st.Modified
 	case symUnequal:
-		sign = st.NSEvent
+		ss = st.NSEvent
 	case symFocus:
-		sign = st.ShellEvent
+		ss = st.ShellEvent
 	}
-	return st.Muted.Render(en.time.Format("15:04:05")) + " " + st.Title.Render(fmt.Sprintf("%-4s", en.pane)) + " " +
-		sign.Render(en.sign) + " " + st.Normal.Render(en.text)
+	lead := st.Muted.Render(en.time.Format("15:04:05")) + " " + st.Title.Render(fmt.Sprintf("%-4s", en.pane)) + " " + ss.Render(sign) + " "
+	if w <= logLead+4 {
+		return []string{lead + st.Normal.Render(text)} // too narrow to wrap: the box cuts it, marked
+	}
+	parts := strings.Split(ansi.Wrap(text, w-logLead, "/"), "\n")
+	out := make([]string, len(parts))
+	for i, part := range parts {
+		if i == 0 {
+			out[i] = lead + st.Normal.Render(part)
+		} else {
+			out[i] = strings.Repeat(" ", logLead) + st.Normal.Render(part)
+		}
+	}
+	return out
+}
+
+// logView is what the panel shows at a size: the entries from..to (of the
+// visible ones, oldest first) and their lines.
+type logView struct {
+	from, to int
+	lines    []string
+}
+
+// view lays out the newest entries that fit in rows lines, ending offset
+// entries before the newest; a line at the top says how many earlier ones
+// are left out, one at the bottom how many later ones.
+func (p *logPanel) view(st Styles, wd *words, es []logEntry, w, rows int) logView {
+	end := len(es) - clamp(p.nav.offset, 0, max(len(es)-1, 0))
+	later := len(es) - end
+	fill := func(rows int) logView {
+		v := logView{from: end, to: end}
+		for i := end - 1; i >= 0; i-- {
+			ls := p.entryLines(st, wd, es[i], w)
+			if len(v.lines)+len(ls) > rows {
+				if i == end-1 && rows > 0 {
+					// Not even the newest fits: its first lines, cut and marked.
+					ls = ls[:rows]
+					ls[rows-1] = ansi.Truncate(ls[rows-1], max(w-1, 1), "") + "…"
+					v.lines, v.from = ls, i
+				}
+				break
+			}
+			v.lines = append(ls, v.lines...)
+			v.from = i
+		}
+		return v
+	}
+	marks := 0
+	if later > 0 {
+		marks++
+	}
+	v := fill(rows - marks)
+	if v.from > 0 && rows-marks > 1 {
+		v = fill(rows - marks - 1)
+		v.lines = append([]string{st.Muted.Render(wd.earlier(v.from))}, v.lines...)
+	}
+	if later > 0 && rows > 0 {
+		v.lines = append(v.lines, st.Muted.Render(wd.later(later)))
+	}
+	return v
+}
+
+// extent is the entry count and how many of the oldest fit at once: the
+// reader scrolls up until those fill the panel.
+func (p *logPanel) extent(d panelData) (total, visible int) {
+	es := p.visible(d.wd)
+	rows := p.h
+	if p.nav.filter != "" || p.nav.editing {
+		rows--
+	}
+	fitting := func(rows int) int {
+		n, used := 0, 0
+		for _, en := range es {
+			k := len(p.entryLines(Styles{}, d.wd, en, p.w))
+			if used+k > rows {
+				break
+			}
+			used += k
+			n++
+		}
+		return n
+	}
+	n := fitting(rows)
+	if n < len(es) {
+		n = fitting(rows - 1) // scrolled up to them, a line says what is later
+	}
+	return len(es), max(n, 1)
 }
 
 // lines draws the newest entries that fit, or older ones when scrolled up.
-func (p *logPanel) lines(st Styles, _ panelData, w, h int) []string {
-	es := p.visible()
+func (p *logPanel) lines(st Styles, d panelData, w, h int) []string {
+	es := p.visible(d.wd)
 	filter := p.nav.filterLine(st)
 	rows := h
 	if filter != "" {
@@ -142,14 +242,10 @@ func (p *logPanel) lines(st Styles, _ panelData, w, h int) []string {
 	}
 	var out []string
 	if len(es) == 0 && rows > 0 {
-		out = append(out, st.Muted.Render("(nothing yet: mount something)"))
+		out = append(out, st.Muted.Render(d.wd.nothingYet))
 	}
 	if rows > 0 && len(es) > 0 {
-		end := len(es) - clamp(p.nav.offset, 0, max(len(es)-rows, 0))
-		from := max(end-rows, 0)
-		for _, en := range es[from:end] {
-			out = append(out, p.line(st, en))
-		}
+		out = p.view(st, d.wd, es, w, rows).lines
 	}
 	if filter != "" {
 		for len(out) < rows {

@@ -1,8 +1,11 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/nslab/nslab/lab"
 )
@@ -13,6 +16,7 @@ func TestEventLogLines(t *testing.T) {
 	for _, e := range evs {
 		p.add(e)
 	}
+	d := englishData(sampleState(), nil)
 	want := []string{
 		"09:26:50 host + /tmp/new_in_host tmpfs tmpfs",
 		"09:26:50 ns ~ /tmp/ns_only (rw,relatime → ro,relatime)",
@@ -26,34 +30,95 @@ func TestEventLogLines(t *testing.T) {
 		t.Fatalf("%d entries, want %d (process changes are left out)", len(p.entries), len(want))
 	}
 	for i, en := range p.entries {
-		if got := p.text(en); got != want[i] {
+		if got := p.text(d.wd, en); got != want[i] {
 			t.Errorf("entry %d: %q, want %q", i, got, want[i])
 		}
 	}
 	// The filter keeps matching lines only.
 	p.nav.filter = "NS ≠"
-	if got := p.count(panelData{}); got != 1 {
+	if got, _ := p.extent(d); got != 1 {
 		t.Errorf("filter kept %d entries, want 1", got)
+	}
+}
+
+// TestEventLogWraps: in a narrow panel an entry wraps under its text; every
+// value (both inode numbers, the options before and after, the status) is
+// on screen whole.
+func TestEventLogWraps(t *testing.T) {
+	_, evs := changedState()
+	var p logPanel
+	for _, e := range evs {
+		p.add(e)
+	}
+	d := englishData(sampleState(), nil)
+	const w = 38
+	p.SetSize(w, 40)
+	lines := p.lines(NewStyles(Dark, true), d, w, 40)
+	text := ""
+	for i, l := range lines {
+		l = ansi.Strip(l)
+		if cellWidth(l) > w {
+			t.Errorf("line %d is %d cells, wider than the panel's %d: %q", i, cellWidth(l), w, l)
+		}
+		if strings.Contains(l, "…") {
+			t.Errorf("line %d is cut: %q", i, l)
+		}
+		text += strings.TrimSpace(l) + " "
+	}
+	for _, value := range []string{"/tmp/new_in_host", "4026532377", "4026532499", "ro,relatime", "status 130", "4400"} {
+		if !strings.Contains(text, value) {
+			t.Errorf("%q is not on screen whole:\n%s", value, strings.Join(lines, "\n"))
+		}
+	}
+	// Continuation lines sit under the text, not under the time.
+	if !strings.HasPrefix(ansi.Strip(lines[1]), strings.Repeat(" ", logLead)) {
+		t.Errorf("the second line of a wrapped entry is not indented under its text: %q", ansi.Strip(lines[1]))
 	}
 }
 
 func TestEventLogBoundAndScroll(t *testing.T) {
 	var p logPanel
-	e := lab.Event{Time: fixedNow, Pane: lab.Host, Kind: lab.ShellStarted, PID: 1}
-	for range maxLogEntries + 50 {
-		p.add(e)
+	for i := range maxLogEntries + 50 {
+		p.add(lab.Event{Time: fixedNow, Pane: lab.Host, Kind: lab.ShellStarted, PID: i + 1})
 	}
 	if len(p.entries) != maxLogEntries {
 		t.Fatalf("%d entries kept, want the bound %d", len(p.entries), maxLogEntries)
 	}
+	if got := p.entries[0].ev.PID; got != 51 {
+		t.Errorf("the oldest entry kept is pid %d, want 51 (the first 50 dropped)", got)
+	}
 	// Scrolled up, a new entry keeps the same lines in view.
 	p.nav.offset = 5
-	p.add(e)
+	p.add(lab.Event{Time: fixedNow, Pane: lab.Host, Kind: lab.ShellStarted, PID: 2000})
 	if p.nav.offset != 6 {
 		t.Errorf("offset %d after a new entry, want 6", p.nav.offset)
 	}
-	lines := p.lines(NewStyles(Dark, true), panelData{}, 60, 4)
-	if len(lines) != 4 || !strings.Contains(lines[0], "shell started") {
-		t.Errorf("lines %q", lines)
+	d := englishData(sampleState(), nil)
+	p.SetSize(60, 4)
+	lines := p.lines(NewStyles(Dark, true), d, 60, 4)
+	var got []string
+	for _, l := range lines {
+		got = append(got, ansi.Strip(l))
+	}
+	// Six newer entries below, 992 earlier above: both said, and the two
+	// entries in between shown.
+	want := []string{
+		"… 992 earlier",
+		"09:26:53 host ● shell started (pid 1044)",
+		"09:26:53 host ● shell started (pid 1045)",
+		"… 6 later",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("scrolled up 6:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// Scrolled to the top, the three oldest fill the panel above the mark
+	// for the later ones: the most the reader can scroll is to them.
+	if total, visible := p.extent(d); total != maxLogEntries || visible != 3 {
+		t.Errorf("extent %d, %d; want %d entries, 3 at once", total, visible, maxLogEntries)
+	}
+	p.nav.scroll(maxLogEntries, maxLogEntries, 3)
+	lines = p.lines(NewStyles(Dark, true), d, 60, 4)
+	if top := ansi.Strip(lines[0]); !strings.Contains(top, fmt.Sprintf("pid %d", 52)) {
+		t.Errorf("scrolled to the top, the first line is %q, want the oldest entry (pid 52)", top)
 	}
 }

@@ -472,3 +472,11 @@ func (h *harness) untilWalk(phase walkPhase, step int) {
 			fmt.Sprintf("%s at step %d", phaseNames[m.walk.phase], m.walk.step+1)
 	})
 }
+
+// englishData is what the panels draw with, in English, for tests that call
+// a panel directly.
+func englishData(s lab.State, hl *highlights) panelData {
+	wd := wordsFor(scenarios.EN)
+	keys := keyMapIn(wd)
+	return panelData{state: s, hl: hl, wd: &wd, keys: &keys}
+}

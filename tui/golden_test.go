@@ -374,3 +374,59 @@ func TestGoldenFailedChecksFit(t *testing.T) {
 		})
 	}
 }
+
+// TestGoldenMountsScrolled: the mount panel focused at the smallest screen
+// scrolls through every row; a line says how many are above and below.
+func TestGoldenMountsScrolled(t *testing.T) {
+	h := startHarness(t, 80, 24, Options{})
+	h.send(press(tea.KeyF2, 0), press(tea.KeyF2, 0), press(tea.KeyF2, 0), press(tea.KeyDown, 0))
+	h.until("the focus on the mount panel, scrolled one row", func(m *Model) bool { return m.focus == targetDiff && m.diff.nav.offset == 1 })
+	f := h.frame()
+	requireSize(t, f, 80, 24)
+	plain := ansi.Strip(f)
+	for _, want := range []string{"= /tmp ", symHostOnly + " /tmp/mount_test", symNSOnly + " /tmp/ns_only", "… 1 above, 1 below (≠ 1, = 1)"} {
+		if !strings.Contains(plain, want) {
+			t.Errorf("the scrolled panel lacks %q:\n%s", want, plain)
+		}
+	}
+	requirePlain(t, f)
+}
+
+// TestGoldenChangesKorean is TestGoldenChanges with --lang ko: every word of
+// the lab's own is Korean.
+func TestGoldenChangesKorean(t *testing.T) {
+	h := startHarness(t, 160, 48, Options{Lang: scenarios.KO})
+	s, evs := changedState()
+	h.lab.setState(s)
+	for _, e := range evs {
+		h.lab.events <- e
+	}
+	h.until("7 event log entries and state 2", func(m *Model) bool { return len(m.log.entries) == 7 && m.state.Seq == 2 })
+	requirePlain(t, h.frame())
+}
+
+// TestGoldenHelpKorean is the F1 screen of a Korean walkthrough at the
+// smallest size: every key is listed, in columns that fit.
+func TestGoldenHelpKorean(t *testing.T) {
+	fl := newFakeLab()
+	h := startHarnessWith(t, fl, 80, 24, Options{Lang: scenarios.KO, Walkthrough: []scenarios.Scenario{sampleScenario(t)}, ScenarioLab: &fakeScenarioLab{lab: fl}})
+	h.untilWalk(walkReady, 0)
+	h.send(press(tea.KeyF1, 0))
+	f := h.frame()
+	requireSize(t, f, 80, 24)
+	plain := ansi.Strip(f)
+	var missing []string
+	h.do(func(m *Model) {
+		for _, g := range m.helpContext().FullHelp() {
+			for _, b := range g {
+				if !strings.Contains(plain, b.Help().Desc) {
+					missing = append(missing, b.Help().Key+" "+b.Help().Desc)
+				}
+			}
+		}
+	})
+	if len(missing) > 0 {
+		t.Errorf("the help leaves out %q:\n%s", missing, plain)
+	}
+	requirePlain(t, f)
+}

@@ -120,7 +120,7 @@ func TestSpotlightChroot(t *testing.T) {
 		t.Fatalf("roots marked %v, want the ns pane only", h.roots)
 	}
 	st := NewStyles(Dark, true)
-	d := panelData{state: after, hl: &h}
+	d := englishData(after, &h)
 	var p nsPanel
 	text := ansi.Strip(strings.Join(p.lines(st, d, 60, 11), "\n"))
 	if !strings.Contains(text, symSpotlight+"ns   pid 4250 bash · chrooted at /tmp/nslab/rootfs") {

@@ -29,7 +29,7 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 		return tea.Quit
 	}
 	if m.showHelp {
-		// Any key closes the overlay; it is not typed anywhere.
+		// Any key closes the help screen; it is not typed anywhere.
 		m.showHelp = false
 		return nil
 	}
@@ -177,9 +177,7 @@ func (m *Model) panelKey(k tea.KeyPressMsg) tea.Cmd {
 
 // panelExtent gives a panel's row count and how many rows it shows.
 func (m *Model) panelExtent(t target) (total, visible int) {
-	p := m.panel(t)
-	_, h := sizeOf(p)
-	return p.count(m.panelData()), max(h-1, 1) // less the header line
+	return m.panel(t).extent(m.panelData())
 }
 
 // editFilter handles keys while a panel's filter is typed.
@@ -266,6 +264,10 @@ func (m *Model) handleMouse(msg tea.MouseMsg) tea.Cmd {
 		return cmd
 	}
 	if wheel, ok := msg.(tea.MouseWheelMsg); ok {
+		// Unfocused, a panel too short for its rows shows those that
+		// matter most; scrolled, it shows them in order: the wheel focuses
+		// it, so what it scrolls is what shows.
+		cmd = m.setFocus(t)
 		total, visible := m.panelExtent(t)
 		dir := 1
 		if t == targetLog {

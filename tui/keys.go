@@ -2,6 +2,8 @@ package tui
 
 import (
 	"charm.land/bubbles/v2/key"
+
+	"github.com/nslab/nslab/scenarios"
 )
 
 // KeyMap is every key the lab keeps for itself. Anything else goes to the
@@ -15,7 +17,9 @@ type KeyMap struct {
 	CycleFocus key.Binding // F2: host, ns, then each panel
 	Help       key.Binding // F1
 	Zoom       key.Binding // Alt+z
-	Quit       key.Binding // F10
+	// Unzoom is Alt+z as the help bar shows it while a part is zoomed.
+	Unzoom key.Binding
+	Quit   key.Binding // F10
 
 	// In a pane.
 	ScrollUp   key.Binding // Shift+PgUp: into the scrollback
@@ -39,52 +43,59 @@ type KeyMap struct {
 	FilterCancel key.Binding
 }
 
-// DefaultKeyMap is the lab's key map.
-func DefaultKeyMap() KeyMap {
+// DefaultKeyMap is the lab's key map, described in English.
+func DefaultKeyMap() KeyMap { return keyMapIn(wordsFor(scenarios.EN)) }
+
+// keyMapIn is the key map with its help in the screen's language; the keys
+// are the same in every language.
+func keyMapIn(wd words) KeyMap {
 	b := func(keys []string, k, desc string) key.Binding {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, desc))
 	}
 	return KeyMap{
-		FocusHost:  b([]string{"alt+left"}, "alt+←", "host pane"),
-		FocusNS:    b([]string{"alt+right"}, "alt+→", "ns pane"),
-		FocusPanes: b([]string{"alt+left", "alt+right"}, "alt+←/→", "focus pane"),
-		CycleFocus: b([]string{"f2"}, "f2", "next part"),
-		Help:       b([]string{"f1"}, "f1", "help"),
-		Zoom:       b([]string{"alt+z"}, "alt+z", "zoom"),
-		Quit:       b([]string{"f10"}, "f10", "quit"),
+		FocusHost:  b([]string{"alt+left"}, "alt+←", wd.keyHostPane),
+		FocusNS:    b([]string{"alt+right"}, "alt+→", wd.keyNSPane),
+		FocusPanes: b([]string{"alt+left", "alt+right"}, "alt+←/→", wd.keyFocusPane),
+		CycleFocus: b([]string{"f2"}, "f2", wd.keyNextPart),
+		Help:       b([]string{"f1"}, "f1", wd.keyHelp),
+		Zoom:       b([]string{"alt+z"}, "alt+z", wd.keyZoom),
+		Unzoom:     b([]string{"alt+z"}, "alt+z", wd.keyUnzoom),
+		Quit:       b([]string{"f10"}, "f10", wd.keyQuit),
 
-		ScrollUp:   b([]string{"shift+pgup"}, "shift+pgup", "scroll"),
-		ScrollDown: b([]string{"shift+pgdown"}, "shift+pgdn", "scroll forward"),
-		Restart:    b([]string{"enter"}, "enter", "new shell"),
+		ScrollUp:   b([]string{"shift+pgup"}, "shift+pgup", wd.keyScroll),
+		ScrollDown: b([]string{"shift+pgdown"}, "shift+pgdn", wd.keyScrollForward),
+		Restart:    b([]string{"enter"}, "enter", wd.keyNewShell),
 
-		Up:       b([]string{"up", "k"}, "↑/k", "up"),
-		Down:     b([]string{"down", "j"}, "↓/j", "down"),
-		PageUp:   b([]string{"pgup"}, "pgup", "page up"),
-		PageDown: b([]string{"pgdown"}, "pgdn", "page down"),
-		Top:      b([]string{"home", "g"}, "home/g", "top"),
-		Bottom:   b([]string{"end", "G"}, "end/G", "bottom"),
-		Filter:   b([]string{"/"}, "/", "filter"),
-		Back:     b([]string{"esc"}, "esc", "back to pane"),
-		Pseudo:   b([]string{"p"}, "p", "pseudo fs"),
-		NextTab:  b([]string{"right", "l"}, "→", "next tab"),
-		PrevTab:  b([]string{"left", "h"}, "←", "prev tab"),
+		Up:       b([]string{"up", "k"}, "↑/k", wd.keyUp),
+		Down:     b([]string{"down", "j"}, "↓/j", wd.keyDown),
+		PageUp:   b([]string{"pgup"}, "pgup", wd.keyPageUp),
+		PageDown: b([]string{"pgdown"}, "pgdn", wd.keyPageDown),
+		Top:      b([]string{"home", "g"}, "home/g", wd.keyTop),
+		Bottom:   b([]string{"end", "G"}, "end/G", wd.keyBottom),
+		Filter:   b([]string{"/"}, "/", wd.keyFilter),
+		Back:     b([]string{"esc"}, "esc", wd.keyBack),
+		Pseudo:   b([]string{"p"}, "p", wd.keyPseudo),
+		NextTab:  b([]string{"right", "l"}, "→", wd.keyNextTab),
+		PrevTab:  b([]string{"left", "h"}, "←", wd.keyPrevTab),
 
-		Step:     b([]string{"f5", "alt+n"}, "f5/alt+n", "run·next"),
-		Previous: b([]string{"alt+p"}, "alt+p", "step back"),
+		Step:     b([]string{"f5", "alt+n"}, "f5/alt+n", wd.keyStep),
+		Previous: b([]string{"alt+p"}, "alt+p", wd.keyPrevious),
 
-		Yes:          b([]string{"y", "Y"}, "y", "quit"),
-		No:           b([]string{"n", "N", "esc"}, "n", "stay"),
-		FilterDone:   b([]string{"enter"}, "enter", "keep filter"),
-		FilterCancel: b([]string{"esc"}, "esc", "clear filter"),
+		Yes:          b([]string{"y", "Y"}, "y", wd.keyYes),
+		No:           b([]string{"n", "N", "esc"}, "n", wd.keyNo),
+		FilterDone:   b([]string{"enter"}, "enter", wd.keyFilterDone),
+		FilterCancel: b([]string{"esc"}, "esc", wd.keyFilterCancel),
 	}
 }
 
-// ShortHelp is the help bar of the free-form lab with a pane focused.
+// ShortHelp is the help bar of the free-form lab with a pane focused. F1
+// comes last: a narrow bar drops keys before it, never F1, which lists them
+// all.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.ScrollUp, k.FocusPanes, k.CycleFocus, k.Help, k.Quit, k.Zoom}
+	return []key.Binding{k.ScrollUp, k.FocusPanes, k.CycleFocus, k.Quit, k.Zoom, k.Help}
 }
 
-// FullHelp is the help overlay: every key, grouped by where it works.
+// FullHelp is the help screen (F1): every key, grouped by where it works.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.FocusHost, k.FocusNS, k.CycleFocus, k.Zoom, k.Help, k.Quit},
@@ -105,10 +116,12 @@ type helpContext struct {
 	compact     bool
 	filtering   bool
 	confirming  bool
+	// zoomed puts the key out of the zoom first: it matters most then.
+	zoomed bool
 }
 
-// ShortHelp gives the keys that matter now, most useful first (the bar
-// drops the tail when the screen is narrow).
+// ShortHelp gives the keys that matter now, most useful first, F1 last (the
+// bar drops keys from the end, before F1, when the screen is narrow).
 func (c helpContext) ShortHelp() []key.Binding {
 	k := c.keys
 	switch {
@@ -118,16 +131,23 @@ func (c helpContext) ShortHelp() []key.Binding {
 		return []key.Binding{k.FilterDone, k.FilterCancel}
 	}
 	out := append(append([]key.Binding(nil), c.walk...), c.local...)
+	if c.zoomed {
+		out = append(out, k.Unzoom)
+	}
 	if c.onPanel {
 		out = append(out, k.Back)
 		if c.compact {
 			out = append(out, k.NextTab)
 		}
 	}
-	return append(out, k.FocusPanes, k.CycleFocus, k.Help, k.Quit, k.Zoom)
+	out = append(out, k.FocusPanes, k.CycleFocus, k.Quit)
+	if !c.zoomed {
+		out = append(out, k.Zoom)
+	}
+	return append(out, k.Help)
 }
 
-// FullHelp gives the help overlay's groups, with the walkthrough's only when
+// FullHelp gives the help screen's groups, with the walkthrough's only when
 // it runs.
 func (c helpContext) FullHelp() [][]key.Binding {
 	groups := c.keys.FullHelp()

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -52,6 +51,7 @@ type Model struct {
 	lab  Lab
 	opts Options
 	st   Styles
+	wd   words
 	keys KeyMap
 	now  func() time.Time
 
@@ -104,10 +104,12 @@ func New(ctx context.Context, l Lab, opts Options) *Model {
 	if now == nil {
 		now = time.Now
 	}
+	wd := wordsFor(opts.Lang)
 	m := &Model{
 		ctx: ctx, lab: l, opts: opts, now: now,
 		st:   NewStyles(opts.Theme, opts.NoColor),
-		keys: DefaultKeyMap(),
+		wd:   wd,
+		keys: keyMapIn(wd),
 		wake: make(chan struct{}, 1),
 		hl:   newHighlights(),
 		tab:  targetDiff,
@@ -339,7 +341,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.stepDone(msg)
 	case markedMsg:
 		if msg.err != nil {
-			m.problem = "recording: " + oneLine(msg.err.Error())
+			m.problem = m.wd.recording + ": " + oneLine(msg.err.Error())
 		}
 		return m, nil
 	case tea.KeyPressMsg:
@@ -434,28 +436,29 @@ func (m *Model) stepDone(msg stepDoneMsg) tea.Cmd {
 
 // spotSummary names what the spotlight shows, for the narration bar.
 func (m *Model) spotSummary() string {
+	wd := &m.wd
 	var parts []string
 	for _, r := range m.state.Diff {
 		if mk, ok := m.hl.mounts[r.Key]; ok && mk.spot {
-			parts = append(parts, m.st.Spot.Render(mk.sign+" "+r.Key.Mountpoint)+m.st.Muted.Render(" ("+classWord(r.Class)+")"))
+			parts = append(parts, m.st.Spot.Render(mk.sign+" "+r.Key.Mountpoint)+m.st.Muted.Render(" ("+classWord(wd, r.Class)+")"))
 		}
 	}
 	for _, g := range m.hl.ghosts {
 		if mk, ok := m.hl.mounts[g.row.Key]; ok && mk.spot {
-			parts = append(parts, m.st.Spot.Render(symDeleted+" "+g.row.Key.Mountpoint)+m.st.Muted.Render(" (gone)"))
+			parts = append(parts, m.st.Spot.Render(symDeleted+" "+g.row.Key.Mountpoint)+m.st.Muted.Render(" ("+wd.spotGone+")"))
 		}
 	}
 	for _, r := range lab.Roles {
 		for _, t := range lab.NSTypes {
 			if mk, ok := m.hl.ns[nsKey{r, t}]; ok && mk.spot {
-				parts = append(parts, m.st.Spot.Render(fmt.Sprintf("%s ns %s %s", t, symUnequal, r)))
+				parts = append(parts, m.st.Spot.Render(wd.spotNS(string(t), string(r))))
 			}
 		}
 		if mk, ok := m.hl.roots[r]; ok && mk.spot {
 			s := m.state.Snapshot(r)
-			what := fmt.Sprintf("%s root back at /", r)
+			what := wd.spotRootBack(string(r))
 			if s.Chrooted {
-				what = fmt.Sprintf("%s chrooted at %s", r, s.Root)
+				what = wd.spotChroot(string(r), s.Root)
 			}
 			parts = append(parts, m.st.Spot.Render(what))
 		}
@@ -464,7 +467,7 @@ func (m *Model) spotSummary() string {
 		return ""
 	}
 	if len(parts) > 4 {
-		parts = append(parts[:4], m.st.Muted.Render(fmt.Sprintf("+%d more", len(parts)-4)))
+		parts = append(parts[:4], m.st.Muted.Render(wd.spotMore(len(parts)-4)))
 	}
 	return strings.Join(parts, m.st.Muted.Render(" · "))
 }
@@ -554,7 +557,7 @@ func (m *Model) setFocus(t target) tea.Cmd {
 
 // helpContext says which keys matter now.
 func (m *Model) helpContext() helpContext {
-	c := helpContext{keys: m.keys, confirming: m.confirmQuit, compact: m.lay.Mode == modeCompact}
+	c := helpContext{keys: m.keys, confirming: m.confirmQuit, compact: m.lay.Mode == modeCompact, zoomed: m.zoomed}
 	if m.walk != nil {
 		c.walk = m.walk.ShortHelp(m.keys)
 	}
@@ -573,8 +576,9 @@ func (m *Model) helpContext() helpContext {
 type panelPart interface {
 	SetSize(w, h int)
 	ShortHelp(k KeyMap) []key.Binding
-	name() string
-	count(panelData) int
+	name(wd *words) string
+	// extent is the panel's row count and how many rows it shows at once.
+	extent(d panelData) (total, visible int)
 	lines(st Styles, d panelData, w, h int) []string
 }
 
@@ -602,5 +606,5 @@ func (m *Model) navOf(t target) *panelNav {
 }
 
 func (m *Model) panelData() panelData {
-	return panelData{state: m.state, hl: &m.hl}
+	return panelData{state: m.state, hl: &m.hl, wd: &m.wd, keys: &m.keys}
 }

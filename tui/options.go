@@ -9,7 +9,8 @@ import (
 
 // Options configure the screen.
 type Options struct {
-	// Lang is the walkthrough's language (default English).
+	// Lang is the language of every word on screen, the lab's own and the
+	// walkthrough's (default English).
 	Lang scenarios.Lang
 	// Theme is the colour scheme (default Dark).
 	Theme Theme

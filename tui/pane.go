@@ -188,24 +188,23 @@ func (p *paneView) title(st Styles, focused bool, snap lab.Snapshot) string {
 // View draws the pane's box: the terminal's screen inside, the title on the
 // top border, the scroll position at its right, and the shell's fate on the
 // bottom border.
-func (p *paneView) View(st Styles, focused, zoomed bool, snap lab.Snapshot) []string {
+func (p *paneView) View(st Styles, wd *words, focused, zoomed bool, snap lab.Snapshot) []string {
 	var status []string
 	ts := p.term.State()
 	if ts.ScrollOffset > 0 {
 		status = append(status, st.Warn.Render(fmt.Sprintf("↑ %d/%d", ts.ScrollOffset, ts.ScrollbackLen)))
 	}
 	if zoomed {
-		status = append(status, st.Muted.Render("zoom"))
+		status = append(status, st.Muted.Render(wd.zoom))
 	}
 	footer := ""
 	switch {
 	case p.restarting:
-		footer = st.Warn.Render(symRunning + " starting a new shell")
+		footer = st.Warn.Render(symRunning + " " + wd.startingShell)
 	case !p.alive && p.problem != "":
-		footer = st.Fail.Render(symFail) + st.Key.Render(" enter: retry") + st.Fail.Render(" · no shell: "+p.problem)
+		footer = st.Fail.Render(symFail) + " " + st.Key.Render(wd.retry) + st.Fail.Render(" · "+wd.noShellBecause(p.problem))
 	case !p.alive:
-		footer = st.Fail.Render(fmt.Sprintf("%s exited, status %d", symFail, p.status)) +
-			st.Key.Render(" · enter: new shell")
+		footer = st.Fail.Render(symFail+" "+wd.exited(p.status)) + st.Muted.Render(" · ") + st.Key.Render(wd.newShell)
 	}
 	var lines []string
 	exact := false
@@ -217,7 +216,7 @@ func (p *paneView) View(st Styles, focused, zoomed bool, snap lab.Snapshot) []st
 	return drawBox(st, p.box, boxSpec{
 		Focused: focused,
 		Title:   p.title(st, focused, snap),
-		Status:  strings.Join(status, " "),
+		Status:  strings.Join(status, st.Muted.Render(" · ")),
 		Footer:  footer,
 		Lines:   lines,
 		Exact:   exact,

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -11,10 +12,16 @@ import (
 	"github.com/nslab/nslab/lab/mnt"
 )
 
-// panelData is what the panels show, gathered by the root model.
+// panelData is what the panels show, gathered by the root model, and what
+// they draw it with.
 type panelData struct {
 	state lab.State
 	hl    *highlights
+	// wd and keys are the screen's words and key map (marks name keys).
+	wd   *words
+	keys *KeyMap
+	// focused says the panel being drawn has focus: its reader scrolls it.
+	focused bool
 }
 
 // panelSize is the content size a panel was given.
@@ -22,16 +29,6 @@ type panelSize struct{ w, h int }
 
 // SetSize sets the panel's content size (inside its border).
 func (s *panelSize) SetSize(w, h int) { s.w, s.h = w, h }
-
-func (s *panelSize) size() (int, int) { return s.w, s.h }
-
-// sizeOf gives a panel's content size.
-func sizeOf(p panelPart) (int, int) {
-	if s, ok := p.(interface{ size() (int, int) }); ok {
-		return s.size()
-	}
-	return 0, 0
-}
 
 // panelNav is a panel's scroll position and filter.
 type panelNav struct {
@@ -76,6 +73,54 @@ func window(total, offset, visible int) (from, to int) {
 	return from, min(from+visible, total)
 }
 
+// keyHint names a key as the help bar does: "f2 next part".
+func keyHint(st Styles, b key.Binding) string {
+	h := b.Help()
+	return st.Help.ShortKey.Render(h.Key) + " " + st.Help.ShortDesc.Render(h.Desc)
+}
+
+// overflowMark is the line that says rows are hidden and how to see them:
+// what says how many and of which kinds; the keys follow.
+func overflowMark(st Styles, what string, keys ...key.Binding) string {
+	out := st.Muted.Render(what)
+	for i, k := range keys {
+		sep := ", "
+		if i == 0 {
+			sep = " · "
+		}
+		out += st.Muted.Render(sep) + keyHint(st, k)
+	}
+	return out
+}
+
+// kindCounts says how many of each symbol, in the order given: "≠ 1, = 3".
+func kindCounts(order []string, counts map[string]int) string {
+	var parts []string
+	for _, sym := range order {
+		if n := counts[sym]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", sym, n))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// pickImportant chooses n of total rows when not all fit: those of the lowest
+// rank first, ties in table order; it returns their indices in table order,
+// so the rows keep their places relative to each other.
+func pickImportant(total, n int, rank func(i int) int, ranks int) []int {
+	buckets := make([][]int, ranks)
+	for i := range total {
+		r := clamp(rank(i), 0, ranks-1)
+		buckets[r] = append(buckets[r], i)
+	}
+	out := make([]int, 0, n)
+	for _, b := range buckets {
+		out = append(out, b[:min(len(b), n-len(out))]...)
+	}
+	sort.Ints(out)
+	return out
+}
+
 // ----- namespace panel -----
 
 // nsPanel shows the eight namespaces of each pane's inspected process, = or ≠
@@ -85,13 +130,12 @@ type nsPanel struct {
 	nav panelNav
 }
 
-func (p *nsPanel) name() string { return "namespaces" }
+func (p *nsPanel) name(wd *words) string { return wd.nsPanel }
 
 // ShortHelp is the panel's keys.
 func (p *nsPanel) ShortHelp(k KeyMap) []key.Binding { return []key.Binding{k.Up, k.Down, k.Filter} }
 
-// rows are the panel's lines as plain-text keys for filtering, with a render
-// function each.
+// typeRows are the namespace types that pass the filter.
 func (p *nsPanel) typeRows() []lab.NSType {
 	var out []lab.NSType
 	for _, t := range lab.NSTypes {
@@ -101,8 +145,6 @@ func (p *nsPanel) typeRows() []lab.NSType {
 	}
 	return out
 }
-
-func (p *nsPanel) count(panelData) int { return len(p.typeRows()) }
 
 func inode(v uint64) string {
 	if v == 0 {
@@ -133,59 +175,104 @@ func nsCell(st Styles, t lab.NSType, d panelData) string {
 }
 
 // who says which process a pane shows: "host  pid 1234 bash · chrooted at /x".
-func who(st Styles, s lab.Snapshot, role lab.Role) string {
+func who(st Styles, wd *words, s lab.Snapshot, role lab.Role) string {
 	label := st.Title.Render(fmt.Sprintf("%-4s", role))
 	if s.PID == 0 {
-		return label + " " + st.Muted.Render("no shell")
+		return label + " " + st.Muted.Render(wd.noShell)
 	}
-	out := label + " " + st.Normal.Render(fmt.Sprintf("pid %d %s", s.PID, s.Comm))
+	out := label + " " + st.Normal.Render(wd.pid(s.PID, s.Comm))
 	if s.Chrooted {
-		out += st.Muted.Render(" · ") + st.Warn.Render("chrooted at "+s.Root)
+		out += st.Muted.Render(" · ") + st.Warn.Render(wd.chrootedAt(s.Root))
 	} else if s.Cwd != "" {
-		out += st.Muted.Render(" · cwd " + s.Cwd)
+		out += st.Muted.Render(" · " + wd.cwd + " " + s.Cwd)
 	}
 	return out
 }
 
+// nsRank says how much a namespace type matters when not all fit: one that
+// just changed, then one that differs between the panes, then the rest.
+func nsRank(t lab.NSType, d panelData) int {
+	if _, ok := d.hl.nsMark(t); ok {
+		return 0
+	}
+	if d.state.Host.NS[t] != d.state.NS.NS[t] {
+		return 1
+	}
+	return 2
+}
+
+// nsLayout is how the namespace panel's types fit in h lines of w cells:
+// rows of cols types each, and whether a line says that some do not fit.
+func (p *nsPanel) nsLayout(n, w, h int) (rows, cols int, marked bool) {
+	avail := h - 2 // the two "who" lines
+	if p.nav.filter != "" || p.nav.editing {
+		avail--
+	}
+	rows = max(avail-1, 0) // less the header
+	cols = 1
+	if rows < n && w >= 64 {
+		cols = 2 // short and wide: the compact strip
+	}
+	if n > rows*cols && rows > 0 {
+		return rows - 1, cols, true
+	}
+	return rows, cols, false
+}
+
+// extent is the panel's type count and how many it shows at once.
+func (p *nsPanel) extent(panelData) (total, visible int) {
+	types := p.typeRows()
+	rows, cols, _ := p.nsLayout(len(types), p.w, p.h)
+	return len(types), max(rows*cols, 1)
+}
+
 // lines draws the panel's content in w×h cells: one column of types when it
-// is tall enough, two when it is short and wide (the compact strip).
+// is tall enough, two when it is short and wide (the compact strip). When
+// not all fit, an unfocused panel shows the types that differ first, a
+// focused one scrolls, and a line says what is left out.
 func (p *nsPanel) lines(st Styles, d panelData, w, h int) []string {
 	types := p.typeRows()
 	var out []string
 	filter := p.nav.filterLine(st)
-	avail := h - 2 // the two "who" lines
+	rows, cols, marked := p.nsLayout(len(types), w, h)
+	avail := h - 2
 	if filter != "" {
 		avail--
 	}
-	header := st.Header.Render(fmt.Sprintf(" %-6s %-10s   %-10s", "type", "host", "ns"))
-	twoCols := avail < len(types)+1 && w >= 64
-	if twoCols {
-		half := (len(types) + 1) / 2
-		rows := max(avail-1, 0)
-		from, to := window(half, p.nav.offset, rows)
-		out = append(out, fit(header, 31)+" "+header)
+	header := st.Header.Render(" " + fit(d.wd.nsType, 6) + " " + fit("host", 10) + "   " + fit("ns", 10))
+	capacity := rows * cols
+	var shown []int
+	if !marked || d.focused {
+		from, to := window(len(types), p.nav.offset, capacity)
 		for i := from; i < to; i++ {
-			l := nsCell(st, types[i], d)
-			if j := i + half; j < len(types) {
-				l = fit(l, 31) + " " + nsCell(st, types[j], d)
-			}
-			out = append(out, l)
+			shown = append(shown, i)
 		}
 	} else {
-		rows := max(avail-1, 0)
-		from, to := window(len(types), p.nav.offset, rows)
-		if avail > 0 {
+		shown = pickImportant(len(types), capacity, func(i int) int { return nsRank(types[i], d) }, 3)
+	}
+	if avail > 0 {
+		if cols == 2 {
+			out = append(out, fit(header, 31)+" "+header)
+		} else {
 			out = append(out, header)
 		}
-		for _, t := range types[from:to] {
-			out = append(out, nsCell(st, t, d))
+	}
+	perCol := (len(shown) + cols - 1) / max(cols, 1)
+	for i := 0; i < perCol; i++ {
+		l := nsCell(st, types[shown[i]], d)
+		if j := i + perCol; cols == 2 && j < len(shown) {
+			l = fit(l, 31) + " " + nsCell(st, types[shown[j]], d)
 		}
+		out = append(out, l)
+	}
+	if marked {
+		out = append(out, p.mark(st, types, shown, d))
 	}
 	for len(out) < max(avail, 0) {
 		out = append(out, "")
 	}
 	for _, r := range lab.Roles {
-		line := who(st, d.state.Snapshot(r), r)
+		line := who(st, d.wd, d.state.Snapshot(r), r)
 		if m, ok := d.hl.roots[r]; ok {
 			s := st.Recent
 			lead := symRecent
@@ -200,6 +287,36 @@ func (p *nsPanel) lines(st Styles, d panelData, w, h int) []string {
 		out = append(out, filter)
 	}
 	return out
+}
+
+// mark says which namespace types are not shown: "… 4 more (= 4)".
+func (p *nsPanel) mark(st Styles, types []lab.NSType, shown []int, d panelData) string {
+	in := make(map[int]bool, len(shown))
+	for _, i := range shown {
+		in[i] = true
+	}
+	counts := map[string]int{}
+	above, below := 0, 0
+	for i, t := range types {
+		if in[i] {
+			continue
+		}
+		if len(shown) > 0 && i < shown[0] {
+			above++
+		} else {
+			below++
+		}
+		if d.state.Host.NS[t] != d.state.NS.NS[t] {
+			counts[symUnequal]++
+		} else {
+			counts[symEqual]++
+		}
+	}
+	kinds := kindCounts([]string{symUnequal, symEqual}, counts)
+	if d.focused {
+		return overflowMark(st, d.wd.hiddenAround(above, below, kinds), d.keys.Up, d.keys.Down)
+	}
+	return overflowMark(st, d.wd.hiddenRows(above+below, kinds), d.keys.CycleFocus, d.keys.Down)
 }
 
 // summary is the namespace panel in one line, for the compact strip:
@@ -228,7 +345,7 @@ func nsSummary(st Styles, d panelData) string {
 	}
 	for _, r := range lab.Roles {
 		if s := d.state.Snapshot(r); s.Chrooted {
-			cell := fmt.Sprintf("%s chrooted", r)
+			cell := d.wd.chrootedPane(string(r))
 			if m, ok := d.hl.roots[r]; ok && m.spot {
 				cell = st.Spotlight.Render(symSpotlight + cell)
 			} else {
@@ -260,11 +377,13 @@ type diffPanel struct {
 	nav        panelNav
 	showPseudo bool
 	// memo keeps the last items: one frame asks for them several times, and at 10,000
-	// mounts rebuilding them each time was most of the UI's work.
+	// mounts rebuilding them each time was most of the UI's work. longest
+	// are the widest mount point and source among them, for the columns.
 	memo struct {
-		key    itemsKey
-		items  []diffItem
-		hidden int
+		key     itemsKey
+		items   []diffItem
+		hidden  int
+		longest [2]int
 	}
 }
 
@@ -276,9 +395,11 @@ type itemsKey struct {
 	ghosts     string
 	showPseudo bool
 	filter     string
+	// wd: the filter matches the class words in the screen's language.
+	wd *words
 }
 
-func (p *diffPanel) name() string { return "mounts" }
+func (p *diffPanel) name(wd *words) string { return wd.mountsPanel }
 
 // ShortHelp is the panel's keys.
 func (p *diffPanel) ShortHelp(k KeyMap) []key.Binding {
@@ -304,7 +425,7 @@ func (p *diffPanel) items(d panelData) (items []diffItem, hidden int) {
 		sig.WriteString(g.Key.Mountpoint)
 		sig.WriteByte(0)
 	}
-	key := itemsKey{rows: len(d.state.Diff), ghosts: sig.String(), showPseudo: p.showPseudo, filter: p.nav.filter}
+	key := itemsKey{rows: len(d.state.Diff), ghosts: sig.String(), showPseudo: p.showPseudo, filter: p.nav.filter, wd: d.wd}
 	if len(d.state.Diff) > 0 {
 		key.diff = &d.state.Diff[0]
 	}
@@ -318,11 +439,12 @@ func (p *diffPanel) items(d panelData) (items []diffItem, hidden int) {
 			hidden++
 			return
 		}
-		if p.nav.filter != "" && !p.nav.matches(rowText(it.row)) {
+		if p.nav.filter != "" && !p.nav.matches(rowText(d.wd, it.row)) {
 			return
 		}
 		items = append(items, it)
 	}
+	var longest [2]int
 	for _, r := range d.state.Diff {
 		for gi < len(ghosts) && ghosts[gi].Key.Mountpoint < r.Key.Mountpoint {
 			add(diffItem{row: ghosts[gi], ghost: true})
@@ -333,7 +455,11 @@ func (p *diffPanel) items(d panelData) (items []diffItem, hidden int) {
 	for ; gi < len(ghosts); gi++ {
 		add(diffItem{row: ghosts[gi], ghost: true})
 	}
-	p.memo.key, p.memo.items, p.memo.hidden = key, items, hidden
+	for _, it := range items {
+		longest[0] = max(longest[0], cellWidth(it.row.Key.Mountpoint))
+		longest[1] = max(longest[1], cellWidth(it.row.Key.Source))
+	}
+	p.memo.key, p.memo.items, p.memo.hidden, p.memo.longest = key, items, hidden, longest
 	return items, hidden
 }
 
@@ -368,9 +494,43 @@ func (p *diffPanel) follow(d panelData, visible int) {
 	p.nav.offset = clamp(p.nav.offset, 0, max(len(items)-visible, 0))
 }
 
-func (p *diffPanel) count(d panelData) int {
+// rank says how much a row matters when not all fit: what just changed
+// first, then rows that differ between the panes, then rows one side has;
+// rows alike on both sides last.
+func rank(it diffItem, d panelData) int {
+	if _, ok := d.hl.mounts[it.row.Key]; ok {
+		return 0
+	}
+	if it.ghost {
+		return 1
+	}
+	switch it.row.Class {
+	case mnt.Changed:
+		return 1
+	case mnt.HostOnly, mnt.NSOnly:
+		return 2
+	}
+	return 3
+}
+
+// itemRows is how many mount rows fit in h content lines with total rows to
+// show, and whether a line is kept to say that some do not fit.
+func (p *diffPanel) itemRows(total, h int) (rows int, marked bool) {
+	rows = h - 1 // the header
+	if p.nav.filter != "" || p.nav.editing {
+		rows--
+	}
+	if total > rows && rows > 0 {
+		return rows - 1, true
+	}
+	return max(rows, 0), false
+}
+
+// extent is the panel's row count and how many it shows at once.
+func (p *diffPanel) extent(d panelData) (total, visible int) {
 	items, _ := p.items(d)
-	return len(items)
+	rows, _ := p.itemRows(len(items), p.h)
+	return len(items), max(rows, 1)
 }
 
 // sortRows orders ghosts by mount point, then the rest of the key, so the
@@ -390,8 +550,8 @@ func sortRows(rows []mnt.DiffRow) {
 }
 
 // rowText is a row's plain text for the filter.
-func rowText(r mnt.DiffRow) string {
-	return strings.Join([]string{r.Key.Mountpoint, r.Key.FSType, r.Key.Source, classSymbol(r.Class), classWord(r.Class)}, " ")
+func rowText(wd *words, r mnt.DiffRow) string {
+	return strings.Join([]string{r.Key.Mountpoint, r.Key.FSType, r.Key.Source, classSymbol(r.Class), classWord(wd, r.Class)}, " ")
 }
 
 func classSymbol(c mnt.DiffClass) string {
@@ -406,16 +566,16 @@ func classSymbol(c mnt.DiffClass) string {
 	return symSame
 }
 
-func classWord(c mnt.DiffClass) string {
+func classWord(wd *words, c mnt.DiffClass) string {
 	switch c {
 	case mnt.HostOnly:
-		return "host only"
+		return wd.hostOnly
 	case mnt.NSOnly:
-		return "ns only"
+		return wd.nsOnly
 	case mnt.Changed:
-		return "changed"
+		return wd.changed
 	}
-	return "both"
+	return wd.both
 }
 
 // diffCols are the widths of the diff panel's columns at one panel width;
@@ -425,8 +585,10 @@ type diffCols struct {
 }
 
 // columnsFor fits the columns to an inner width: the mount point takes what
-// is left, and the least needed columns go first when space runs out.
-func columnsFor(w int) diffCols {
+// is left, and the least needed columns go first when space runs out. What
+// the mount point does not need of it goes to the source, up to the longest
+// (longest: the widest mount point and source to show).
+func columnsFor(w int, longest [2]int) diffCols {
 	c := diffCols{fstype: 8, source: 14, prop: 10, what: 9}
 	const lead = 4 // spotlight, sign, class symbol, space
 	rest := func() int {
@@ -452,6 +614,11 @@ func columnsFor(w int) diffCols {
 		c.fstype = 6
 	}
 	c.point = max(rest(), 4)
+	if spare := c.point - longest[0] - 1; c.source > 0 && spare > 0 && longest[1] > c.source {
+		give := min(spare, longest[1]-c.source)
+		c.source += give
+		c.point -= give
+	}
 	return c
 }
 
@@ -469,25 +636,25 @@ func propOf(m *mnt.Mount) string {
 	return m.Propagation.String()
 }
 
-func whatDiffers(d mnt.Difference) string {
+func whatDiffers(wd *words, d mnt.Difference) string {
 	var parts []string
 	if d&mnt.DiffOptions != 0 {
-		parts = append(parts, "opts")
+		parts = append(parts, wd.opts)
 	}
 	if d&mnt.DiffSuperOptions != 0 {
-		parts = append(parts, "super")
+		parts = append(parts, wd.super)
 	}
 	if d&mnt.DiffPropagation != 0 {
-		parts = append(parts, "prop")
+		parts = append(parts, wd.prop)
 	}
 	return strings.Join(parts, "+")
 }
 
-func (p *diffPanel) header(st Styles, c diffCols) string {
-	s := "    " + col("mount point", c.point) + col("fstype", c.fstype) + col("source", c.source) +
+func (p *diffPanel) header(st Styles, wd *words, c diffCols) string {
+	s := "    " + col(wd.pointCol, c.point) + col(wd.fstypeCol, c.fstype) + col(wd.sourceCol, c.source) +
 		col("host", c.prop) + col("ns", c.prop)
 	if c.what > 0 {
-		s += col("differs", c.what)
+		s += col(wd.whatCol, c.what)
 	}
 	return st.Header.Render(strings.TrimRight(s, " "))
 }
@@ -504,7 +671,7 @@ func (p *diffPanel) rowLine(st Styles, it diffItem, c diffCols, w int, d panelDa
 	body := col(k.Mountpoint, c.point) + col(k.FSType, c.fstype) + col(k.Source, c.source) +
 		col(propOf(r.Host), c.prop) + col(propOf(r.NS), c.prop)
 	if c.what > 0 {
-		body += col(whatDiffers(r.Differs), c.what)
+		body += col(whatDiffers(d.wd, r.Differs), c.what)
 	}
 	if m, ok := d.hl.mounts[k]; ok {
 		lead := " " + m.sign
@@ -530,21 +697,32 @@ func (p *diffPanel) rowLine(st Styles, it diffItem, c diffCols, w int, d panelDa
 }
 
 // lines draws the panel: a header, the rows that fit, and the filter line.
+// When not all rows fit, an unfocused panel shows those that matter most
+// (rank), in table order; a focused one scrolls. Either way the last line
+// says how many are hidden, of which kinds, and which keys show them.
 func (p *diffPanel) lines(st Styles, d panelData, w, h int) []string {
 	items, _ := p.items(d)
-	c := columnsFor(w)
+	c := columnsFor(w, p.longest(d))
 	filter := p.nav.filterLine(st)
-	rows := h - 1
-	if filter != "" {
-		rows--
+	rows, marked := p.itemRows(len(items), h)
+	out := []string{p.header(st, d.wd, c)}
+	var shown []int
+	if !marked || d.focused {
+		from, to := window(len(items), p.nav.offset, rows)
+		for i := from; i < to; i++ {
+			shown = append(shown, i)
+		}
+	} else {
+		shown = pickImportant(len(items), rows, func(i int) int { return rank(items[i], d) }, 4)
 	}
-	out := []string{p.header(st, c)}
-	from, to := window(len(items), p.nav.offset, rows)
-	for _, it := range items[from:to] {
-		out = append(out, p.rowLine(st, it, c, w, d))
+	for _, i := range shown {
+		out = append(out, p.rowLine(st, items[i], c, w, d))
 	}
-	if len(items) == 0 && rows > 0 {
-		out = append(out, st.Muted.Render("  (no mounts match)"))
+	if marked {
+		out = append(out, p.mark(st, items, shown, d))
+	}
+	if len(items) == 0 && h > 1 {
+		out = append(out, st.Muted.Render("  "+d.wd.noMatch))
 	}
 	if filter != "" {
 		for len(out) < h-1 {
@@ -555,25 +733,73 @@ func (p *diffPanel) lines(st Styles, d panelData, w, h int) []string {
 	return out
 }
 
+// longest is the widest mount point (or the column's name) and source.
+func (p *diffPanel) longest(d panelData) [2]int {
+	p.items(d)
+	l := p.memo.longest
+	l[0] = max(l[0], cellWidth(d.wd.pointCol))
+	return l
+}
+
+// mark says which rows are not shown: "… 2 more (= 2) · f2 next part, ↓/j
+// down", or, scrolled, how many are above and below.
+func (p *diffPanel) mark(st Styles, items []diffItem, shown []int, d panelData) string {
+	in := make(map[int]bool, len(shown))
+	for _, i := range shown {
+		in[i] = true
+	}
+	counts := map[string]int{}
+	above, below := 0, 0
+	for i, it := range items {
+		if in[i] {
+			continue
+		}
+		if len(shown) > 0 && i < shown[0] {
+			above++
+		} else {
+			below++
+		}
+		sym := classSymbol(it.row.Class)
+		if it.ghost {
+			sym = symRemoved
+		}
+		counts[sym]++
+	}
+	kinds := kindCounts([]string{symChanged, symHostOnly, symNSOnly, symRemoved, symSame}, counts)
+	// Indented as the rows' symbols are.
+	if d.focused {
+		return "  " + overflowMark(st, d.wd.hiddenAround(above, below, kinds), d.keys.Up, d.keys.Down)
+	}
+	return "  " + overflowMark(st, d.wd.hiddenRows(above+below, kinds), d.keys.CycleFocus, d.keys.Down)
+}
+
 // status is the panel's count, for its border: "41 rows · 17 pseudo hidden".
 func (p *diffPanel) status(st Styles, d panelData) string {
 	items, hidden := p.items(d)
-	s := fmt.Sprintf("%d", len(items))
+	s := d.wd.rows(len(items))
 	for _, r := range lab.Roles {
 		if d.state.Snapshot(r).PID == 0 {
-			s = string(r) + " has no shell · " + s
+			s = d.wd.paneNoShell(string(r)) + " · " + s
 		}
 	}
 	if hidden > 0 {
-		s += fmt.Sprintf(" · %d pseudo hidden", hidden)
+		s += " · " + d.wd.pseudoHidden(hidden)
 	}
 	return st.Muted.Render(s)
 }
 
-// legend explains the class symbols.
-func diffLegend(st Styles) string {
-	return st.Class[mnt.InBoth].Render(symSame) + st.Muted.Render(" both ") +
-		st.Class[mnt.HostOnly].Render(symHostOnly) + st.Muted.Render(" host only ") +
-		st.Class[mnt.NSOnly].Render(symNSOnly) + st.Muted.Render(" ns only ") +
-		st.Class[mnt.Changed].Render(symChanged) + st.Muted.Render(" changed")
+// diffLegend explains the class symbols.
+func diffLegend(st Styles, wd *words) string {
+	return st.Class[mnt.InBoth].Render(symSame) + st.Muted.Render(" "+wd.both+" ") +
+		st.Class[mnt.HostOnly].Render(symHostOnly) + st.Muted.Render(" "+wd.hostOnly+" ") +
+		st.Class[mnt.NSOnly].Render(symNSOnly) + st.Muted.Render(" "+wd.nsOnly+" ") +
+		st.Class[mnt.Changed].Render(symChanged) + st.Muted.Render(" "+wd.changed)
+}
+
+// signLegend explains the signs of rows that just changed; a row that left
+// both tables also shows − as its class.
+func signLegend(st Styles, wd *words) string {
+	return st.Added.Render(symAdded) + st.Muted.Render(" "+wd.added+" ") +
+		st.Deleted.Render(symDeleted) + st.Muted.Render(" "+wd.gone+" ") +
+		st.Modified.Render(symModified) + st.Muted.Render(" "+wd.modified)
 }

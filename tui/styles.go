@@ -99,7 +99,7 @@ type Styles struct {
 	Hint, Spot                 lipgloss.Style
 	Tab, TabActive, FilterLine lipgloss.Style
 
-	// Help is the help bar's and overlay's style.
+	// Help is the help bar's and help screen's style.
 	Help help.Styles
 }
 

@@ -1,10 +1,10 @@
 package tui
 
 import (
-	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/nslab/nslab/tui/term"
 )
@@ -25,17 +25,24 @@ func (m *Model) render() string {
 		return ""
 	}
 	if m.lay.Mode == modeTooSmall {
-		return tooSmall(m.st, m.width, m.height)
+		return tooSmall(m.st, &m.wd, m.width, m.height)
 	}
 	if m.cache == nil || m.cachedGen != m.chromeGen {
 		m.cache, m.cachedGen = m.drawChrome(), m.chromeGen
 	}
 	c := newCanvas(m.width, m.height)
+	if m.showHelp {
+		// The keys take the whole screen above the help bar: drawn over the
+		// parts, a box would cut their borders and titles.
+		c.put(m.helpRect(), m.cache["keys"])
+		c.put(m.lay.Help, m.cache["help"])
+		return c.String()
+	}
 	c.put(m.lay.Narration, m.cache["narration"])
 	for i, p := range m.panes {
 		t := target(i)
 		if r := m.lay.Parts[t]; !r.empty() {
-			c.put(r, p.View(m.st, m.focus == t, m.zoomed, m.state.Snapshot(p.role)))
+			c.put(r, p.View(m.st, &m.wd, m.focus == t, m.zoomed, m.state.Snapshot(p.role)))
 		}
 	}
 	for _, t := range []target{targetNSPanel, targetDiff, targetLog} {
@@ -43,12 +50,11 @@ func (m *Model) render() string {
 	}
 	c.put(m.lay.Strip, m.cache["strip"])
 	c.put(m.lay.Help, m.cache["help"])
-	frame := c.String()
-	if m.showHelp {
-		frame = overlay(frame, m.width, m.height, m.helpOverlay())
-	}
-	return frame
+	return c.String()
 }
+
+// helpRect is where the key list goes: everything above the help bar.
+func (m *Model) helpRect() rect { return rect{W: m.width, H: m.lay.Help.Y} }
 
 // drawChrome draws everything but the panes: the narration bar, the panels
 // or the strip, and the help bar.
@@ -67,15 +73,19 @@ func (m *Model) drawChrome() map[string][]string {
 		out["strip"] = m.strip(d)
 	}
 	out["help"] = []string{m.helpBar()}
+	if m.showHelp {
+		out["keys"] = m.helpView(m.helpRect())
+	}
 	return out
 }
 
 // panelLines draws a panel's content at a size.
 func (m *Model) panelLines(t target, d panelData, w, h int) []string {
+	d.focused = m.focus == t
 	return m.panel(t).lines(m.st, d, w, h)
 }
 
-func (m *Model) panelName(t target) string { return m.panel(t).name() }
+func (m *Model) panelName(t target) string { return m.panel(t).name(&m.wd) }
 
 // panelBox draws one panel in its own box.
 func (m *Model) panelBox(t target, r rect, d panelData) []string {
@@ -89,10 +99,18 @@ func (m *Model) panelBox(t target, r rect, d panelData) []string {
 	spec := boxSpec{Focused: focused, Title: title, Lines: m.panelLines(t, d, in.W, in.H)}
 	if t == targetDiff {
 		spec.Status = m.diff.status(m.st, d)
-		spec.Footer = diffLegend(m.st)
+		spec.Footer = diffLegend(m.st, &m.wd)
+		// The signs of rows that just changed too, where they fit.
+		if both := spec.Footer + m.st.Muted.Render(" · ") + signLegend(m.st, &m.wd); cellWidth(both) <= in.W-2 {
+			spec.Footer = both
+		}
 	}
 	if m.zoomed && focused {
-		spec.Status = strings.TrimSpace(spec.Status + " " + m.st.Muted.Render("zoom"))
+		zoom := m.st.Muted.Render(m.wd.zoom)
+		if spec.Status != "" {
+			zoom = spec.Status + m.st.Muted.Render(" · ") + zoom
+		}
+		spec.Status = zoom
 	}
 	return drawBox(m.st, r, spec)
 }
@@ -158,36 +176,119 @@ func (m *Model) helpBar() string {
 	h.Styles = m.st.Help
 	h.SetWidth(m.width)
 	if m.confirmQuit {
-		q := m.st.Warn.Render("A step is still running. Quit anyway?") + " "
+		q := m.st.Warn.Render(m.wd.quitAnyway) + " "
 		h.SetWidth(max(m.width-cellWidth(q), 1))
 		return fit(q+h.ShortHelpView(m.helpContext().ShortHelp()), m.width)
 	}
-	bar := h.ShortHelpView(m.helpContext().ShortHelp())
+	lead := ""
 	if m.problem != "" {
-		bar = m.st.Warn.Render(symFail+" "+m.problem) + "  " + bar
+		lead = m.st.Warn.Render(symFail+" "+m.problem) + "  "
 	}
-	return fit(bar, m.width)
+	return fit(lead+fitKeys(h, m.helpContext().ShortHelp(), m.width-cellWidth(lead), m.keys.Help), m.width)
 }
 
-// helpOverlay is the F1 box: every key, and what the symbols mean.
-func (m *Model) helpOverlay() []string {
-	h := help.New()
-	h.Styles = m.st.Help
-	h.SetWidth(m.width - 4)
-	body := strings.Split(h.FullHelpView(m.helpContext().FullHelp()), "\n")
-	body = append(body, "",
-		diffLegend(m.st),
-		m.st.Recent.Render(symRecent+"+ just changed")+"  "+m.st.Spotlight.Render(symSpotlight+" spotlight")+"  "+
-			m.st.Muted.Render(symEqual+"/"+symUnequal+" same/different namespace"),
-		"",
-		m.st.Muted.Render("Every other key goes to the focused shell. Any key closes this."))
-	w := 0
-	for _, l := range body {
-		w = max(w, cellWidth(l))
+// fitKeys draws bindings as the help bar does, in at most w cells. When they
+// do not fit, keys go from the end but keep (F1, which lists them all) stays,
+// and "…" says where keys were left out.
+func fitKeys(h help.Model, bs []key.Binding, w int, keep key.Binding) string {
+	h.SetWidth(0)
+	if s := h.ShortHelpView(bs); cellWidth(s) <= w {
+		return s
 	}
-	w = min(w+4, m.width)
-	hgt := min(len(body)+2, m.height)
-	return drawBox(m.st, rect{W: w, H: hgt}, boxSpec{Focused: true, Title: m.st.TitleFocus.Render("nslab keys"), Lines: padLeft(body, 1)})
+	var head, tail []key.Binding
+	for _, b := range bs {
+		if b.Help() == keep.Help() {
+			tail = append(tail, b)
+		} else {
+			head = append(head, b)
+		}
+	}
+	more := " " + h.Styles.Ellipsis.Render("…")
+	sep := h.Styles.ShortSeparator.Render(h.ShortSeparator)
+	for n := len(head); n >= 0; n-- {
+		s := strings.TrimLeft(h.ShortHelpView(head[:n])+more, " ")
+		if len(tail) > 0 {
+			s += sep + h.ShortHelpView(tail)
+		}
+		if cellWidth(s) <= w {
+			return s
+		}
+	}
+	return h.ShortHelpView(tail)
+}
+
+// helpView is the F1 box in r: every key, grouped by where it works, and
+// what the symbols mean.
+func (m *Model) helpView(r rect) []string {
+	st, wd := m.st, &m.wd
+	in := r.inner()
+	body := keyColumns(st, m.helpContext().FullHelp(), in.W-1)
+	body = append(body, "",
+		diffLegend(st, wd),
+		signLegend(st, wd),
+		st.Recent.Render(symRecent+" "+wd.justChanged)+"  "+st.Spotlight.Render(symSpotlight+" "+wd.spotlight)+"  "+
+			st.Muted.Render(symEqual+"/"+symUnequal+" "+wd.sameDifferentNS),
+		"")
+	for _, l := range wrap(wd.otherKeys, in.W-1) {
+		body = append(body, st.Muted.Render(l))
+	}
+	return drawBox(st, r, boxSpec{Focused: true, Title: st.TitleFocus.Render(wd.keysTitle), Lines: padLeft(body, 1)})
+}
+
+// keyColumns lays out groups of keys as columns side by side, as many as fit
+// in w cells; the next ones go below, so no key is left out at any width.
+func keyColumns(st Styles, groups [][]key.Binding, w int) []string {
+	const gap = 4
+	var cols [][]string
+	var widths []int
+	for _, g := range groups {
+		kw := 0
+		for _, b := range g {
+			kw = max(kw, cellWidth(b.Help().Key))
+		}
+		var col []string
+		cw := 0
+		for _, b := range g {
+			l := st.Help.FullKey.Render(fit(b.Help().Key, kw)) + " " + st.Help.FullDesc.Render(b.Help().Desc)
+			col = append(col, l)
+			cw = max(cw, cellWidth(l))
+		}
+		cols, widths = append(cols, col), append(widths, cw)
+	}
+	var out []string
+	for start := 0; start < len(cols); {
+		end, used := start, 0
+		for end < len(cols) && (end == start || used+gap+widths[end] <= w) {
+			if end > start {
+				used += gap
+			}
+			used += widths[end]
+			end++
+		}
+		if start > 0 {
+			out = append(out, "")
+		}
+		rows := 0
+		for _, c := range cols[start:end] {
+			rows = max(rows, len(c))
+		}
+		for i := range rows {
+			line := ""
+			for j := start; j < end; j++ {
+				cell := ""
+				if i < len(cols[j]) {
+					cell = cols[j][i]
+				}
+				if j < end-1 {
+					cell = fit(cell, widths[j]+gap)
+				}
+				line += cell
+			}
+			out = append(out, strings.TrimRight(line, " "))
+		}
+		start = end
+	}
+	return out
 }
 
 func padLeft(lines []string, n int) []string {
@@ -200,10 +301,10 @@ func padLeft(lines []string, n int) []string {
 
 // tooSmall is the whole frame when the terminal is below the minimum: one
 // centred line saying what is needed.
-func tooSmall(st Styles, w, h int) string {
-	msg := fmt.Sprintf("Terminal too small (%d×%d): nslab needs at least %d×%d.", w, h, MinWidth, MinHeight)
+func tooSmall(st Styles, wd *words, w, h int) string {
+	msg := wd.tooSmall(w, h, MinWidth, MinHeight)
 	if cellWidth(msg) > w {
-		msg = fmt.Sprintf("Too small: need %d×%d", MinWidth, MinHeight)
+		msg = wd.tooSmallShort(MinWidth, MinHeight)
 	}
 	line := msg
 	if pad := (w - cellWidth(msg)) / 2; pad > 0 {
