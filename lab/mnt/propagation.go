@@ -75,8 +75,8 @@ func parseGroup(s string) (int, error) {
 	return int(n), nil
 }
 
-// String formats p the way mountinfo writes it ("shared:1 master:2"), or "private" or
-// "unbindable" for a mount with no peer group and no master.
+// String formats p the way mountinfo writes it ("shared:1 master:2", "unbindable"), or
+// "private" for a mount with no optional fields.
 func (p Propagation) String() string {
 	var b strings.Builder
 	field := func(tag string, n int) {
@@ -93,10 +93,14 @@ func (p Propagation) String() string {
 	field("shared", p.PeerGroup)
 	field("master", p.Master)
 	field("propagate_from", p.PropagateFrom)
-	if b.Len() == 0 {
-		if p.Type == Unbindable {
-			return "unbindable"
+	if p.Type == Unbindable {
+		// Also beside propagate_from, which ParsePropagation takes without a master.
+		if b.Len() > 0 {
+			b.WriteByte(' ')
 		}
+		b.WriteString("unbindable")
+	}
+	if b.Len() == 0 {
 		return "private"
 	}
 	return b.String()
