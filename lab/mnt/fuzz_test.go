@@ -2,6 +2,7 @@ package mnt
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -12,32 +13,65 @@ import (
 	"github.com/moby/sys/mountinfo"
 )
 
+// specPropagation is the tests' own reading of the optional fields, written from proc(5)
+// and mount_namespaces(7) rather than from ParsePropagation, so that a bug there shows up
+// as a disagreement. ok is false where ParsePropagation must return an error: a known tag
+// with a missing, malformed, zero or repeated value, or unbindable with a value.
+func specPropagation(optional string) (p Propagation, ok bool) {
+	groups := map[string]int{}
+	unbindable := false
+	for _, field := range strings.Fields(optional) {
+		if field == "unbindable" {
+			unbindable = true
+			continue
+		}
+		tag, value, _ := strings.Cut(field, ":")
+		switch tag {
+		case "unbindable":
+			return Propagation{}, false
+		case "shared", "master", "propagate_from":
+		default:
+			continue // a tag from a newer kernel
+		}
+		n, err := strconv.ParseUint(value, 10, 31) // decimal digits, at most 2^31-1
+		if err != nil || n == 0 || groups[tag] != 0 {
+			return Propagation{}, false
+		}
+		groups[tag] = int(n)
+	}
+	p = Propagation{PeerGroup: groups["shared"], Master: groups["master"], PropagateFrom: groups["propagate_from"]}
+	// Peer group and master decide the type; unbindable counts only without either.
+	p.Type = map[[2]bool]PropagationType{
+		{true, true}: SharedSlave, {true, false}: Shared, {false, true}: Slave, {false, false}: Private,
+	}[[2]bool{p.PeerGroup != 0, p.Master != 0}]
+	if p.Type == Private && unbindable {
+		p.Type = Unbindable
+	}
+	return p, true
+}
+
 func FuzzParsePropagation(f *testing.F) {
 	for _, seed := range []string{"", "shared:1", "master:2", "shared:3 master:1", "master:5 propagate_from:2",
-		"unbindable", "shared:", "shared:x", "shared:0", "x:1 y", "shared:1 shared:1", "unbindable:1", "  shared:07  "} {
+		"unbindable", "shared:", "shared:x", "shared:0", "x:1 y", "shared:1 shared:1", "unbindable:1", "  shared:07  ",
+		"master:5 unbindable", "unbindable shared:1 master:2", "propagate_from:3 unbindable", "unbindable:"} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, optional string) {
 		p, err := ParsePropagation(optional)
+		want, ok := specPropagation(optional)
+		if (err == nil) != ok {
+			t.Fatalf("ParsePropagation(%q) error %v, want an error: %v", optional, err, !ok)
+		}
 		if err != nil {
 			return
 		}
-		// The type follows from the groups.
-		shared, slave := p.PeerGroup > 0, p.Master > 0
-		switch {
-		case shared && slave && p.Type != SharedSlave,
-			shared && !slave && p.Type != Shared,
-			!shared && slave && p.Type != Slave,
-			!shared && !slave && p.Type != Private && p.Type != Unbindable:
-			t.Fatalf("ParsePropagation(%q) = %+v: type does not match the groups", optional, p)
-		}
-		if p.PeerGroup < 0 || p.Master < 0 || p.PropagateFrom < 0 {
-			t.Fatalf("ParsePropagation(%q) = %+v: negative group", optional, p)
+		if p != want {
+			t.Fatalf("ParsePropagation(%q) = %#v, want %#v", optional, p, want)
 		}
 		// String writes what parses back to the same value.
 		again, err := ParsePropagation(p.String())
 		if err != nil || again != p {
-			t.Fatalf("ParsePropagation(%q) = %+v; its String %q parses to %+v, %v", optional, p, p.String(), again, err)
+			t.Fatalf("ParsePropagation(%q) = %#v; its String %q parses to %#v, %v", optional, p, p.String(), again, err)
 		}
 	})
 }
@@ -108,8 +142,10 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-// parseWithMoby is the reference: github.com/moby/sys/mountinfo's parser, plus the
-// propagation. Parse must agree with it on every input.
+// parseWithMoby is the reference: github.com/moby/sys/mountinfo's parser, which leaves
+// the optional fields as a string, plus specPropagation's reading of them (not
+// ParsePropagation: the reference must not share the code it checks). Parse must agree
+// with it on every input.
 func parseWithMoby(data []byte) ([]Mount, error) {
 	infos, err := mountinfo.GetMountsFromReader(bytes.NewReader(data), nil)
 	if err != nil {
@@ -117,9 +153,9 @@ func parseWithMoby(data []byte) ([]Mount, error) {
 	}
 	out := make([]Mount, 0, len(infos))
 	for _, info := range infos {
-		prop, err := ParsePropagation(info.Optional)
-		if err != nil {
-			return nil, err
+		prop, ok := specPropagation(info.Optional)
+		if !ok {
+			return nil, fmt.Errorf("mount %d: bad optional fields %q", info.ID, info.Optional)
 		}
 		out = append(out, Mount{Info: *info, Propagation: prop})
 	}
@@ -141,6 +177,7 @@ func FuzzParseMatchesMoby(f *testing.F) {
 		"1 2 3:4:5 / / rw - ext4 x rw\n", "x y 3:4 / / rw - e s o", "1 2 3:4 / / rw x y z w\n",
 		"1 2 3:4 /\\777 / rw - e s o\r\n", "1 2 3:4 /\\78 / rw - e s o\n", "\n", "",
 		"1 2 3:4 / / rw shared:x - e s o\n",
+		"1 2 3:4 / / rw master:3 unbindable - e s o\n", "1 2 3:4 / / rw unbindable:1 - e s o\n",
 	} {
 		f.Add([]byte(seed))
 	}

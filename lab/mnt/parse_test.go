@@ -37,6 +37,11 @@ func TestParsePropagation(t *testing.T) {
 		{"unknown tags ignored", "shared:4 future:9 flag", Propagation{Type: Shared, PeerGroup: 4}},
 		{"order does not matter", "master:1 shared:3", Propagation{Type: SharedSlave, PeerGroup: 3, Master: 1}},
 		{"shared wins over unbindable", "shared:2 unbindable", Propagation{Type: Shared, PeerGroup: 2}},
+		{"master wins over unbindable", "master:4 unbindable", Propagation{Type: Slave, Master: 4}},
+		{"master wins over an unbindable before it", "unbindable master:4", Propagation{Type: Slave, Master: 4}},
+		{"shared and master win over unbindable", "unbindable shared:2 master:4", Propagation{Type: SharedSlave, PeerGroup: 2, Master: 4}},
+		{"propagate_from does not make a slave", "propagate_from:3 unbindable", Propagation{Type: Unbindable, PropagateFrom: 3}},
+		{"unbindable twice", "unbindable unbindable", Propagation{Type: Unbindable}},
 		{"leading zeros", "shared:007", Propagation{Type: Shared, PeerGroup: 7}},
 		{"largest group", "shared:2147483647", Propagation{Type: Shared, PeerGroup: 2147483647}},
 	}
@@ -47,7 +52,7 @@ func TestParsePropagation(t *testing.T) {
 				t.Fatalf("ParsePropagation(%q): %v", tt.in, err)
 			}
 			if got != tt.want {
-				t.Errorf("ParsePropagation(%q) = %+v, want %+v", tt.in, got, tt.want)
+				t.Errorf("ParsePropagation(%q) = %#v, want %#v", tt.in, got, tt.want)
 			}
 		})
 	}
@@ -81,19 +86,21 @@ func TestParsePropagationErrors(t *testing.T) {
 }
 
 func TestPropagationString(t *testing.T) {
-	for in, want := range map[string]string{
-		"":                          "private",
-		"unbindable":                "unbindable",
-		"shared:1":                  "shared:1",
-		"master:2 shared:1":         "shared:1 master:2",
-		"master:5 propagate_from:2": "master:5 propagate_from:2",
+	for _, c := range []struct {
+		p    Propagation
+		want string
+	}{
+		{Propagation{Type: Private}, "private"},
+		{Propagation{Type: Unbindable}, "unbindable"},
+		{Propagation{Type: Shared, PeerGroup: 1}, "shared:1"},
+		{Propagation{Type: Slave, Master: 12}, "master:12"},
+		{Propagation{Type: SharedSlave, PeerGroup: 1, Master: 2}, "shared:1 master:2"},
+		{Propagation{Type: Slave, Master: 5, PropagateFrom: 2}, "master:5 propagate_from:2"},
+		{Propagation{Type: Private, PropagateFrom: 3}, "propagate_from:3"},
+		{Propagation{Type: Unbindable, PropagateFrom: 3}, "propagate_from:3 unbindable"},
 	} {
-		p, err := ParsePropagation(in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := p.String(); got != want {
-			t.Errorf("String of %q = %q, want %q", in, got, want)
+		if got := c.p.String(); got != c.want {
+			t.Errorf("String of %#v = %q, want %q", c.p, got, c.want)
 		}
 	}
 }
