@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -100,7 +101,18 @@ func TestKeyRouting(t *testing.T) {
 				}
 			}},
 		{name: "f1 opens help; the next key only closes it", msgs: []tea.Msg{press(tea.KeyF1, 0), typeKey('a'), typeKey('b')}, host: "b"},
-		{name: "shift+pgup scrolls and is not typed", msgs: []tea.Msg{press(tea.KeyPgUp, tea.ModShift)}},
+		{name: "shift+pgup scrolls and is not typed",
+			setup: func(m *Model) {
+				for i := range 100 {
+					m.panes[0].term.Write([]byte(fmt.Sprintf("line %d\r\n", i)))
+				}
+			},
+			msgs: []tea.Msg{press(tea.KeyPgUp, tea.ModShift)},
+			check: func(t *testing.T, m *Model) {
+				if off := m.panes[0].term.State().ScrollOffset; off == 0 {
+					t.Error("shift+pgup did not scroll the host pane into its scrollback")
+				}
+			}},
 		{name: "a dead pane drops keys and restarts on enter",
 			setup: func(m *Model) { m.panes[0].exited(1) },
 			msgs:  []tea.Msg{typeKey('a'), enter},
@@ -146,21 +158,28 @@ func TestKeyRouting(t *testing.T) {
 					t.Fatalf("%v quit", msg)
 				}
 			}
+			// Checked before typedSoFar, whose keys bring a pane back to live.
+			if tc.check != nil {
+				tc.check(t, m)
+			}
 			host, ns := typedSoFar(t, m, fl)
 			if host != tc.host || ns != tc.ns {
 				t.Errorf("typed host %q ns %q, want host %q ns %q", host, ns, tc.host, tc.ns)
-			}
-			if tc.check != nil {
-				tc.check(t, m)
 			}
 		})
 	}
 }
 
+// targetNames name the parts for failure messages.
+var targetNames = map[target]string{
+	targetHost: "the host pane", targetNS: "the ns pane", targetNSPanel: "the namespace panel",
+	targetDiff: "the mount panel", targetLog: "the event log",
+}
+
 func wantFocus(t *testing.T, m *Model, want target) {
 	t.Helper()
 	if m.focus != want {
-		t.Errorf("focus %d, want %d", m.focus, want)
+		t.Errorf("focus on %s, want %s", targetNames[m.focus], targetNames[want])
 	}
 }
 
@@ -229,6 +248,22 @@ func TestMouseFocusAndForward(t *testing.T) {
 			t.Errorf("a click on the %s tab focused %s", name, got)
 		}
 		top = strings.Split(ansi.Strip(m.View().Content), "\n")[strip.Y]
+	}
+	// The wheel over an unfocused panel focuses it and scrolls it: with
+	// more rows than fit (at 80×24), what it scrolls is then what shows.
+	run(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	run(m, press(tea.KeyLeft, tea.ModAlt))
+	m.tab = targetDiff
+	strip = m.lay.Strip
+	m.Update(tea.MouseWheelMsg{X: strip.X + 3, Y: strip.Y + 3, Button: tea.MouseWheelDown})
+	if m.focus != targetDiff {
+		t.Errorf("the wheel over the mount panel left the focus on %s", targetNames[m.focus])
+	}
+	if total, visible := m.panelExtent(targetDiff); total <= visible {
+		t.Fatalf("the mount panel shows all %d rows at 80×24 (%d at once); the wheel has nothing to scroll", total, visible)
+	}
+	if m.diff.nav.offset == 0 {
+		t.Error("the wheel did not scroll the mount panel")
 	}
 }
 

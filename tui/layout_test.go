@@ -68,7 +68,12 @@ func TestLayoutZoom(t *testing.T) {
 	for tg := targetHost; tg < targetCount; tg++ {
 		for _, narr := range []int{0, 9} {
 			l := computeLayout(layoutInput{Width: 100, Height: 30, NarrationWant: narr, Zoomed: true, Zoom: tg})
-			want := rect{X: 0, Y: l.Narration.H, W: 100, H: 29 - l.Narration.H}
+			// At 100×30 the bar gets the 9 rows it wants (up to 10): the
+			// zoomed part takes everything between it and the help bar.
+			want := rect{X: 0, Y: narr, W: 100, H: 29 - narr}
+			if l.Narration.H != narr {
+				t.Errorf("zoom %d: narration %d rows, want %d", tg, l.Narration.H, narr)
+			}
 			if l.Parts[tg] != want {
 				t.Errorf("zoom %d (narration %d): %+v, want %+v", tg, narr, l.Parts[tg], want)
 			}

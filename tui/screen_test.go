@@ -67,6 +67,15 @@ func testScreen(out *tape, cols, rows int) *screen {
 	})
 }
 
+// stopScreen gives the terminal's modes back and fails the test if that
+// fails.
+func stopScreen(t *testing.T, s *screen) {
+	t.Helper()
+	if err := s.stop(); err != nil {
+		t.Errorf("stop the screen: %v", err)
+	}
+}
+
 // drawn waits until the screen has drawn n frames.
 func drawn(t *testing.T, s *screen, n int) {
 	t.Helper()
@@ -138,7 +147,7 @@ func TestScreenDrawsTheModelsFrames(t *testing.T) {
 			if err := s.start(); err != nil {
 				t.Fatal(err)
 			}
-			defer s.stop()
+			defer stopScreen(t, s)
 			emu := term.New(&bytes.Buffer{}, term.Options{Cols: sz[0], Rows: sz[1]})
 			defer emu.Close()
 			var full int
@@ -195,7 +204,7 @@ func TestScreenUnchangedFrameWritesNothing(t *testing.T) {
 	if err := s.start(); err != nil {
 		t.Fatal(err)
 	}
-	defer s.stop()
+	defer stopScreen(t, s)
 	s.show(f)
 	drawn(t, s, 1)
 	writes := out.count()
@@ -323,7 +332,7 @@ func TestScreenResize(t *testing.T) {
 	if err := s.start(); err != nil {
 		t.Fatal(err)
 	}
-	defer s.stop()
+	defer stopScreen(t, s)
 	emu := term.New(&bytes.Buffer{}, term.Options{Cols: 100, Rows: 30})
 	defer emu.Close()
 	for i, f := range []frame{modelFrames(t, 100, 30)[1], modelFrames(t, 160, 48)[2], modelFrames(t, 100, 30)[3], modelFrames(t, 100, 30)[1]} {
@@ -381,7 +390,7 @@ func TestScreenRedrawsAfterAResizeToTheSameSize(t *testing.T) {
 	if err := s.start(); err != nil {
 		t.Fatal(err)
 	}
-	defer s.stop()
+	defer stopScreen(t, s)
 	emu := term.New(&bytes.Buffer{}, term.Options{Cols: 100, Rows: 30})
 	defer emu.Close()
 	f := modelFrames(t, 100, 30)[2]
