@@ -430,3 +430,34 @@ func TestGoldenHelpKorean(t *testing.T) {
 	}
 	requirePlain(t, f)
 }
+
+// TestGoldenNamespacesSmall is the namespaces tab at the smallest size, the
+// ns pane chrooted: all eight types show, and which process each pane shows
+// goes on the bottom border, the chroot's path whole.
+func TestGoldenNamespacesSmall(t *testing.T) {
+	h := startHarness(t, 80, 24, Options{})
+	s := sampleState()
+	s.NS.Chrooted, s.NS.Root, s.Seq = true, "/tmp/nslab/rootfs", 2
+	h.lab.setState(s)
+	h.lab.events <- lab.Event{Time: fixedNow, Pane: lab.NS, Kind: lab.ProcessChanged, PID: 4250, Comm: "sh"}
+	h.until("state 2 (the chrooted ns pane)", func(m *Model) bool { return m.state.Seq == 2 })
+	h.send(press(tea.KeyF2, 0), press(tea.KeyF2, 0))
+	f := h.frame()
+	requireSize(t, f, 80, 24)
+	plain := ansi.Strip(f)
+	for _, want := range append(append([]string{}, nsTypeNames()...), "chrooted at /tmp/nslab/rootfs", "host pid 4242") {
+		if !strings.Contains(plain, want+" ") {
+			t.Errorf("the namespaces tab lacks %q:\n%s", want, plain)
+		}
+	}
+	requirePlain(t, f)
+}
+
+// nsTypeNames are the eight namespace types as the panel names them.
+func nsTypeNames() []string {
+	var out []string
+	for _, t := range lab.NSTypes {
+		out = append(out, string(t))
+	}
+	return out
+}

@@ -530,6 +530,9 @@ func (m *Model) relayout() tea.Cmd {
 		}
 		in := r.inner()
 		m.panel(t).SetSize(in.W, in.H)
+		if t == targetNSPanel {
+			m.nsp.inStrip = m.lay.Parts[t].empty()
+		}
 	}
 	return tea.Batch(cmds...)
 }

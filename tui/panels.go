@@ -128,6 +128,10 @@ func pickImportant(total, n int, rank func(i int) int, ranks int) []int {
 type nsPanel struct {
 	panelSize
 	nav panelNav
+	// inStrip says the panel is a tab of the compact strip, whose bottom
+	// border is free on this tab: the "who" lines go there when the types
+	// would not all fit beside them.
+	inStrip bool
 }
 
 func (p *nsPanel) name(wd *words) string { return wd.nsPanel }
@@ -174,16 +178,21 @@ func nsCell(st Styles, t lab.NSType, d panelData) string {
 	return lead + st.Normal.Render(fmt.Sprintf("%-6s %10s ", t, inode(h))) + symStyle.Render(sym) + st.Normal.Render(" "+fmt.Sprintf("%-10s", inode(n)))
 }
 
-// who says which process a pane shows: "host  pid 1234 bash · chrooted at /x".
-func who(st Styles, wd *words, s lab.Snapshot, role lab.Role) string {
-	label := st.Title.Render(fmt.Sprintf("%-4s", role))
+// who says which process a pane shows: "host pid 1234 bash · chrooted at
+// /x"; pad lines the role up with the other pane's, a line below, and cwd
+// adds the working directory when the process is not chrooted.
+func who(st Styles, wd *words, s lab.Snapshot, role lab.Role, pad, cwd bool) string {
+	label := st.Title.Render(string(role))
+	if pad {
+		label = st.Title.Render(fmt.Sprintf("%-4s", role))
+	}
 	if s.PID == 0 {
 		return label + " " + st.Muted.Render(wd.noShell)
 	}
 	out := label + " " + st.Normal.Render(wd.pid(s.PID, s.Comm))
 	if s.Chrooted {
 		out += st.Muted.Render(" · ") + st.Warn.Render(wd.chrootedAt(s.Root))
-	} else if s.Cwd != "" {
+	} else if cwd && s.Cwd != "" {
 		out += st.Muted.Render(" · " + wd.cwd + " " + s.Cwd)
 	}
 	return out
@@ -201,10 +210,26 @@ func nsRank(t lab.NSType, d panelData) int {
 	return 2
 }
 
+// whoBelow reports whether the "who" lines go on the strip's bottom border:
+// in the strip, when the types would not all fit beside them.
+func (p *nsPanel) whoBelow(n, w, h int) bool {
+	if !p.inStrip || w < 64 {
+		return false
+	}
+	avail := h - 2 - 1 // the "who" lines and the header
+	if p.nav.filter != "" || p.nav.editing {
+		avail--
+	}
+	return 2*avail < n
+}
+
 // nsLayout is how the namespace panel's types fit in h lines of w cells:
 // rows of cols types each, and whether a line says that some do not fit.
 func (p *nsPanel) nsLayout(n, w, h int) (rows, cols int, marked bool) {
-	avail := h - 2 // the two "who" lines
+	avail := h
+	if !p.whoBelow(n, w, h) {
+		avail -= 2 // the two "who" lines
+	}
 	if p.nav.filter != "" || p.nav.editing {
 		avail--
 	}
@@ -235,7 +260,11 @@ func (p *nsPanel) lines(st Styles, d panelData, w, h int) []string {
 	var out []string
 	filter := p.nav.filterLine(st)
 	rows, cols, marked := p.nsLayout(len(types), w, h)
-	avail := h - 2
+	below := p.whoBelow(len(types), w, h)
+	avail := h
+	if !below {
+		avail -= 2
+	}
 	if filter != "" {
 		avail--
 	}
@@ -271,8 +300,21 @@ func (p *nsPanel) lines(st Styles, d panelData, w, h int) []string {
 	for len(out) < max(avail, 0) {
 		out = append(out, "")
 	}
+	if !below {
+		out = append(out, p.whoLines(st, d, true, true)...)
+	}
+	if filter != "" {
+		out = append(out, filter)
+	}
+	return out
+}
+
+// whoLines say which process each pane shows, marked when its root just
+// changed.
+func (p *nsPanel) whoLines(st Styles, d panelData, pad, cwd bool) []string {
+	var out []string
 	for _, r := range lab.Roles {
-		line := who(st, d.wd, d.state.Snapshot(r), r)
+		line := who(st, d.wd, d.state.Snapshot(r), r, pad, cwd)
 		if m, ok := d.hl.roots[r]; ok {
 			s := st.Recent
 			lead := symRecent
@@ -283,10 +325,23 @@ func (p *nsPanel) lines(st Styles, d panelData, w, h int) []string {
 		}
 		out = append(out, line)
 	}
-	if filter != "" {
-		out = append(out, filter)
-	}
 	return out
+}
+
+// footer is the strip's bottom border on this tab: the "who" lines side by
+// side when they do not fit inside, else nothing. Where both do not fit on
+// the border, the working directories give way to what matters more (a
+// chroot's path).
+func (p *nsPanel) footer(st Styles, d panelData) string {
+	if !p.whoBelow(len(p.typeRows()), p.w, p.h) {
+		return ""
+	}
+	sep := st.Muted.Render("  │  ")
+	line := strings.Join(p.whoLines(st, d, false, true), sep)
+	if cellWidth(line) > p.w-3 {
+		line = strings.Join(p.whoLines(st, d, false, false), sep)
+	}
+	return line
 }
 
 // mark says which namespace types are not shown: "… 4 more (= 4)".

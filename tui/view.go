@@ -135,6 +135,8 @@ func (m *Model) strip(d panelData) []string {
 	if m.tab != targetNSPanel {
 		// The namespaces stay in sight, in one line on the bottom border.
 		spec.Footer = nsSummary(m.st, d)
+	} else {
+		spec.Footer = m.nsp.footer(m.st, d)
 	}
 	if m.tab == targetDiff {
 		spec.Status = m.diff.status(m.st, d)

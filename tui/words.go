@@ -135,7 +135,7 @@ func english() words {
 
 		zoom: "zoom", startingShell: "starting a new shell", retry: "enter: retry", newShell: "enter: new shell",
 		noShellBecause: func(why string) string { return "no shell: " + why },
-		exited:         func(s int) string { return fmt.Sprintf("exited, status %d", s) },
+		exited:         func(s int) string { return fmt.Sprintf("exited (%d)", s) },
 
 		keysTitle:       "nslab keys",
 		otherKeys:       "Every other key goes to the focused shell. Any key closes this.",
@@ -223,7 +223,7 @@ func korean() words {
 
 		zoom: "확대", startingShell: "새 셸을 시작하는 중", retry: "enter: 다시 시도", newShell: "enter: 새 셸",
 		noShellBecause: func(why string) string { return "셸 없음: " + why },
-		exited:         func(s int) string { return fmt.Sprintf("종료됨 (종료 상태 %d)", s) },
+		exited:         func(s int) string { return fmt.Sprintf("종료 상태 %d", s) },
 
 		keysTitle:       "nslab 키",
 		otherKeys:       "그 밖의 키는 모두 선택된 셸로 갑니다. 아무 키나 누르면 닫힙니다.",
