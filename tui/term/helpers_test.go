@@ -65,6 +65,45 @@ func (s *sink) waitFor(t testing.TB, want string) string {
 	}
 }
 
+// waitLen waits until n bytes have been written and returns them, failing
+// if more arrive.
+func (s *sink) waitLen(t testing.TB, n int) string {
+	t.Helper()
+	timeout := time.After(hangLimit)
+	for {
+		s.mu.Lock()
+		got := s.buf.Len()
+		if got >= n {
+			b := s.buf.String()
+			s.mu.Unlock()
+			if got > n {
+				t.Fatalf("pty writer got %d bytes, want %d", got, n)
+			}
+			return b
+		}
+		s.mu.Unlock()
+		select {
+		case <-s.changed:
+		case <-timeout:
+			t.Fatalf("pty writer got %d of %d bytes in %v", got, n, hangLimit)
+		}
+	}
+}
+
+// firstDiff returns the first byte at which a and b differ, or -1 when they
+// are the same.
+func firstDiff(a, b string) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	if len(a) != len(b) {
+		return min(len(a), len(b))
+	}
+	return -1
+}
+
 // sentinel marks the end of a burst of input: the queue keeps order, so what
 // arrives before the sentinel is all the burst produced.
 const sentinel = "\x00<sync>\x00"

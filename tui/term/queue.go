@@ -14,7 +14,7 @@ type inputQueue struct {
 
 	mu      sync.Mutex
 	pending []byte
-	writing bool // the writer goroutine is inside w.Write
+	writing int // bytes the writer goroutine took and is writing; 0 outside w.Write
 	closed  bool
 	dropped int64 // bytes refused because maxQueued were waiting
 	err     error // the first error from w; later input is discarded
@@ -33,7 +33,10 @@ func newInputQueue(w io.Writer) *inputQueue {
 	return q
 }
 
-// push queues p, or drops it when the queue is closed or full.
+// push queues p, or drops it when the queue is closed or full. Full counts
+// the bytes inside a Write that has not returned: they wait for the pty as
+// much as the queued ones, and leaving them out would let whether input is
+// dropped depend on when the writer goroutine last took the queue.
 func (q *inputQueue) push(p []byte) {
 	if len(p) == 0 {
 		return
@@ -41,7 +44,7 @@ func (q *inputQueue) push(p []byte) {
 	q.mu.Lock()
 	switch {
 	case q.closed:
-	case len(q.pending)+len(p) > maxQueued:
+	case q.writing+len(q.pending)+len(p) > maxQueued:
 		q.dropped += int64(len(p))
 	default:
 		q.pending = append(q.pending, p...)
@@ -64,15 +67,15 @@ func (q *inputQueue) run() {
 			return
 		}
 		buf, q.pending = q.pending, buf[:0]
-		write := len(buf) > 0 && q.err == nil
-		q.writing = write
-		q.mu.Unlock()
-		if !write {
+		if len(buf) == 0 || q.err != nil {
+			q.mu.Unlock()
 			continue
 		}
+		q.writing = len(buf)
+		q.mu.Unlock()
 		_, err := q.w.Write(buf)
 		q.mu.Lock()
-		q.writing = false
+		q.writing = 0
 		if err != nil && q.err == nil {
 			q.err = err
 		}
@@ -90,7 +93,7 @@ func (q *inputQueue) close() {
 		return
 	}
 	q.closed = true
-	busy := q.writing
+	busy := q.writing > 0
 	q.pending = nil
 	q.mu.Unlock()
 	select {

@@ -80,8 +80,9 @@ const (
 	// ChunkSize is the most pty output fed to the emulator under one lock:
 	// it bounds how long a render waits behind a flood of output.
 	ChunkSize = 4096
-	// maxQueued bounds input waiting for the pty; beyond it input is dropped
-	// rather than letting a stuck application grow memory without end.
+	// maxQueued bounds input waiting for the pty, queued or inside a write
+	// the pty has not taken yet; beyond it input is dropped rather than
+	// letting a stuck application grow memory without end.
 	maxQueued = 4 << 20
 )
 

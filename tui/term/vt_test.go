@@ -3,6 +3,7 @@ package term
 import (
 	"errors"
 	"fmt"
+	"io"
 	"runtime"
 	"strings"
 	"sync"
@@ -763,21 +764,51 @@ func TestCloseWithStuckPty(t *testing.T) {
 	})
 }
 
+// heldWriter is a pty that takes nothing until released, then passes
+// everything on to w.
+type heldWriter struct {
+	release chan struct{}
+	w       io.Writer
+}
+
+func (h heldWriter) Write(p []byte) (int, error) {
+	<-h.release
+	return h.w.Write(p)
+}
+
+// TestInputDroppedWhenPtyStuck queues twice maxQueued for a pty that takes
+// nothing. The first half fits whether or not the writer goroutine has taken
+// some of it into its Write yet, the second half is dropped, and once the pty
+// takes input again the first half arrives whole and in order.
 func TestInputDroppedWhenPtyStuck(t *testing.T) {
 	forEachImpl(t, func(t *testing.T, im impl) {
-		w := stuckWriter{release: make(chan struct{})}
+		s := newSink()
+		w := heldWriter{release: make(chan struct{}), w: s}
 		vt := im.new(w, Options{Cols: 10, Rows: 3})
+		released := false
 		defer func() {
-			close(w.release)
+			if !released {
+				close(w.release)
+			}
 			_ = vt.Close()
 		}()
-		big := strings.Repeat("x", maxQueued/4)
-		for range 8 {
-			vt.Paste(big)
+		const n = maxQueued / 4
+		var kept strings.Builder
+		for i := range 8 {
+			p := strings.Repeat(string(rune('a'+i)), n)
+			vt.Paste(p)
+			if i < 4 {
+				kept.WriteString(p)
+			}
 		}
-		dropped, _ := queueOf(vt).stats()
-		if dropped == 0 {
-			t.Error("nothing dropped after queueing twice the limit to a stuck pty")
+		if dropped, _ := queueOf(vt).stats(); dropped != 4*n {
+			t.Errorf("dropped %d bytes after queueing 8 pastes of %d for a stuck pty, want the last 4 (%d)", dropped, n, 4*n)
+		}
+		close(w.release)
+		released = true
+		got := s.waitLen(t, kept.Len())
+		if i := firstDiff(got, kept.String()); i >= 0 {
+			t.Errorf("the pty got %q at byte %d of the kept pastes, want %q", got[i], i, kept.String()[i])
 		}
 	})
 }
