@@ -461,3 +461,35 @@ func nsTypeNames() []string {
 	}
 	return out
 }
+
+// TestGoldenSpotlight: a step that mounted something passes; the bar says
+// what changed (the spotlight line outlasts the wrapped end of a passed
+// check's reason, which is cut at a space and marked) and the mount panel
+// shows the new row among those that matter most.
+func TestGoldenSpotlight(t *testing.T) {
+	fl := newFakeLab()
+	sl := &fakeScenarioLab{lab: fl, release: make(chan struct{})}
+	h := startHarnessWith(t, fl, 100, 30, Options{Walkthrough: []scenarios.Scenario{sampleScenario(t)}, ScenarioLab: sl})
+	h.untilWalk(walkReady, 0)
+	h.send(press(tea.KeyF5, 0))
+	h.untilWalk(walkRunning, 0)
+	// While the step runs, the lab sees its mount.
+	s := fl.State()
+	added := mount(140, 105, "/tmp/spot", "tmpfs", "tmpfs", private)
+	hostTbl := append(append([]mnt.Mount(nil), s.Host.Mounts...), added)
+	s.Host.Mounts, s.Diff, s.Seq = hostTbl, mnt.Diff(hostTbl, s.NS.Mounts), s.Seq+1
+	fl.setState(s)
+	fl.events <- lab.Event{Time: fixedNow, Pane: lab.Host, Kind: lab.MountAdded, Mount: &added}
+	h.until("the state with /tmp/spot", func(m *Model) bool { return m.state.Seq == s.Seq })
+	sl.release <- struct{}{}
+	h.untilWalk(walkResult, 0)
+	f := h.frame()
+	requireSize(t, f, 100, 30)
+	plain := ansi.Strip(f)
+	for _, want := range []string{symSpotlight + " look: + /tmp/spot (host only)", "(8 mounts; nearest: /tmp …", symSpotlight + symAdded + symHostOnly + " /tmp/spot"} {
+		if !strings.Contains(plain, want) {
+			t.Errorf("the frame lacks %q:\n%s", want, plain)
+		}
+	}
+	requirePlain(t, f)
+}

@@ -420,7 +420,7 @@ func (w *walkthrough) content(st Styles, width, height int) []string {
 	for j, lbl := range t.labels {
 		if showResult && j < len(res.Checks) {
 			c := res.Checks[j]
-			ms, prio, more, kind := st.Pass, prioCheck, prioSpot, checkPassed
+			ms, prio, more, kind := st.Pass, prioCheck, prioPassedMore, checkPassed
 			switch c.State {
 			case scenarios.Failed:
 				ms, prio, more, kind = st.Fail, prioFailed, prioHint, checkFailed
@@ -457,9 +457,11 @@ func (w *walkthrough) content(st Styles, width, height int) []string {
 }
 
 // Priorities of the bar's lines: when the bar is short, the lowest go first,
-// from the bottom up. A failed check outlasts everything but the command.
+// from the bottom up. A failed check outlasts everything but the command;
+// the wrapped end of a passed check's reason goes first of all.
 const (
-	prioSpot = iota + 1
+	prioPassedMore = iota + 1
+	prioSpot
 	prioCheck
 	prioNarration
 	prioHint
@@ -554,7 +556,7 @@ func (p *prioritized) fit(st Styles, wd *words, height, width int) []string {
 			keep[i] = true
 			n++
 		}
-		for prio := prioSpot; n > height && prio <= prioCommand; prio++ {
+		for prio := prioPassedMore; n > height && prio <= prioCommand; prio++ {
 			for i := len(p.lines) - 1; i >= 0 && n > height; i-- {
 				if keep[i] && p.lines[i].prio == prio {
 					keep[i] = false
