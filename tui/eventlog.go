@@ -103,10 +103,11 @@ func changeNote(wd *words, e lab.Event) string {
 	return ""
 }
 
-// text is an entry as one plain line, for the filter.
+// text is an entry as one plain line, for the filter (which the reader
+// types with plain spaces).
 func (p *logPanel) text(wd *words, en logEntry) string {
 	sign, text := signText(wd, en.ev)
-	return fmt.Sprintf("%s %s %s %s", en.time.Format("15:04:05"), en.pane, sign, text)
+	return strings.ReplaceAll(fmt.Sprintf("%s %s %s %s", en.time.Format("15:04:05"), en.pane, sign, text), nbsp, " ")
 }
 
 // visible lists the entries that pass the filter, oldest first.

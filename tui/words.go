@@ -127,9 +127,9 @@ func english() words {
 		later:      func(n int) string { return fmt.Sprintf("… %d later", n) },
 		nothingYet: "(nothing yet: mount something)",
 
-		shellExited:  func(s int) string { return fmt.Sprintf("shell exited, status %d", s) },
+		shellExited:  func(s int) string { return fmt.Sprintf("shell exited, status"+nbsp+"%d", s) },
 		shellStarted: "shell started",
-		withPID:      func(pid int) string { return fmt.Sprintf(" (pid %d)", pid) },
+		withPID:      func(pid int) string { return fmt.Sprintf(" (pid"+nbsp+"%d)", pid) },
 		nsChanged:    func(typ, from, to string) string { return fmt.Sprintf("%s ns %s → %s", typ, from, to) },
 		superChange:  func(from, to string) string { return fmt.Sprintf("super %s → %s", from, to) },
 
@@ -213,9 +213,9 @@ func korean() words {
 		later:      func(n int) string { return fmt.Sprintf("… 이후 항목 %d개", n) },
 		nothingYet: "(아직 없음: 무언가를 마운트해 보세요)",
 
-		shellExited:  func(s int) string { return fmt.Sprintf("셸 종료 (종료 상태 %d)", s) },
+		shellExited:  func(s int) string { return fmt.Sprintf("셸 종료 (종료"+nbsp+"상태"+nbsp+"%d)", s) },
 		shellStarted: "셸 시작",
-		withPID:      func(pid int) string { return fmt.Sprintf(" (PID %d)", pid) },
+		withPID:      func(pid int) string { return fmt.Sprintf(" (PID"+nbsp+"%d)", pid) },
 		nsChanged: func(typ, from, to string) string {
 			return fmt.Sprintf("%s 네임스페이스 %s → %s", typ, from, to)
 		},
@@ -272,6 +272,10 @@ func korean() words {
 		checksMore: func(n int) string { return fmt.Sprintf("… 확인 %d개 더 있음", n) },
 	}
 }
+
+// nbsp joins a word to its number where a line may wrap ("status 130"): it
+// looks like a space and never breaks.
+const nbsp = "\u00a0"
 
 // plural is "1 row" or "3 rows".
 func plural(n int, one, many string) string {
