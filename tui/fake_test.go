@@ -480,3 +480,26 @@ func englishData(s lab.State, hl *highlights) panelData {
 	keys := keyMapIn(wd)
 	return panelData{state: s, hl: hl, wd: &wd, keys: &keys}
 }
+
+// receive waits for a value on ch; what names it for the failure.
+func receive[T any](t *testing.T, ch <-chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(hangLimit):
+		t.Fatalf("waited %v for %s; it never came", hangLimit, what)
+		panic("unreachable")
+	}
+}
+
+// deliver sends v on ch, waiting for its taker; what names the taker for
+// the failure.
+func deliver[T any](t *testing.T, ch chan<- T, v T, what string) {
+	t.Helper()
+	select {
+	case ch <- v:
+	case <-time.After(hangLimit):
+		t.Fatalf("waited %v for %s to take a value; it never did", hangLimit, what)
+	}
+}

@@ -481,7 +481,7 @@ func TestGoldenSpotlight(t *testing.T) {
 	fl.setState(s)
 	fl.events <- lab.Event{Time: fixedNow, Pane: lab.Host, Kind: lab.MountAdded, Mount: &added}
 	h.until("the state with /tmp/spot", func(m *Model) bool { return m.state.Seq == s.Seq })
-	sl.release <- struct{}{}
+	deliver(t, sl.release, struct{}{}, "the step's command")
 	h.untilWalk(walkResult, 0)
 	f := h.frame()
 	requireSize(t, f, 100, 30)

@@ -94,7 +94,7 @@ func TestRunQuits(t *testing.T) {
 	case <-time.After(hangLimit):
 		t.Fatalf("waited %v for F10 to end Run; it still runs. The terminal's last %d bytes: %q", hangLimit, 400, tail(out.String(), 400))
 	}
-	if err := <-wrote; err != nil {
+	if err := receive(t, wrote, "the write of F10 to return"); err != nil {
 		t.Fatalf("typing F10: %v", err)
 	}
 	rec.mu.Lock()

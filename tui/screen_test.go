@@ -184,7 +184,7 @@ func TestScreenUnchangedFrameWritesNothing(t *testing.T) {
 	// frame is not even handed over.
 	idle := testScreen(&tape{}, 100, 30)
 	idle.show(f)
-	<-idle.kick
+	receive(t, idle.kick, "the frame handed over to the idle screen")
 	idle.pending = nil
 	same := f
 	c := *f.cursor
@@ -252,13 +252,13 @@ func TestScreenCoalesces(t *testing.T) {
 		return frame{content: line + "\n" + line + "\n" + line, width: 40, height: 3}
 	}
 	s.show(screenOf(0))
-	<-out.entered // frame 0 is being written
+	receive(t, out.entered, "the screen to start writing frame 0")
 	for i := 1; i <= 50; i++ {
 		s.show(screenOf(i))
 	}
-	out.release <- struct{}{}
-	<-out.entered // the next frame
-	out.release <- struct{}{}
+	deliver(t, out.release, struct{}{}, "the write of frame 0")
+	receive(t, out.entered, "the screen to start writing the next frame")
+	deliver(t, out.release, struct{}{}, "the write of the next frame")
 	drawn(t, s, 2)
 	emu := term.New(&bytes.Buffer{}, term.Options{Cols: 40, Rows: 3})
 	defer emu.Close()

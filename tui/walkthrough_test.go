@@ -348,7 +348,7 @@ func TestWalkthroughKeysWaitForTheLab(t *testing.T) {
 	if f := ansi.Strip(h.frame()); !strings.Contains(f, "alt+p taken") {
 		t.Errorf("Alt+p during a run is not shown as taken:\n%s", f)
 	}
-	sl.release <- struct{}{}
+	deliver(t, sl.release, struct{}{}, "the step's command")
 	h.until("the rewind to the first step, ready", func(m *Model) bool { return m.walk.phase == walkReady && m.walk.gen == 2 })
 	resets, ran := sl.counts()
 	if resets != 2 || strings.Join(ran, ",") != "echo one" {
