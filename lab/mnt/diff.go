@@ -14,6 +14,9 @@ import (
 //
 // Mounts are matched by Key, never by ID: each namespace's copy of a mount has a new ID.
 // Several mounts stacked on one mount point with the same key are matched in stack order.
+// The same key can also sit twice at the bottom of one mount point, under two parents
+// (mount on /a/b, mount over /a, mount on /a/b again): such mounts are matched by where
+// their parents sit, the one under the lower parent first.
 // A matched pair is Changed when the per-mount options, the super options or the
 // propagation differ.
 //
@@ -22,8 +25,10 @@ import (
 // them, while shared:3 against shared:7 means they do not. propagate_from does not count:
 // it depends on the reader's root.
 //
-// The result depends only on the contents of the two tables, never on their order. The
-// rows point into host and ns.
+// The result depends only on the contents of the two tables, never on their order, as
+// long as no mount ID appears twice in a table (the kernel's never do). A parent loop,
+// which a table read while it changes might hold, does not stop Diff: the mounts of the
+// loop count as bottoms. The rows point into host and ns.
 func Diff(host, ns []Mount) []DiffRow {
 	h, n := sortSide(host), sortSide(ns)
 	rows := make([]DiffRow, 0, max(len(host), len(ns)))
@@ -60,11 +65,13 @@ func Diff(host, ns []Mount) []DiffRow {
 // side is one table prepared for the diff.
 type side struct {
 	// order lists the table's indexes by mount point, stack depth, identity, then
-	// table position.
+	// the same for the parents (compareParents), then table position.
 	order []int
 	// depth is 0 for a mount on a directory of another mount, n for the mount on top of
 	// n others on the same mount point.
 	depth []int
+	// parent is the table index of each mount's parent, -1 where it is not in the table.
+	parent []int
 	// point is each mount point with '/' turned into 0, so that bytes.Compare gives tree
 	// order; all of them share one buffer.
 	point [][]byte
@@ -73,7 +80,8 @@ type side struct {
 }
 
 func sortSide(table []Mount) side {
-	s := side{depth: stackDepths(table), point: make([][]byte, len(table)), order: make([]int, len(table)), raw: table}
+	parent := parents(table)
+	s := side{depth: stackDepths(table, parent), parent: parent, point: make([][]byte, len(table)), order: make([]int, len(table)), raw: table}
 	size := 0
 	for i := range table {
 		size += len(table[i].Mountpoint)
@@ -91,18 +99,43 @@ func sortSide(table []Mount) side {
 		s.order[i] = i
 	}
 	slices.SortFunc(s.order, func(a, b int) int {
-		if c := comparePoints(&s, a, &s, b); c != 0 {
+		if c := s.compareMounts(a, b); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(s.depth[a], s.depth[b]); c != 0 {
-			return c
-		}
-		if c := compareIdentity(&table[a], &table[b]); c != 0 {
+		if c := s.compareParents(a, b); c != 0 {
 			return c
 		}
 		return cmp.Compare(a, b)
 	})
 	return s
+}
+
+// compareMounts orders two mounts of one side by mount point, stack depth and identity.
+func (s *side) compareMounts(a, b int) int {
+	if c := comparePoints(s, a, s, b); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(s.depth[a], s.depth[b]); c != 0 {
+		return c
+	}
+	return compareIdentity(&s.raw[a], &s.raw[b])
+}
+
+// compareParents orders two mounts that compareMounts cannot tell apart, the same
+// filesystem at one depth of one mount point, by their parents, then the parents'
+// parents: the one under the lower parent first. A mount whose parent is not in the
+// table comes first.
+func (s *side) compareParents(a, b int) int {
+	for range s.parent { // a parent loop ends here
+		a, b = s.parent[a], s.parent[b]
+		if a < 0 || b < 0 || a == b {
+			return cmp.Compare(a, b)
+		}
+		if c := s.compareMounts(a, b); c != 0 {
+			return c
+		}
+	}
+	return 0
 }
 
 // comparePoints orders mount point a of side x against mount point b of side y: tree
@@ -125,7 +158,8 @@ type group struct {
 
 // rank orders the rows of one mount point: the stack depth on the host side (the ns side
 // where the host has no mount), then rows with a host side first, then the other side's
-// depth, then identity and the n-th of that identity, so the order is total.
+// depth (-1 for a host row without a match; 0 for all ns-only rows), then identity and the
+// n-th of that identity, so the order is total.
 type rank struct {
 	depth, nsOnly, otherDepth, level int
 }
@@ -219,7 +253,7 @@ func (g *group) diff(out []DiffRow, host, ns []Mount, h, n *side, hs, nss []int)
 			continue
 		}
 		g.rows = append(g.rows, DiffRow{Key: key, Class: NSOnly, NS: &ns[j]})
-		g.ranks = append(g.ranks, rank{depth: n.depth[j], nsOnly: 1, otherDepth: -1, level: level})
+		g.ranks = append(g.ranks, rank{depth: n.depth[j], nsOnly: 1, level: level})
 	}
 	start := len(out)
 	out = append(out, g.rows...)
@@ -251,44 +285,72 @@ func compareRows(a *DiffRow, ra *rank, b *DiffRow, rb *rank) int {
 	return cmp.Compare(ra.level, rb.level)
 }
 
-// stackDepths finds the stacks in a table. A mount stacked on another has that mount as
-// its parent and the same mount point; the depth follows parent links, which does not
-// depend on table order.
-func stackDepths(table []Mount) []int {
+// parents returns the table index of each mount's parent, -1 where the parent is not in
+// the table (the root's, or one outside the reader's root) or is the mount itself.
+func parents(table []Mount) []int {
 	byID := make(map[int]int, len(table))
 	for i := range table {
 		byID[table[i].ID] = i
 	}
+	parent := make([]int, len(table))
+	for i := range table {
+		p, ok := byID[table[i].Parent]
+		if !ok || p == i {
+			p = -1
+		}
+		parent[i] = p
+	}
+	return parent
+}
+
+// Marks in stackDepths' depth slice.
+const (
+	unknownDepth = -1 // not reached yet
+	onWalk       = -2 // on the current walk
+)
+
+// stackDepths finds the stacks in a table. A mount stacked on another has that mount as
+// its parent and the same mount point; the depth follows parent links, which does not
+// depend on table order.
+func stackDepths(table []Mount, parent []int) []int {
 	depth := make([]int, len(table))
 	for i := range depth {
-		depth[i] = -1
+		depth[i] = unknownDepth
 	}
-	var chain []int
+	var walk []int
 	for i := range table {
-		// Walk down the stack to a mount whose depth is known or that is the bottom,
-		// then fill in the depths on the way back. A malformed table may have a parent
-		// cycle: the walk stops after len(table) steps.
-		chain = chain[:0]
-		j := i
-		for depth[j] < 0 && len(chain) <= len(table) {
-			chain = append(chain, j)
-			p, ok := byID[table[j].Parent]
-			if !ok || p == j || table[p].Mountpoint != table[j].Mountpoint {
-				break
+		// Walk down the stack to the bottom or to a mount whose depth is known, then
+		// number the way back up.
+		walk = walk[:0]
+		below := -1 // the depth under the walk's last mount
+		for j := i; depth[j] == unknownDepth; {
+			depth[j] = onWalk
+			walk = append(walk, j)
+			p := parent[j]
+			if p < 0 || table[p].Mountpoint != table[j].Mountpoint {
+				break // j is a bottom
 			}
-			j = p
-		}
-		d := -1
-		if depth[j] >= 0 {
-			d = depth[j]
-		}
-		for k := len(chain) - 1; k >= 0; k-- {
-			if depth[chain[k]] < 0 {
-				d++
-				depth[chain[k]] = d
-			} else {
-				d = depth[chain[k]]
+			switch depth[p] {
+			case unknownDepth:
+				j = p
+				continue
+			case onWalk:
+				// A parent loop (never in a consistent table): none of its mounts is
+				// above the others, so all are bottoms, whichever the walk met first.
+				loop := slices.Index(walk, p)
+				for _, m := range walk[loop:] {
+					depth[m] = 0
+				}
+				walk = walk[:loop]
+				below = 0
+			default:
+				below = depth[p]
 			}
+			break
+		}
+		for k := len(walk) - 1; k >= 0; k-- {
+			below++
+			depth[walk[k]] = below
 		}
 	}
 	return depth

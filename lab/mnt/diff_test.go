@@ -53,6 +53,15 @@ var (
 	nsTmp    = "103 101 0:30 / /tmp rw shared:3 - tmpfs tmpfs rw,size=10m"
 )
 
+// One path twice at depth 0, as the kernel shows it after a mount on /a/b (abM), a mount
+// over /a that hides it (aY), and a mount on the /a/b of that (abN).
+var (
+	aX  = "20 1 0:60 / /a rw - tmpfs x rw"
+	abM = "21 20 0:61 / /a/b rw - tmpfs m rw"
+	aY  = "22 20 0:62 / /a rw - tmpfs y rw"
+	abN = "23 22 0:63 / /a/b rw - tmpfs n rw"
+)
+
 func TestDiff(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -180,6 +189,232 @@ func TestDiff(t *testing.T) {
 			want: []row{{"/a", HostOnly, 10, 0, 0}, {"/a/b", InBoth, 11, 111, 0}, {"/a b", HostOnly, 12, 0, 0}, {"/a-c", HostOnly, 13, 0, 0}},
 		},
 		{
+			// Each row of one mount point sorts by the first of these that differs: its
+			// stack depth, a host side, its match's depth, identity, n-th of the identity.
+			name: "one mount point: depth, then host rows before ns-only ones",
+			host: []string{
+				"10 1 0:50 / /m rw - tmpfs a rw",
+				"11 10 0:51 / /m rw - tmpfs b rw",
+				"12 11 0:52 / /m rw - tmpfs c rw",
+			},
+			ns: []string{
+				"110 101 0:50 / /m rw - tmpfs a rw",
+				"111 110 0:53 / /m rw - tmpfs d rw",
+				"112 111 0:51 / /m rw - tmpfs b rw",
+			},
+			want: []row{{"/m", InBoth, 10, 110, 0}, {"/m", InBoth, 11, 112, 0}, {"/m", NSOnly, 0, 111, 0}, {"/m", HostOnly, 12, 0, 0}},
+		},
+		{
+			name: "one mount point: a host row before the ns-only row at its depth, whatever their identities",
+			host: []string{
+				"10 1 0:52 / /m rw - tmpfs c rw",
+				"11 10 0:51 / /m rw - tmpfs b rw",
+			},
+			ns:   []string{"110 101 0:50 / /m rw - tmpfs a rw"},
+			want: []row{{"/m", HostOnly, 10, 0, 0}, {"/m", NSOnly, 0, 110, 0}, {"/m", HostOnly, 11, 0, 0}},
+		},
+		{
+			// The kernel shows one path twice at depth 0 when a mount on /a/b is hidden by
+			// a mount over /a and /a/b is mounted again: each sits on its own /a.
+			name: "one path under two parents: at one depth, an unmatched host row first",
+			host: []string{hostRoot, aX, abM, aY, abN},
+			ns: []string{
+				nsRoot,
+				"120 101 0:60 / /a rw - tmpfs x rw",
+				"121 120 0:61 / /a/b rw - tmpfs m rw",
+				"122 120 0:62 / /a rw - tmpfs y rw",
+			},
+			want: []row{{"/", InBoth, 1, 101, 0}, {"/a", InBoth, 20, 120, 0}, {"/a", InBoth, 22, 122, 0}, {"/a/b", HostOnly, 23, 0, 0}, {"/a/b", InBoth, 21, 121, 0}},
+		},
+		{
+			name: "one path under two parents: at one depth, by identity",
+			host: []string{hostRoot, aX, abM, aY, abN},
+			ns:   []string{nsRoot},
+			want: []row{{"/", InBoth, 1, 101, 0}, {"/a", HostOnly, 20, 0, 0}, {"/a", HostOnly, 22, 0, 0}, {"/a/b", HostOnly, 21, 0, 0}, {"/a/b", HostOnly, 23, 0, 0}},
+		},
+		{
+			name: "one bind under two parents: matched by where the parents sit, whatever the table order",
+			host: []string{
+				"20 1 0:60 / /a rw - tmpfs x rw",
+				"21 20 254:0 /srv /a/b rw - ext4 /dev/vda rw",
+				"22 20 0:62 / /a rw - tmpfs y rw",
+				"23 22 254:0 /srv /a/b rw - ext4 /dev/vda rw",
+			},
+			ns: []string{
+				"120 101 0:60 / /a rw - tmpfs x rw",
+				"121 120 254:0 /srv /a/b rw - ext4 /dev/vda rw",
+				"122 120 0:62 / /a rw - tmpfs y rw",
+				"123 122 254:0 /srv /a/b ro - ext4 /dev/vda rw",
+			},
+			want: []row{{"/a", InBoth, 20, 120, 0}, {"/a", InBoth, 22, 122, 0}, {"/a/b", InBoth, 21, 121, 0}, {"/a/b", Changed, 23, 123, DiffOptions}},
+		},
+		{
+			name: "one bind under two parents, host side only: the one under the lower parent first",
+			host: []string{
+				"23 22 254:0 /srv /a/b rw - ext4 /dev/vda rw",
+				"22 20 0:62 / /a rw - tmpfs y rw",
+				"21 20 254:0 /srv /a/b rw - ext4 /dev/vda rw",
+				"20 1 0:60 / /a rw - tmpfs x rw",
+			},
+			want: []row{{"/a", HostOnly, 20, 0, 0}, {"/a", HostOnly, 22, 0, 0}, {"/a/b", HostOnly, 21, 0, 0}, {"/a/b", HostOnly, 23, 0, 0}},
+		},
+		{
+			name: "one bind under two parents, ns side only: the one under the lower parent first",
+			host: []string{"20 1 0:60 / /a rw - tmpfs x rw"},
+			ns: []string{
+				"123 122 254:0 /srv /a/b rw - ext4 /dev/vda rw",
+				"122 120 0:62 / /a rw - tmpfs y rw",
+				"121 120 254:0 /srv /a/b rw - ext4 /dev/vda rw",
+				"120 101 0:60 / /a rw - tmpfs x rw",
+			},
+			want: []row{{"/a", InBoth, 20, 120, 0}, {"/a", NSOnly, 0, 122, 0}, {"/a/b", NSOnly, 0, 121, 0}, {"/a/b", NSOnly, 0, 123, 0}},
+		},
+		{
+			name: "one path under two parents, ns-only row there too: host rows by identity",
+			host: []string{hostRoot, aX, abM, aY, abN},
+			ns:   []string{nsRoot, "130 101 0:64 / /a/b rw - tmpfs p rw"},
+			want: []row{{"/", InBoth, 1, 101, 0}, {"/a", HostOnly, 20, 0, 0}, {"/a", HostOnly, 22, 0, 0}, {"/a/b", HostOnly, 21, 0, 0}, {"/a/b", HostOnly, 23, 0, 0}, {"/a/b", NSOnly, 0, 130, 0}},
+		},
+		{
+			name: "one path under three parents: identity, then the n-th of it",
+			host: []string{
+				"20 1 0:60 / /a rw - tmpfs x rw",
+				"21 20 254:0 /srv /a/b rw - ext4 /dev/vda rw",
+				"22 20 0:62 / /a rw - tmpfs y rw",
+				"23 22 254:0 /srv /a/b rw - ext4 /dev/vda rw",
+				"24 22 0:63 / /a rw - tmpfs z rw",
+				"25 24 0:65 / /a/b rw - tmpfs n rw",
+			},
+			ns: []string{"130 101 0:64 / /a/b rw - tmpfs p rw"},
+			want: []row{
+				{"/a", HostOnly, 20, 0, 0}, {"/a", HostOnly, 22, 0, 0}, {"/a", HostOnly, 24, 0, 0},
+				{"/a/b", HostOnly, 21, 0, 0}, {"/a/b", HostOnly, 23, 0, 0}, {"/a/b", HostOnly, 25, 0, 0}, {"/a/b", NSOnly, 0, 130, 0},
+			},
+		},
+		{
+			name: "one path under three parents in the namespace: identity, then the n-th of it",
+			host: []string{"30 1 0:64 / /a/b rw - tmpfs p rw"},
+			ns: []string{
+				"120 101 0:60 / /a rw - tmpfs x rw",
+				"121 120 254:0 /srv /a/b rw - ext4 /dev/vda rw",
+				"122 120 0:62 / /a rw - tmpfs y rw",
+				"123 122 254:0 /srv /a/b rw - ext4 /dev/vda rw",
+				"124 122 0:63 / /a rw - tmpfs z rw",
+				"125 124 0:65 / /a/b rw - tmpfs n rw",
+			},
+			want: []row{
+				{"/a", NSOnly, 0, 120, 0}, {"/a", NSOnly, 0, 122, 0}, {"/a", NSOnly, 0, 124, 0},
+				{"/a/b", HostOnly, 30, 0, 0}, {"/a/b", NSOnly, 0, 121, 0}, {"/a/b", NSOnly, 0, 123, 0}, {"/a/b", NSOnly, 0, 125, 0},
+			},
+		},
+		{
+			name: "one bind under two parents whose own parents tie: their parents decide",
+			host: []string{
+				"20 1 0:60 / /a rw - tmpfs x rw",
+				"21 20 254:0 /srv /a/b rw - ext4 /dev/vda rw",
+				"24 21 0:70 / /a/b/c rw - tmpfs c rw",
+				"22 20 0:62 / /a rw - tmpfs y rw",
+				"23 22 254:0 /srv /a/b rw - ext4 /dev/vda rw",
+				"25 23 0:70 / /a/b/c ro - tmpfs c rw",
+			},
+			ns: []string{
+				"120 101 0:60 / /a rw - tmpfs x rw",
+				"121 120 254:0 /srv /a/b rw - ext4 /dev/vda rw",
+				"124 121 0:70 / /a/b/c rw - tmpfs c rw",
+				"122 120 0:62 / /a rw - tmpfs y rw",
+				"123 122 254:0 /srv /a/b rw - ext4 /dev/vda rw",
+				"125 123 0:70 / /a/b/c ro - tmpfs c rw",
+			},
+			want: []row{
+				{"/a", InBoth, 20, 120, 0}, {"/a", InBoth, 22, 122, 0}, {"/a/b", InBoth, 21, 121, 0},
+				{"/a/b", InBoth, 23, 123, 0}, {"/a/b/c", InBoth, 24, 124, 0}, {"/a/b/c", InBoth, 25, 125, 0},
+			},
+		},
+		{
+			name: "one bind under two parents, one of them outside the table: that one first",
+			host: []string{hostRoot, "30 1 0:61 / /x rw - tmpfs m rw", "31 999 0:61 / /x ro - tmpfs m rw"},
+			ns:   []string{nsRoot, "130 101 0:61 / /x rw - tmpfs m rw", "131 998 0:61 / /x ro - tmpfs m rw"},
+			want: []row{{"/", InBoth, 1, 101, 0}, {"/x", InBoth, 31, 131, 0}, {"/x", InBoth, 30, 130, 0}},
+		},
+		{
+			// Never from the kernel, but a table read while it changes may hold stale
+			// parent links.
+			name: "a parent loop: its mounts are all bottoms, a mount on it is one above",
+			host: []string{
+				"10 11 0:40 / /mnt rw - tmpfs a rw",
+				"11 10 0:41 / /mnt rw - tmpfs b rw",
+				"12 11 0:42 / /mnt rw - tmpfs c rw",
+				"13 13 0:43 / /self rw - tmpfs d rw",
+			},
+			ns: []string{
+				"112 101 0:42 / /mnt rw - tmpfs c rw",
+				"113 113 0:43 / /self rw - tmpfs d rw",
+			},
+			want: []row{{"/mnt", HostOnly, 10, 0, 0}, {"/mnt", HostOnly, 11, 0, 0}, {"/mnt", InBoth, 12, 112, 0}, {"/self", InBoth, 13, 113, 0}},
+		},
+		{
+			name: "a stack whose bottom is first in the table",
+			host: []string{"10 1 0:40 / /mnt rw - tmpfs a rw", "11 10 0:41 / /mnt rw - tmpfs b rw"},
+			ns:   []string{"112 101 0:39 / /mnt rw - tmpfs c rw"},
+			want: []row{{"/mnt", HostOnly, 10, 0, 0}, {"/mnt", NSOnly, 0, 112, 0}, {"/mnt", HostOnly, 11, 0, 0}},
+		},
+		{
+			// unshare --propagation unchanged, then: /dev/shm made private, /run/user/1000
+			// unmounted, /home/alice remounted read-only, a tmpfs over /tmp and one on /mnt.
+			name: "a host and its namespace after a few commands",
+			host: []string{
+				"1 0 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw",
+				"2 1 0:5 / /dev rw,nosuid shared:2 - devtmpfs udev rw",
+				"3 2 0:24 / /dev/pts rw shared:3 - devpts devpts rw",
+				"4 2 0:25 / /dev/shm rw shared:4 - tmpfs tmpfs rw",
+				"5 1 0:21 / /proc rw shared:5 - proc proc rw",
+				"6 5 0:40 / /proc/sys/fs/binfmt_misc rw shared:6 - autofs systemd-1 rw",
+				"7 6 0:41 / /proc/sys/fs/binfmt_misc rw shared:7 - binfmt_misc binfmt_misc rw",
+				"8 1 0:22 / /sys rw shared:8 - sysfs sysfs rw",
+				"9 8 0:27 / /sys/fs/cgroup rw shared:9 - cgroup2 cgroup2 rw",
+				"10 1 0:26 / /run rw shared:10 - tmpfs tmpfs rw,size=10m",
+				"11 10 0:42 / /run/user/1000 rw shared:11 - tmpfs tmpfs rw,size=5m",
+				"12 1 0:30 / /tmp rw shared:12 - tmpfs tmpfs rw",
+				"13 1 254:1 / /home rw shared:13 - ext4 /dev/vdb rw",
+				"14 13 254:1 /alice /home/alice rw shared:13 - ext4 /dev/vdb rw",
+			},
+			ns: []string{
+				"201 200 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw",
+				"202 201 0:5 / /dev rw,nosuid shared:2 - devtmpfs udev rw",
+				"203 202 0:24 / /dev/pts rw shared:3 - devpts devpts rw",
+				"204 202 0:25 / /dev/shm rw - tmpfs tmpfs rw",
+				"205 201 0:21 / /proc rw shared:5 - proc proc rw",
+				"206 205 0:40 / /proc/sys/fs/binfmt_misc rw shared:6 - autofs systemd-1 rw",
+				"207 206 0:41 / /proc/sys/fs/binfmt_misc rw shared:7 - binfmt_misc binfmt_misc rw",
+				"208 201 0:22 / /sys rw shared:8 - sysfs sysfs rw",
+				"209 208 0:27 / /sys/fs/cgroup rw shared:9 - cgroup2 cgroup2 rw",
+				"210 201 0:26 / /run rw shared:10 - tmpfs tmpfs rw,size=10m",
+				"212 201 0:30 / /tmp rw shared:12 - tmpfs tmpfs rw",
+				"213 201 254:1 / /home rw shared:13 - ext4 /dev/vdb rw",
+				"214 213 254:1 /alice /home/alice ro shared:13 - ext4 /dev/vdb rw",
+				"215 212 0:50 / /tmp rw - tmpfs lab rw,size=1m",
+				"216 201 0:51 / /mnt rw - tmpfs scratch rw,size=1m",
+			},
+			want: []row{
+				{"/", InBoth, 1, 201, 0},
+				{"/dev", InBoth, 2, 202, 0},
+				{"/dev/pts", InBoth, 3, 203, 0},
+				{"/dev/shm", Changed, 4, 204, DiffPropagation},
+				{"/home", InBoth, 13, 213, 0},
+				{"/home/alice", Changed, 14, 214, DiffOptions},
+				{"/mnt", NSOnly, 0, 216, 0},
+				{"/proc", InBoth, 5, 205, 0},
+				{"/proc/sys/fs/binfmt_misc", InBoth, 6, 206, 0},
+				{"/proc/sys/fs/binfmt_misc", InBoth, 7, 207, 0},
+				{"/run", InBoth, 10, 210, 0},
+				{"/run/user/1000", HostOnly, 11, 0, 0},
+				{"/sys", InBoth, 8, 208, 0},
+				{"/sys/fs/cgroup", InBoth, 9, 209, 0},
+				{"/tmp", InBoth, 12, 212, 0},
+				{"/tmp", NSOnly, 0, 215, 0},
+			},
+		},
+		{
 			name: "an empty table (a chrooted reader) against a full one",
 			host: []string{hostRoot, hostProc},
 			ns:   nil,
@@ -192,12 +427,31 @@ func TestDiff(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := rowsOf(Diff(table(t, tt.host...), table(t, tt.ns...)))
+			host, ns := table(t, tt.host...), table(t, tt.ns...)
+			got := rowsOf(Diff(host, ns))
 			if !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("Diff:\n got %v\nwant %v", got, tt.want)
+				t.Fatalf("Diff:\n got %v\nwant %v", got, tt.want)
+			}
+			// The same rows whatever the tables' order.
+			rng := rand.New(rand.NewPCG(1, 2))
+			for range 20 {
+				rng.Shuffle(len(host), func(i, j int) { host[i], host[j] = host[j], host[i] })
+				rng.Shuffle(len(ns), func(i, j int) { ns[i], ns[j] = ns[j], ns[i] })
+				if got := rowsOf(Diff(host, ns)); !reflect.DeepEqual(got, tt.want) {
+					t.Fatalf("Diff of the tables in another order:\n%s\n-\n%s\n got %v\nwant %v", linesOf(host), linesOf(ns), got, tt.want)
+				}
 			}
 		})
 	}
+}
+
+// linesOf writes a table back as mountinfo lines, for messages.
+func linesOf(table []Mount) string {
+	lines := make([]string, len(table))
+	for i, m := range table {
+		lines[i] = formatLine(m)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // The rows point into the tables given, so the UI can show every field of both sides.
@@ -209,57 +463,6 @@ func TestDiffRowsPointIntoTables(t *testing.T) {
 		}
 		if r.NS != &ns[0] && r.NS != &ns[1] {
 			t.Errorf("row %s: ns side is a copy, not a pointer into the table", r.Key.Mountpoint)
-		}
-	}
-}
-
-// Diff depends on the tables' contents, not on their order: shuffled tables give the same
-// rows (stack order comes from parent links, not from the table).
-func TestDiffIgnoresTableOrder(t *testing.T) {
-	host := parseFile(t, "testdata/systemd-host.mountinfo")
-	ns := parseFile(t, capturedFixture)
-	// Make the two share some keys and some stacks: the captured table's /dev/pts and
-	// /dev/shm are stacked, and the host's binfmt_misc is stacked on autofs.
-	ns = append(ns, host[:10]...)
-	want := rowsOf(Diff(host, ns))
-	rng := rand.New(rand.NewPCG(1, 2))
-	for range 20 {
-		h, n := slices.Clone(host), slices.Clone(ns)
-		rng.Shuffle(len(h), func(i, j int) { h[i], h[j] = h[j], h[i] })
-		rng.Shuffle(len(n), func(i, j int) { n[i], n[j] = n[j], n[i] })
-		if got := rowsOf(Diff(h, n)); !reflect.DeepEqual(got, want) {
-			t.Fatalf("shuffled tables gave other rows:\n got %v\nwant %v", got, want)
-		}
-	}
-	// And the union has every mount of both sides exactly once.
-	var hostSeen, nsSeen int
-	for _, r := range Diff(host, ns) {
-		if r.Host != nil {
-			hostSeen++
-		}
-		if r.NS != nil {
-			nsSeen++
-		}
-	}
-	if hostSeen != len(host) || nsSeen != len(ns) {
-		t.Errorf("rows cover %d host and %d ns mounts, want %d and %d", hostSeen, nsSeen, len(host), len(ns))
-	}
-}
-
-// A table whose parent links loop (never from the kernel) still diffs, without hanging.
-func TestDiffParentCycle(t *testing.T) {
-	host := table(t,
-		"10 11 0:40 / /mnt rw - tmpfs a rw",
-		"11 10 0:41 / /mnt rw - tmpfs b rw",
-		"12 12 0:42 / /self rw - tmpfs c rw",
-	)
-	rows := Diff(host, host)
-	if len(rows) != 3 {
-		t.Fatalf("%d rows, want 3", len(rows))
-	}
-	for _, r := range rows {
-		if r.Class != InBoth {
-			t.Errorf("%s: class %d, want InBoth against itself", r.Key.Mountpoint, r.Class)
 		}
 	}
 }
