@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/nslab/nslab/lab"
@@ -399,31 +398,28 @@ func propDesc(p mnt.Propagation) string {
 	return string(p.Type) + " (" + strings.Join(parts, " ") + ")"
 }
 
-// stackAt lists the mounts at target from the bottom of their stack to the top, the one
-// a lookup sees. A mount stacked on another has it as its parent. The table's order is
-// not the stack's: a mount propagated to a place already covered is tucked beneath the
-// cover yet listed after it, and so is a move_mount(2) with MOVE_MOUNT_BENEATH. Mounts
-// at one point that do not sit on each other (one under a mount that later covered its
-// parent) keep the table's order, newest last.
+// stackAt lists the mounts at target, the one a lookup sees last. A mount stacked on
+// another has it as its parent, and the top is the one nothing at target sits on. The
+// table's order is not the stack's: a mount propagated to a place already covered is
+// tucked beneath the cover yet listed after it, and so is a move_mount(2) with
+// MOVE_MOUNT_BENEATH. Where several qualify (one left under a mount that later covered
+// its parent) the last listed, the newest, is the one seen.
 func stackAt(table []mnt.Mount, target string) []mnt.Mount {
 	var at []mnt.Mount
-	byID := map[int]mnt.Mount{}
+	under := map[int]bool{}
 	for _, m := range table {
 		if m.Mountpoint == target {
 			at = append(at, m)
-			byID[m.ID] = m
+			under[m.Parent] = true
 		}
 	}
-	// depth counts the mounts at target under m; a parent loop cannot go deeper than
-	// all of them.
-	depth := func(m mnt.Mount) int {
-		d := 0
-		for p, ok := byID[m.Parent]; ok && d < len(at); p, ok = byID[p.Parent] {
-			d++
+	for i := len(at) - 1; i >= 0; i-- {
+		if !under[at[i].ID] {
+			top := at[i]
+			at = append(append(at[:i], at[i+1:]...), top)
+			break
 		}
-		return d
 	}
-	sort.SliceStable(at, func(i, j int) bool { return depth(at[i]) < depth(at[j]) })
 	return at
 }
 

@@ -247,15 +247,21 @@ func TestNearest(t *testing.T) {
 // move_mount(2) MOVE_MOUNT_BENEATH), so the stack is known by parent IDs only.
 func TestChecksSeeTheTopOfAStack(t *testing.T) {
 	const at = "/tmp/nslab/stack"
-	lower := mount(310, 102, at, "tmpfs", "lower", "/", 0, 61)
-	lower.Propagation = mnt.Propagation{Type: mnt.Shared, PeerGroup: 7}
-	upper := mount(311, 310, at, "tmpfs", "upper", "/", 0, 62) // private
-	tucked := lower
-	tucked.Parent, upper.Parent = 102, 312
-	tucked.ID = 312
+	// stack gives a shared lower mount (id, parent) and a private upper one (id, parent).
+	stack := func(lowerID, lowerParent, upperID, upperParent int) (lower, upper mnt.Mount) {
+		lower = mount(lowerID, lowerParent, at, "tmpfs", "lower", "/", 0, 61)
+		lower.Propagation = mnt.Propagation{Type: mnt.Shared, PeerGroup: 7}
+		return lower, mount(upperID, upperParent, at, "tmpfs", "upper", "/", 0, 62)
+	}
+	bottom, top := stack(310, 102, 311, 310)
+	tucked, cover := stack(312, 102, 311, 312)
+	hidden, seen := stack(310, 300, 311, 301) // on /tmp/nslab, then on a mount over it
+	loop, onLoop := stack(310, 310, 311, 310) // a mount its own parent is under the one on it
 	stacks := map[string][]mnt.Mount{
-		"listed bottom first": {lower, mount(311, 310, at, "tmpfs", "upper", "/", 0, 62)},
-		"listed top first":    {upper, tucked},
+		"listed bottom first":             {bottom, top},
+		"listed top first":                {cover, tucked},
+		"one left under a covered parent": {hidden, seen},
+		"on a mount its own parent":       {onLoop, loop},
 	}
 	tests := []struct {
 		name, pane, check string

@@ -203,6 +203,13 @@ func TestChecksOnKernel(t *testing.T) {
 	mountAt(t, "cover", d+"/b/x", "tmpfs", 0)
 	mountAt(t, "tucked", d+"/a/x", "tmpfs", 0)
 
+	// A mount left under a mount that later covered its parent; the newer one is seen.
+	mountAt(t, "first", d+"/o", "tmpfs", 0)
+	mountAt(t, "hidden", d+"/o/x", "tmpfs", 0)
+	mountAt(t, "", d+"/o/x", "", unix.MS_SHARED)
+	mountAt(t, "over", d+"/o", "tmpfs", 0)
+	mountAt(t, "seen", d+"/o/x", "tmpfs", 0)
+
 	// Two filesystems with a directory of one name, and a bind of one of them.
 	mountAt(t, "one", d+"/one", "tmpfs", 0)
 	makeDir(t, d+"/one/data")
@@ -233,6 +240,9 @@ func TestChecksOnKernel(t *testing.T) {
 			{"the tucked mount is there too", "host", "mounted: '{{workspace}}/b/x'\nsource: tucked", true, `^mount [0-9]+: tmpfs tucked, root /, `},
 			{"a mismatch names the cover", "host", "mounted: '{{workspace}}/b/x'\nsource: nothing", false, `^found tmpfs cover at ` + q(d) + `/b/x \(wanted source nothing\)$`},
 			{"not mounted sees the whole stack", "host", "not_mounted: '{{workspace}}/b/x'\nsource: tucked", false, `tmpfs tucked`},
+			{"propagation of the mount seen over a covered one", "host", "propagation: private\ntarget: '{{workspace}}/o/x'", true, `^private \(no optional fields\)$`},
+			{"a mismatch names the mount seen", "host", "mounted: '{{workspace}}/o/x'\nsource: nothing", false, `^found tmpfs seen at ` + q(d) + `/o/x \(wanted source nothing\)$`},
+			{"the covered one is listed there too", "host", "mounted: '{{workspace}}/o/x'\nsource: hidden", true, `^mount [0-9]+: tmpfs hidden, root /, `},
 			{"a bind of the directory", "host", "mounted: '{{workspace}}/t'\nbind_of: '{{workspace}}/two/data'", true, `^mount [0-9]+: tmpfs two, root /data, `},
 			{"not of a same-named directory elsewhere", "host", "mounted: '{{workspace}}/t'\nbind_of: '{{workspace}}/one/data'", false,
 				`^root /data on ` + two + `, but ` + q(d) + `/one/data is /data on ` + one + `$`},
