@@ -455,7 +455,7 @@ func (p *probe) judgePropagation(c Check) (bool, Text) {
 	}
 	om := topMount(tableOf(o), target)
 	if om == nil {
-		return false, pf("%s; nothing mounted at %s in %s", "%s; %s 패널의 %s 에는 마운트가 없습니다", got, c.PeerWith, target)
+		return false, pf("%[1]s; nothing mounted at %[3]s in %[2]s", "%[1]s; %[2]s 패널의 %[3]s 에는 마운트가 없습니다", got, c.PeerWith, target)
 	}
 	other := propDesc(om.Propagation)
 	switch {

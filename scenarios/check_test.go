@@ -64,39 +64,40 @@ func TestCheckKinds(t *testing.T) {
 		setup  func(*fakeLab)
 		res    Result
 		pass   bool
-		reason string // a part of the English reason
+		reason string // the English reason, exactly
+		ko     string // the Korean reason, exactly, where given
 	}{
 		{name: "exit equal", pane: "host", cmd: "true", check: "exit: 0", pass: true, reason: "exited 0"},
 		{name: "exit differs", pane: "host", cmd: "false", check: "exit: 0", res: Result{Exit: 2}, reason: "exited 2"},
-		{name: "exit nonzero passes", pane: "host", cmd: "false", check: "exit: nonzero", res: Result{Exit: 1}, pass: true},
+		{name: "exit nonzero passes", pane: "host", cmd: "false", check: "exit: nonzero", res: Result{Exit: 1}, pass: true, reason: "exited 1"},
 		{name: "exit nonzero fails on 0", pane: "host", cmd: "true", check: "exit: nonzero", reason: "exited 0"},
-		{name: "exit after timeout", pane: "host", cmd: "sleep 99", check: "exit: 0", res: Result{TimedOut: true}, reason: "no end mark"},
+		{name: "exit after timeout", pane: "host", cmd: "sleep 99", check: "exit: 0", res: Result{TimedOut: true}, reason: "no end mark within the timeout (0s): the command did not finish"},
 
 		{name: "contains", pane: "ns", cmd: "echo", check: "output_contains: world", res: Result{Output: "a\nhello world\n"}, pass: true, reason: "found on line 2: hello world"},
 		{name: "contains missing", pane: "ns", cmd: "echo", check: "output_contains: world", res: Result{Output: "a\nb\n"}, reason: "not in 2 lines of output (last: b)"},
 		{name: "contains nothing printed", pane: "ns", cmd: "echo", check: "output_contains: world", reason: "the command printed nothing"},
-		{name: "contains token", pane: "ns", cmd: "cat", check: `output_contains: "{{token}}"`, res: Result{Output: "0123456789abcdef\n"}, pass: true},
-		{name: "not contains", pane: "ns", cmd: "ls", check: "output_not_contains: hello", res: Result{Output: "note\n"}, pass: true},
-		{name: "not contains but there", pane: "ns", cmd: "ls", check: "output_not_contains: hello", res: Result{Output: "hello\n"}, reason: "found on line 1"},
+		{name: "contains token", pane: "ns", cmd: "cat", check: `output_contains: "{{token}}"`, res: Result{Output: "0123456789abcdef\n"}, pass: true, reason: "found on line 1: 0123456789abcdef"},
+		{name: "not contains", pane: "ns", cmd: "ls", check: "output_not_contains: hello", res: Result{Output: "note\n"}, pass: true, reason: "not in 1 lines of output (last: note)"},
+		{name: "not contains but there", pane: "ns", cmd: "ls", check: "output_not_contains: hello", res: Result{Output: "hello\n"}, reason: "found on line 1: hello"},
 		{name: "matches", pane: "ns", cmd: "readlink", check: `output_matches: '^mnt:\[[0-9]+\]'`, res: Result{Output: "mnt:[4026531841]\n"}, pass: true, reason: "matched on line 1: mnt:[4026531841]"},
-		{name: "matches not", pane: "ns", cmd: "readlink", check: `output_matches: '^mnt:\[[0-9]+\]'`, res: Result{Output: "uts:[1]\n"}},
-		{name: "matches quotes placeholder values", pane: "ns", cmd: "pwd", check: `output_matches: '^{{rootfs}}$'`, res: Result{Output: "/tmp/nslabXrootfs"}},
-		{name: "matches placeholder", pane: "ns", cmd: "pwd", check: `output_matches: '^{{rootfs}}$'`, res: Result{Output: "/tmp/nslab/rootfs"}, pass: true},
-		{name: "not matches", pane: "ns", cmd: "ps", check: `output_not_matches: '(?m)^\s*1\s+sh$'`, res: Result{Output: "  1 init\n  7 sh\n"}, pass: true},
-		{name: "not matches but does", pane: "ns", cmd: "ps", check: `output_not_matches: '(?m)^\s*1\s+sh$'`, res: Result{Output: "  1 sh\n"}, reason: "matched on line 1"},
+		{name: "matches not", pane: "ns", cmd: "readlink", check: `output_matches: '^mnt:\[[0-9]+\]'`, res: Result{Output: "uts:[1]\n"}, reason: "not in 1 lines of output (last: uts:[1])"},
+		{name: "matches quotes placeholder values", pane: "ns", cmd: "pwd", check: `output_matches: '^{{rootfs}}$'`, res: Result{Output: "/tmp/nslabXrootfs"}, reason: "not in 1 lines of output (last: /tmp/nslabXrootfs)"},
+		{name: "matches placeholder", pane: "ns", cmd: "pwd", check: `output_matches: '^{{rootfs}}$'`, res: Result{Output: "/tmp/nslab/rootfs"}, pass: true, reason: "matched on line 1: /tmp/nslab/rootfs"},
+		{name: "not matches", pane: "ns", cmd: "ps", check: `output_not_matches: '(?m)^\s*1\s+sh$'`, res: Result{Output: "  1 init\n  7 sh\n"}, pass: true, reason: "not in 2 lines of output (last: 7 sh)"},
+		{name: "not matches but does", pane: "ns", cmd: "ps", check: `output_not_matches: '(?m)^\s*1\s+sh$'`, res: Result{Output: "  1 sh\n"}, reason: "matched on line 1: 1 sh"},
 
-		{name: "mounted", pane: "ns", check: "mounted: /tmp/mount_test\nfstype: tmpfs", setup: withMount(lab.NS, testTmpfs), pass: true, reason: "mount 300: tmpfs tmpfs"},
+		{name: "mounted", pane: "ns", check: "mounted: /tmp/mount_test\nfstype: tmpfs", setup: withMount(lab.NS, testTmpfs), pass: true, reason: "mount 300: tmpfs tmpfs, root /, rw,relatime"},
 		{name: "mounted absent", pane: "ns", check: "mounted: /tmp/mount_test\nfstype: tmpfs", reason: "not in ns's mount table (3 mounts; nearest: /tmp tmpfs)"},
-		{name: "mounted other pane", pane: "host", check: "mounted: /tmp/mount_test\npane: ns", setup: withMount(lab.NS, testTmpfs), pass: true},
-		{name: "mounted wrong fstype", pane: "ns", check: "mounted: /tmp/mount_test\nfstype: ext4", setup: withMount(lab.NS, testTmpfs), reason: "wanted fstype ext4"},
-		{name: "mounted wrong source", pane: "ns", check: "mounted: /tmp/mount_test\nsource: /dev/sda", setup: withMount(lab.NS, testTmpfs), reason: "wanted source /dev/sda"},
-		{name: "mounted root", pane: "ns", check: "mounted: /tmp/nslab/ro\nroot: /nslab/data", setup: withMount(lab.NS, roBind), pass: true},
+		{name: "mounted other pane", pane: "host", check: "mounted: /tmp/mount_test\npane: ns", setup: withMount(lab.NS, testTmpfs), pass: true, reason: "mount 300: tmpfs tmpfs, root /, rw,relatime"},
+		{name: "mounted wrong fstype", pane: "ns", check: "mounted: /tmp/mount_test\nfstype: ext4", setup: withMount(lab.NS, testTmpfs), reason: "found tmpfs tmpfs at /tmp/mount_test (wanted fstype ext4)"},
+		{name: "mounted wrong source", pane: "ns", check: "mounted: /tmp/mount_test\nsource: /dev/sda", setup: withMount(lab.NS, testTmpfs), reason: "found tmpfs tmpfs at /tmp/mount_test (wanted source /dev/sda)"},
+		{name: "mounted root", pane: "ns", check: "mounted: /tmp/nslab/ro\nroot: /nslab/data", setup: withMount(lab.NS, roBind), pass: true, reason: "mount 301: tmpfs labtmp, root /nslab/data, ro,relatime"},
 		{name: "mounted wrong root", pane: "ns", check: "mounted: /tmp/nslab/ro\nroot: /", setup: withMount(lab.NS, roBind), reason: "found root /nslab/data (wanted /)"},
-		{name: "mounted options", pane: "ns", check: "mounted: /tmp/nslab/ro\noptions: ro\nsuper_options: rw", setup: withMount(lab.NS, roBind), pass: true},
+		{name: "mounted options", pane: "ns", check: "mounted: /tmp/nslab/ro\noptions: ro\nsuper_options: rw", setup: withMount(lab.NS, roBind), pass: true, reason: "mount 301: tmpfs labtmp, root /nslab/data, ro,relatime"},
 		{name: "mounted options missing", pane: "ns", check: "mounted: /tmp/mount_test\noptions: [ro, nosuid]", setup: withMount(lab.NS, testTmpfs), reason: "per-mount options are rw,relatime (no ro,nosuid)"},
 		{name: "mounted super options missing", pane: "ns", check: "mounted: /tmp/nslab/ro\nsuper_options: ro", setup: withMount(lab.NS, roBind), reason: "super options are rw (no ro)"},
-		{name: "bind of", pane: "ns", check: `mounted: /tmp/nslab/ro` + "\nbind_of: \"{{workspace}}/data\"", setup: withMount(lab.NS, roBind), pass: true},
-		{name: "bind of another dir", pane: "ns", check: `mounted: /tmp/nslab/ro` + "\nbind_of: \"{{rootfs}}\"", setup: withMount(lab.NS, roBind), reason: "but /tmp/nslab/rootfs is /nslab/rootfs on 0:40"},
+		{name: "bind of", pane: "ns", check: `mounted: /tmp/nslab/ro` + "\nbind_of: \"{{workspace}}/data\"", setup: withMount(lab.NS, roBind), pass: true, reason: "mount 301: tmpfs labtmp, root /nslab/data, ro,relatime"},
+		{name: "bind of another dir", pane: "ns", check: `mounted: /tmp/nslab/ro` + "\nbind_of: \"{{rootfs}}\"", setup: withMount(lab.NS, roBind), reason: "root /nslab/data on 0:40, but /tmp/nslab/rootfs is /nslab/rootfs on 0:40"},
 		// A directory of the same name on another filesystem is another directory.
 		{name: "bind of a same-named dir on another major", pane: "ns", check: "mounted: /tmp/nslab/ro\nbind_of: \"{{workspace}}/data\"",
 			setup:  withMount(lab.NS, mount(301, 102, "/tmp/nslab/ro", "ext4", "/dev/sdb", "/nslab/data", 8, 40)),
@@ -105,28 +106,39 @@ func TestCheckKinds(t *testing.T) {
 			setup:  withMount(lab.NS, mount(301, 102, "/tmp/nslab/ro", "tmpfs", "other", "/nslab/data", 0, 41)),
 			reason: "root /nslab/data on 0:41, but /tmp/nslab/data is /nslab/data on 0:40"},
 		{name: "bind onto itself", pane: "ns", check: "mounted: \"{{rootfs}}\"\nbind_of: \"{{rootfs}}\"",
-			setup: withMount(lab.NS, mount(303, 102, "/tmp/nslab/rootfs", "tmpfs", "labtmp", "/nslab/rootfs", 0, 40)), pass: true},
+			setup: withMount(lab.NS, mount(303, 102, "/tmp/nslab/rootfs", "tmpfs", "labtmp", "/nslab/rootfs", 0, 40)), pass: true, reason: "mount 303: tmpfs labtmp, root /nslab/rootfs, rw,relatime"},
 		{name: "mounted seen by a chrooted shell", pane: "ns", check: "mounted: \"{{rootfs}}/escape\"", setup: func(f *fakeLab) {
 			f.snaps[lab.NS] = lab.Snapshot{PID: 30, Root: "/tmp/nslab/rootfs", Chrooted: true, TablePID: 30,
 				Mounts: []mnt.Mount{mount(304, 102, "/escape", "tmpfs", "labtmp", "/nslab/rootfs", 0, 40)}}
-		}, pass: true},
-		{name: "not mounted", pane: "host", check: "not_mounted: /tmp/mount_test", setup: withMount(lab.NS, testTmpfs), pass: true},
-		{name: "not mounted but is", pane: "ns", check: "not_mounted: /tmp/mount_test", setup: withMount(lab.NS, testTmpfs), reason: "mount 300"},
-		{name: "not mounted of that fstype", pane: "ns", check: "not_mounted: /tmp/mount_test\nfstype: ext4", setup: withMount(lab.NS, testTmpfs), pass: true},
+		}, pass: true, reason: "mount 304: tmpfs labtmp, root /nslab/rootfs, rw,relatime"},
+		{name: "not mounted", pane: "host", check: "not_mounted: /tmp/mount_test", setup: withMount(lab.NS, testTmpfs), pass: true, reason: "not in host's mount table (3 mounts; nearest: /tmp tmpfs)"},
+		{name: "not mounted but is", pane: "ns", check: "not_mounted: /tmp/mount_test", setup: withMount(lab.NS, testTmpfs), reason: "mount 300: tmpfs tmpfs, root /, rw,relatime"},
+		{name: "not mounted of that fstype", pane: "ns", check: "not_mounted: /tmp/mount_test\nfstype: ext4", setup: withMount(lab.NS, testTmpfs), pass: true, reason: "found tmpfs tmpfs at /tmp/mount_test (wanted fstype ext4)"},
 
-		{name: "same ns", pane: "ns", check: "same_ns: pid", pass: true, reason: "both pid:["},
+		{name: "same ns", pane: "ns", check: "same_ns: pid", pass: true, reason: "both pid:[4026531831]"},
 		{name: "same ns differs", pane: "ns", check: "same_ns: mnt", reason: "host mnt:[4026532001], ns mnt:[4026532002]"},
-		{name: "different ns", pane: "ns", check: "different_ns: mnt", pass: true},
-		{name: "different ns same", pane: "ns", check: "different_ns: uts", reason: "both uts:["},
+		{name: "different ns", pane: "ns", check: "different_ns: mnt", pass: true, reason: "host mnt:[4026532001], ns mnt:[4026532002]"},
+		{name: "different ns same", pane: "ns", check: "different_ns: uts", reason: "both uts:[4026531832]"},
 		{name: "ns unreadable", pane: "ns", check: "same_ns: time", setup: func(f *fakeLab) {
 			s := f.snaps[lab.NS]
 			s.NS = map[lab.NSType]uint64{lab.NSMnt: 1}
 			f.snaps[lab.NS] = s
-		}, reason: "cannot read the time namespace"},
+		}, reason: "cannot read the time namespace (host 4026531837, ns 0)"},
 
 		{name: "propagation private", pane: "ns", check: "propagation: private\ntarget: /tmp", pass: true, reason: "private (no optional fields)"},
-		{name: "propagation differs", pane: "ns", check: "propagation: shared\ntarget: /tmp", reason: "private"},
-		{name: "propagation nothing there", pane: "ns", check: "propagation: shared\ntarget: /nope", reason: "nothing mounted at /nope in ns"},
+		{name: "propagation differs", pane: "ns", check: "propagation: shared\ntarget: /tmp", reason: "private (no optional fields)"},
+		{name: "propagation nothing there", pane: "ns", check: "propagation: shared\ntarget: /nope", reason: "nothing mounted at /nope in ns",
+			ko: "ns에서 /nope 에 마운트된 것이 없습니다"},
+		{name: "propagation peer has nothing there", pane: "ns", check: "propagation: shared\ntarget: /tmp/nslab/prop\npeer_with: host",
+			setup:  withMount(lab.NS, sharedAt(prop, mnt.Shared, 7, 0)),
+			reason: "shared (shared:7); nothing mounted at /tmp/nslab/prop in host", ko: "shared (shared:7); host 패널의 /tmp/nslab/prop 에는 마운트가 없습니다"},
+		{name: "propagation peer cannot be inspected", pane: "ns", check: "propagation: shared\ntarget: /tmp/nslab/prop\npeer_with: host", setup: func(f *fakeLab) {
+			f.addMount(lab.NS, sharedAt(prop, mnt.Shared, 7, 0))
+			f.paneErr = map[lab.Role]error{lab.Host: errors.New("gone")}
+		}, reason: "cannot inspect host: gone", ko: "host 패널을 살펴보지 못했습니다: gone"},
+		{name: "propagation pane cannot be inspected", pane: "ns", check: "propagation: shared\ntarget: /tmp/nslab/prop",
+			setup:  func(f *fakeLab) { f.paneErr = map[lab.Role]error{lab.NS: errors.New("gone")} },
+			reason: "cannot inspect ns: gone"},
 		{name: "propagation peers", pane: "ns", check: "propagation: shared\ntarget: /tmp/nslab/prop\npeer_with: host", setup: func(f *fakeLab) {
 			f.addMount(lab.Host, sharedAt(prop, mnt.Shared, 7, 0))
 			f.addMount(lab.NS, sharedAt(prop, mnt.Shared, 7, 0))
@@ -134,7 +146,7 @@ func TestCheckKinds(t *testing.T) {
 		{name: "propagation not peers", pane: "ns", check: "propagation: shared\ntarget: /tmp/nslab/prop\npeer_with: host", setup: func(f *fakeLab) {
 			f.addMount(lab.Host, sharedAt(prop, mnt.Shared, 7, 0))
 			f.addMount(lab.NS, sharedAt(prop, mnt.Shared, 8, 0))
-		}, reason: "but host's is shared (shared:7)"},
+		}, reason: "shared (shared:8), but host's is shared (shared:7)"},
 		{name: "propagation slave of host", pane: "ns", check: "propagation: slave\ntarget: /tmp/nslab/prop\npeer_with: host", setup: func(f *fakeLab) {
 			f.addMount(lab.Host, sharedAt(prop, mnt.Shared, 7, 0))
 			f.addMount(lab.NS, sharedAt(prop, mnt.Slave, 0, 7))
@@ -142,23 +154,23 @@ func TestCheckKinds(t *testing.T) {
 		{name: "propagation slave of another group", pane: "ns", check: "propagation: slave\ntarget: /tmp/nslab/prop\npeer_with: host", setup: func(f *fakeLab) {
 			f.addMount(lab.Host, sharedAt(prop, mnt.Shared, 7, 0))
 			f.addMount(lab.NS, sharedAt(prop, mnt.Slave, 0, 3))
-		}},
+		}, reason: "slave (master:3), but host's is shared (shared:7)"},
 
 		{name: "visible", pane: "ns", check: `visible: "{{canary}}"`, setup: func(f *fakeLab) { f.visible[lab.NS]["/tmp/nslab/canary"] = true }, pass: true, reason: "exists inside ns's root (/)"},
 		{name: "visible not", pane: "ns", check: `visible: "{{canary}}"`, reason: "no such path inside ns's root (/)"},
-		{name: "not visible", pane: "ns", check: `not_visible: "{{canary}}"`, pass: true},
-		{name: "not visible but is", pane: "ns", check: `not_visible: "{{canary}}"`, setup: func(f *fakeLab) { f.visible[lab.NS]["/tmp/nslab/canary"] = true }},
+		{name: "not visible", pane: "ns", check: `not_visible: "{{canary}}"`, pass: true, reason: "no such path inside ns's root (/)"},
+		{name: "not visible but is", pane: "ns", check: `not_visible: "{{canary}}"`, setup: func(f *fakeLab) { f.visible[lab.NS]["/tmp/nslab/canary"] = true }, reason: "exists inside ns's root (/)"},
 
 		{name: "chrooted", pane: "ns", check: "chrooted: true", setup: chrootNS, pass: true, reason: "pid 30 (sh) is chrooted: its root is /tmp/nslab/rootfs"},
 		{name: "chrooted not", pane: "ns", check: "chrooted: true", reason: "pid 20 (bash)'s root is its namespace's root (/)"},
-		{name: "not chrooted", pane: "ns", check: "chrooted: false", pass: true},
-		{name: "not chrooted but is", pane: "ns", check: "chrooted: false", setup: chrootNS},
+		{name: "not chrooted", pane: "ns", check: "chrooted: false", pass: true, reason: "pid 20 (bash)'s root is its namespace's root (/)"},
+		{name: "not chrooted but is", pane: "ns", check: "chrooted: false", setup: chrootNS, reason: "pid 30 (sh) is chrooted: its root is /tmp/nslab/rootfs"},
 
 		{name: "root is a mount point", pane: "ns", check: "root_is_mountpoint: true", pass: true, reason: "/ is a mount point"},
 		{name: "root is not a mount point", pane: "ns", check: "root_is_mountpoint: true", setup: func(f *fakeLab) { chrootNS(f); f.rootMP[lab.NS] = false },
 			reason: "/tmp/nslab/rootfs is a plain directory, not a mount point"},
-		{name: "root not a mount point wanted", pane: "ns", check: "root_is_mountpoint: false", setup: func(f *fakeLab) { f.rootMP[lab.NS] = false }, pass: true},
-		{name: "root a mount point unwanted", pane: "ns", check: "root_is_mountpoint: false"},
+		{name: "root not a mount point wanted", pane: "ns", check: "root_is_mountpoint: false", setup: func(f *fakeLab) { f.rootMP[lab.NS] = false }, pass: true, reason: "/ is a plain directory, not a mount point"},
+		{name: "root a mount point unwanted", pane: "ns", check: "root_is_mountpoint: false", reason: "/ is a mount point"},
 
 		{name: "mount copy", pane: "ns", check: "mount_copy: true", pass: true, reason: "ns has all 3 of host's mounts, each with a new mount ID (/ 100→200)"},
 		{name: "mount copy host only", pane: "ns", check: "mount_copy: true", setup: withMount(lab.Host, testTmpfs), reason: "not a copy: host only: /tmp/mount_test tmpfs"},
@@ -166,8 +178,44 @@ func TestCheckKinds(t *testing.T) {
 			s := f.snaps[lab.NS]
 			s.Mounts = baseTable(100)
 			f.snaps[lab.NS] = s
-		}, reason: "same mount ID: / (id 100)"},
-		{name: "not a copy", pane: "ns", check: "mount_copy: false", setup: withMount(lab.NS, testTmpfs), pass: true, reason: "ns only: /tmp/mount_test tmpfs"},
+		}, reason: "not a copy: same mount ID: / (id 100), /proc (id 101), /tmp (id 102)"},
+		{name: "mount copy names the root's new ID", pane: "ns", check: "mount_copy: true", setup: func(f *fakeLab) {
+			s := f.snaps[lab.NS]
+			s.Mounts = []mnt.Mount{s.Mounts[2], s.Mounts[1], s.Mounts[0]}
+			f.snaps[lab.NS] = s
+		}, pass: true, reason: "ns has all 3 of host's mounts, each with a new mount ID (/ 100→200)"},
+		{name: "mount copy many differences", pane: "ns", check: "mount_copy: true", setup: func(f *fakeLab) {
+			for i, p := range []string{"/tmp/a", "/tmp/b", "/tmp/c", "/tmp/d"} {
+				f.addMount(lab.Host, mount(110+i, 102, p, "tmpfs", "x", "/", 0, 80+i))
+			}
+		}, reason: "not a copy: host only: /tmp/a tmpfs, /tmp/b tmpfs, /tmp/c tmpfs (+1)"},
+		{name: "mount copy every difference", pane: "ns", check: "mount_copy: true", setup: func(f *fakeLab) {
+			f.addMount(lab.Host, testTmpfs)
+			f.addMount(lab.NS, prop)
+			s := f.snaps[lab.NS]
+			s.Mounts[1].ID = 101
+			f.snaps[lab.NS] = s
+		}, reason: "not a copy: host only: /tmp/mount_test tmpfs; ns only: /tmp/nslab/prop tmpfs; same mount ID: /proc (id 101)",
+			ko: "복사본이 아닙니다: host only: /tmp/mount_test tmpfs; ns only: /tmp/nslab/prop tmpfs; same mount ID: /proc (id 101)"},
+		{name: "mount copy of an empty table", pane: "ns", check: "mount_copy: true", setup: func(f *fakeLab) {
+			s := f.snaps[lab.NS]
+			s.Mounts = nil
+			f.snaps[lab.NS] = s
+		}, reason: "not a copy: host only: / ext4, /proc proc, /tmp tmpfs; ns's table is empty"},
+		{name: "mount copy of nothing", pane: "ns", check: "mount_copy: false", setup: func(f *fakeLab) {
+			for _, r := range lab.Roles {
+				s := f.snaps[r]
+				s.Mounts = nil
+				f.snaps[r] = s
+			}
+		}, pass: true, reason: "not a copy: ns's table is empty"},
+		{name: "mount copy host cannot be inspected", pane: "ns", check: "mount_copy: true",
+			setup:  func(f *fakeLab) { f.paneErr = map[lab.Role]error{lab.Host: errors.New("gone")} },
+			reason: "cannot inspect host: gone"},
+		{name: "mount copy ns cannot be inspected", pane: "ns", check: "mount_copy: true",
+			setup:  func(f *fakeLab) { f.paneErr = map[lab.Role]error{lab.NS: errors.New("gone")} },
+			reason: "cannot inspect ns: gone"},
+		{name: "not a copy", pane: "ns", check: "mount_copy: false", setup: withMount(lab.NS, testTmpfs), pass: true, reason: "not a copy: ns only: /tmp/mount_test tmpfs"},
 
 		{name: "inspect fails", pane: "ns", check: "chrooted: false", setup: func(f *fakeLab) { f.inspectErr = errors.New("gone") }, reason: "cannot inspect ns: gone"},
 		{name: "visible fails", pane: "ns", check: "visible: /x", setup: func(f *fakeLab) { f.inspectErr = errors.New("gone") }, reason: "cannot resolve in ns: gone"},
@@ -182,8 +230,11 @@ func TestCheckKinds(t *testing.T) {
 			if got.Passed() != tt.pass {
 				t.Errorf("passed = %v, want %v: %s", got.Passed(), tt.pass, got.Line(EN))
 			}
-			if !strings.Contains(got.Reason.EN, tt.reason) {
-				t.Errorf("reason %q does not contain %q", got.Reason.EN, tt.reason)
+			if got.Reason.EN != tt.reason {
+				t.Errorf("reason %q, want %q", got.Reason.EN, tt.reason)
+			}
+			if tt.ko != "" && got.Reason.KO != tt.ko {
+				t.Errorf("Korean reason %q, want %q", got.Reason.KO, tt.ko)
 			}
 			for _, l := range []Lang{EN, KO} {
 				if line := got.Line(l); strings.Contains(line, "\n") || got.Reason.In(l) == "" || got.Label.In(l) == "" {

@@ -23,8 +23,10 @@ type fakeLab struct {
 	block      bool
 	snaps      map[lab.Role]lab.Snapshot
 	inspectErr error
-	visible    map[lab.Role]map[string]bool
-	rootMP     map[lab.Role]bool
+	// paneErr fails Inspect for one pane only.
+	paneErr map[lab.Role]error
+	visible map[lab.Role]map[string]bool
+	rootMP  map[lab.Role]bool
 	// onRun changes the kernel state when a command runs.
 	onRun map[string]func(*fakeLab)
 }
@@ -97,6 +99,9 @@ func (f *fakeLab) Run(ctx context.Context, pane lab.Role, cmd string, timeout ti
 func (f *fakeLab) Inspect(pane lab.Role) (lab.Snapshot, error) {
 	if f.inspectErr != nil {
 		return lab.Snapshot{}, f.inspectErr
+	}
+	if err := f.paneErr[pane]; err != nil {
+		return lab.Snapshot{}, err
 	}
 	s, ok := f.snaps[pane]
 	if !ok {
