@@ -6,11 +6,19 @@ import (
 	"os"
 	"testing"
 	"time"
+
+	"github.com/nslab/nslab/lab/signals"
 )
 
 // TestMain lets the test binary serve as the lab's init, as nslab itself does, and as a
 // stand-in nslab for the tests that kill it.
 func TestMain(m *testing.M) {
+	// What the tests start (labs, stand-ins, shells) gets default signals, also when the
+	// suite runs under nohup or as a background job.
+	if err := signals.Reset(); err != nil {
+		fmt.Fprintln(os.Stderr, "reset signals:", err)
+		os.Exit(2)
+	}
 	if IsInit(os.Args) {
 		os.Exit(InitMain())
 	}

@@ -23,6 +23,7 @@ import (
 
 	"github.com/nslab/nslab/lab"
 	"github.com/nslab/nslab/lab/rootfs"
+	"github.com/nslab/nslab/lab/signals"
 	"github.com/nslab/nslab/scenarios"
 	"github.com/nslab/nslab/tui"
 	"github.com/nslab/nslab/tui/cast"
@@ -30,6 +31,12 @@ import (
 )
 
 func main() {
+	// Whatever nslab inherited (nohup's ignored SIGHUP, a script's ignored SIGINT, a
+	// blocked mask), the lab's init and shells start with default signals: Ctrl-C must work.
+	if err := signals.Reset(); err != nil {
+		fmt.Fprintln(os.Stderr, "nslab: reset signals:", err)
+		os.Exit(1)
+	}
 	// Hidden roles of the same binary: the lab's init, the doctor's probe, and the escape
 	// applets that run inside the lab's rootfs.
 	switch {

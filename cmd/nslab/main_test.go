@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/nslab/nslab/lab/labtest"
+	"github.com/nslab/nslab/lab/signals"
 	"github.com/nslab/nslab/scenarios"
 )
 
@@ -18,6 +20,12 @@ import (
 var nslabBin string
 
 func TestMain(m *testing.M) {
+	// What the tests start (labs, stand-ins, shells) gets default signals, also when the
+	// suite runs under nohup or as a background job.
+	if err := signals.Reset(); err != nil {
+		fmt.Fprintln(os.Stderr, "reset signals:", err)
+		os.Exit(2)
+	}
 	dir, err := os.MkdirTemp("", "nslab-bin-")
 	if err != nil {
 		panic(err)

@@ -17,6 +17,7 @@ package labtest
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"regexp"
@@ -24,6 +25,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -82,10 +84,28 @@ func InNewNamespaceWith(t *testing.T, opts Options) bool {
 	if testing.Verbose() {
 		t.Logf("child output:\n%s", out)
 	}
-	if bytes.Contains(out, []byte("--- SKIP")) && !bytes.Contains(out, []byte("--- PASS")) {
+	switch ChildVerdict(out, t.Name()) {
+	case "PASS":
+	case "SKIP":
 		t.Skipf("child skipped:\n%s", out)
+	default:
+		// A pattern that matched nothing, or a body that never ran, prints PASS for the
+		// binary but no line for this test: that is not a pass.
+		t.Fatalf("the child did not run %s (no --- PASS or --- SKIP line for it):\n%s", t.Name(), out)
 	}
 	return false
+}
+
+// ChildVerdict finds the verdict line that `go test -v` printed for exactly the test
+// name in out ("PASS", "FAIL", "SKIP", or "" when there is none). A parent test prints
+// PASS when a subtest skipped, so only the line naming this test counts.
+func ChildVerdict(out []byte, name string) string {
+	re := regexp.MustCompile(`(?m)^\s*--- (PASS|FAIL|SKIP): ` + regexp.QuoteMeta(name) + ` \(`)
+	m := re.FindSubmatch(out)
+	if m == nil {
+		return ""
+	}
+	return string(m[1])
 }
 
 func runChild(t *testing.T, opts Options) ([]byte, error) {
@@ -105,7 +125,33 @@ func runChild(t *testing.T, opts Options) ([]byte, error) {
 	// Pdeathsig follows the parent thread: keep this one alive until the child is done.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	return cmd.CombinedOutput()
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	err := WaitExit(cmd, Patience)
+	return out.Bytes(), err
+}
+
+// Patience bounds every wait in the tests: long enough that only a hang reaches it on a
+// busy two-core machine, short enough that a hang fails with a message instead of at the
+// suite's timeout. Waits end on progress; this is the deadline, not a guess of the time.
+const Patience = 3 * time.Minute
+
+// WaitExit waits for a started command, killing it after limit: a child that hangs is an
+// error that says so, not a test that never ends.
+func WaitExit(cmd *exec.Cmd, limit time.Duration) error {
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(limit):
+		_ = cmd.Process.Kill()
+		<-done
+		return fmt.Errorf("%s did not end within %v and was killed", cmd.Path, limit)
+	}
 }
 
 // runPattern anchors each level of a (sub)test name for -test.run.

@@ -1,7 +1,9 @@
 package labtest
 
 import (
+	"bytes"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -44,4 +46,51 @@ func TestRunPattern(t *testing.T) {
 			t.Errorf("runPattern(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+func TestChildVerdict(t *testing.T) {
+	subSkipped := "=== RUN   TestA\n=== RUN   TestA/sub\n    x_test.go:9: no busybox\n--- PASS: TestA (0.01s)\n    --- SKIP: TestA/sub (0.00s)\nPASS\n"
+	for _, c := range []struct {
+		name, out, test, want string
+	}{
+		{"a skipped subtest under a passing parent", subSkipped, "TestA/sub", "SKIP"},
+		{"the parent of that subtest", subSkipped, "TestA", "PASS"},
+		{"nothing ran", "testing: warning: no tests to run\nPASS\n", "TestA", ""},
+		{"a longer name is another test", "--- PASS: TestAB (0.00s)\n", "TestA", ""},
+		{"a failure", "--- FAIL: TestA (0.00s)\nFAIL\n", "TestA", "FAIL"},
+		{"regexp characters in the name", "    --- PASS: TestA/x.y(z) (0.00s)\n", "TestA/x.y(z)", "PASS"},
+		{"a dot is not any character", "    --- PASS: TestA/xzy(z) (0.00s)\n", "TestA/x.y(z)", ""},
+	} {
+		if got := ChildVerdict([]byte(c.out), c.test); got != c.want {
+			t.Errorf("%s: ChildVerdict(%q) = %q, want %q", c.name, c.test, got, c.want)
+		}
+	}
+}
+
+// A child that skips makes the parent skip, not pass: run this package's test binary on a
+// test that skips in its child and read the verdict it prints for it.
+func TestSkipInChildIsASkip(t *testing.T) {
+	if os.Getenv("NSLAB_LABTEST_SKIP_PROBE") == "" {
+		RequireRoot(t)
+		cmd := exec.Command(os.Args[0], "-test.run", "^TestSkipInChildIsASkip$/^inner$", "-test.v", "-test.count=1")
+		cmd.Env = append(os.Environ(), "NSLAB_LABTEST_SKIP_PROBE=1")
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		if err := WaitExit(cmd, Patience); err != nil {
+			t.Fatalf("%v\n%s", err, out.Bytes())
+		}
+		if v := ChildVerdict(out.Bytes(), "TestSkipInChildIsASkip/inner"); v != "SKIP" {
+			t.Fatalf("a test whose child skipped reports %q, want SKIP:\n%s", v, out.Bytes())
+		}
+		return
+	}
+	t.Run("inner", func(t *testing.T) {
+		if !InNewNamespace(t) {
+			return
+		}
+		t.Skip("skipped inside the child")
+	})
 }
