@@ -325,18 +325,19 @@ func missingOptions(want []string, have string) string {
 	return strings.Join(miss, ",")
 }
 
-// nearest is the mount a path lies on: the longest mount point at or above it.
+// nearest is the mount a path lies on: the top mount at the path or at its closest
+// ancestor that is a mount point.
 func nearest(table []mnt.Mount, p string) *mnt.Mount {
-	var best *mnt.Mount
-	for i := range table {
-		mp := table[i].Mountpoint
-		if mp == p || mp == "/" || strings.HasPrefix(p, mp+"/") {
-			if best == nil || len(mp) >= len(best.Mountpoint) {
-				best = &table[i]
-			}
+	for {
+		if m := topMount(table, p); m != nil {
+			return m
 		}
+		up := path.Dir(p)
+		if up == p { // "/" (or "." for a relative path): nothing above
+			return nil
+		}
+		p = up
 	}
-	return best
 }
 
 // without drops mount id and every mount stacked on or under it from a table.

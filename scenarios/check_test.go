@@ -105,6 +105,11 @@ func TestCheckKinds(t *testing.T) {
 		{name: "bind of a same-named dir on another minor", pane: "ns", check: "mounted: /tmp/nslab/ro\nbind_of: \"{{workspace}}/data\"",
 			setup:  withMount(lab.NS, mount(301, 102, "/tmp/nslab/ro", "tmpfs", "other", "/nslab/data", 0, 41)),
 			reason: "root /nslab/data on 0:41, but /tmp/nslab/data is /nslab/data on 0:40"},
+		{name: "bind of a dir on the top of a stack listed first", pane: "ns", check: "mounted: /tmp/nslab/ro\nbind_of: \"{{workspace}}/data\"", setup: func(f *fakeLab) {
+			f.addMount(lab.NS, mount(305, 306, "/tmp", "tmpfs", "cover", "/", 0, 45))
+			f.addMount(lab.NS, mount(306, 102, "/tmp", "tmpfs", "tucked", "/", 0, 46))
+			f.addMount(lab.NS, mount(307, 305, "/tmp/nslab/ro", "tmpfs", "cover", "/nslab/data", 0, 45))
+		}, pass: true, reason: "mount 307: tmpfs cover, root /nslab/data, rw,relatime"},
 		{name: "bind onto itself", pane: "ns", check: "mounted: \"{{rootfs}}\"\nbind_of: \"{{rootfs}}\"",
 			setup: withMount(lab.NS, mount(303, 102, "/tmp/nslab/rootfs", "tmpfs", "labtmp", "/nslab/rootfs", 0, 40)), pass: true, reason: "mount 303: tmpfs labtmp, root /nslab/rootfs, rw,relatime"},
 		{name: "mounted seen by a chrooted shell", pane: "ns", check: "mounted: \"{{rootfs}}/escape\"", setup: func(f *fakeLab) {
@@ -286,6 +291,16 @@ func TestNearest(t *testing.T) {
 	}
 	if got := nearest(nil, "/x"); got != nil {
 		t.Errorf("nearest in an empty table = %v", got)
+	}
+	if got := nearest(table[1:], "/etc"); got != nil {
+		t.Errorf("nearest with no mount at / = %v", got)
+	}
+	// At a stack the top holds the path, listed first or not.
+	stacked := []mnt.Mount{table[0], mount(6, 7, "/tmp", "tmpfs", "cover", "/", 0, 6), mount(7, 1, "/tmp", "tmpfs", "tucked", "/", 0, 7)}
+	for _, p := range []string{"/tmp/a", "/tmp"} {
+		if got := nearest(stacked, p); got == nil || got.Source != "cover" {
+			t.Errorf("nearest(%s) in a tucked stack = %v, want the cover", p, got)
+		}
 	}
 	if got := without(table, 2); len(got) != 2 || got[0].ID != 1 || got[1].ID != 4 {
 		t.Errorf("without /tmp = %v, want / and /tmpx", got)

@@ -202,6 +202,8 @@ func TestChecksOnKernel(t *testing.T) {
 	mountAt(t, "", d+"/b", "", unix.MS_SLAVE)
 	mountAt(t, "cover", d+"/b/x", "tmpfs", 0)
 	mountAt(t, "tucked", d+"/a/x", "tmpfs", 0)
+	makeDir(t, d+"/b/x/data") // on the cover, the one seen
+	mountAt(t, d+"/b/x/data", d+"/bx", "", unix.MS_BIND)
 
 	// A mount left under a mount that later covered its parent; the newer one is seen.
 	mountAt(t, "first", d+"/o", "tmpfs", 0)
@@ -243,6 +245,7 @@ func TestChecksOnKernel(t *testing.T) {
 			{"propagation of the mount seen over a covered one", "host", "propagation: private\ntarget: '{{workspace}}/o/x'", true, `^private \(no optional fields\)$`},
 			{"a mismatch names the mount seen", "host", "mounted: '{{workspace}}/o/x'\nsource: nothing", false, `^found tmpfs seen at ` + q(d) + `/o/x \(wanted source nothing\)$`},
 			{"the covered one is listed there too", "host", "mounted: '{{workspace}}/o/x'\nsource: hidden", true, `^mount [0-9]+: tmpfs hidden, root /, `},
+			{"a bind of a directory on the cover", "host", "mounted: '{{workspace}}/bx'\nbind_of: '{{workspace}}/b/x/data'", true, `^mount [0-9]+: tmpfs cover, root /data, `},
 			{"a bind of the directory", "host", "mounted: '{{workspace}}/t'\nbind_of: '{{workspace}}/two/data'", true, `^mount [0-9]+: tmpfs two, root /data, `},
 			{"not of a same-named directory elsewhere", "host", "mounted: '{{workspace}}/t'\nbind_of: '{{workspace}}/one/data'", false,
 				`^root /data on ` + two + `, but ` + q(d) + `/one/data is /data on ` + one + `$`},
