@@ -828,7 +828,7 @@ func (p *diffPanel) mark(st Styles, items []diffItem, shown []int, d panelData) 
 	return "  " + overflowMark(st, d.wd.hiddenRows(above+below, kinds), d.keys.CycleFocus, d.keys.Down)
 }
 
-// status is the panel's count, for its border: "41 rows · 17 pseudo hidden".
+// status is the panel's count, for its border: "41 rows · 17 pseudo fs hidden".
 func (p *diffPanel) status(st Styles, d panelData) string {
 	items, hidden := p.items(d)
 	s := d.wd.rows(len(items))

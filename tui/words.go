@@ -109,7 +109,7 @@ func english() words {
 		opts: "opts", super: "super", prop: "prop",
 		noMatch:      "(no mounts match)",
 		rows:         func(n int) string { return plural(n, "row", "rows") },
-		pseudoHidden: func(n int) string { return fmt.Sprintf("%d pseudo hidden", n) },
+		pseudoHidden: func(n int) string { return fmt.Sprintf("%d pseudo fs hidden", n) },
 		paneNoShell:  func(pane string) string { return pane + " has no shell" },
 		both:         "both", hostOnly: "host only", nsOnly: "ns only", changed: "changed",
 		added: "mounted", gone: "unmounted", modified: "remounted",
@@ -241,7 +241,7 @@ func korean() words {
 		keyHelp: "도움말", keyZoom: "확대", keyUnzoom: "확대 해제", keyQuit: "종료",
 		keyScroll: "위로 스크롤", keyScrollForward: "아래로 스크롤", keyNewShell: "새 셸",
 		keyUp: "위", keyDown: "아래", keyPageUp: "이전 쪽", keyPageDown: "다음 쪽", keyTop: "맨 위", keyBottom: "맨 아래",
-		keyFilter: "필터", keyBack: "패널로 돌아가기", keyPseudo: "의사 파일 시스템", keyNextTab: "다음 탭", keyPrevTab: "이전 탭",
+		keyFilter: "필터", keyBack: "셸 패널로 돌아가기", keyPseudo: "의사 파일 시스템", keyNextTab: "다음 탭", keyPrevTab: "이전 탭",
 		keyStep: "실행·다음", keyPrevious: "이전 단계", keyYes: "종료", keyNo: "계속",
 		keyFilterDone: "필터 유지", keyFilterCancel: "필터 지우기",
 
