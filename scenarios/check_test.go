@@ -116,6 +116,14 @@ func TestCheckKinds(t *testing.T) {
 			f.snaps[lab.NS] = lab.Snapshot{PID: 30, Root: "/tmp/nslab/rootfs", Chrooted: true, TablePID: 30,
 				Mounts: []mnt.Mount{mount(304, 102, "/escape", "tmpfs", "labtmp", "/nslab/rootfs", 0, 40)}}
 		}, pass: true, reason: "mount 304: tmpfs labtmp, root /nslab/rootfs, rw,relatime"},
+		// A chrooted shell's table read by another process at the namespace's root
+		// already has its mount points as the namespace sees them.
+		{name: "mounted seen through the namespace's table", pane: "ns", check: "mounted: /tmp/mount_test",
+			setup: func(f *fakeLab) { chrootNS(f); f.addMount(lab.NS, testTmpfs) }, pass: true, reason: "mount 300: tmpfs tmpfs, root /, rw,relatime"},
+		{name: "mounted seen by a chrooted shell, reader unknown", pane: "ns", check: "mounted: \"{{rootfs}}/escape\"", setup: func(f *fakeLab) {
+			f.snaps[lab.NS] = lab.Snapshot{PID: 30, Root: "/tmp/nslab/rootfs", Chrooted: true,
+				Mounts: []mnt.Mount{mount(304, 102, "/escape", "tmpfs", "labtmp", "/nslab/rootfs", 0, 40)}}
+		}, pass: true, reason: "mount 304: tmpfs labtmp, root /nslab/rootfs, rw,relatime"},
 		{name: "not mounted", pane: "host", check: "not_mounted: /tmp/mount_test", setup: withMount(lab.NS, testTmpfs), pass: true, reason: "not in host's mount table (3 mounts; nearest: /tmp tmpfs)"},
 		{name: "not mounted but is", pane: "ns", check: "not_mounted: /tmp/mount_test", setup: withMount(lab.NS, testTmpfs), reason: "mount 300: tmpfs tmpfs, root /, rw,relatime"},
 		{name: "not mounted of that fstype", pane: "ns", check: "not_mounted: /tmp/mount_test\nfstype: ext4", setup: withMount(lab.NS, testTmpfs), pass: true, reason: "found tmpfs tmpfs at /tmp/mount_test (wanted fstype ext4)"},

@@ -348,3 +348,152 @@ func TestRewindResetsAndReplays(t *testing.T) {
 		t.Errorf("rewind whose replay times out: %v", err)
 	}
 }
+
+// When a step passed, and what it says went wrong apart from its checks.
+func TestStepResultVerdict(t *testing.T) {
+	passed := CheckResult{State: Passed}
+	failed := CheckResult{State: Failed}
+	skipped := CheckResult{State: Skipped}
+	tests := []struct {
+		name    string
+		res     StepResult
+		pass    bool
+		problem Text
+	}{
+		{"lab error", StepResult{Command: "x", Err: errors.New("boom\nagain")}, false,
+			Text{EN: `could not run the step: boom\nagain`, KO: `단계를 실행하지 못했습니다: boom\nagain`}},
+		{"timed out", StepResult{Command: "x", Ran: true, Result: Result{TimedOut: true, Duration: 2960 * time.Millisecond}, Checks: []CheckResult{passed}}, false,
+			Text{EN: "the command did not finish within 3s (no end mark)", KO: "명령이 3s 안에 끝나지 않았습니다 (끝 표시 없음)"}},
+		{"timed out before, re-checked now", StepResult{Command: "x", Result: Result{TimedOut: true}, Checks: []CheckResult{passed}}, true, Text{}},
+		{"ran, every check passed", StepResult{Command: "x", Ran: true, Checks: []CheckResult{passed, passed}}, true, Text{}},
+		{"ran, a check failed", StepResult{Command: "x", Ran: true, Checks: []CheckResult{passed, failed}}, false, Text{}},
+		{"ran, no checks", StepResult{Command: "x", Ran: true}, true, Text{}},
+		{"re-checked, only skipped", StepResult{Command: "x", Checks: []CheckResult{skipped, skipped}}, false,
+			Text{EN: "nothing to re-check without running the command again", KO: "명령을 다시 실행하지 않고는 다시 확인할 것이 없습니다"}},
+		{"re-checked, one evaluated", StepResult{Command: "x", Checks: []CheckResult{skipped, passed}}, true, Text{}},
+		{"re-checked, one failed", StepResult{Command: "x", Checks: []CheckResult{skipped, failed}}, false, Text{}},
+		{"re-checked, no checks", StepResult{Command: "x"}, true, Text{}},
+		{"narration only", StepResult{}, true, Text{}},
+		{"narration only, a check failed", StepResult{Checks: []CheckResult{failed}}, false, Text{}},
+		{"narration only, only skipped", StepResult{Checks: []CheckResult{skipped}}, true, Text{}},
+	}
+	for _, tt := range tests {
+		if got := tt.res.Passed(); got != tt.pass {
+			t.Errorf("%s: Passed() = %v, want %v", tt.name, got, tt.pass)
+		}
+		for _, l := range []Lang{EN, KO} {
+			if got, want := tt.res.Problem(l), tt.problem.In(l); got != want {
+				t.Errorf("%s: Problem(%s) = %q, want %q", tt.name, l, got, want)
+			}
+		}
+	}
+}
+
+// Every way a runner can fail says which step of which scenario, and why.
+func TestRunnerErrorsSayWhere(t *testing.T) {
+	ctx := context.Background()
+	const mountCmd = "mount -t tmpfs tmpfs /tmp/nslab/x"
+	errText := func(err error) string {
+		if err == nil {
+			return "<nil>"
+		}
+		return err.Error()
+	}
+	f := newFakeLab()
+	r := mustStart(t, f, parseEngineScenario(t))
+	for _, tt := range []struct {
+		got  error
+		want string
+	}{
+		{r.Run(ctx, -1).Err, "run step 0 of demo: no such step (2 steps)"},
+		{r.Run(ctx, 2).Err, "run step 3 of demo: no such step (2 steps)"},
+		{r.Recheck(ctx, -1).Err, "re-check step 0 of demo: no such step (2 steps)"},
+		{r.Recheck(ctx, 2).Err, "re-check step 3 of demo: no such step (2 steps)"},
+		{r.Rewind(ctx, -1), "rewind demo to step 0: no such step (2 steps)"},
+		{r.Rewind(ctx, 2), "rewind demo to step 3: no such step (2 steps)"},
+	} {
+		if errText(tt.got) != tt.want {
+			t.Errorf("got %s\nwant %s", errText(tt.got), tt.want)
+		}
+	}
+	if len(f.runs) != 0 || len(f.resets) != 1 {
+		t.Errorf("a bad index ran %v, reset %d times", f.runs, len(f.resets))
+	}
+	for _, i := range []int{-1, 2} {
+		if c, l, j := r.Command(i), r.Label(i, 0), r.Label(1, i); c != "" || !l.IsZero() || !j.IsZero() {
+			t.Errorf("step %d: command %q, label %+v; check %d of step 2: label %+v", i, c, l, i, j)
+		}
+		if n, h := r.Narration(i); !n.IsZero() || !h.IsZero() {
+			t.Errorf("narration of step %d: %+v, %+v", i, n, h)
+		}
+	}
+
+	// A rewind to a third step replays the second.
+	sc3 := parseEngineScenario(t)
+	sc3.Steps = append(sc3.Steps, sc3.Steps[1])
+	r3 := mustStart(t, f, sc3)
+	f.runErr = errors.New("the pane's shell has exited")
+	if got := errText(r.Run(ctx, 1).Err); got != "run step 2 of demo in host: the pane's shell has exited" {
+		t.Errorf("Run with a lab error: %s", got)
+	}
+	if got := errText(r3.Rewind(ctx, 2)); got != "rewind demo: replay step 2 in host: the pane's shell has exited" {
+		t.Errorf("Rewind with a lab error: %s", got)
+	}
+	f.runErr = nil
+	f.results[mountCmd] = Result{TimedOut: true}
+	if got := errText(r3.Rewind(ctx, 2)); got != `rewind demo: replay step 2 in host: "`+mountCmd+`" did not finish` {
+		t.Errorf("Rewind whose replay times out: %s", got)
+	}
+
+	// The context ends while the command runs: no checks, and the step says so.
+	cctx, cancel := context.WithCancel(ctx)
+	f.results[mountCmd] = Result{Output: "done"}
+	f.onRun[mountCmd] = func(*fakeLab) { cancel() }
+	res := r.Run(cctx, 1)
+	if errText(res.Err) != "run step 2 of demo: context canceled" || !res.Ran || res.Result.Output != "done" || len(res.Checks) != 0 {
+		t.Errorf("Run cancelled during the command: %+v", res)
+	}
+	// A re-check in an ended context evaluates nothing, and says so.
+	res = r.Recheck(cctx, 1)
+	if errText(res.Err) != "re-check step 2 of demo: context canceled" || res.Passed() || len(res.Checks) != 2 ||
+		res.Checks[0].State != Skipped || res.Checks[1].State != Failed ||
+		res.Checks[1].Reason != (Text{EN: "not checked: context canceled", KO: "확인하지 못했습니다: context canceled"}) {
+		t.Errorf("Recheck in an ended context: %+v", res)
+	}
+
+	f.resetErr = errors.New("cannot unshare")
+	if got := errText(r.Rewind(ctx, 1)); got != "rewind demo: reset the lab: cannot unshare" {
+		t.Errorf("Rewind with a failing reset: %s", got)
+	}
+	if _, err := Start(ctx, f, parseEngineScenario(t)); errText(err) != "start scenario demo: reset the lab: cannot unshare" {
+		t.Errorf("Start with a failing reset: %s", errText(err))
+	}
+	f.resetErr, f.wsErr = nil, errors.New("no rootfs")
+	if got := errText(r.Rewind(ctx, 1)); got != "rewind demo: read the workspace: no rootfs" {
+		t.Errorf("Rewind without a workspace: %s", got)
+	}
+	if _, err := Start(ctx, f, parseEngineScenario(t)); errText(err) != "start scenario demo: read the workspace: no rootfs" {
+		t.Errorf("Start without a workspace: %s", errText(err))
+	}
+}
+
+// A re-check shows the result of the step's last run; a rewind forgets it.
+func TestRecheckShowsTheLastRun(t *testing.T) {
+	ctx := context.Background()
+	f := newFakeLab()
+	f.results["mount -t tmpfs tmpfs /tmp/nslab/x"] = Result{Output: "first", Exit: 3}
+	r := mustStart(t, f, parseEngineScenario(t))
+	if res := r.Recheck(ctx, 1); res.Result != (Result{}) {
+		t.Errorf("before any run: %+v", res.Result)
+	}
+	r.Run(ctx, 1)
+	if res := r.Recheck(ctx, 1); res.Result != (Result{Output: "first", Exit: 3}) || res.Ran {
+		t.Errorf("after a run: %+v", res)
+	}
+	if err := r.Rewind(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if res := r.Recheck(ctx, 1); res.Result != (Result{}) {
+		t.Errorf("after a rewind to the step: %+v", res.Result)
+	}
+}

@@ -14,6 +14,7 @@ import (
 // whatever the test puts in it.
 type fakeLab struct {
 	ws       Workspace
+	wsErr    error
 	resets   []NSStart
 	resetErr error
 	runs     []fakeRun
@@ -124,7 +125,7 @@ func (f *fakeLab) RootIsMountpoint(pane lab.Role) (bool, error) {
 	return f.rootMP[pane], nil
 }
 
-func (f *fakeLab) Workspace(ctx context.Context) (Workspace, error) { return f.ws, nil }
+func (f *fakeLab) Workspace(ctx context.Context) (Workspace, error) { return f.ws, f.wsErr }
 
 // addMount appends a mount to a pane's table.
 func (f *fakeLab) addMount(pane lab.Role, m mnt.Mount) {
