@@ -459,10 +459,11 @@ func (p *probe) judgePropagation(c Check) (bool, Text) {
 		return false, pf("%[1]s; nothing mounted at %[3]s in %[2]s", "%[1]s; %[2]s 패널의 %[3]s 에는 마운트가 없습니다", got, c.PeerWith, target)
 	}
 	other := propDesc(om.Propagation)
-	switch {
-	case c.Propagation == mnt.Shared && m.Propagation.PeerGroup == om.Propagation.PeerGroup:
+	// Ifs, not a switch: a mutation tester counts a case expression as never run.
+	if c.Propagation == mnt.Shared && m.Propagation.PeerGroup == om.Propagation.PeerGroup {
 		return true, pf("%s, same peer group as %s's %s", "%s, %s 패널의 %s 와 같은 피어 그룹", got, c.PeerWith, other)
-	case c.Propagation != mnt.Shared && m.Propagation.Master != 0 && m.Propagation.Master == om.Propagation.PeerGroup:
+	}
+	if c.Propagation != mnt.Shared && m.Propagation.Master != 0 && m.Propagation.Master == om.Propagation.PeerGroup {
 		return true, pf("%s, a slave of %s's %s", "%s, %s 패널의 %s 의 슬레이브", got, c.PeerWith, other)
 	}
 	return false, pf("%s, but %s's is %s", "%s, 하지만 %s 패널은 %s", got, c.PeerWith, other)

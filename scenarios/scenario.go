@@ -21,10 +21,11 @@ const (
 // ParseLang reads a --lang value or a LANG-style locale ("ko_KR.UTF-8" is Korean).
 func ParseLang(s string) (Lang, error) {
 	l := strings.ToLower(strings.TrimSpace(s))
-	switch {
-	case l == "en" || strings.HasPrefix(l, "en_") || strings.HasPrefix(l, "en-"):
+	// Ifs, not a switch: a mutation tester counts a case expression as never run.
+	if l == "en" || strings.HasPrefix(l, "en_") || strings.HasPrefix(l, "en-") {
 		return EN, nil
-	case l == "ko" || strings.HasPrefix(l, "ko_") || strings.HasPrefix(l, "ko-"):
+	}
+	if l == "ko" || strings.HasPrefix(l, "ko_") || strings.HasPrefix(l, "ko-") {
 		return KO, nil
 	}
 	return "", fmt.Errorf("parse language %q: expected en or ko", s)
