@@ -428,6 +428,20 @@ func TestRunnerErrorsSayWhere(t *testing.T) {
 		}
 	}
 
+	// Step 0 of a scenario that starts with a command has all of its parts.
+	swapped := parseEngineScenario(t)
+	swapped.Steps[0], swapped.Steps[1] = swapped.Steps[1], swapped.Steps[0]
+	r0 := mustStart(t, f, swapped)
+	if c, l := r0.Command(0), r0.Label(0, 0); c != mountCmd || l.EN != "exit status 0" {
+		t.Errorf("step 1: command %q, label of check 1 %+v", c, l)
+	}
+	if n, _ := r0.Narration(0); n.EN != "Mount." {
+		t.Errorf("step 1: narration %+v", n)
+	}
+	if err := r0.Rewind(ctx, 0); err != nil || len(f.runs) != 0 {
+		t.Errorf("rewind to step 1: %v, replayed %v", err, f.runs)
+	}
+
 	// A rewind to a third step replays the second.
 	sc3 := parseEngineScenario(t)
 	sc3.Steps = append(sc3.Steps, sc3.Steps[1])
