@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Installs what nslab's tests use from Debian's packages, when missing: tmux (end-to-end
 # runs), busybox-static (the busybox rootfs), vim, less and procps (real programs in the
-# panes), util-linux (unshare, findmnt, pivot_root). Needs root and apt-get; otherwise it
-# only says what is missing.
+# panes), util-linux (unshare, findmnt, pivot_root), gcc and the C library's headers (the
+# ELF tests build small programs and libraries). Installs nothing when all are present.
+# Needs root and apt-get; otherwise it only says what is missing. Another package install
+# running at the same time is waited for (up to 5 minutes, saying so), and a failed
+# install is tried once more.
 set -euo pipefail
 need=()
 command -v tmux >/dev/null || need+=(tmux)
@@ -12,11 +15,31 @@ command -v less >/dev/null || need+=(less)
 command -v ps >/dev/null || need+=(procps)
 command -v findmnt >/dev/null || need+=(util-linux)
 command -v pivot_root >/dev/null || need+=(util-linux)
+command -v gcc >/dev/null || need+=(gcc)
+[ -e /usr/include/stdio.h ] || need+=(libc6-dev)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
   echo "deps: missing ${need[*]} (install them, or run as root on Debian/Ubuntu)" >&2
   exit 0
 fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+wait=300
+# apt-get waits for dpkg's and its own locks by itself with Lock::Timeout; say so first,
+# since it would otherwise sit silent.
+locked() {
+  command -v lslocks >/dev/null &&
+    lslocks -n -o PATH 2>/dev/null | grep -qE '^/var/lib/(dpkg/lock(-frontend)?|apt/lists/lock)$'
+}
+install() {
+  if locked; then
+    echo "deps: another package install holds the package manager's lock; waiting up to $((wait / 60)) minutes" >&2
+  fi
+  apt-get -o DPkg::Lock::Timeout=$wait -qq update &&
+    apt-get -o DPkg::Lock::Timeout=$wait install -y -qq --no-install-recommends "$@" >/dev/null
+}
+echo "deps: installing ${need[*]}" >&2
+if ! install "${need[@]}"; then
+  echo "deps: the install failed; trying once more in 10 s" >&2
+  sleep 10
+  install "${need[@]}" || { echo "deps: could not install ${need[*]} with apt-get" >&2; exit 1; }
+fi
