@@ -23,7 +23,7 @@ import (
 func startLab(t *testing.T, opts Options) *Lab {
 	t.Helper()
 	labtest.RequireRoot(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), labtest.Patience)
 	defer cancel()
 	l, err := Start(ctx, opts)
 	if err != nil {
@@ -41,7 +41,7 @@ func startLab(t *testing.T, opts Options) *Lab {
 
 func run(t *testing.T, l *Lab, r Role, cmd string) Result {
 	t.Helper()
-	res, err := l.Pane(r).Run(context.Background(), cmd, 10*time.Second)
+	res, err := l.Pane(r).Run(context.Background(), cmd, labtest.Patience)
 	if err != nil {
 		t.Fatalf("%s: run %q: %v (output %q)", r, cmd, err, res.Output)
 	}
@@ -59,7 +59,7 @@ func processExists(pid int) bool {
 // waitState waits until the monitors publish a state that satisfies ok.
 func waitState(t *testing.T, l *Lab, what string, ok func(State) bool) State {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(labtest.Patience)
 	for {
 		st := l.State()
 		if ok(st) {
@@ -279,7 +279,7 @@ func TestNamespaceChangeIsAnEvent(t *testing.T) {
 	drain(l)
 	run(t, l, NS, "unshare --mount --uts /bin/sh")
 	seen := map[NSType]bool{}
-	deadline := time.After(5 * time.Second)
+	deadline := time.After(labtest.Patience)
 	for !(seen[NSMnt] && seen[NSUTS]) {
 		select {
 		case e := <-l.Events():
@@ -290,7 +290,7 @@ func TestNamespaceChangeIsAnEvent(t *testing.T) {
 				}
 			}
 		case <-deadline:
-			t.Fatalf("namespace events seen: %v", seen)
+			t.Fatalf("waited %v for namespace events of mnt and uts; seen: %v", labtest.Patience, seen)
 		}
 	}
 	if seen[NSNet] || seen[NSPID] {
@@ -323,7 +323,7 @@ func TestMountEventsCarryTheMount(t *testing.T) {
 		{"umount /tmp/ev", MountRemoved},
 	} {
 		run(t, l, Host, step.cmd)
-		deadline := time.After(5 * time.Second)
+		deadline := time.After(labtest.Patience)
 	wait:
 		for {
 			select {
@@ -339,7 +339,7 @@ func TestMountEventsCarryTheMount(t *testing.T) {
 				}
 				break wait
 			case <-deadline:
-				t.Fatalf("no event after %q", step.cmd)
+				t.Fatalf("no %v event for /tmp/ev within %v after %q", step.kind, labtest.Patience, step.cmd)
 			}
 		}
 	}
@@ -350,11 +350,11 @@ func TestShellExitIsReportedAndRestartWorks(t *testing.T) {
 	ns := l.Pane(NS)
 	oldPID := ns.ShellPID()
 	drain(l)
-	if _, err := ns.Run(context.Background(), "exit 3", 5*time.Second); !errors.Is(err, ErrShellExited) {
+	if _, err := ns.Run(context.Background(), "exit 3", labtest.Patience); !errors.Is(err, ErrShellExited) {
 		t.Fatalf("run exit 3: %v", err)
 	}
 	var status = -1
-	deadline := time.After(5 * time.Second)
+	deadline := time.After(labtest.Patience)
 	for status < 0 {
 		select {
 		case e := <-l.Events():
@@ -362,7 +362,7 @@ func TestShellExitIsReportedAndRestartWorks(t *testing.T) {
 				status = e.Status
 			}
 		case <-deadline:
-			t.Fatal("no ShellExited event")
+			t.Fatalf("no ShellExited event for the ns pane within %v", labtest.Patience)
 		}
 	}
 	if status != 3 {
@@ -448,16 +448,19 @@ func TestCtrlCInterruptsTheForegroundJob(t *testing.T) {
 	p := l.Pane(NS)
 	shell := p.ShellPID()
 	go func() {
-		// Wait until sleep is the foreground job, then type Ctrl-C as a user would.
-		for i := 0; i < 500; i++ {
-			if fg := p.Foreground(); fg != shell && fg != 0 {
+		// Wait until sleep itself is the foreground job, then type Ctrl-C as a user would.
+		// Not merely "not the shell": between fork and execve the job is still a copy of
+		// the shell, which may swallow the interrupt (seen on a busy machine).
+		for deadline := time.Now().Add(labtest.Patience); time.Now().Before(deadline); {
+			fg := p.Foreground()
+			if comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", fg)); err == nil && fg != shell && string(comm) == "sleep\n" {
 				break
 			}
 			time.Sleep(5 * time.Millisecond)
 		}
 		p.Write([]byte{3})
 	}()
-	res, err := p.Run(context.Background(), "sleep 30", 10*time.Second)
+	res, err := p.Run(context.Background(), "sleep 1000", labtest.Patience)
 	if err != nil || res.TimedOut {
 		t.Fatalf("run: %v %+v", err, res)
 	}

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"os"
 	"testing"
-	"time"
 
+	"github.com/nslab/nslab/lab/labtest"
 	"github.com/nslab/nslab/lab/signals"
 )
 
@@ -42,7 +42,7 @@ func heldSource(surrogatePID int, r Role) string {
 // surrogateMain starts a lab, leaves a SIGHUP-proof background job in each pane, reports
 // the lab's PID namespace and waits to be killed.
 func surrogateMain() int {
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), labtest.Patience)
 	defer cancel()
 	l, err := Start(ctx, Options{})
 	if err != nil {
@@ -53,7 +53,7 @@ func surrogateMain() int {
 		p := l.Pane(r)
 		for _, cmd := range []string{"(trap '' HUP; exec sleep 1000) &", "nohup sleep 1001 >/dev/null 2>&1 &",
 			"mkdir -p /tmp/held && mount -t tmpfs " + heldSource(os.Getpid(), r) + " /tmp/held"} {
-			if res, err := p.Run(ctx, cmd, 10*time.Second); err != nil || res.Exit != 0 {
+			if res, err := p.Run(ctx, cmd, labtest.Patience); err != nil || res.Exit != 0 {
 				fmt.Println("ERROR", r, cmd, err, res.Exit)
 				return 1
 			}
