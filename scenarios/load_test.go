@@ -155,6 +155,9 @@ func TestParseErrors(t *testing.T) {
 		{"empty command", validHead + "  - pane: ns\n    narration: {en: a, ko: b}\n    command: ''\n", `bad.yaml:7: expected the command of step 1, found empty text`},
 		{"unknown placeholder", validHead + "  - pane: ns\n    narration: {en: a, ko: b}\n    command: ls {{root}}\n", `bad.yaml:7: expected a placeholder ({{workspace}}, {{rootfs}}, {{canary}}, {{token}}, {{nslab}}), found {{root}}`},
 		{"unclosed placeholder", validHead + "  - pane: ns\n    narration: {en: a, ko: b}\n    command: ls {{rootfs\n", `bad.yaml:7: expected a placeholder closed with }}, found "{{rootfs"`},
+		{"long unknown placeholder", validHead + "  - pane: ns\n    narration: {en: a, ko: b}\n    command: ls {{abcdefghijklmnopqrstuvwxyz0123456789}}\n",
+			`bad.yaml:7: expected a placeholder ({{workspace}}, {{rootfs}}, {{canary}}, {{token}}, {{nslab}}), found {{abcdefghijklmnopqrstuvwxyz0123…}}`},
+		{"pane a boolean", validHead + "  - pane: true\n    narration: {en: a, ko: b}\n", `bad.yaml:5: expected the pane of step 1 (host or ns), found the boolean true`},
 		{"placeholder in narration", validHead + "  - pane: ns\n    narration: {en: a, ko: '{{tok}}'}\n", `bad.yaml:6: expected a placeholder ({{workspace}}, {{rootfs}}, {{canary}}, {{token}}, {{nslab}}), found {{tok}}`},
 		{"bad timeout", step("    timeout: soon\n"), `bad.yaml:10: expected a timeout such as 10s or 2m (at most 10m0s), found "soon"`},
 		{"huge timeout", step("    timeout: 2h\n"), `bad.yaml:10: expected a timeout such as 10s or 2m (at most 10m0s), found "2h"`},
@@ -198,6 +201,29 @@ func TestParseErrors(t *testing.T) {
 				t.Errorf("error is %T, want *LoadError", err)
 			}
 		})
+	}
+}
+
+// Expand replaces the placeholders it knows and leaves the rest as written.
+func TestExpand(t *testing.T) {
+	ws := sampleWorkspace()
+	for in, want := range map[string]string{
+		"{{rootfs}}/x {{ token }}":     "/tmp/nslab/rootfs/x 0123456789abcdef",
+		"a {{nope}} b {{nslab}}":       "a {{nope}} b /bin/nslab",
+		"{{canary}}{{workspace}}":      "/tmp/nslab/canary/tmp/nslab",
+		"open {{rootfs":                "open {{rootfs",
+		"no placeholders":              "no placeholders",
+		"{{unknown}} then {{rootfs}}.": "{{unknown}} then /tmp/nslab/rootfs.",
+	} {
+		if got := ws.Expand(in); got != want {
+			t.Errorf("Expand(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := ws.expandRegexp("^{{rootfs}}$"); got != `^/tmp/nslab/rootfs$` {
+		t.Errorf("expandRegexp = %q", got)
+	}
+	if got := (Workspace{Dir: "/a.b"}).expandRegexp("{{workspace}}/x"); got != `/a\.b/x` {
+		t.Errorf("expandRegexp quotes the value: %q", got)
 	}
 }
 
