@@ -13,8 +13,9 @@ import (
 )
 
 // hangLimit bounds waits for something that must happen (a reply reaching the
-// pty writer); reaching it means the thing never happened, not that it was slow.
-const hangLimit = 10 * time.Second
+// pty writer); reaching it means the thing never happened, not that it was
+// slow, so it is minutes: a wait ends on the progress it waits for.
+const hangLimit = 2 * time.Minute
 
 // sink is the pty master stand-in: it records what the Terminal writes.
 type sink struct {

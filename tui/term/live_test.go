@@ -1,7 +1,9 @@
 package term
 
 import (
+	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -9,6 +11,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/creack/pty"
+	"golang.org/x/sys/unix"
 )
 
 // TestLiveShell runs bash on a pty behind a Terminal, the way a pane does,
@@ -61,7 +64,9 @@ func TestLiveShell(t *testing.T) {
 	waitScreen("hi42")
 
 	typeLine("sleep 100")
-	waitScreen("sleep 100")
+	// The echo of the line shows before bash runs it; a Ctrl-C typed then
+	// interrupts bash, not the sleep that follows for 100 seconds.
+	waitForeground(t, ptmx, "sleep")
 	term.SendKey(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
 	typeLine("echo status=$?")
 	waitScreen("status=130")
@@ -73,4 +78,35 @@ func TestLiveShell(t *testing.T) {
 
 	term.Paste("echo pasted\n")
 	waitScreen("pasted")
+}
+
+// waitForeground waits until the foreground process group of the terminal
+// behind ptmx is led by a process named comm: it has started and the tty
+// sends it Ctrl-C.
+func waitForeground(t *testing.T, ptmx *os.File, comm string) {
+	t.Helper()
+	conn, err := ptmx.SyscallConn() // not Fd, which would make reads blocking
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(hangLimit)
+	seen := ""
+	for {
+		var pgrp int
+		var ierr error
+		if err := conn.Control(func(fd uintptr) { pgrp, ierr = unix.IoctlGetInt(int(fd), unix.TIOCGPGRP) }); err != nil {
+			t.Fatal(err)
+		}
+		if ierr != nil {
+			t.Fatalf("TIOCGPGRP: %v", ierr)
+		}
+		b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pgrp))
+		if seen = strings.TrimSpace(string(b)); seen == comm {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s never led the foreground process group in %v; last seen: group %d, led by %q", comm, hangLimit, pgrp, seen)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
