@@ -362,9 +362,15 @@ var errorShape = regexp.MustCompile(`^[^\n]+:[0-9]+: [^\n]+$`)
 // FuzzLoad: whatever a file holds, Parse does not panic, and an error is one line that
 // starts with file:line.
 func FuzzLoad(f *testing.F) {
-	entries, _ := builtin.ReadDir(".")
+	entries, err := builtin.ReadDir(".")
+	if err != nil || len(entries) == 0 {
+		f.Fatalf("the built-in scenarios as seeds: %d files, %v", len(entries), err)
+	}
 	for _, e := range entries {
-		b, _ := builtin.ReadFile(e.Name())
+		b, err := builtin.ReadFile(e.Name())
+		if err != nil {
+			f.Fatal(err)
+		}
 		f.Add(b)
 	}
 	f.Add([]byte(validHead + validStep))
