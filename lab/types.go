@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"strings"
 	"time"
 
 	"github.com/nslab/nslab/lab/mnt"
@@ -31,10 +32,15 @@ const (
 	NSUser   NSType = "user"
 	NSCgroup NSType = "cgroup"
 	NSTime   NSType = "time"
+	// The PID and time namespaces a process's children will get: after unshare --pid
+	// (without --fork) they differ from the process's own.
+	NSPIDForChildren  NSType = "pid_for_children"
+	NSTimeForChildren NSType = "time_for_children"
 )
 
-// NSTypes lists the namespace types in panel order.
-var NSTypes = []NSType{NSMnt, NSPID, NSUTS, NSIPC, NSNet, NSUser, NSCgroup, NSTime}
+// NSTypes lists the namespace types in panel order: the eight of namespaces(7), then the
+// two "for children" links.
+var NSTypes = []NSType{NSMnt, NSPID, NSUTS, NSIPC, NSNet, NSUser, NSCgroup, NSTime, NSPIDForChildren, NSTimeForChildren}
 
 // Snapshot is what the kernel says about a pane's inspected process at one moment.
 type Snapshot struct {
@@ -56,6 +62,50 @@ type Snapshot struct {
 	Mounts   []mnt.Mount
 	TablePID int
 	Time     time.Time
+	// Ends counts the pane's command end marks (OSC 133 D) this snapshot includes: it was
+	// read after the Ends-th command of the pane ended.
+	Ends uint64
+}
+
+// Reachable reports whether the followed process can reach mount m through its root: m is
+// mounted at or under the root, or is the mount the root itself lies on (then only part of
+// it is reachable). Without a chroot every mount is reachable.
+func (s Snapshot) Reachable(m mnt.Mount) bool {
+	if !s.Chrooted || s.Root == "" || s.Root == "/" {
+		return true
+	}
+	if m.Mountpoint == s.Root || strings.HasPrefix(m.Mountpoint, s.Root+"/") {
+		return true
+	}
+	return m.ID == s.RootMount().ID && m.ID != 0
+}
+
+// RootMount is the mount the process's root lies on: the top of the stack of mounts at the
+// root or at its nearest ancestor directory that has one (zero if the table has none).
+func (s Snapshot) RootMount() mnt.Mount {
+	var stack []mnt.Mount
+	bestLen := -1
+	for _, m := range s.Mounts {
+		mp := m.Mountpoint
+		if !(s.Root == mp || mp == "/" || strings.HasPrefix(s.Root, mp+"/")) || len(mp) < bestLen {
+			continue
+		}
+		if len(mp) > bestLen {
+			stack, bestLen = stack[:0], len(mp)
+		}
+		stack = append(stack, m)
+	}
+	// On one mount point, the top is the mount no other there is mounted on.
+	for _, m := range stack {
+		covered := false
+		for _, o := range stack {
+			covered = covered || o.Parent == m.ID && o.ID != m.ID
+		}
+		if !covered {
+			return m
+		}
+	}
+	return mnt.Mount{}
 }
 
 // EventKind says what happened.
@@ -89,6 +139,9 @@ type Event struct {
 	Comm string
 	// Status for ShellExited: the wait(2) status as an exit code, or 128+signal.
 	Status int
+	// MntNS is the mount namespace (inode) a mount event happened in: the followed
+	// process's, or another that a process of the pane is in.
+	MntNS uint64
 }
 
 // Mount is one line of a mount table; see mnt.Mount.

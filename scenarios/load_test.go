@@ -177,7 +177,7 @@ func TestParseErrors(t *testing.T) {
 		{"relative target", check("mounted: tmp/x"), `bad.yaml:10: expected the target of a mounted check to be an absolute path, found "tmp/x"`},
 		{"target a list", check("mounted: [/x]"), `bad.yaml:10: expected the target of a mounted check (text), found a list`},
 		{"bad check pane", check("visible: /x\npane: both"), `bad.yaml:11: expected the pane of a visible check (host or ns), found "both"`},
-		{"bad ns type", check("same_ns: mount"), `bad.yaml:10: expected a namespace type (mnt, pid, uts, ipc, net, user, cgroup, time), found "mount"`},
+		{"bad ns type", check("same_ns: mount"), `bad.yaml:10: expected a namespace type (mnt, pid, uts, ipc, net, user, cgroup, time, pid_for_children, time_for_children), found "mount"`},
 		{"bad propagation", check("propagation: public\ntarget: /x"), `bad.yaml:10: expected a propagation type (private, shared, slave, shared+slave, unbindable), found "public"`},
 		{"propagation without target", check("propagation: shared"), `bad.yaml:10: expected key "target" in a propagation check, found none`},
 		{"peer with itself", check("propagation: shared\ntarget: /x\npeer_with: host"), `bad.yaml:12: expected peer_with to name the other pane, found "host" (the checked pane)`},
