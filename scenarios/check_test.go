@@ -74,6 +74,7 @@ func TestCheckKinds(t *testing.T) {
 		{name: "exit after timeout", pane: "host", cmd: "sleep 99", check: "exit: 0", res: Result{TimedOut: true}, reason: "no end mark within the timeout (0s): the command did not finish"},
 
 		{name: "contains", pane: "ns", cmd: "echo", check: "output_contains: world", res: Result{Output: "a\nhello world\n"}, pass: true, reason: "found on line 2: hello world"},
+		{name: "contains across lines", pane: "ns", cmd: "echo", check: `output_contains: "lo\nwo"`, res: Result{Output: "hello\nworld\n"}, pass: true, reason: "found in the output"},
 		{name: "contains missing", pane: "ns", cmd: "echo", check: "output_contains: world", res: Result{Output: "a\nb\n"}, reason: "not in 2 lines of output (last: b)"},
 		{name: "contains nothing printed", pane: "ns", cmd: "echo", check: "output_contains: world", reason: "the command printed nothing"},
 		{name: "contains token", pane: "ns", cmd: "cat", check: `output_contains: "{{token}}"`, res: Result{Output: "0123456789abcdef\n"}, pass: true, reason: "found on line 1: 0123456789abcdef"},
@@ -88,6 +89,11 @@ func TestCheckKinds(t *testing.T) {
 
 		{name: "mounted", pane: "ns", check: "mounted: /tmp/mount_test\nfstype: tmpfs", setup: withMount(lab.NS, testTmpfs), pass: true, reason: "mount 300: tmpfs tmpfs, root /, rw,relatime"},
 		{name: "mounted absent", pane: "ns", check: "mounted: /tmp/mount_test\nfstype: tmpfs", reason: "not in ns's mount table (3 mounts; nearest: /tmp tmpfs)"},
+		{name: "mounted absent from an empty table", pane: "ns", check: "mounted: /tmp/mount_test", setup: func(f *fakeLab) {
+			s := f.snaps[lab.NS]
+			s.Mounts = nil
+			f.snaps[lab.NS] = s
+		}, reason: "not in ns's mount table (0 mounts; nearest: none)"},
 		{name: "mounted other pane", pane: "host", check: "mounted: /tmp/mount_test\npane: ns", setup: withMount(lab.NS, testTmpfs), pass: true, reason: "mount 300: tmpfs tmpfs, root /, rw,relatime"},
 		{name: "mounted wrong fstype", pane: "ns", check: "mounted: /tmp/mount_test\nfstype: ext4", setup: withMount(lab.NS, testTmpfs), reason: "found tmpfs tmpfs at /tmp/mount_test (wanted fstype ext4)"},
 		{name: "mounted wrong source", pane: "ns", check: "mounted: /tmp/mount_test\nsource: /dev/sda", setup: withMount(lab.NS, testTmpfs), reason: "found tmpfs tmpfs at /tmp/mount_test (wanted source /dev/sda)"},
@@ -110,6 +116,11 @@ func TestCheckKinds(t *testing.T) {
 			f.addMount(lab.NS, mount(306, 102, "/tmp", "tmpfs", "tucked", "/", 0, 46))
 			f.addMount(lab.NS, mount(307, 305, "/tmp/nslab/ro", "tmpfs", "cover", "/nslab/data", 0, 45))
 		}, pass: true, reason: "mount 307: tmpfs cover, root /nslab/data, rw,relatime"},
+		{name: "bind of a dir no mount holds", pane: "ns", check: "mounted: /tmp/nslab/ro\nbind_of: \"{{workspace}}/data\"", setup: func(f *fakeLab) {
+			s := f.snaps[lab.NS]
+			s.Mounts = []mnt.Mount{roBind}
+			f.snaps[lab.NS] = s
+		}, reason: "no mount holds /tmp/nslab/data"},
 		{name: "bind onto itself", pane: "ns", check: "mounted: \"{{rootfs}}\"\nbind_of: \"{{rootfs}}\"",
 			setup: withMount(lab.NS, mount(303, 102, "/tmp/nslab/rootfs", "tmpfs", "labtmp", "/nslab/rootfs", 0, 40)), pass: true, reason: "mount 303: tmpfs labtmp, root /nslab/rootfs, rw,relatime"},
 		{name: "mounted seen by a chrooted shell", pane: "ns", check: "mounted: \"{{rootfs}}/escape\"", setup: func(f *fakeLab) {
@@ -140,6 +151,15 @@ func TestCheckKinds(t *testing.T) {
 
 		{name: "propagation private", pane: "ns", check: "propagation: private\ntarget: /tmp", pass: true, reason: "private (no optional fields)"},
 		{name: "propagation differs", pane: "ns", check: "propagation: shared\ntarget: /tmp", reason: "private (no optional fields)"},
+		{name: "propagation from a master out of reach", pane: "ns", check: "propagation: slave\ntarget: /tmp/nslab/prop", setup: func(f *fakeLab) {
+			m := sharedAt(prop, mnt.Slave, 0, 7)
+			m.Propagation.PropagateFrom = 3
+			f.addMount(lab.NS, m)
+		}, pass: true, reason: "slave (master:7 propagate_from:3)"},
+		{name: "propagation unbindable", pane: "ns", check: "propagation: unbindable\ntarget: /tmp/nslab/prop",
+			setup: withMount(lab.NS, sharedAt(prop, mnt.Unbindable, 0, 0)), pass: true, reason: "unbindable"},
+		{name: "propagation shared and unbindable", pane: "ns", check: "propagation: unbindable\ntarget: /tmp/nslab/prop",
+			setup: withMount(lab.NS, sharedAt(prop, mnt.Shared, 4, 0)), reason: "shared (shared:4)"},
 		{name: "propagation nothing there", pane: "ns", check: "propagation: shared\ntarget: /nope", reason: "nothing mounted at /nope in ns",
 			ko: "ns에서 /nope 에 마운트된 것이 없습니다"},
 		{name: "propagation peer has nothing there", pane: "ns", check: "propagation: shared\ntarget: /tmp/nslab/prop\npeer_with: host",
@@ -170,11 +190,23 @@ func TestCheckKinds(t *testing.T) {
 		}, reason: "slave (master:3), but host's is shared (shared:7)"},
 
 		{name: "visible", pane: "ns", check: `visible: "{{canary}}"`, setup: func(f *fakeLab) { f.visible[lab.NS]["/tmp/nslab/canary"] = true }, pass: true, reason: "exists inside ns's root (/)"},
+		{name: "visible from a root that cannot be read", pane: "ns", check: `visible: "{{canary}}"`, setup: func(f *fakeLab) {
+			f.visible[lab.NS]["/tmp/nslab/canary"] = true
+			s := f.snaps[lab.NS]
+			s.Root = ""
+			f.snaps[lab.NS] = s
+		}, pass: true, reason: "exists inside ns's root (?)"},
 		{name: "visible not", pane: "ns", check: `visible: "{{canary}}"`, reason: "no such path inside ns's root (/)"},
 		{name: "not visible", pane: "ns", check: `not_visible: "{{canary}}"`, pass: true, reason: "no such path inside ns's root (/)"},
 		{name: "not visible but is", pane: "ns", check: `not_visible: "{{canary}}"`, setup: func(f *fakeLab) { f.visible[lab.NS]["/tmp/nslab/canary"] = true }, reason: "exists inside ns's root (/)"},
 
 		{name: "chrooted", pane: "ns", check: "chrooted: true", setup: chrootNS, pass: true, reason: "pid 30 (sh) is chrooted: its root is /tmp/nslab/rootfs"},
+		{name: "chrooted, no command name", pane: "ns", check: "chrooted: true", setup: func(f *fakeLab) {
+			chrootNS(f)
+			s := f.snaps[lab.NS]
+			s.Comm = ""
+			f.snaps[lab.NS] = s
+		}, pass: true, reason: "pid 30 is chrooted: its root is /tmp/nslab/rootfs"},
 		{name: "chrooted not", pane: "ns", check: "chrooted: true", reason: "pid 20 (bash)'s root is its namespace's root (/)"},
 		{name: "not chrooted", pane: "ns", check: "chrooted: false", pass: true, reason: "pid 20 (bash)'s root is its namespace's root (/)"},
 		{name: "not chrooted but is", pane: "ns", check: "chrooted: false", setup: chrootNS, reason: "pid 30 (sh) is chrooted: its root is /tmp/nslab/rootfs"},
@@ -182,10 +214,19 @@ func TestCheckKinds(t *testing.T) {
 		{name: "root is a mount point", pane: "ns", check: "root_is_mountpoint: true", pass: true, reason: "/ is a mount point"},
 		{name: "root is not a mount point", pane: "ns", check: "root_is_mountpoint: true", setup: func(f *fakeLab) { chrootNS(f); f.rootMP[lab.NS] = false },
 			reason: "/tmp/nslab/rootfs is a plain directory, not a mount point"},
+		{name: "root cannot be inspected", pane: "ns", check: "root_is_mountpoint: true", setup: func(f *fakeLab) { f.inspectErr = errors.New("gone") },
+			reason: "cannot inspect ns's root: gone"},
 		{name: "root not a mount point wanted", pane: "ns", check: "root_is_mountpoint: false", setup: func(f *fakeLab) { f.rootMP[lab.NS] = false }, pass: true, reason: "/ is a plain directory, not a mount point"},
 		{name: "root a mount point unwanted", pane: "ns", check: "root_is_mountpoint: false", reason: "/ is a mount point"},
 
 		{name: "mount copy", pane: "ns", check: "mount_copy: true", pass: true, reason: "ns has all 3 of host's mounts, each with a new mount ID (/ 100→200)"},
+		{name: "mount copy without a root mount", pane: "ns", check: "mount_copy: true", setup: func(f *fakeLab) {
+			for _, r := range lab.Roles {
+				s := f.snaps[r]
+				s.Mounts = s.Mounts[1:]
+				f.snaps[r] = s
+			}
+		}, pass: true, reason: "ns has all 2 of host's mounts, each with a new mount ID (/proc 101→201)"},
 		{name: "mount copy host only", pane: "ns", check: "mount_copy: true", setup: withMount(lab.Host, testTmpfs), reason: "not a copy: host only: /tmp/mount_test tmpfs"},
 		{name: "mount copy same IDs", pane: "ns", check: "mount_copy: true", setup: func(f *fakeLab) {
 			s := f.snaps[lab.NS]
