@@ -79,6 +79,31 @@ func identify(pid int) (procIdentity, error) {
 // table of its mount namespace. stopAt bounds the search for a process at the namespace's
 // root when pid is chrooted (the pane's shell, or 0).
 func Inspect(pid int, stopAt int) (Snapshot, error) {
+	s, err := inspectProcess(pid)
+	if err != nil {
+		return s, err
+	}
+	if s.Chrooted {
+		// Mounts outside a process's root are not listed (proc(5)): a chrooted process reads
+		// only the mounts under its root (none when its root is a plain directory), with
+		// paths relative to it. Show the namespace's whole table, read by an ancestor in the
+		// same namespace that is at the namespace's root.
+		if holder := tableHolder(pid, s.NS[NSMnt], stopAt); holder > 0 {
+			if ms, err := mnt.Read(holder); err == nil {
+				s.Mounts, s.TablePID = ms, holder
+				return s, nil
+			}
+		}
+	}
+	s.TablePID = pid
+	if s.Mounts, err = mnt.Read(pid); err != nil {
+		return s, fmt.Errorf("inspect %d: %w", pid, err)
+	}
+	return s, nil
+}
+
+// inspectProcess reads everything of a snapshot but the mount table.
+func inspectProcess(pid int) (Snapshot, error) {
 	s := Snapshot{PID: pid, NS: map[NSType]uint64{}, Time: time.Now()}
 	if pid <= 0 {
 		return s, errors.New("inspect: no process")
@@ -99,21 +124,92 @@ func Inspect(pid int, stopAt int) (Snapshot, error) {
 	// Seen from outside, /proc/PID/root reads as the path of the process's root within its
 	// own mount namespace: "/" unless it is chrooted (after pivot_root the new root is "/").
 	s.Chrooted = s.Root != "/"
-	s.TablePID = pid
-	if s.Mounts, err = mnt.Read(pid); err != nil {
-		return s, fmt.Errorf("inspect %d: %w", pid, err)
+	return s, nil
+}
+
+// inspectFollowed is the snapshot of the followed process, with the table its namespace's
+// watch last read (the whole table when a process of the pane is at the namespace's root).
+func inspectFollowed(p paneProc, w *nsWatch) (Snapshot, error) {
+	s, err := inspectProcess(p.pid)
+	if err != nil {
+		return s, err
 	}
-	if s.Chrooted && len(s.Mounts) == 0 {
-		// Mounts outside a process's root are not listed (proc(5)): a chroot into a plain
-		// directory reads an empty table. Show the namespace's table, read by an ancestor
-		// in the same namespace that is at the namespace's root.
-		if holder := tableHolder(pid, s.NS[NSMnt], stopAt); holder > 0 {
-			if ms, err := mnt.Read(holder); err == nil {
-				s.Mounts, s.TablePID = ms, holder
+	if s.NS[NSMnt] != p.mnt {
+		return s, fmt.Errorf("inspect %d: it left mount namespace %d", p.pid, p.mnt)
+	}
+	if w != nil && w.read {
+		s.Mounts, s.TablePID = w.table, w.pid
+		return s, nil
+	}
+	s.TablePID = p.pid
+	if s.Mounts, err = mnt.Read(p.pid); err != nil {
+		return s, fmt.Errorf("inspect %d: %w", p.pid, err)
+	}
+	return s, nil
+}
+
+// paneProcesses lists the shell and its descendants in tree order (breadth first, from
+// /proc/PID/task/TID/children, proc(5)), each with its parent, process group, mount
+// namespace and root. Processes that end while they are read are left out.
+func paneProcesses(shell int) []paneProc {
+	var out []paneProc
+	queue := []int{shell}
+	for len(queue) > 0 && len(out) < 4096 {
+		pid := queue[0]
+		queue = queue[1:]
+		ppid, pgrp, ok := statIDs(pid)
+		if !ok {
+			continue
+		}
+		id, err := identify(pid)
+		if err != nil {
+			continue
+		}
+		out = append(out, paneProc{pid: pid, parent: ppid, pgrp: pgrp, mnt: id.mnt, root: id.root})
+		queue = append(queue, childrenOf(pid)...)
+	}
+	return out
+}
+
+// childrenOf reads the children of every thread of pid.
+func childrenOf(pid int) []int {
+	tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	if err != nil {
+		return nil
+	}
+	var kids []int
+	for _, t := range tasks {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/children", pid, t.Name()))
+		if err != nil {
+			continue
+		}
+		for _, f := range strings.Fields(string(b)) {
+			if n, err := strconv.Atoi(f); err == nil {
+				kids = append(kids, n)
 			}
 		}
 	}
-	return s, nil
+	return kids
+}
+
+// statIDs reads PPid and the process group (fields 4 and 5 of /proc/PID/stat, proc(5)).
+func statIDs(pid int) (ppid, pgrp int, ok bool) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, 0, false
+	}
+	// The command may hold spaces and parentheses: fields start after the last ')'.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, 0, false
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 3 || f[0] == "Z" {
+		return 0, 0, false
+	}
+	ppid, err1 := strconv.Atoi(f[1])
+	pgrp, err2 := strconv.Atoi(f[2])
+	return ppid, pgrp, err1 == nil && err2 == nil
 }
 
 // tableHolder walks up from pid to an ancestor in the same mount namespace whose root is the

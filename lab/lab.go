@@ -131,6 +131,11 @@ func (l *Lab) Events() <-chan Event { return l.hub.events }
 // State is the latest state of both panes as the monitors last saw it (no kernel reads).
 func (l *Lab) State() State { return l.hub.state() }
 
+// EndMarks counts the command end marks (OSC 133 D) seen in both panes so far. Once a
+// pane's Run has returned, a State whose snapshots have Ends ≥ EndMarks() shows the kernel
+// as it was after that command.
+func (l *Lab) EndMarks() uint64 { return l.hub.marks.Load() }
+
 // Inspect reads the pane's foreground process state fresh from the kernel.
 func (l *Lab) Inspect(r Role) (Snapshot, error) {
 	p := l.panes[r]
@@ -340,9 +345,9 @@ func (l *Lab) startInit(ctx context.Context) error {
 	case <-ctx.Done():
 		in.kill()
 		return ctx.Err()
-	case <-time.After(10 * time.Second):
+	case <-time.After(time.Minute): // seconds at most, even on a busy machine
 		in.kill()
-		return errors.New("lab init: not ready after 10 s")
+		return errors.New("lab init: not ready after a minute")
 	}
 	l.mu.Lock()
 	l.init = in

@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -39,6 +40,9 @@ type hub struct {
 	diffSeq  uint64
 	monitors map[Role]*monitor
 	closed   bool
+
+	// marks counts the command end marks (OSC 133 D) of both panes.
+	marks atomic.Uint64
 }
 
 func newHub() *hub {
@@ -63,6 +67,21 @@ func (h *hub) poke(r Role) {
 	}
 }
 
+// refreshAll tells every monitor that a command ended in a pane: what it did may have
+// changed either pane's state without a wake-up (propagation changes wake nobody), so both
+// re-read everything.
+func (h *hub) refreshAll() {
+	h.mu.Lock()
+	ms := make([]*monitor, 0, len(h.monitors))
+	for _, m := range h.monitors {
+		ms = append(ms, m)
+	}
+	h.mu.Unlock()
+	for _, m := range ms {
+		m.refresh()
+	}
+}
+
 func (h *hub) publish(s Snapshot) {
 	h.mu.Lock()
 	h.snaps[s.Pane] = s
@@ -82,7 +101,9 @@ func (h *hub) state() State {
 }
 
 func (h *hub) start(p *Pane) {
-	m := &monitor{pane: p, hub: h, pokes: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	m := &monitor{pane: p, hub: h, pokes: make(chan struct{}, 1), full: make(chan struct{}, 1),
+		nsSignals: make(chan nsSignal, 64), stop: make(chan struct{}), done: make(chan struct{}),
+		watched: map[uint64]*nsWatch{}}
 	h.mu.Lock()
 	if h.closed {
 		h.mu.Unlock()
@@ -106,18 +127,42 @@ func (h *hub) close() {
 	}
 }
 
-// monitor follows one pane's foreground process and its mount table.
+// monitor follows one pane. The panels show the followed process: the pty's foreground
+// job (descending through wrappers that fork and wait, such as unshare --fork), or, while
+// none runs, the innermost shell. Mount events come from every mount namespace a process of
+// the pane is in, each watched until no process of the pane is left in it, so a change is
+// logged whichever process the panels follow at that moment.
 type monitor struct {
-	pane  *Pane
-	hub   *hub
-	pokes chan struct{}
-	stop  chan struct{}
-	done  chan struct{}
+	pane      *Pane
+	hub       *hub
+	pokes     chan struct{}
+	full      chan struct{}
+	nsSignals chan nsSignal
+	stop      chan struct{}
+	done      chan struct{}
 
-	watcher *mnt.Watcher
-	id      procIdentity
+	watched map[uint64]*nsWatch // by mount namespace inode
+	chain   []int               // shell → … → followed process, for when the job ends
 	snap    Snapshot
 	last    time.Time
+}
+
+// nsWatch is one mount namespace a process of the pane is in.
+type nsWatch struct {
+	ino     uint64
+	pid     int // the process whose mountinfo is watched and read
+	atRoot  bool
+	watcher *mnt.Watcher
+	stop    chan struct{}
+	table   []mnt.Mount
+	read    bool // table holds a read
+	dirty   bool // the watcher said the table changed since the read
+}
+
+// nsSignal is a watcher's news: the table changed, or the watched process ended.
+type nsSignal struct {
+	w     *nsWatch
+	ended bool
 }
 
 func (m *monitor) poke() {
@@ -127,19 +172,23 @@ func (m *monitor) poke() {
 	}
 }
 
+// refresh asks for a full re-read: every watched table and the followed process.
+func (m *monitor) refresh() {
+	select {
+	case m.full <- struct{}{}:
+	default:
+	}
+}
+
 // minResolve spaces out re-resolution during a flood of output; idle panes cost nothing.
 const minResolve = 20 * time.Millisecond
 
 func (m *monitor) run() {
 	defer close(m.done)
-	defer m.closeWatcher()
+	defer m.closeAll()
 	var delay *time.Timer
 	var delayC <-chan time.Time
 	for {
-		var changed, ended <-chan struct{}
-		if m.watcher != nil {
-			changed, ended = m.watcher.C(), m.watcher.Done()
-		}
 		select {
 		case <-m.stop:
 			if delay != nil {
@@ -158,111 +207,243 @@ func (m *monitor) run() {
 		case <-delayC:
 			delayC = nil
 			m.resolve(false)
-		case <-changed:
+		case <-m.full:
 			m.resolve(true)
-		case <-ended:
-			m.closeWatcher()
+		case sig := <-m.nsSignals:
+			if m.watched[sig.w.ino] != sig.w {
+				continue // from a watch already replaced
+			}
+			if sig.ended {
+				m.closeWatch(sig.w)
+				sig.w.pid = 0
+			} else {
+				sig.w.dirty = true
+			}
 			m.resolve(false)
 		}
 	}
 }
 
-func (m *monitor) closeWatcher() {
-	if m.watcher != nil {
-		m.watcher.Close()
-		m.watcher = nil
+func (m *monitor) closeAll() {
+	for ino, w := range m.watched {
+		m.closeWatch(w)
+		delete(m.watched, ino)
 	}
 }
 
-// resolve finds the inspected process and publishes what changed. tableChanged is set when
-// the watcher said the mount table changed.
-func (m *monitor) resolve(tableChanged bool) {
+func (m *monitor) closeWatch(w *nsWatch) {
+	if w.watcher != nil {
+		close(w.stop)
+		w.watcher.Close()
+		w.watcher = nil
+	}
+}
+
+// paneProc is one process of the pane, as cheaply identified.
+type paneProc struct {
+	pid    int
+	parent int
+	mnt    uint64
+	root   string
+	pgrp   int
+}
+
+// resolve finds the followed process and the pane's namespaces, re-reads what changed and
+// publishes. all re-reads every table (after a command's end mark).
+func (m *monitor) resolve(all bool) {
 	m.last = time.Now()
+	marks := m.hub.marks.Load() // before reading: the snapshot includes at least these
 	role := m.pane.role
 	shell := m.pane.ShellPID()
-	pid := m.pane.Foreground()
-	if pid == 0 || shell == 0 {
-		if m.snap.PID != 0 || m.id.pid != 0 {
-			m.closeWatcher()
-			m.id, m.snap = procIdentity{}, Snapshot{Pane: role, Time: time.Now()}
+	fg := m.pane.foregroundGroup()
+	if fg == 0 || shell == 0 {
+		if m.snap.PID != 0 {
+			m.closeAll()
+			m.chain = nil
+			m.snap = Snapshot{Pane: role, Time: time.Now(), Ends: marks}
 			m.hub.publish(m.snap)
 			// Said as an event too, so a reader that waits on Events sees the empty pane.
 			m.hub.emit(Event{Time: m.snap.Time, Pane: role, Kind: ProcessChanged})
 		}
 		return
 	}
-	id, err := identify(pid)
-	if err != nil && pid != shell {
-		pid = shell // the foreground job is already gone
-		id, err = identify(pid)
+	procs := paneProcesses(shell)
+	if len(procs) == 0 {
+		return // the shell is gone; its exit event brings the next state
 	}
-	if err != nil {
-		return
+	byPID := make(map[int]paneProc, len(procs))
+	for _, p := range procs {
+		byPID[p.pid] = p
 	}
-	if !tableChanged && id == m.id && m.watcher != nil {
-		return
-	}
+	followed, chain := m.follow(fg, shell, procs, byPID)
+	m.chain = chain
+
+	// Namespaces: watch each one a process of the pane is in, from the first process in
+	// tree order (the outermost, which outlives the commands it runs) at the namespace's
+	// root, or any when all are chrooted.
 	now := time.Now()
-	if !tableChanged && m.watcher != nil && id.mnt == m.id.mnt && id.root == m.id.root {
-		// Another process in the same place: same table, only who is inspected changed.
-		m.id = id
-		m.snap.PID, m.snap.Comm, m.snap.Time = pid, readComm(pid), now
-		if cwd, err := readlinkProc(pid, "cwd"); err == nil {
-			m.snap.Cwd = cwd
+	seen := map[uint64]bool{}
+	for _, p := range procs {
+		if seen[p.mnt] {
+			continue
 		}
-		m.hub.publish(m.snap)
-		m.hub.emit(Event{Time: now, Pane: role, Kind: ProcessChanged, PID: pid, Comm: m.snap.Comm})
-		return
+		seen[p.mnt] = true
+		target := p
+		for _, q := range procs {
+			if q.mnt == p.mnt && q.root == "/" {
+				target = q
+				break
+			}
+		}
+		w := m.watched[p.mnt]
+		if w == nil {
+			w = &nsWatch{ino: p.mnt}
+			m.watched[p.mnt] = w
+		}
+		if w.pid != target.pid || w.watcher == nil {
+			// Watch before reading, so no change falls between the two.
+			m.closeWatch(w)
+			framed := w.read && w.atRoot && target.root == "/"
+			w.pid, w.atRoot = target.pid, target.root == "/"
+			m.startWatch(w)
+			if !framed {
+				w.read = false // another frame: the next read is a new view, not a change
+			}
+			w.dirty = true
+		}
+		if all {
+			w.dirty = true
+		}
 	}
-	if m.watcher == nil || id.mnt != m.id.mnt {
-		// Watch before reading, so no change falls between the two. Watch the shell when
-		// it shares the namespace: it outlives the commands it runs.
-		m.closeWatcher()
-		target := pid
-		if shellID, err := identify(shell); err == nil && shellID.mnt == id.mnt {
-			target = shell
-		}
-		if w, err := mnt.Watch(target); err == nil {
-			m.watcher = w
+	for ino, w := range m.watched {
+		if !seen[ino] {
+			m.closeWatch(w) // no process of the pane is left in it
+			delete(m.watched, ino)
 		}
 	}
-	s, err := Inspect(pid, shell)
-	if err != nil && pid != shell {
-		// The foreground job ended while we read it; the shell's view is the current one.
-		pid = shell
-		if id, err = identify(pid); err == nil {
-			s, err = Inspect(pid, shell)
+	for _, ino := range sortedInodes(m.watched) {
+		w := m.watched[ino]
+		if !w.dirty {
+			continue
 		}
+		table, err := mnt.Read(w.pid)
+		if err != nil {
+			continue // the process ended; its watcher says so
+		}
+		w.dirty = false
+		if w.read {
+			m.emitMountChanges(w, table, followed, now)
+		}
+		w.table, w.read = table, true
 	}
+
+	// The followed process: a full snapshot when anything it shows may differ.
+	s, err := inspectFollowed(followed, m.watched[followed.mnt])
 	if err != nil {
 		return
 	}
-	s.Pane = role
+	s.Pane, s.Ends, s.Time = role, marks, now
 	old := m.snap
-	m.id, m.snap = id, s
+	m.snap = s
 	m.hub.publish(s)
-	m.emitChanges(old, s)
+	m.emitProcessChanges(old, s)
 }
 
-func (m *monitor) emitChanges(old, s Snapshot) {
-	now := s.Time
-	role := s.Pane
-	if old.PID != s.PID || old.Root != s.Root {
-		m.hub.emit(Event{Time: now, Pane: role, Kind: ProcessChanged, PID: s.PID, Comm: s.Comm})
-	}
-	if old.PID == 0 {
-		return // the first look: nothing to compare with
-	}
-	for _, t := range NSTypes {
-		if old.NS[t] != s.NS[t] {
-			m.hub.emit(Event{Time: now, Pane: role, Kind: NamespaceChanged, NSType: t, OldInode: old.NS[t], NewInode: s.NS[t], PID: s.PID, Comm: s.Comm})
+// follow picks the followed process: the foreground process group's leader, then down
+// through children in the same group while there is exactly one (unshare --fork, sudo,
+// nsenter wait for the one they start); when the job has already ended, the deepest living
+// process of the last chain followed (the shell that ran it).
+func (m *monitor) follow(fg, shell int, procs []paneProc, byPID map[int]paneProc) (paneProc, []int) {
+	p, ok := byPID[fg]
+	if !ok {
+		// The leader is gone: another member of its group (a pipeline's later command).
+		for _, q := range procs {
+			if q.pgrp == fg {
+				p, ok = q, true
+				break
+			}
 		}
 	}
-	if old.NS[NSMnt] != s.NS[NSMnt] || old.Root != s.Root || old.TablePID == 0 {
-		return // another namespace or another root: a new view of a table, not a change
+	if !ok {
+		// The job has ended and its shell has not taken the terminal back yet: stay with
+		// the deepest living process of the chain followed, not the pane's shell.
+		for i := len(m.chain) - 1; i >= 0; i-- {
+			if q, alive := byPID[m.chain[i]]; alive {
+				p, ok = q, true
+				break
+			}
+		}
 	}
-	for _, c := range mnt.Changes(old.Mounts, s.Mounts) {
-		e := Event{Time: now, Pane: role, PID: s.PID, Comm: s.Comm}
+	if !ok {
+		p = byPID[shell]
+	}
+	for {
+		var only paneProc
+		n := 0
+		for _, q := range procs {
+			if q.parent == p.pid && q.pgrp == p.pgrp {
+				only = q
+				n++
+			}
+		}
+		if n != 1 {
+			break
+		}
+		p = only
+	}
+	var chain []int
+	for q, hops := p, 0; hops < 64; hops++ {
+		chain = append([]int{q.pid}, chain...)
+		if q.pid == shell {
+			break
+		}
+		parent, ok := byPID[q.parent]
+		if !ok {
+			break
+		}
+		q = parent
+	}
+	return p, chain
+}
+
+func (m *monitor) startWatch(w *nsWatch) {
+	watcher, err := mnt.Watch(w.pid)
+	if err != nil {
+		return // the process is gone: the next resolve picks another
+	}
+	w.watcher, w.stop = watcher, make(chan struct{})
+	go func(w *nsWatch, watcher *mnt.Watcher, stop chan struct{}) {
+		for {
+			select {
+			case <-stop:
+				return
+			case <-watcher.C():
+				m.signal(nsSignal{w: w}, stop)
+			case <-watcher.Done():
+				m.signal(nsSignal{w: w, ended: true}, stop)
+				return
+			}
+		}
+	}(w, watcher, w.stop)
+}
+
+func (m *monitor) signal(sig nsSignal, stop chan struct{}) {
+	select {
+	case m.nsSignals <- sig:
+	case <-stop:
+	case <-m.stop:
+	}
+}
+
+// emitMountChanges logs what changed in one namespace's table, attributed to the pane and
+// that namespace, and to the followed process when it is in it.
+func (m *monitor) emitMountChanges(w *nsWatch, table []mnt.Mount, followed paneProc, now time.Time) {
+	pid, comm := w.pid, readComm(w.pid)
+	if followed.mnt == w.ino {
+		pid, comm = followed.pid, readComm(followed.pid)
+	}
+	for _, c := range mnt.Changes(w.table, table) {
+		e := Event{Time: now, Pane: m.pane.role, PID: pid, Comm: comm, MntNS: w.ino}
 		mt := c.Mount
 		e.Mount = &mt
 		switch c.Kind {
@@ -276,4 +457,29 @@ func (m *monitor) emitChanges(old, s Snapshot) {
 		}
 		m.hub.emit(e)
 	}
+}
+
+func (m *monitor) emitProcessChanges(old, s Snapshot) {
+	now := s.Time
+	role := s.Pane
+	if old.PID != s.PID || old.Root != s.Root {
+		m.hub.emit(Event{Time: now, Pane: role, Kind: ProcessChanged, PID: s.PID, Comm: s.Comm})
+	}
+	if old.PID == 0 {
+		return // the first look: nothing to compare with
+	}
+	for _, t := range NSTypes {
+		if old.NS[t] != s.NS[t] {
+			m.hub.emit(Event{Time: now, Pane: role, Kind: NamespaceChanged, NSType: t, OldInode: old.NS[t], NewInode: s.NS[t], PID: s.PID, Comm: s.Comm})
+		}
+	}
+}
+
+func sortedInodes(ws map[uint64]*nsWatch) []uint64 {
+	out := make([]uint64, 0, len(ws))
+	for ino := range ws {
+		out = append(out, ino)
+	}
+	slices.Sort(out)
+	return out
 }

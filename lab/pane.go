@@ -169,6 +169,22 @@ func (p *Pane) Alive() (alive bool, lastStatus int) {
 	return p.alive, p.status
 }
 
+// foregroundGroup is the pty's foreground process group (TIOCGPGRP on the master), whether
+// or not its leader still exists (0 when unknown).
+func (p *Pane) foregroundGroup() int {
+	p.mu.Lock()
+	closed := p.closed
+	p.mu.Unlock()
+	if closed {
+		return 0
+	}
+	pgrp, err := unix.IoctlGetInt(int(p.master.Fd()), unix.TIOCGPGRP)
+	if err != nil || pgrp <= 0 {
+		return 0
+	}
+	return pgrp
+}
+
 // Foreground is the pty's foreground process group (TIOCGPGRP on the master, in nslab's PID
 // namespace): the process the panels inspect. It falls back to the shell.
 func (p *Pane) Foreground() int {
@@ -326,6 +342,7 @@ func (p *Pane) readLoop() {
 		n, err := p.master.Read(buf)
 		if n > 0 {
 			chunk := buf[:n]
+			ended := false
 			p.mu.Lock()
 			marks := p.scanner.Scan(chunk)
 			if p.capture != nil {
@@ -353,6 +370,10 @@ func (p *Pane) readLoop() {
 					p.ends++
 					p.lastExit = m.Exit
 					p.prompt = false
+					// Counted before Run is woken, so that whoever Run returns to finds
+					// the mark counted (Lab.EndMarks) and can wait for a state that has it.
+					p.lab.hub.marks.Add(1)
+					ended = true
 				}
 			}
 			if len(marks) > 0 {
@@ -362,6 +383,9 @@ func (p *Pane) readLoop() {
 			p.mu.Unlock()
 			if sink != nil {
 				_, _ = sink.Write(chunk)
+			}
+			if ended {
+				p.lab.hub.refreshAll()
 			}
 			p.lab.hub.poke(p.role)
 		}

@@ -62,8 +62,8 @@ type Snapshot struct {
 	Mounts   []mnt.Mount
 	TablePID int
 	Time     time.Time
-	// Ends counts the pane's command end marks (OSC 133 D) this snapshot includes: it was
-	// read after the Ends-th command of the pane ended.
+	// Ends counts the command end marks (OSC 133 D) of both panes this snapshot includes:
+	// it was read after that many commands had ended (see Lab.EndMarks).
 	Ends uint64
 }
 
