@@ -106,6 +106,7 @@ func FuzzParse(f *testing.F) {
 	f.Add("36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw,errors=continue\n", "tab\there")
 	f.Add("1 2 3:4 / /x rw - - a b\n1 2 3:4 / /y rw shared:1 - t s o extra\n", `back\slash`)
 	f.Add("1 2 3:4 /\\134 /\\040 rw - t s o\r\n", "new\nline\r")
+	f.Add("1 2 3:4 / /x rw  - t s o\n\n", " leading space")
 	f.Fuzz(func(t *testing.T, data, path string) {
 		// Any path survives the kernel's escaping, as mount point and as root.
 		line := "36 35 98:0 " + escapePath(path) + " " + escapePath(path) + " rw shared:2 - tmpfs " + escapePath(path) + " rw"
@@ -167,7 +168,10 @@ func parseWithMoby(data []byte) ([]Mount, error) {
 func FuzzParseMatchesMoby(f *testing.F) {
 	files, _ := filepath.Glob("testdata/*.mountinfo")
 	for _, file := range files {
-		b, _ := os.ReadFile(file)
+		b, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
 		f.Add(b)
 	}
 	for _, seed := range []string{
@@ -178,6 +182,7 @@ func FuzzParseMatchesMoby(f *testing.F) {
 		"1 2 3:4 /\\777 / rw - e s o\r\n", "1 2 3:4 /\\78 / rw - e s o\n", "\n", "",
 		"1 2 3:4 / / rw shared:x - e s o\n",
 		"1 2 3:4 / / rw master:3 unbindable - e s o\n", "1 2 3:4 / / rw unbindable:1 - e s o\n",
+		"\n1 2 3:4 / / rw - e s o", "1 2 3:4 / / rw  - e s o\n", "1 2 3:4 / / rw - e \\040s o\n",
 	} {
 		f.Add([]byte(seed))
 	}

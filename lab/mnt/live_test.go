@@ -1,6 +1,7 @@
 package mnt
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -150,6 +151,43 @@ func TestReadMissingProcess(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "/proc/-1/mountinfo") {
 		t.Errorf("error %q does not name the path", err)
+	}
+	// -1 as from open(2), so that closing it by mistake cannot close another descriptor.
+	if fd, err := openProc("/proc/-1/mountinfo"); fd != -1 || err == nil {
+		t.Errorf("openProc of a missing file = %d, %v; want -1 and an error", fd, err)
+	}
+}
+
+// Read takes a table of any size: a helper's table of 1,000 mounts is larger than the
+// 64 KiB that the first read(2) asks for. Not in a throwaway namespace of its own: the
+// helper mounts in its own, and this process only reads.
+func TestReadLargeTable(t *testing.T) {
+	labtest.RequireRoot(t)
+	h := startHelper(t, helperOptions{total: 1000})
+	path := "/proc/" + strconv.Itoa(h.pid) + "/mountinfo"
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) <= 64<<10 {
+		t.Fatalf("the helper's table has %d bytes, want more than 64 KiB", len(want))
+	}
+	got, err := readProcFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("readProcFile gave %d bytes, os.ReadFile %d; they differ", len(got), len(want))
+	}
+	mounts, err := Read(h.pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(mounts) != h.mounts || h.mounts != 1000 {
+		t.Fatalf("Read gave %d mounts, the helper counted %d, want 1000", len(mounts), h.mounts)
+	}
+	if m := findMount(t, mounts, h.dir); m.Source != "nslab-helper" || m.FSType != "tmpfs" {
+		t.Errorf("the helper's tmpfs on %s reads as %s %s", h.dir, m.FSType, m.Source)
 	}
 }
 

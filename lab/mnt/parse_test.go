@@ -2,6 +2,7 @@ package mnt
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -213,6 +214,53 @@ func TestParseErrors(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), tt.mention) {
 				t.Errorf("error %q does not say %q", err, tt.mention)
+			}
+		})
+	}
+}
+
+// Inputs at the edges of the format, each with the outcome written out by hand and held
+// to moby's parser as well.
+func TestParseEdges(t *testing.T) {
+	const good = "1 2 3:4 / /m rw - tmpfs src rw"
+	// padded is good with its super options grown to make a line of n bytes.
+	padded := func(n int) string { return good + ",x=" + strings.Repeat("y", n-len(good)-3) }
+	tests := []struct {
+		name, in string
+		// want is the mount point, source and optional fields of each mount, or
+		// nil for an error.
+		want []string
+	}{
+		{"an empty line first", "\n" + good, nil},
+		{"an empty line between", good + "\n\n" + good, nil},
+		{"an empty line at the end", good + "\n\n", nil},
+		{"a line end at the end", good + "\n", []string{"/m", "src", ""}},
+		{"CRLF", good + "\r\n", []string{"/m", "src", ""}},
+		{"two spaces: an empty optional field", "1 2 3:4 / /m rw  - tmpfs src rw", []string{"/m", "src", ""}},
+		{"two spaces among the optional fields", "1 2 3:4 / /m rw shared:1  master:2 - tmpfs src rw", []string{"/m", "src", "shared:1  master:2"}},
+		{"a leading space", " " + good, nil},
+		{"an escape first in the source", "1 2 3:4 / /m rw - tmpfs \\040src rw", []string{"/m", " src", ""}},
+		{"an escape first in the mount point", "1 2 3:4 / \\134m rw - tmpfs src rw", []string{"\\m", "src", ""}},
+		{"the longest line", padded(maxLine), []string{"/m", "src", ""}},
+		{"one byte longer", padded(maxLine + 1), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mounts, err := Parse(strings.NewReader(tt.in))
+			var got []string
+			for _, m := range mounts {
+				got = append(got, m.Mountpoint, m.Source, m.Optional)
+			}
+			switch {
+			case tt.want == nil && err == nil:
+				t.Errorf("Parse = %q, want an error", got)
+			case tt.want != nil && err != nil:
+				t.Errorf("Parse: %v, want %q", err, tt.want)
+			case tt.want != nil && !slices.Equal(got, tt.want):
+				t.Errorf("Parse = %q, want %q", got, tt.want)
+			}
+			if _, merr := mountinfo.GetMountsFromReader(strings.NewReader(tt.in), nil); (merr == nil) != (tt.want != nil) {
+				t.Errorf("moby's parser: error %v, so the expectation is wrong", merr)
 			}
 		})
 	}
