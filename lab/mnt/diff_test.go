@@ -1,6 +1,7 @@
 package mnt
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -427,22 +428,58 @@ func TestDiff(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			host, ns := table(t, tt.host...), table(t, tt.ns...)
-			got := rowsOf(Diff(host, ns))
-			if !reflect.DeepEqual(got, tt.want) {
-				t.Fatalf("Diff:\n got %v\nwant %v", got, tt.want)
-			}
-			// The same rows whatever the tables' order.
-			rng := rand.New(rand.NewPCG(1, 2))
-			for range 20 {
-				rng.Shuffle(len(host), func(i, j int) { host[i], host[j] = host[j], host[i] })
-				rng.Shuffle(len(ns), func(i, j int) { ns[i], ns[j] = ns[j], ns[i] })
-				if got := rowsOf(Diff(host, ns)); !reflect.DeepEqual(got, tt.want) {
-					t.Fatalf("Diff of the tables in another order:\n%s\n-\n%s\n got %v\nwant %v", linesOf(host), linesOf(ns), got, tt.want)
-				}
-			}
+			checkDiff(t, tt.host, tt.ns, tt.want)
 		})
 	}
+}
+
+// checkDiff checks Diff's rows for two tables, also with the tables in other orders.
+func checkDiff(t *testing.T, hostLines, nsLines []string, want []row) {
+	t.Helper()
+	host, ns := table(t, hostLines...), table(t, nsLines...)
+	got := rowsOf(Diff(host, ns))
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("Diff:\n got %v\nwant %v", got, want)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 20 {
+		rng.Shuffle(len(host), func(i, j int) { host[i], host[j] = host[j], host[i] })
+		rng.Shuffle(len(ns), func(i, j int) { ns[i], ns[j] = ns[j], ns[i] })
+		if got := rowsOf(Diff(host, ns)); !reflect.DeepEqual(got, want) {
+			t.Fatalf("Diff of the tables in another order:\n%s\n-\n%s\n got %v\nwant %v", linesOf(host), linesOf(ns), got, want)
+		}
+	}
+}
+
+// Above matchByScan mounts on one mount point, matching goes through a map, with the same
+// rows: stack order, an unmounted host mount in its place, a new ns mount on top.
+func TestDiffTallStack(t *testing.T) {
+	const height = 40
+	var host, ns []string
+	var want []row
+	nsParent := 101
+	for i := range height {
+		// Host mount i has ID 10+i on 9+i; its copy ID 110+i on the copy below it.
+		host = append(host, fmt.Sprintf("%d %d 0:%d / /mnt rw - tmpfs t%d rw", 10+i, 9+i, 100+i, i))
+		switch i {
+		case 5: // unmounted in the namespace
+			want = append(want, row{"/mnt", HostOnly, 10 + i, 0, 0})
+			continue
+		case 7: // remounted read-only there
+			ns = append(ns, fmt.Sprintf("%d %d 0:%d / /mnt ro - tmpfs t%d rw", 110+i, nsParent, 100+i, i))
+			want = append(want, row{"/mnt", Changed, 10 + i, 110 + i, DiffOptions})
+		default:
+			ns = append(ns, fmt.Sprintf("%d %d 0:%d / /mnt rw - tmpfs t%d rw", 110+i, nsParent, 100+i, i))
+			want = append(want, row{"/mnt", InBoth, 10 + i, 110 + i, 0})
+		}
+		nsParent = 110 + i
+	}
+	ns = append(ns, fmt.Sprintf("150 %d 0:200 / /mnt rw - tmpfs top rw", nsParent))
+	want = append(want, row{"/mnt", NSOnly, 0, 150, 0})
+	if len(ns) <= matchByScan {
+		t.Fatalf("%d ns mounts on /mnt, want more than matchByScan (%d)", len(ns), matchByScan)
+	}
+	checkDiff(t, host, ns, want)
 }
 
 // linesOf writes a table back as mountinfo lines, for messages.
