@@ -787,14 +787,16 @@ func (e *emulator) eraseLine(mode int) {
 	c.pendingWrap = false
 }
 
-// insertLines is IL: n blank lines at the cursor row, inside the region.
+// insertLines is IL: n blank lines at the cursor row, inside the region,
+// and the cursor to the left margin. Outside the region it is ignored and
+// the cursor stays, as in xterm (and the VT510 manual).
 func (e *emulator) insertLines(n int) {
 	c := &e.cur
-	c.x = 0
-	c.pendingWrap = false
 	if c.y < e.top || c.y > e.bot {
 		return
 	}
+	c.x = 0
+	c.pendingWrap = false
 	n = min(n, e.bot-c.y+1)
 	top := e.top
 	e.top = c.y
@@ -810,14 +812,14 @@ func (e *emulator) insertLines(n int) {
 
 // deleteLines is DL: n lines go at the cursor row, blank ones come in at
 // the region's bottom. At the screen's top row of the main screen they go
-// to the scrollback, as in xterm.
+// to the scrollback, as in xterm. Outside the region it is ignored, as IL.
 func (e *emulator) deleteLines(n int) {
 	c := &e.cur
-	c.x = 0
-	c.pendingWrap = false
 	if c.y < e.top || c.y > e.bot {
 		return
 	}
+	c.x = 0
+	c.pendingWrap = false
 	n = min(n, e.bot-c.y+1)
 	top := e.top
 	e.top = c.y
