@@ -191,7 +191,7 @@ func TestChrootKeepsTheWholeTable(t *testing.T) {
 
 // kernelMount is one row of findmnt -N PID: the oracle, a parser nobody here wrote.
 type kernelMount struct {
-	id                                         int
+	id                                          int
 	target, fstype, source, root, options, prop string
 }
 
@@ -287,4 +287,3 @@ func compareWithKernel(t *testing.T, s Snapshot) (mismatches []string, compared 
 	}
 	return mismatches, compared
 }
-
