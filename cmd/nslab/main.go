@@ -31,12 +31,6 @@ import (
 )
 
 func main() {
-	// Whatever nslab inherited (nohup's ignored SIGHUP, a script's ignored SIGINT, a
-	// blocked mask), the lab's init and shells start with default signals: Ctrl-C must work.
-	if err := signals.Reset(); err != nil {
-		fmt.Fprintln(os.Stderr, "nslab: reset signals:", err)
-		os.Exit(1)
-	}
 	// Hidden roles of the same binary: the lab's init, the doctor's probe, and the escape
 	// applets that run inside the lab's rootfs.
 	switch {
@@ -47,6 +41,14 @@ func main() {
 	case len(os.Args) > 1 && os.Args[1] == "escape":
 		err := rootfs.RunEscape(os.Args[2:]) // returns only on failure: it execs
 		fmt.Fprintln(os.Stderr, "nslab escape:", err)
+		os.Exit(1)
+	}
+	// Whatever nslab inherited (nohup's ignored SIGHUP, a script's ignored SIGINT, a
+	// blocked mask), the lab's init and shells start with default signals: Ctrl-C must work.
+	// (The hidden roles above are started by nslab itself, already reset; the applets run
+	// in a chroot that may have no /proc.)
+	if err := signals.Reset(); err != nil {
+		fmt.Fprintln(os.Stderr, "nslab: reset signals:", err)
 		os.Exit(1)
 	}
 	// close_range(2) with CLOSE_RANGE_CLOEXEC: nothing nslab inherited reaches the lab.

@@ -12,7 +12,9 @@ package signals
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/signal"
 	"runtime"
@@ -33,6 +35,9 @@ const reexecEnv = "NSLAB_SIGNALS_RESET"
 // (and in a test binary's TestMain), before any goroutine that matters is running.
 func Reset() error {
 	ign, blk, err := status()
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // no /proc (a chroot): nothing to know, nothing to reset
+	}
 	if err != nil {
 		return err
 	}
