@@ -181,16 +181,27 @@ var (
 
 func shared(n int) mnt.Propagation { return mnt.Propagation{Type: mnt.Shared, PeerGroup: n} }
 
+func slaveOf(n int) mnt.Propagation { return mnt.Propagation{Type: mnt.Slave, Master: n} }
+
+// nsInodes are a process's namespaces: mntIno for mnt, the same numbers for
+// the rest in every process, and each for-children link its base's, as
+// after any unshare but unshare --pid or --time without a fork.
 func nsInodes(mntIno uint64) map[lab.NSType]uint64 {
 	m := map[lab.NSType]uint64{}
 	for i, t := range lab.NSTypes {
 		m[t] = 4026531834 + uint64(i)
 	}
+	for _, t := range lab.NSTypes {
+		if base, ok := nsBase(t); ok {
+			m[t] = m[base]
+		}
+	}
 	m[lab.NSMnt] = mntIno
 	return m
 }
 
-// sampleTables are a host and an ns table with one row of every diff class.
+// sampleTables are a host and an ns table with one row of every diff class,
+// and a slave copy: /run is shared:3 on the host side and master:3 in ns.
 func sampleTables() (host, ns []mnt.Mount) {
 	common := func(base int, rootProp mnt.Propagation) []mnt.Mount {
 		return []mnt.Mount{
@@ -204,10 +215,12 @@ func sampleTables() (host, ns []mnt.Mount) {
 	}
 	host = append(common(100, slave1),
 		mount(120, 105, "/tmp/mount_test", "tmpfs", "tmpfs", private),
-		mount(121, 105, "/tmp/shared_demo", "tmpfs", "demo", shared(7)))
+		mount(121, 105, "/tmp/shared_demo", "tmpfs", "demo", shared(7)),
+		mount(122, 100, "/run", "tmpfs", "tmpfs", shared(3)))
 	ns = append(common(200, slave1),
 		mount(220, 205, "/tmp/ns_only", "tmpfs", "tmpfs", private),
-		mount(221, 205, "/tmp/shared_demo", "tmpfs", "demo", private))
+		mount(221, 205, "/tmp/shared_demo", "tmpfs", "demo", private),
+		mount(222, 200, "/run", "tmpfs", "tmpfs", slaveOf(3)))
 	return host, ns
 }
 

@@ -293,7 +293,7 @@ func failSecondStep(h *harness) {
 }
 
 // TestGoldenCompactNamespaces is the namespaces tab of the compact strip: the
-// eight types in two columns, and who each pane shows.
+// ten types in two columns, and who each pane shows.
 func TestGoldenCompactNamespaces(t *testing.T) {
 	h := startHarness(t, 100, 30, Options{})
 	s := sampleState()
@@ -432,7 +432,7 @@ func TestGoldenHelpKorean(t *testing.T) {
 }
 
 // TestGoldenNamespacesSmall is the namespaces tab at the smallest size, the
-// ns pane chrooted: all eight types show, and which process each pane shows
+// ns pane chrooted: all ten types show, and which process each pane shows
 // goes on the bottom border, the chroot's path whole.
 func TestGoldenNamespacesSmall(t *testing.T) {
 	h := startHarness(t, 80, 24, Options{})
@@ -453,11 +453,12 @@ func TestGoldenNamespacesSmall(t *testing.T) {
 	requirePlain(t, f)
 }
 
-// nsTypeNames are the eight namespace types as the panel names them.
+// nsTypeNames are the namespace types as the panel names them (pid↓ for
+// pid_for_children).
 func nsTypeNames() []string {
 	var out []string
 	for _, t := range lab.NSTypes {
-		out = append(out, string(t))
+		out = append(out, nsLabel(t))
 	}
 	return out
 }
@@ -486,7 +487,7 @@ func TestGoldenSpotlight(t *testing.T) {
 	f := h.frame()
 	requireSize(t, f, 100, 30)
 	plain := ansi.Strip(f)
-	for _, want := range []string{symSpotlight + " look: + /tmp/spot (host only)", "(8 mounts; nearest: /tmp …", symSpotlight + symAdded + symHostOnly + " /tmp/spot"} {
+	for _, want := range []string{symSpotlight + " look: + /tmp/spot (host only)", "(9 mounts; nearest: /tmp …", symSpotlight + symAdded + symHostOnly + " /tmp/spot"} {
 		if !strings.Contains(plain, want) {
 			t.Errorf("the frame lacks %q:\n%s", want, plain)
 		}

@@ -44,9 +44,9 @@ const (
 	// Beside from these on: the panels move to the right of the panes.
 	besideMinWidth  = 200
 	besideMinHeight = 45
-	// nsPanelHeight fits the eight namespace types, a header and two lines
+	// nsPanelHeight fits the ten namespace types, a header and two lines
 	// about the inspected processes, inside a border.
-	nsPanelHeight = 13
+	nsPanelHeight = 15
 	// nsPanelWidth fits "cgroup 4026531835 ≠ 4026531835" with a border.
 	nsPanelWidth = 36
 	// minPaneRows is the fewest terminal rows a pane keeps.
@@ -132,7 +132,9 @@ func computeLayout(in layoutInput) layout {
 	}
 	switch l.Mode {
 	case modeCompact:
-		stripH := clamp(body.H/3, 7, 10)
+		// At least 8: the namespaces tab then holds its ten types in two
+		// columns under their header.
+		stripH := clamp(body.H/3, 8, 10)
 		if in.NarrationWant > 0 {
 			stripH = clamp(body.H/3, 6, 10)
 		}

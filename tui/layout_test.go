@@ -38,7 +38,7 @@ func TestLayoutSizes(t *testing.T) {
 		nsCols               int
 		narration, stripRows int
 	}{
-		{"80x24", layoutInput{Width: 80, Height: 24}, 38, 14, 38, 0, 7},
+		{"80x24", layoutInput{Width: 80, Height: 24}, 38, 13, 38, 0, 8},
 		{"80x24 walkthrough", layoutInput{Width: 80, Height: 24, NarrationWant: 20}, 38, 7, 38, 8, 6},
 		{"100x30", layoutInput{Width: 100, Height: 30}, 48, 18, 48, 0, 9},
 		{"100x30 walkthrough", layoutInput{Width: 100, Height: 30, NarrationWant: 9}, 48, 12, 48, 9, 6},

@@ -10,8 +10,10 @@ import (
 	"github.com/nslab/nslab/lab"
 )
 
-// nsPanel shows the eight namespaces of each pane's inspected process, = or ≠
-// between them, and which process each pane shows.
+// nsPanel shows the namespaces of each pane's inspected process, = or ≠
+// between them, and which process each pane shows: the ten links of
+// /proc/PID/ns, two of which (pid_for_children, time_for_children) name
+// what the process's children will get, not the process itself.
 type nsPanel struct {
 	panelSize
 	nav panelNav
@@ -26,15 +28,78 @@ func (p *nsPanel) name(wd *words) string { return wd.nsPanel }
 // ShortHelp is the panel's keys.
 func (p *nsPanel) ShortHelp(k KeyMap) []key.Binding { return []key.Binding{k.Up, k.Down, k.Filter} }
 
-// typeRows are the namespace types that pass the filter.
+// typeRows are the namespace types that pass the filter, in panel order. The
+// filter matches the kernel's name ("pid_for_children") and the panel's
+// ("pid↓").
 func (p *nsPanel) typeRows() []lab.NSType {
 	var out []lab.NSType
-	for _, t := range lab.NSTypes {
-		if p.nav.matches(string(t)) {
+	for _, t := range nsOrder() {
+		if p.nav.matches(string(t)) || p.nav.matches(nsLabel(t)) {
 			out = append(out, t)
 		}
 	}
 	return out
+}
+
+// forChildrenSuffix ends the names of the links that say which namespace a
+// process's children will get (namespaces(7)): after unshare --pid without
+// --fork, pid_for_children differs from pid; the process itself stays.
+const forChildrenSuffix = "_for_children"
+
+// symForChildren marks a for-children link in the panels: "pid↓".
+const symForChildren = "↓"
+
+// nsBase returns the type a for-children link belongs to ("pid" for
+// "pid_for_children"), and whether t is such a link.
+func nsBase(t lab.NSType) (lab.NSType, bool) {
+	base, ok := strings.CutSuffix(string(t), forChildrenSuffix)
+	return lab.NSType(base), ok
+}
+
+// nsLabel is how the panels name a type: as /proc/PID/ns does, and a
+// for-children link as its base marked ↓, which fits the panel's column and
+// the compact summary.
+func nsLabel(t lab.NSType) string {
+	if base, ok := nsBase(t); ok {
+		return string(base) + symForChildren
+	}
+	return string(t)
+}
+
+// nsOrder lists lab.NSTypes in panel order: each for-children link right
+// below the type it belongs to, so "pid↓" reads as pid's.
+func nsOrder() []lab.NSType {
+	out := make([]lab.NSType, 0, len(lab.NSTypes))
+	placed := map[lab.NSType]bool{}
+	for _, t := range lab.NSTypes {
+		if _, ok := nsBase(t); ok {
+			continue
+		}
+		out = append(out, t)
+		placed[t] = true
+		for _, c := range lab.NSTypes {
+			if base, ok := nsBase(c); ok && base == t {
+				out = append(out, c)
+				placed[c] = true
+			}
+		}
+	}
+	for _, t := range lab.NSTypes {
+		if !placed[t] {
+			out = append(out, t) // a for-children link without its base
+		}
+	}
+	return out
+}
+
+// nsLegend explains the ↓ of the for-children rows, when one is shown.
+func nsLegend(st Styles, wd *words, types []lab.NSType) string {
+	for _, t := range types {
+		if _, ok := nsBase(t); ok {
+			return st.Muted.Render(symForChildren + " " + wd.forChildren)
+		}
+	}
+	return ""
 }
 
 func inode(v uint64) string {
@@ -55,14 +120,15 @@ func nsCell(st Styles, t lab.NSType, d panelData) string {
 		sym, symStyle = "?", st.Muted
 	}
 	lead := " "
-	plain := fmt.Sprintf("%-6s %10s %s %-10s", t, inode(h), sym, inode(n))
+	label := nsLabel(t)
+	plain := fmt.Sprintf("%-6s %10s %s %-10s", label, inode(h), sym, inode(n))
 	if m, ok := d.hl.nsMark(t); ok {
 		if m.spot {
 			return st.Spotlight.Render(symSpotlight + plain)
 		}
 		return st.Recent.Render(symRecent + plain)
 	}
-	return lead + st.Normal.Render(fmt.Sprintf("%-6s %10s ", t, inode(h))) + symStyle.Render(sym) + st.Normal.Render(" "+fmt.Sprintf("%-10s", inode(n)))
+	return lead + st.Normal.Render(fmt.Sprintf("%-6s %10s ", label, inode(h))) + symStyle.Render(sym) + st.Normal.Render(" "+fmt.Sprintf("%-10s", inode(n)))
 }
 
 // who says which process a pane shows: "host pid 1234 bash · chrooted at
@@ -168,10 +234,14 @@ func (p *nsPanel) lines(st Styles, d panelData, w, h int) []string {
 	}
 	if avail > 0 {
 		if cols == 2 {
-			out = append(out, fit(header, 31)+" "+header)
-		} else {
-			out = append(out, header)
+			header = fit(header, 31) + " " + header
+			// The strip has no border of its own for the legend: it goes
+			// beside the columns' names where it fits (F1 says it too).
+			if legend := nsLegend(st, d.wd, types); legend != "" && cellWidth(header)+1+cellWidth(legend) <= w {
+				header = fit(header, 63) + " " + legend
+			}
 		}
+		out = append(out, header)
 	}
 	perCol := (len(shown) + cols - 1) / max(cols, 1)
 	for i := 0; i < perCol; i++ {
@@ -261,12 +331,17 @@ func (p *nsPanel) mark(st Styles, types []lab.NSType, shown []int, d panelData) 
 	return overflowMark(st, d.wd.hiddenRows(above+below, kinds), d.keys.CycleFocus, d.keys.Down)
 }
 
-// summary is the namespace panel in one line, for the compact strip:
-// "mnt≠ pid= uts= …".
+// nsSummary is the namespace panel in one line, for the compact strip:
+// "mnt≠ pid= uts= …". A for-children link is left out while it is its base's
+// namespace on both sides (what it would say, its base says already), and
+// named "pid↓" when it is not.
 func nsSummary(st Styles, d panelData) string {
 	var parts []string
-	for _, t := range lab.NSTypes {
+	for _, t := range nsOrder() {
 		h, n := d.state.Host.NS[t], d.state.NS.NS[t]
+		if base, ok := nsBase(t); ok && h == d.state.Host.NS[base] && n == d.state.NS.NS[base] {
+			continue
+		}
 		sym, s := symEqual, st.Same
 		if h != n {
 			sym, s = symUnequal, st.Differ
@@ -274,7 +349,8 @@ func nsSummary(st Styles, d panelData) string {
 		if h == 0 || n == 0 {
 			sym, s = "?", st.Muted
 		}
-		cell := string(t) + sym
+		label := nsLabel(t)
+		cell := label + sym
 		if m, ok := d.hl.nsMark(t); ok {
 			if m.spot {
 				parts = append(parts, st.Spotlight.Render(symSpotlight+cell))
@@ -283,7 +359,7 @@ func nsSummary(st Styles, d panelData) string {
 			}
 			continue
 		}
-		parts = append(parts, st.Normal.Render(string(t))+s.Render(sym))
+		parts = append(parts, st.Normal.Render(label)+s.Render(sym))
 	}
 	for _, r := range lab.Roles {
 		if s := d.state.Snapshot(r); s.Chrooted {

@@ -97,6 +97,9 @@ func (m *Model) panelBox(t target, r rect, d panelData) []string {
 		title = m.st.TitleFocus.Render(symFocus + " " + name)
 	}
 	spec := boxSpec{Focused: focused, Title: title, Lines: m.panelLines(t, d, in.W, in.H)}
+	if t == targetNSPanel {
+		spec.Footer = nsLegend(m.st, &m.wd, m.nsp.typeRows())
+	}
 	if t == targetDiff {
 		spec.Status = m.diff.status(m.st, d)
 		spec.Footer = diffLegend(m.st, &m.wd)
@@ -228,8 +231,8 @@ func (m *Model) helpView(r rect) []string {
 	body = append(body, "",
 		diffLegend(st, wd),
 		signLegend(st, wd),
-		st.Recent.Render(symRecent+" "+wd.justChanged)+"  "+st.Spotlight.Render(symSpotlight+" "+wd.spotlight)+"  "+
-			st.Muted.Render(symEqual+"/"+symUnequal+" "+wd.sameDifferentNS),
+		st.Recent.Render(symRecent+" "+wd.justChanged)+"  "+st.Spotlight.Render(symSpotlight+" "+wd.spotlight),
+		st.Muted.Render(symEqual+"/"+symUnequal+" "+wd.sameDifferentNS+"  "+symForChildren+" "+wd.forChildren),
 		"")
 	for _, l := range wrap(wd.otherKeys, in.W-1) {
 		body = append(body, st.Muted.Render(l))

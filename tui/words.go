@@ -18,12 +18,14 @@ type words struct {
 	// Panels.
 	nsPanel, mountsPanel, eventsPanel string
 	// nsHeader are the namespace panel's columns: type, host, ns.
-	nsType              string
-	noShell             string
-	pid                 func(pid int, comm string) string
-	cwd                 string
-	chrootedAt          func(path string) string
-	chrootedPane        func(pane string) string
+	nsType       string
+	noShell      string
+	pid          func(pid int, comm string) string
+	cwd          string
+	chrootedAt   func(path string) string
+	chrootedPane func(pane string) string
+	// forChildren explains the ↓ of pid↓ and time↓.
+	forChildren         string
 	pointCol, fstypeCol string
 	sourceCol, whatCol  string
 	opts, super, prop   string
@@ -105,6 +107,7 @@ func english() words {
 		cwd:          "cwd",
 		chrootedAt:   func(p string) string { return "chrooted at " + p },
 		chrootedPane: func(pane string) string { return pane + " chrooted" },
+		forChildren:  "for children",
 		pointCol:     "mount point", fstypeCol: "fstype", sourceCol: "source", whatCol: "differs",
 		opts: "opts", super: "super", prop: "prop",
 		noMatch:      "(no mounts match)",
@@ -191,6 +194,7 @@ func korean() words {
 		cwd:          "cwd",
 		chrootedAt:   func(p string) string { return p + "에 chroot됨" },
 		chrootedPane: func(pane string) string { return pane + " chroot됨" },
+		forChildren:  "자식 프로세스용",
 		pointCol:     "마운트 지점", fstypeCol: "형식", sourceCol: "소스", whatCol: "차이",
 		opts: "옵션", super: "슈퍼블록", prop: "전파",
 		noMatch:      "(맞는 마운트 없음)",
