@@ -164,23 +164,62 @@ func (p *paneView) restarted(err error) {
 	p.alive = true
 }
 
-// title is the pane's name and the mount namespace its inspected process is in.
-func (p *paneView) title(st Styles, focused bool, snap lab.Snapshot) string {
+// title is the pane's name, the process its panels follow (the lab's
+// choice: the foreground job, or the shell when none runs), that process's
+// mount namespace, and its chroot: "● ns · follows sh(4250) mnt:[4026532377]
+// · chroot /tmp/nslab/rootfs". In room cells it leaves out, in this order,
+// the word "follows", the chroot's path (keeping "chroot"), the dots, then
+// the process; the mount namespace stays to the last, cut and marked only
+// when nothing else is left.
+func (p *paneView) title(st Styles, wd *words, focused bool, snap lab.Snapshot, room int) string {
 	name := string(p.role)
 	ts := st.Title
 	if focused {
 		ts = st.TitleFocus
 		name = symFocus + " " + name
 	}
-	s := ts.Render(name)
+	dot := st.Muted.Render(" · ")
+	mntNS := ""
 	if ino := snap.NS[lab.NSMnt]; ino != 0 {
-		s += " " + st.Muted.Render(fmt.Sprintf("mnt:[%d]", ino))
+		mntNS = st.Muted.Render(fmt.Sprintf("mnt:[%d]", ino))
 	}
-	if snap.PID != 0 && snap.Comm != "" {
-		s += " " + st.Muted.Render(fmt.Sprintf("%s(%d)", snap.Comm, snap.PID))
+	proc := ""
+	if snap.PID != 0 {
+		proc = fmt.Sprintf("%s(%d)", snap.Comm, snap.PID)
 	}
-	if snap.Chrooted {
-		s += " " + st.Warn.Render("chroot")
+	variant := func(follows, process, path, dots bool) string {
+		s := ts.Render(name)
+		sep := dot
+		if !dots {
+			sep = " "
+		}
+		if process && proc != "" {
+			s += sep
+			if follows {
+				s += st.Muted.Render(wd.follows + " ")
+			}
+			s += st.Normal.Render(proc)
+		}
+		if mntNS != "" {
+			s += " " + mntNS
+		}
+		if snap.Chrooted {
+			if path {
+				s += sep + st.Warn.Render("chroot "+snap.Root)
+			} else {
+				s += " " + st.Warn.Render("chroot")
+			}
+		}
+		return s
+	}
+	var s string
+	for _, v := range [][4]bool{
+		{true, true, true, true}, {false, true, true, true}, {false, true, false, true},
+		{false, true, false, false}, {false, false, false, false},
+	} {
+		if s = variant(v[0], v[1], v[2], v[3]); cellWidth(s) <= room {
+			break
+		}
 	}
 	return s
 }
@@ -206,6 +245,13 @@ func (p *paneView) View(st Styles, wd *words, focused, zoomed bool, snap lab.Sna
 	case !p.alive:
 		footer = st.Fail.Render(symFail+" "+wd.exited(p.status)) + st.Muted.Render(" · ") + st.Key.Render(wd.newShell)
 	}
+	statusLine := strings.Join(status, st.Muted.Render(" · "))
+	// The title's room on the top border: the corner, a line and a space
+	// before it, a space after, and the status with its own spaces and line.
+	room := p.box.W - 2 - 3
+	if statusLine != "" {
+		room -= cellWidth(statusLine) + 3
+	}
 	var lines []string
 	exact := false
 	if in := p.box.inner(); in.W > 0 && in.H > 0 {
@@ -215,8 +261,8 @@ func (p *paneView) View(st Styles, wd *words, focused, zoomed bool, snap lab.Sna
 	}
 	return drawBox(st, p.box, boxSpec{
 		Focused: focused,
-		Title:   p.title(st, focused, snap),
-		Status:  strings.Join(status, st.Muted.Render(" · ")),
+		Title:   p.title(st, wd, focused, snap, room),
+		Status:  statusLine,
 		Footer:  footer,
 		Lines:   lines,
 		Exact:   exact,

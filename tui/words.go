@@ -24,6 +24,8 @@ type words struct {
 	cwd          string
 	chrootedAt   func(path string) string
 	chrootedPane func(pane string) string
+	// follows introduces, in a pane's title, the process its panels show.
+	follows string
 	// forChildren explains the ↓ of pid↓ and time↓.
 	forChildren         string
 	pointCol, fstypeCol string
@@ -108,6 +110,7 @@ func english() words {
 		chrootedAt:   func(p string) string { return "chrooted at " + p },
 		chrootedPane: func(pane string) string { return pane + " chrooted" },
 		forChildren:  "for children",
+		follows:      "follows",
 		pointCol:     "mount point", fstypeCol: "fstype", sourceCol: "source", whatCol: "differs",
 		opts: "opts", super: "super", prop: "prop",
 		noMatch:      "(no mounts match)",
@@ -195,6 +198,7 @@ func korean() words {
 		chrootedAt:   func(p string) string { return p + "에 chroot됨" },
 		chrootedPane: func(pane string) string { return pane + " chroot됨" },
 		forChildren:  "자식 프로세스용",
+		follows:      "추적 중",
 		pointCol:     "마운트 지점", fstypeCol: "형식", sourceCol: "소스", whatCol: "차이",
 		opts: "옵션", super: "슈퍼블록", prop: "전파",
 		noMatch:      "(맞는 마운트 없음)",
