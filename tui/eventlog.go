@@ -57,16 +57,39 @@ func (p *logPanel) add(e lab.Event) {
 	}
 }
 
-// signText is an entry's sign and its text in the screen's language.
-func signText(wd *words, e lab.Event) (sign, text string) {
+// otherNS is the mount namespace of a mount event when it is not the one the
+// pane's panels follow now (a nested shell's, or one the pane has left):
+// the entry names it, so the change is not taken for one in the table shown.
+// It is 0 for an event in the followed namespace, or one the lab did not
+// place.
+func otherNS(e lab.Event, followed uint64) uint64 {
+	switch e.Kind {
+	case lab.MountAdded, lab.MountRemoved, lab.MountChanged:
+		if e.MntNS != 0 && e.MntNS != followed {
+			return e.MntNS
+		}
+	}
+	return 0
+}
+
+// nsTag names a mount namespace as /proc/PID/ns/mnt does: "mnt:[4026532185]".
+func nsTag(ino uint64) string { return fmt.Sprintf("mnt:[%d]", ino) }
+
+// signText is an entry's sign and its text in the screen's language; followed
+// is the mount namespace the entry's pane follows now.
+func signText(wd *words, e lab.Event, followed uint64) (sign, text string) {
+	tag := ""
+	if ns := otherNS(e, followed); ns != 0 {
+		tag = nsTag(ns) + " "
+	}
 	switch e.Kind {
 	case lab.MountAdded:
 		m := e.Mount
-		return symAdded, fmt.Sprintf("%s %s %s", m.Mountpoint, m.FSType, m.Source)
+		return symAdded, tag + fmt.Sprintf("%s %s %s", m.Mountpoint, m.FSType, m.Source)
 	case lab.MountRemoved:
-		return symDeleted, e.Mount.Mountpoint
+		return symDeleted, tag + e.Mount.Mountpoint
 	case lab.MountChanged:
-		return symModified, e.Mount.Mountpoint + changeNote(wd, e)
+		return symModified, tag + e.Mount.Mountpoint + changeNote(wd, e)
 	case lab.NamespaceChanged:
 		text = wd.nsChanged(string(e.NSType), inode(e.OldInode), inode(e.NewInode))
 		if e.Comm != "" {
@@ -103,21 +126,24 @@ func changeNote(wd *words, e lab.Event) string {
 	return ""
 }
 
+// followed is the mount namespace a pane's panels follow now.
+func followed(d panelData, r lab.Role) uint64 { return d.state.Snapshot(r).NS[lab.NSMnt] }
+
 // text is an entry as one plain line, for the filter (which the reader
 // types with plain spaces).
-func (p *logPanel) text(wd *words, en logEntry) string {
-	sign, text := signText(wd, en.ev)
+func (p *logPanel) text(d panelData, en logEntry) string {
+	sign, text := signText(d.wd, en.ev, followed(d, en.pane))
 	return strings.ReplaceAll(fmt.Sprintf("%s %s %s %s", en.time.Format("15:04:05"), en.pane, sign, text), nbsp, " ")
 }
 
 // visible lists the entries that pass the filter, oldest first.
-func (p *logPanel) visible(wd *words) []logEntry {
+func (p *logPanel) visible(d panelData) []logEntry {
 	if p.nav.filter == "" {
 		return p.entries
 	}
 	var out []logEntry
 	for _, en := range p.entries {
-		if p.nav.matches(p.text(wd, en)) {
+		if p.nav.matches(p.text(d, en)) {
 			out = append(out, en)
 		}
 	}
@@ -129,8 +155,8 @@ const logLead = 16
 
 // entryLines draws one entry in lines of w cells: its text wraps at spaces
 // and slashes, under itself, so no value is cut.
-func (p *logPanel) entryLines(st Styles, wd *words, en logEntry, w int) []string {
-	sign, text := signText(wd, en.ev)
+func (p *logPanel) entryLines(st Styles, d panelData, en logEntry, w int) []string {
+	sign, text := signText(d.wd, en.ev, followed(d, en.pane))
 	ss := st.Muted
 	switch sign {
 	case symAdded:
@@ -170,13 +196,14 @@ type logView struct {
 // view lays out the newest entries that fit in rows lines, ending offset
 // entries before the newest; a line at the top says how many earlier ones
 // are left out, one at the bottom how many later ones.
-func (p *logPanel) view(st Styles, wd *words, es []logEntry, w, rows int) logView {
+func (p *logPanel) view(st Styles, d panelData, es []logEntry, w, rows int) logView {
+	wd := d.wd
 	end := len(es) - clamp(p.nav.offset, 0, max(len(es)-1, 0))
 	later := len(es) - end
 	fill := func(rows int) logView {
 		v := logView{from: end, to: end}
 		for i := end - 1; i >= 0; i-- {
-			ls := p.entryLines(st, wd, es[i], w)
+			ls := p.entryLines(st, d, es[i], w)
 			if len(v.lines)+len(ls) > rows {
 				if i == end-1 && rows > 0 {
 					// Not even the newest fits: its first lines, cut and marked.
@@ -209,7 +236,7 @@ func (p *logPanel) view(st Styles, wd *words, es []logEntry, w, rows int) logVie
 // extent is the entry count and how many of the oldest fit at once: the
 // reader scrolls up until those fill the panel.
 func (p *logPanel) extent(d panelData) (total, visible int) {
-	es := p.visible(d.wd)
+	es := p.visible(d)
 	rows := p.h
 	if p.nav.filter != "" || p.nav.editing {
 		rows--
@@ -217,7 +244,7 @@ func (p *logPanel) extent(d panelData) (total, visible int) {
 	fitting := func(rows int) int {
 		n, used := 0, 0
 		for _, en := range es {
-			k := len(p.entryLines(Styles{}, d.wd, en, p.w))
+			k := len(p.entryLines(Styles{}, d, en, p.w))
 			if used+k > rows {
 				break
 			}
@@ -235,7 +262,7 @@ func (p *logPanel) extent(d panelData) (total, visible int) {
 
 // lines draws the newest entries that fit, or older ones when scrolled up.
 func (p *logPanel) lines(st Styles, d panelData, w, h int) []string {
-	es := p.visible(d.wd)
+	es := p.visible(d)
 	filter := p.nav.filterLine(st)
 	rows := h
 	if filter != "" {
@@ -246,7 +273,7 @@ func (p *logPanel) lines(st Styles, d panelData, w, h int) []string {
 		out = append(out, st.Muted.Render(d.wd.nothingYet))
 	}
 	if rows > 0 && len(es) > 0 {
-		out = p.view(st, d.wd, es, w, rows).lines
+		out = p.view(st, d, es, w, rows).lines
 	}
 	if filter != "" {
 		for len(out) < rows {

@@ -30,7 +30,7 @@ func TestEventLogLines(t *testing.T) {
 		t.Fatalf("%d entries, want %d (process changes are left out)", len(p.entries), len(want))
 	}
 	for i, en := range p.entries {
-		if got := p.text(d.wd, en); got != want[i] {
+		if got := p.text(d, en); got != want[i] {
 			t.Errorf("entry %d: %q, want %q", i, got, want[i])
 		}
 	}
@@ -123,5 +123,58 @@ func TestEventLogBoundAndScroll(t *testing.T) {
 	lines = p.lines(NewStyles(Dark, true), d, 60, 4)
 	if top := strings.ReplaceAll(ansi.Strip(lines[0]), nbsp, " "); !strings.Contains(top, fmt.Sprintf("pid %d", 52)) {
 		t.Errorf("scrolled to the top, the first line is %q, want the oldest entry (pid 52)", top)
+	}
+}
+
+// TestEventLogNamesOtherNamespaces: a mount event in the namespace the pane
+// follows reads as before; one in another namespace (a nested shell's, one
+// the pane has left) names it, and leaves the mount panel's rows alone.
+func TestEventLogNamesOtherNamespaces(t *testing.T) {
+	s := sampleState()
+	followedNS := s.NS.NS[lab.NSMnt]
+	procMount := mount(300, 200, "/proc", "proc", "proc", private)
+	tmp := s.NS.Mounts[5] // /tmp, in the table shown
+	var p logPanel
+	for _, e := range []lab.Event{
+		{Time: fixedNow, Pane: lab.NS, Kind: lab.MountAdded, Mount: &procMount, MntNS: followedNS},
+		{Time: fixedNow, Pane: lab.NS, Kind: lab.MountAdded, Mount: &procMount, MntNS: 4026532185},
+		{Time: fixedNow, Pane: lab.NS, Kind: lab.MountRemoved, Mount: &tmp, MntNS: 4026532185},
+		{Time: fixedNow, Pane: lab.NS, Kind: lab.MountAdded, Mount: &procMount}, // not placed by the lab
+	} {
+		p.add(e)
+	}
+	d := englishData(s, nil)
+	want := []string{
+		"09:26:53 ns + /proc proc proc",
+		"09:26:53 ns + mnt:[4026532185] /proc proc proc",
+		"09:26:53 ns − mnt:[4026532185] /tmp",
+		"09:26:53 ns + /proc proc proc",
+	}
+	for i, en := range p.entries {
+		if got := p.text(d, en); got != want[i] {
+			t.Errorf("entry %d: %q, want %q", i, got, want[i])
+		}
+	}
+	p.nav.filter = "4026532185"
+	if got, _ := p.extent(d); got != 2 {
+		t.Errorf("filtering by the namespace kept %d entries, want 2", got)
+	}
+
+	// The model marks no row for the other namespace's changes.
+	m, fl := newTestModel(t, Options{})
+	m.Update(labEventsMsg{events: []lab.Event{
+		{Time: fixedNow, Pane: lab.NS, Kind: lab.MountRemoved, Mount: &tmp, MntNS: 4026532185},
+	}, state: fl.State()})
+	if len(m.hl.mounts) != 0 || len(m.hl.ghosts) != 0 {
+		t.Errorf("a change in another namespace marked rows of the table shown: %v", m.hl.mounts)
+	}
+	if len(m.log.entries) != 1 {
+		t.Errorf("%d log entries, want the change logged", len(m.log.entries))
+	}
+	m.Update(labEventsMsg{events: []lab.Event{
+		{Time: fixedNow, Pane: lab.NS, Kind: lab.MountChanged, Mount: &tmp, Old: &tmp, MntNS: followedNS},
+	}, state: fl.State()})
+	if _, ok := m.hl.mounts[tmp.Key()]; !ok {
+		t.Error("a change in the namespace shown marked no row")
 	}
 }

@@ -380,7 +380,13 @@ func (m *Model) handleEvents(msg labEventsMsg) tea.Cmd {
 	for _, e := range msg.events {
 		switch e.Kind {
 		case lab.MountAdded, lab.MountRemoved, lab.MountChanged:
-			m.hl.mountEvent(e, m.markNow(now), now, msg.state.Diff)
+			// A change in a namespace the pane's panels do not show (a
+			// nested shell's, one it left) is only logged: marking a row
+			// of the table shown, or leaving a ghost in it, would put it
+			// in the wrong table.
+			if otherNS(e, msg.state.Snapshot(e.Pane).NS[lab.NSMnt]) == 0 {
+				m.hl.mountEvent(e, m.markNow(now), now, msg.state.Diff)
+			}
 		case lab.NamespaceChanged:
 			m.hl.nsEvent(e, m.markNow(now))
 		case lab.ShellExited:
