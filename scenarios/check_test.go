@@ -409,3 +409,62 @@ func TestChecksSeeTheTopOfAStack(t *testing.T) {
 		}
 	}
 }
+
+// What each check claims, in both languages, placeholders expanded.
+func TestLabels(t *testing.T) {
+	tests := []struct{ check, en, ko string }{
+		{"exit: 0", "exit status 0", "종료 상태 0"},
+		{"exit: nonzero", "exit status non-zero", "종료 상태가 0이 아님"},
+		{`output_contains: "{{token}}"`, `output contains "0123456789abcdef"`, `출력에 "0123456789abcdef" 포함`},
+		{"output_not_contains: x", `output does not contain "x"`, `출력에 "x" 없음`},
+		{"output_matches: '^a$'", "output matches /^a$/", "출력이 /^a$/ 와 일치"},
+		{"output_not_matches: '^a$'", "output does not match /^a$/", "출력이 /^a$/ 와 불일치"},
+		{"mounted: /tmp/x", "mounted at /tmp/x in ns", "ns에 /tmp/x 마운트됨"},
+		{"mounted: /tmp/x\nfstype: tmpfs\nsource: labtmp\nbind_of: \"{{rootfs}}\"\nroot: /r\noptions: [ro, nosuid]\nsuper_options: rw",
+			"mounted tmpfs from labtmp bind of /tmp/nslab/rootfs root /r (ro,nosuid) (super rw) at /tmp/x in ns",
+			"ns에 /tmp/x 마운트됨 (tmpfs source labtmp /tmp/nslab/rootfs의 바인드 root /r (ro,nosuid) (슈퍼블록 rw))"},
+		{"not_mounted: /tmp/y\nfstype: proc\npane: host", "nothing proc mounted at /tmp/y in host", "host에 /tmp/y 마운트 없음 (proc)"},
+		{"same_ns: uts", "same uts namespace in host and ns", "host와 ns의 uts 네임스페이스가 같음"},
+		{"different_ns: mnt", "different mnt namespaces in host and ns", "host와 ns의 mnt 네임스페이스가 다름"},
+		{"propagation: private\ntarget: /p", "/p is private in ns", "ns에서 /p 는 private"},
+		{"propagation: shared\ntarget: /p\npeer_with: host", "/p is shared in ns (peer of host's)", "ns에서 /p 는 shared (host의 피어)"},
+		{"propagation: slave\ntarget: /p\npeer_with: host", "/p is slave in ns (slave of host's)", "ns에서 /p 는 slave (host의 슬레이브)"},
+		{`visible: "{{canary}}"`, "/tmp/nslab/canary visible from ns's root", "ns의 루트에서 /tmp/nslab/canary 이(가) 보임"},
+		{`not_visible: "{{canary}}"`, "/tmp/nslab/canary not visible from ns's root", "ns의 루트에서 /tmp/nslab/canary 이(가) 보이지 않음"},
+		{"chrooted: true", "ns is chrooted", "ns 는 chroot 상태"},
+		{"chrooted: false", "ns is not chrooted", "ns 는 chroot 상태가 아님"},
+		{"root_is_mountpoint: true", "ns's root is a mount point", "ns의 루트는 마운트 지점"},
+		{"root_is_mountpoint: false", "ns's root is not a mount point", "ns의 루트는 마운트 지점이 아님"},
+		{"mount_copy: true", "ns's mount table is a copy of host's", "ns의 마운트 테이블은 host의 복사본"},
+		{"mount_copy: false", "ns's mount table is not a copy of host's", "ns의 마운트 테이블은 host의 복사본이 아님"},
+	}
+	for _, tt := range tests {
+		got := runCheck(t, "ns", "true", tt.check, nil, Result{}).Label
+		if got.EN != tt.en || got.KO != tt.ko {
+			t.Errorf("%s:\n got %q / %q\nwant %q / %q", tt.check, got.EN, got.KO, tt.en, tt.ko)
+		}
+	}
+	if got := label(Check{Kind: "someday"}, sampleWorkspace()); got != (Text{EN: "someday", KO: "someday"}) {
+		t.Errorf("an unknown kind's label = %+v", got)
+	}
+}
+
+// Checks the loader never lets through still fail with a reason, never pass.
+func TestJudgeRefusesWhatTheLoaderWouldNot(t *testing.T) {
+	p := newProbe(context.Background(), newFakeLab(), sampleWorkspace())
+	for _, tt := range []struct {
+		c      Check
+		res    *Result
+		reason string
+	}{
+		{Check{Kind: "someday", Pane: lab.NS}, &Result{}, `unknown check kind "someday"`},
+		{Check{Kind: CheckExit, Pane: lab.NS}, nil, "the command has not run"},
+		{Check{Kind: CheckOutputMatches, Pane: lab.NS, Text: "a("}, &Result{Output: "a("},
+			"bad regular expression: error parsing regexp: missing closing ): `a(`"},
+	} {
+		got := p.evaluate(tt.c, tt.res)
+		if got.State != Failed || got.Reason.EN != tt.reason || got.Reason.KO == "" {
+			t.Errorf("%+v: %s", tt.c, got.Line(EN))
+		}
+	}
+}

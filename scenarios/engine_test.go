@@ -511,3 +511,36 @@ func TestRecheckShowsTheLastRun(t *testing.T) {
 		t.Errorf("after a rewind to the step: %+v", res.Result)
 	}
 }
+
+// A scenario stopped at a failure counts the steps left after it, in both renderings;
+// at the last step nothing is left and nothing is said.
+func TestRunHeadlessCountsTheStepsNotRun(t *testing.T) {
+	sc := parseEngineScenario(t) // step 2 fails: the mount never appears
+	sc.Steps = append(sc.Steps, sc.Steps[0], sc.Steps[0])
+	for _, tt := range []struct {
+		steps int
+		text  string
+		md    string
+	}{
+		{4, "   stopped: 2 later steps not run\n", "\n*stopped: 2 later steps not run*\n"},
+		{3, "   stopped: 1 later steps not run\n", "\n*stopped: 1 later steps not run*\n"},
+		{2, "", ""},
+	} {
+		sc := sc
+		sc.Steps = sc.Steps[:tt.steps]
+		var out, md bytes.Buffer
+		ok, err := RunHeadless(context.Background(), newFakeLab(), []Scenario{sc}, &out, TranscriptOptions{Lang: EN, Markdown: &md})
+		if ok || err != nil {
+			t.Fatalf("%d steps: ok=%v err=%v", tt.steps, ok, err)
+		}
+		for _, r := range []struct{ got, want string }{{out.String(), tt.text}, {md.String(), tt.md}} {
+			if tt.steps == 2 {
+				if strings.Contains(r.got, "stopped") {
+					t.Errorf("failed at the last step, yet:\n%s", r.got)
+				}
+			} else if !strings.Contains(r.got, r.want) {
+				t.Errorf("%d steps: no %q in\n%s", tt.steps, r.want, r.got)
+			}
+		}
+	}
+}

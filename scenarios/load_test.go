@@ -114,6 +114,26 @@ steps:
 	}
 }
 
+// The limits themselves are allowed: exit 0 and 255, a timeout of exactly MaxTimeout.
+func TestParseLimits(t *testing.T) {
+	src := validHead + `  - pane: host
+    narration: {en: a, ko: b}
+    command: "false"
+    timeout: 10m
+    checks:
+      - exit: 255
+      - exit: 0
+`
+	sc, err := Parse("limits.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := sc.Steps[0]
+	if st.Timeout != MaxTimeout || st.Checks[0].Exit != 255 || st.Checks[1].Exit != 0 || st.Checks[0].ExitNonZero {
+		t.Errorf("step = %+v", st)
+	}
+}
+
 // Each broken file gives exactly this one-line error.
 func TestParseErrors(t *testing.T) {
 	step := func(extra string) string { return validHead + validStep + extra }
@@ -158,9 +178,17 @@ func TestParseErrors(t *testing.T) {
 		{"long unknown placeholder", validHead + "  - pane: ns\n    narration: {en: a, ko: b}\n    command: ls {{abcdefghijklmnopqrstuvwxyz0123456789}}\n",
 			`bad.yaml:7: expected a placeholder ({{workspace}}, {{rootfs}}, {{canary}}, {{token}}, {{nslab}}), found {{abcdefghijklmnopqrstuvwxyz0123…}}`},
 		{"pane a boolean", validHead + "  - pane: true\n    narration: {en: a, ko: b}\n", `bad.yaml:5: expected the pane of step 1 (host or ns), found the boolean true`},
+		{"30-rune unknown placeholder", validHead + "  - pane: ns\n    narration: {en: a, ko: b}\n    command: ls {{abcdefghijklmnopqrstuvwxyz0123}}\n",
+			`bad.yaml:7: expected a placeholder ({{workspace}}, {{rootfs}}, {{canary}}, {{token}}, {{nslab}}), found {{abcdefghijklmnopqrstuvwxyz0123}}`},
+		{"empty placeholder", validHead + "  - pane: ns\n    narration: {en: a, ko: b}\n    command: ls {{}} {{rootfs\n",
+			`bad.yaml:7: expected a placeholder ({{workspace}}, {{rootfs}}, {{canary}}, {{token}}, {{nslab}}), found {{}}`},
+		{"unknown placeholder after a known one", validHead + "  - pane: ns\n    narration: {en: a, ko: b}\n    command: ls {{rootfs}}/{{roots}}\n",
+			`bad.yaml:7: expected a placeholder ({{workspace}}, {{rootfs}}, {{canary}}, {{token}}, {{nslab}}), found {{roots}}`},
 		{"placeholder in narration", validHead + "  - pane: ns\n    narration: {en: a, ko: '{{tok}}'}\n", `bad.yaml:6: expected a placeholder ({{workspace}}, {{rootfs}}, {{canary}}, {{token}}, {{nslab}}), found {{tok}}`},
 		{"bad timeout", step("    timeout: soon\n"), `bad.yaml:10: expected a timeout such as 10s or 2m (at most 10m0s), found "soon"`},
 		{"huge timeout", step("    timeout: 2h\n"), `bad.yaml:10: expected a timeout such as 10s or 2m (at most 10m0s), found "2h"`},
+		{"zero timeout", step("    timeout: 0s\n"), `bad.yaml:10: expected a timeout such as 10s or 2m (at most 10m0s), found "0s"`},
+		{"timeout just over", step("    timeout: 10m1s\n"), `bad.yaml:10: expected a timeout such as 10s or 2m (at most 10m0s), found "10m1s"`},
 		{"hint missing en", step("    hint: {ko: 힌트}\n"), `bad.yaml:10: expected English text (en) in the hint of step 1, found none`},
 		{"checks not a list", validHead + "  - pane: ns\n    narration: {en: a, ko: b}\n    checks: {exit: 0}\n", `bad.yaml:7: expected the checks of step 1 (a list), found a mapping`},
 		{"check not a mapping", check("exit 0"), `bad.yaml:10: expected a check (a mapping such as {exit: 0}), found "exit 0"`},
@@ -171,6 +199,9 @@ func TestParseErrors(t *testing.T) {
 		{"output check without command", validHead + "  - pane: ns\n    narration: {en: a, ko: b}\n    checks:\n      - output_contains: x\n", `bad.yaml:8: expected a command in a step with a output_contains check, found a step without one`},
 		{"exit not a number", check("exit: zero"), `bad.yaml:10: expected an exit status (0 to 255) or nonzero, found "zero"`},
 		{"exit out of range", check("exit: 256"), `bad.yaml:10: expected an exit status (0 to 255) or nonzero, found the number 256`},
+		{"exit negative", check("exit: -1"), `bad.yaml:10: expected an exit status (0 to 255) or nonzero, found the number -1`},
+		{"check with no keys", check("{}"), `bad.yaml:10: expected a check kind (exit, output_contains, output_not_contains, output_matches, output_not_matches, mounted, not_mounted, same_ns, different_ns, propagation, visible, not_visible, chrooted, root_is_mountpoint, mount_copy), found no keys`},
+		{"unknown placeholder in a source", check("mounted: /x\nsource: '{{nope}}'"), `bad.yaml:11: expected a placeholder ({{workspace}}, {{rootfs}}, {{canary}}, {{token}}, {{nslab}}), found {{nope}}`},
 		{"exit quoted", check(`exit: "0"`), `bad.yaml:10: expected an exit status (0 to 255) or nonzero, found "0"`},
 		{"bad regexp", check(`output_matches: "a(b"`), `bad.yaml:10: expected a regular expression (Go syntax), found "a(b": error parsing regexp: missing closing ): ` + "`a(b`"},
 		{"empty output text", check(`output_contains: ""`), `bad.yaml:10: expected the text of a output_contains check, found empty text`},
@@ -214,6 +245,7 @@ func TestExpand(t *testing.T) {
 		"open {{rootfs":                "open {{rootfs",
 		"no placeholders":              "no placeholders",
 		"{{unknown}} then {{rootfs}}.": "{{unknown}} then /tmp/nslab/rootfs.",
+		"{{}}{{rootfs}}":               "{{}}/tmp/nslab/rootfs",
 	} {
 		if got := ws.Expand(in); got != want {
 			t.Errorf("Expand(%q) = %q, want %q", in, got, want)
