@@ -9,8 +9,9 @@ import (
 
 // Diff compares the mount tables of two namespaces and returns their union, one row per
 // mount, sorted by mount point (a directory's mounts before the mounts below it, so "/a"
-// and "/a/b" come before "/a b") and then by stack order, bottom first; at the same
-// place in a stack, a row with a host side comes before an ns-only one.
+// and "/a/b" come before "/a b") and then by stack order, bottom first: the host's stack
+// for rows with a host side, the namespace's for the others; at the same place in a
+// stack, a row with a host side comes before an ns-only one.
 //
 // Mounts are matched by Key, never by ID: each namespace's copy of a mount has a new ID.
 // Several mounts stacked on one mount point with the same key are matched in stack order.
@@ -65,7 +66,7 @@ func Diff(host, ns []Mount) []DiffRow {
 // side is one table prepared for the diff.
 type side struct {
 	// order lists the table's indexes by mount point, stack depth, identity, then
-	// the same for the parents (compareParents), then table position.
+	// the same for the parents (compareParents), then mount ID and table position.
 	order []int
 	// depth is 0 for a mount on a directory of another mount, n for the mount on top of
 	// n others on the same mount point.
@@ -103,6 +104,11 @@ func sortSide(table []Mount) side {
 			return c
 		}
 		if c := s.compareParents(a, b); c != 0 {
+			return c
+		}
+		// Parents outside the table (a chrooted reader's) tell nothing: the ID, which at
+		// least does not depend on table order.
+		if c := cmp.Compare(table[a].ID, table[b].ID); c != 0 {
 			return c
 		}
 		return cmp.Compare(a, b)

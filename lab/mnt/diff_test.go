@@ -338,6 +338,12 @@ func TestDiff(t *testing.T) {
 			want: []row{{"/", InBoth, 1, 101, 0}, {"/x", InBoth, 31, 131, 0}, {"/x", InBoth, 30, 130, 0}},
 		},
 		{
+			name: "one bind twice on a path, both parents outside the table: by mount ID",
+			host: []string{"31 998 0:61 / /x ro - tmpfs m rw", "30 999 0:61 / /x rw - tmpfs m rw"},
+			ns:   []string{"130 996 0:61 / /x rw - tmpfs m rw", "131 997 0:61 / /x ro - tmpfs m rw"},
+			want: []row{{"/x", InBoth, 30, 130, 0}, {"/x", InBoth, 31, 131, 0}},
+		},
+		{
 			// Never from the kernel, but a table read while it changes may hold stale
 			// parent links.
 			name: "a parent loop: its mounts are all bottoms, a mount on it is one above",

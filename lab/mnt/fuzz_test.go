@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -199,6 +200,181 @@ func FuzzParseMatchesMoby(f *testing.F) {
 		}
 		if werr == nil && !reflect.DeepEqual(got, want) && !(len(got) == 0 && len(want) == 0) {
 			t.Fatalf("on %q:\nours %+v\nmoby %+v", data, got, want)
+		}
+	})
+}
+
+// fuzzTable builds a small table from fuzz bytes, four per mount (ID, parent, mount point,
+// identity and options), each from a few values, so that stacks, one key in several
+// places, missing parents and parent loops are all common. At most 24 mounts: the checks
+// below are cubic.
+func fuzzTable(b []byte) []Mount {
+	b = b[:min(len(b), 4*24)]
+	points := []string{"/", "/a", "/a/b", "/a b"}
+	props := []Propagation{{Type: Private}, {Type: Shared, PeerGroup: 1}, {Type: Slave, Master: 1}}
+	var table []Mount
+	for ; len(b) >= 4; b = b[4:] {
+		var m Mount
+		m.ID = int(b[0]%24) + 1
+		m.Parent = int(b[1] % 25) // 0 is never an ID: a parent outside the table
+		m.Mountpoint = points[b[2]%4]
+		m.Source, m.FSType, m.Root = string(rune('a'+b[3]%3)), "tmpfs", "/"
+		m.Options = []string{"rw", "ro"}[b[3]/3%2]
+		m.VFSOptions = "rw"
+		m.Propagation = props[b[3]/6%3]
+		table = append(table, m)
+	}
+	return table
+}
+
+// uniqueIDs reports whether no mount ID appears twice, as in every kernel table.
+func uniqueIDs(table []Mount) bool {
+	seen := map[int]bool{}
+	for _, m := range table {
+		if seen[m.ID] {
+			return false
+		}
+		seen[m.ID] = true
+	}
+	return true
+}
+
+// treeLess orders mount points as a tree walk lists them: a directory's subtree right
+// after it, since '/' sorts before any other byte.
+func treeLess(a, b string) bool {
+	ta, tb := strings.ReplaceAll(a, "/", "\x00"), strings.ReplaceAll(b, "/", "\x00")
+	return ta < tb || ta == tb && a < b
+}
+
+// below reports whether p is under m in its stack: on the walk down from m along parent
+// links on one mount point, which ends at a bottom without a loop.
+func below(table []Mount, m, p *Mount) bool {
+	byID := map[int]*Mount{}
+	for i := range table {
+		byID[table[i].ID] = &table[i]
+	}
+	found := false
+	for cur, seen := m, map[*Mount]bool{}; !seen[cur]; {
+		seen[cur] = true
+		next, ok := byID[cur.Parent]
+		if !ok || next.Mountpoint != m.Mountpoint {
+			return found
+		}
+		found = found || next == p
+		cur = next
+	}
+	return false
+}
+
+func FuzzDiff(f *testing.F) {
+	f.Add([]byte{}, []byte{})
+	f.Add([]byte{1, 0, 1, 0, 2, 1, 1, 3, 3, 2, 1, 7}, []byte{1, 0, 1, 0, 2, 1, 1, 9, 4, 2, 1, 3})
+	f.Add([]byte{1, 2, 2, 0, 2, 1, 2, 0, 3, 2, 2, 1}, []byte{1, 0, 2, 0, 2, 1, 2, 3})
+	f.Fuzz(func(t *testing.T, a, b []byte) {
+		host, ns := fuzzTable(a), fuzzTable(b)
+		rows := Diff(host, ns)
+		hostSeen, nsSeen := map[*Mount]int{}, map[*Mount]int{}
+		for i, r := range rows {
+			if r.Host != nil {
+				hostSeen[r.Host]++
+			}
+			if r.NS != nil {
+				nsSeen[r.NS]++
+			}
+			var want Difference
+			switch {
+			case r.Host == nil && r.NS == nil:
+				t.Fatalf("row %d has no side", i)
+			case r.Host == nil:
+				if r.Class != NSOnly || r.Key != r.NS.Key() || r.Differs != 0 {
+					t.Fatalf("row %d %+v: want NSOnly with the ns mount's key", i, r)
+				}
+			case r.NS == nil:
+				if r.Class != HostOnly || r.Key != r.Host.Key() || r.Differs != 0 {
+					t.Fatalf("row %d %+v: want HostOnly with the host mount's key", i, r)
+				}
+			default:
+				if r.Host.Options != r.NS.Options {
+					want |= DiffOptions
+				}
+				if r.Host.Propagation != r.NS.Propagation {
+					want |= DiffPropagation
+				}
+				class := InBoth
+				if want != 0 {
+					class = Changed
+				}
+				if r.Key != r.Host.Key() || r.Key != r.NS.Key() || r.Differs != want || r.Class != class {
+					t.Fatalf("row %d: %+v, want key %+v on both sides, class %v, differences %v", i, r, r.Host.Key(), class, want)
+				}
+			}
+			if i > 0 && treeLess(r.Key.Mountpoint, rows[i-1].Key.Mountpoint) {
+				t.Fatalf("row %d on %q after a row on %q", i, r.Key.Mountpoint, rows[i-1].Key.Mountpoint)
+			}
+		}
+		for side, tbl := range map[string][]Mount{"host": host, "ns": ns} {
+			seen := hostSeen
+			if side == "ns" {
+				seen = nsSeen
+			}
+			for i := range tbl {
+				if seen[&tbl[i]] != 1 {
+					t.Fatalf("%s mount %d is in %d rows, want 1", side, i, seen[&tbl[i]])
+				}
+			}
+			// Stack order, bottom first: a host mount comes after those under it, and so
+			// does an ns-only mount after the ns-only ones. (The ns side of matched rows
+			// cannot always follow: a pair may sit low in one stack and high in the other.)
+			at := map[*Mount]int{}
+			for i, r := range rows {
+				if side == "host" && r.Host != nil {
+					at[r.Host] = i
+				} else if side == "ns" && r.Host == nil {
+					at[r.NS] = i
+				}
+			}
+			for i := range tbl {
+				for j := range tbl {
+					ai, iok := at[&tbl[i]]
+					aj, jok := at[&tbl[j]]
+					if iok && jok && below(tbl, &tbl[i], &tbl[j]) && ai < aj {
+						t.Fatalf("%s mount %+v is listed before %+v, which is under it", side, tbl[i], tbl[j])
+					}
+				}
+			}
+		}
+		// A table against a copy of itself with new IDs: all in both.
+		for _, r := range Diff(host, shiftIDs(host)) {
+			if r.Class != InBoth {
+				t.Fatalf("against a copy of itself: row %+v", r)
+			}
+		}
+		if !uniqueIDs(host) || !uniqueIDs(ns) {
+			return
+		}
+		want := rowsOf(rows)
+		// The same rows whatever the tables' order.
+		h, n := slices.Clone(host), slices.Clone(ns)
+		slices.Reverse(h)
+		slices.Reverse(n)
+		if got := rowsOf(Diff(h, n)); !reflect.DeepEqual(got, want) {
+			t.Fatalf("reversed tables:\n got %v\nwant %v", got, want)
+		}
+		// The same pairs the other way round: the n-th of a key meets the n-th.
+		pairs := map[[2]int]bool{}
+		for _, r := range rows {
+			if r.Host != nil && r.NS != nil {
+				pairs[[2]int{r.Host.ID, r.NS.ID}] = true
+			}
+		}
+		for _, r := range Diff(ns, host) {
+			if r.Host != nil && r.NS != nil && !pairs[[2]int{r.NS.ID, r.Host.ID}] {
+				t.Fatalf("the other way round, %d and %d match; they did not", r.NS.ID, r.Host.ID)
+			}
+			delete(pairs, [2]int{idOf(r.NS), idOf(r.Host)})
+		}
+		if len(pairs) > 0 {
+			t.Fatalf("pairs that do not match the other way round: %v", pairs)
 		}
 	})
 }
