@@ -321,6 +321,14 @@ func (m *monitor) resolve(all bool) {
 			delete(m.watched, ino)
 		}
 	}
+	// Events go out after the state that has them is published: a reader woken by an
+	// event must find the change in State.
+	var pending []Event
+	defer func() {
+		for _, e := range pending {
+			m.hub.emit(e)
+		}
+	}()
 	for _, ino := range sortedInodes(m.watched) {
 		w := m.watched[ino]
 		if !w.dirty {
@@ -332,7 +340,7 @@ func (m *monitor) resolve(all bool) {
 		}
 		w.dirty = false
 		if w.read {
-			m.emitMountChanges(w, table, followed, now)
+			pending = append(pending, m.mountChanges(w, table, followed, now)...)
 		}
 		w.table, w.read = table, true
 	}
@@ -435,13 +443,14 @@ func (m *monitor) signal(sig nsSignal, stop chan struct{}) {
 	}
 }
 
-// emitMountChanges logs what changed in one namespace's table, attributed to the pane and
-// that namespace, and to the followed process when it is in it.
-func (m *monitor) emitMountChanges(w *nsWatch, table []mnt.Mount, followed paneProc, now time.Time) {
+// mountChanges lists what changed in one namespace's table as events, attributed to the
+// pane and that namespace, and to the followed process when it is in it.
+func (m *monitor) mountChanges(w *nsWatch, table []mnt.Mount, followed paneProc, now time.Time) []Event {
 	pid, comm := w.pid, readComm(w.pid)
 	if followed.mnt == w.ino {
 		pid, comm = followed.pid, readComm(followed.pid)
 	}
+	var out []Event
 	for _, c := range mnt.Changes(w.table, table) {
 		e := Event{Time: now, Pane: m.pane.role, PID: pid, Comm: comm, MntNS: w.ino}
 		mt := c.Mount
@@ -455,8 +464,9 @@ func (m *monitor) emitMountChanges(w *nsWatch, table []mnt.Mount, followed paneP
 			e.Kind = MountChanged
 			e.Old = c.Old
 		}
-		m.hub.emit(e)
+		out = append(out, e)
 	}
+	return out
 }
 
 func (m *monitor) emitProcessChanges(old, s Snapshot) {
