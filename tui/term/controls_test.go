@@ -5,16 +5,6 @@ import (
 	"testing"
 )
 
-// newCoreTerm returns a Core of the given size writing to a fresh sink; the
-// test closes it.
-func newCoreTerm(t *testing.T, cols, rows int) (*Core, *sink) {
-	t.Helper()
-	s := newSink()
-	c := NewCore(s, Options{Cols: cols, Rows: rows})
-	t.Cleanup(func() { _ = c.Close() })
-	return c, s
-}
-
 // TestCoreScreens feeds the core controls, escape sequences and character
 // sets, each in one or more writes, and compares the screen (rows joined by
 // "|", trailing blanks trimmed) and the cursor with what xterm shows, worked
@@ -103,7 +93,7 @@ func TestCoreScreens(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			term, _ := newCoreTerm(t, tc.cols, tc.rows)
+			term, _ := newCore(t, tc.cols, tc.rows)
 			for _, w := range tc.writes {
 				write(t, term, w)
 			}
@@ -137,11 +127,33 @@ func TestLinesTakeBackground(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			term, _ := newCoreTerm(t, 5, 4)
+			term, _ := newCore(t, 5, 4)
 			write(t, term, letters+tc.input)
 			if got := dotScreen(t, term, Style{Bg: Indexed(1)}); got != tc.want {
 				t.Errorf("screen = %s, want %s", got, tc.want)
 			}
 		})
 	}
+}
+
+// TestCellOutsideView: a cell outside the view is a blank, whatever the
+// screen holds; the cells at the edges are the screen's.
+func TestCellOutsideView(t *testing.T) {
+	forEachImpl(t, func(t *testing.T, im impl) {
+		term, _ := newTerm(t, im, 3, 2)
+		write(t, term, "\x1b[41mabc\r\ndef")
+		for _, p := range [][2]int{{-1, 0}, {0, -1}, {3, 0}, {0, 2}, {3, 2}, {-1, -1}} {
+			if c := term.Cell(p[0], p[1]); c != Blank() {
+				t.Errorf("Cell(%d, %d) = %+v, want a blank", p[0], p[1], c)
+			}
+		}
+		for _, p := range []struct {
+			x, y int
+			want string
+		}{{0, 0, "a"}, {2, 0, "c"}, {0, 1, "d"}, {2, 1, "f"}} {
+			if c := term.Cell(p.x, p.y); c.Content != p.want || c.Style.Bg != Indexed(1) {
+				t.Errorf("Cell(%d, %d) = %+v, want %q on red", p.x, p.y, c, p.want)
+			}
+		}
+	})
 }

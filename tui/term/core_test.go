@@ -157,22 +157,31 @@ func TestCoreResize(t *testing.T) {
 		name       string
 		input      string
 		cols, rows int
+		after      string // written after the resize
 		want       []string
 		x, y       int
 		scrollback int
 	}{
-		{"shorter keeps the cursor row", "1\r\n2\r\n3\r\n4\r\n5", 10, 3, []string{"3", "4", "5"}, 1, 2, 2},
-		{"shorter, cursor near the top", "1\r\n2\x1b[H", 10, 3, []string{"1", "2", ""}, 0, 0, 0},
-		{"taller", "1\r\n2\r\n3\r\n4\r\n5", 10, 7, []string{"1", "2", "3", "4", "5", "", ""}, 1, 4, 0},
-		{"narrower cuts", "abcdefghij", 5, 5, []string{"abcde", "", "", "", ""}, 4, 0, 0},
-		{"narrower cuts a wide character", "abcd世", 5, 5, []string{"abcd", "", "", "", ""}, 4, 0, 0},
-		{"wider", "abc", 20, 5, []string{"abc", "", "", "", ""}, 3, 0, 0},
+		{"shorter keeps the cursor row", "1\r\n2\r\n3\r\n4\r\n5", 10, 3, "", []string{"3", "4", "5"}, 1, 2, 2},
+		{"shorter, cursor near the top", "1\r\n2\x1b[H", 10, 3, "", []string{"1", "2", ""}, 0, 0, 0},
+		{"taller", "1\r\n2\r\n3\r\n4\r\n5", 10, 7, "", []string{"1", "2", "3", "4", "5", "", ""}, 1, 4, 0},
+		{"narrower cuts", "abcdefghij", 5, 5, "", []string{"abcde", "", "", "", ""}, 4, 0, 0},
+		{"narrower cuts a wide character", "abcd世", 5, 5, "", []string{"abcd", "", "", "", ""}, 4, 0, 0},
+		{"wider", "abc", 20, 5, "", []string{"abc", "", "", "", ""}, 3, 0, 0},
+		// The alternate screen loses its top rows, to no scrollback; the
+		// main screen under it keeps its own.
+		{"shorter on the alternate screen", "main\x1b[?1049ha\r\nb\r\nc\r\nd", 10, 2, "", []string{"c", "d"}, 1, 1, 0},
+		{"back from the alternate screen", "main\x1b[?1049ha\r\nb\r\nc\r\nd", 10, 2, "\x1b[?1049l", []string{"main", ""}, 4, 0, 0},
+		{"narrower puts back the tab stops", "", 9, 5, "\tx\ty", []string{"        x", "y", "", "", ""}, 1, 1, 0},
+		{"wider adds tab stops", "", 20, 5, "\tx\ty", []string{"        x       y", "", "", "", ""}, 17, 0, 0},
+		{"the scroll region resets", "\x1b[2;3r", 10, 4, "\x1b[3;1H\nx", []string{"", "", "", "x"}, 1, 3, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c, _ := newCore(t, 10, 5)
 			write(t, c, tc.input)
 			c.Resize(tc.cols, tc.rows)
+			write(t, c, tc.after)
 			if got := screen(c); fmt.Sprint(got) != fmt.Sprint(tc.want) {
 				t.Errorf("screen = %q, want %q", got, tc.want)
 			}

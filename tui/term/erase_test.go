@@ -80,8 +80,7 @@ func TestEraseAtEdges(t *testing.T) {
 		for _, seq := range tc.seqs {
 			for i, pos := range positions {
 				t.Run(fmt.Sprintf("%s/%q/%s", tc.op, seq, pos.name), func(t *testing.T) {
-					term := NewCore(newSink(), Options{Cols: 5, Rows: 4})
-					defer term.Close()
+					term, _ := newCore(t, 5, 4)
 					write(t, term, letters+pos.move+"\x1b[41m"+seq)
 					if got := dotScreen(t, term, red); got != tc.want[i] {
 						t.Errorf("screen = %s, want %s", got, tc.want[i])
