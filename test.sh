@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 ./scripts/deps.sh
 if [ "$(id -u)" -ne 0 ]; then
-  echo "test.sh: not root — the kernel tests will skip; run: sudo ./test.sh" >&2
+  echo "test.sh: not root — the kernel tests will skip; run it as root (sudo ./test.sh)" >&2
 fi
 go vet ./...
 # The fault suite ends a stand-in nslab 20 times each way (kill -9, TERM, HUP, terminal).

@@ -60,7 +60,11 @@ func (r *tmuxRun) text(s string)  { r.tmux("send-keys", "-t", "e2e", "-l", s) }
 func (r *tmuxRun) screen() string { return r.tmux("capture-pane", "-t", "e2e", "-p") }
 
 func (r *tmuxRun) panePID() int {
-	pid, _ := strconv.Atoi(strings.TrimSpace(r.tmux("display-message", "-t", "e2e", "-p", "#{pane_pid}")))
+	out := strings.TrimSpace(r.tmux("display-message", "-t", "e2e", "-p", "#{pane_pid}"))
+	pid, err := strconv.Atoi(out)
+	if err != nil || pid <= 0 {
+		r.t.Fatalf("tmux gave no pane pid: %q", out)
+	}
 	return pid
 }
 
@@ -68,20 +72,37 @@ func (r *tmuxRun) paneDead() bool {
 	return strings.TrimSpace(r.tmux("display-message", "-t", "e2e", "-p", "#{pane_dead}")) == "1"
 }
 
-// waitScreen waits until ok holds for the screen and returns that screen.
+// waitScreen waits until ok holds for the screen and returns that screen. It ends on what
+// it waits for; labtest.Patience is only there so that a hang fails, showing the last screen.
 func (r *tmuxRun) waitScreen(what string, ok func(string) bool) string {
 	r.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	return r.waitScreenFor(what, labtest.Patience, ok)
+}
+
+// waitScreenFor is waitScreen with another bound, for waits on long commands.
+func (r *tmuxRun) waitScreenFor(what string, limit time.Duration, ok func(string) bool) string {
+	r.t.Helper()
+	deadline := time.Now().Add(limit)
 	for {
 		s := r.screen()
 		if ok(s) {
 			return s
 		}
 		if time.Now().After(deadline) {
-			r.t.Fatalf("the screen never showed %s:\n%s", what, s)
+			r.t.Fatalf("waited %v for the screen to show %s; the last screen:\n%s", limit, what, s)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// mountTable reads this process's mount table, to compare before and after a run.
+func mountTable(t *testing.T) []byte {
+	t.Helper()
+	b, err := os.ReadFile("/proc/self/mountinfo")
+	if err != nil {
+		t.Fatalf("read the mount table: %v", err)
+	}
+	return b
 }
 
 func (r *tmuxRun) waitFor(substr string) string {
@@ -111,16 +132,17 @@ func (r *tmuxRun) quitAndCheck(before []byte) {
 	r.t.Helper()
 	procs := labOf(r.t, r.panePID())
 	r.keys("F10")
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(labtest.Patience)
 	for !r.paneDead() {
 		if time.Now().After(deadline) {
-			r.t.Fatalf("F10 did not end nslab:\n%s", r.screen())
+			r.t.Fatalf("F10 did not end nslab within %v; the last screen:\n%s", labtest.Patience, r.screen())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	labtest.WaitGone(r.t, procs, nil, 2*time.Second)
+	took := labtest.WaitGone(r.t, procs, nil, labtest.Patience)
+	r.t.Logf("the lab was gone %v after nslab ended", took.Round(time.Millisecond))
 	if before != nil {
-		if after, _ := os.ReadFile("/proc/self/mountinfo"); string(after) != string(before) {
+		if after := mountTable(r.t); string(after) != string(before) {
 			r.t.Fatalf("the machine's mount table changed:\n%s", after)
 		}
 	}
@@ -130,7 +152,7 @@ var mntTitle = regexp.MustCompile(`mnt:\[(\d+)\]`)
 
 func TestE2EFreeFormLab(t *testing.T) {
 	requireTmux(t)
-	before, _ := os.ReadFile("/proc/self/mountinfo")
+	before := mountTable(t)
 	r := startTmux(t, 160, 48, nslabBin)
 	s := r.waitScreen("both prompts and namespaces", func(s string) bool {
 		return strings.Contains(s, "[host] ~ #") && strings.Contains(s, "[ns] ~ #") &&
@@ -158,7 +180,7 @@ func TestE2EFreeFormLab(t *testing.T) {
 		t.Fatalf("the ns pane sees the host pane's tmpfs:\n%s", s)
 	}
 	// …and never in the real host's mount table.
-	if now, _ := os.ReadFile("/proc/self/mountinfo"); strings.Contains(string(now), "mount_test") {
+	if now := mountTable(t); strings.Contains(string(now), "mount_test") {
 		t.Fatal("the lab's tmpfs reached the real host")
 	}
 
@@ -188,7 +210,8 @@ func TestE2EFreeFormLab(t *testing.T) {
 	}
 	r.text("exit 3")
 	r.keys("Enter")
-	r.waitFor("exited, status 3")
+	// The pane's own footer, not the event log: Enter restarts once the pane knows.
+	r.waitFor("exited (3)")
 	r.keys("Enter")
 	r.waitScreen("a new ns shell", func(s string) bool {
 		now := nsShell.FindStringSubmatch(s)
@@ -200,7 +223,7 @@ func TestE2EFreeFormLab(t *testing.T) {
 
 func TestE2ETooSmallAndResize(t *testing.T) {
 	requireTmux(t)
-	before, _ := os.ReadFile("/proc/self/mountinfo")
+	before := mountTable(t)
 	r := startTmux(t, 60, 15, nslabBin)
 	s := r.waitFor("too small")
 	if strings.Count(strings.TrimSpace(s), "\n") != 0 {
@@ -215,7 +238,7 @@ func TestE2ETooSmallAndResize(t *testing.T) {
 // per step and replays to the last screen.
 func TestE2EWalkthroughRecorded(t *testing.T) {
 	requireTmux(t)
-	before, _ := os.ReadFile("/proc/self/mountinfo")
+	before := mountTable(t)
 	castFile := filepath.Join(t.TempDir(), "lesson.cast")
 	r := startTmux(t, 160, 48, nslabBin+" walkthrough ns-identity --record "+castFile)
 	for step := 1; step <= 3; step++ {

@@ -75,7 +75,8 @@ func TestFaultTerminalClosed(t *testing.T) {
 			t.Fatalf("lab processes before the end: %v", procs)
 		}
 		r.tmux("kill-session", "-t", "e2e")
-		labtest.WaitGone(t, procs, func() bool { return labtest.AnyMountinfoHas(marker) }, 2*time.Second)
+		took := labtest.WaitGone(t, procs, func() bool { return labtest.AnyMountinfoHas(marker) }, labtest.Patience)
+		t.Logf("round %d: the lab was gone %v after the terminal closed", i, took.Round(time.Millisecond))
 	}
 }
 
@@ -92,7 +93,11 @@ func TestFaultFlood(t *testing.T) {
 		r.keys("M-Left")
 		r.text(flood)
 		r.keys("Enter")
-		time.Sleep(2 * time.Second)
+		// The flood is running once its command is no longer the last line of the pane.
+		r.waitScreen("the flood of "+flood+" under way", func(s string) bool {
+			return !strings.HasSuffix(lastPaneLine(column(s, false)), flood)
+		})
+		time.Sleep(time.Second) // let it flow a while: the point is an answer *during* a flood
 		r.keys("M-Right")
 		n := rand.Intn(1e6)
 		r.runIn(fmt.Sprintf("echo alive-%d", n), fmt.Sprintf("alive-%d", n))
@@ -112,7 +117,7 @@ func TestFaultFlood(t *testing.T) {
 		})
 		t.Logf("%s: Ctrl-C to a working prompt took %v (bench/run.sh times Ctrl-C alone)", flood, time.Since(t0))
 	}
-	rss := rssMB(nslab)
+	rss := rssMB(t, nslab)
 	t.Logf("nslab RSS after the floods: %d MB", rss)
 	if rss > maxFloodRSS {
 		t.Fatalf("nslab holds %d MB after the floods; memory must stay bounded (≤ %d MB)", rss, maxFloodRSS)
@@ -123,14 +128,24 @@ func TestFaultFlood(t *testing.T) {
 // maxFloodRSS bounds nslab's memory after a flood: scrollback is bounded, so memory is.
 const maxFloodRSS = 400
 
-func rssMB(pid int) int {
-	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+// rssMB reads VmRSS of pid (proc(5)); a read that fails fails the test (a 0 would pass
+// any limit).
+func rssMB(t *testing.T, pid int) int {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		t.Fatalf("read the memory of nslab: %v", err)
+	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "VmRSS:") {
-			kb, _ := strconv.Atoi(strings.Fields(line)[1])
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+			kb, err := strconv.Atoi(f[1])
+			if err != nil {
+				t.Fatalf("VmRSS of %d: %q", pid, line)
+			}
 			return kb / 1024
 		}
 	}
+	t.Fatalf("no VmRSS in /proc/%d/status", pid)
 	return 0
 }
 
@@ -179,10 +194,12 @@ func TestFaultResizeStorm(t *testing.T) {
 	r.quitAndCheck(nil)
 }
 
-var mountCount = regexp.MustCompile(`(\d+) rows? · \d+ pseudo hidden|(\d+) · \d+ pseudo hidden`)
+var mountCount = regexp.MustCompile(`(\d+) rows? · \d+ pseudo fs hidden|(\d+) · \d+ pseudo fs hidden`)
 
-// 1,000 bind mounts, then mount/umount at about 50 Hz for 10 s: the panel keeps up, the CPU
-// stays bounded, the other pane answers keys.
+// 1,000 bind mounts, then 500 rounds of mount/umount at up to 50 Hz: the panel keeps up,
+// the other pane answers keys, and the panel ends without the storm's mount. The CPU nslab
+// uses is logged (bench/run.sh measures it against a goal); how long the storm takes
+// depends on the machine, so every wait ends on the storm's own marks.
 func TestFaultMountStorm(t *testing.T) {
 	requireTmux(t)
 	if testing.Short() {
@@ -190,30 +207,34 @@ func TestFaultMountStorm(t *testing.T) {
 	}
 	r := startLabInTmux(t, 200, 50)
 	nslab := r.panePID()
-	r.runIn("for i in $(seq 1000); do mkdir -p /tmp/st/$i && mount --bind /tmp/st/$i /tmp/st/$i || break; done; echo STORM-READY", "STORM-READY")
+	r.text("for i in $(seq 1000); do mkdir -p /tmp/st/$i && mount --bind /tmp/st/$i /tmp/st/$i || break; done; echo STORM-READY")
+	r.keys("Enter")
+	r.waitScreenFor("STORM-READY after 1,000 bind mounts", stormPatience, func(s string) bool {
+		return strings.Contains(strings.ReplaceAll(s, "echo STORM-READY", ""), "STORM-READY")
+	})
 	r.waitScreen("a thousand mounts in the panel", func(s string) bool {
 		m := mountCount.FindStringSubmatch(s)
 		if m == nil {
 			return false
 		}
-		n, _ := strconv.Atoi(m[1] + m[2])
-		return n >= 1000
+		n, err := strconv.Atoi(m[1] + m[2])
+		return err == nil && n >= 1000
 	})
-	cpu0, t0 := cpuNanos(nslab), time.Now()
-	r.text("for i in $(seq 500); do mount -t tmpfs storm /tmp/s 2>/dev/null || mkdir -p /tmp/s; umount /tmp/s 2>/dev/null; sleep 0.02; done; echo STORM-DONE")
+	cpu0, t0 := cpuNanos(t, nslab), time.Now()
+	// The loop says how far it is, so the test can act during the storm, not after it.
+	r.text("for i in $(seq 500); do mount -t tmpfs storm /tmp/s 2>/dev/null || mkdir -p /tmp/s; umount /tmp/s 2>/dev/null; [ $i = 100 ] && echo STORM-AT-100; sleep 0.02; done; echo STORM-DONE")
 	r.keys("Enter")
-	time.Sleep(3 * time.Second)
+	r.waitScreenFor("the storm under way (STORM-AT-100)", stormPatience, func(s string) bool {
+		return strings.Contains(strings.ReplaceAll(s, "echo STORM-AT-100", ""), "STORM-AT-100")
+	})
 	r.keys("M-Right")
 	r.runIn("echo pong", "pong")
 	r.keys("M-Left")
-	r.waitScreen("the storm's end", func(s string) bool {
+	r.waitScreenFor("the storm's end (STORM-DONE)", stormPatience, func(s string) bool {
 		return strings.Contains(strings.ReplaceAll(s, "echo STORM-DONE", ""), "STORM-DONE")
 	})
-	share := float64(cpuNanos(nslab)-cpu0) / float64(time.Since(t0))
-	t.Logf("nslab used %.0f %% of a core during the storm (%v)", share*100, time.Since(t0).Round(time.Millisecond))
-	if share > 0.9 {
-		t.Errorf("nslab used %.0f %% of a core during a 50 Hz mount storm", share*100)
-	}
+	share := float64(cpuNanos(t, nslab)-cpu0) / float64(time.Since(t0))
+	t.Logf("nslab used %.0f %% of a core during the storm (%v); bench/run.sh measures it beside a goal", share*100, time.Since(t0).Round(time.Millisecond))
 	// The panel caught up: no row for the storm's mount point (a diff row starts with its
 	// class marker; the event log keeps the history with + and −).
 	stormRow := regexp.MustCompile(`[=◀▶≠] /tmp/s\s`)
@@ -221,15 +242,27 @@ func TestFaultMountStorm(t *testing.T) {
 	r.quitAndCheck(nil)
 }
 
-func cpuNanos(pid int) int64 {
-	files, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/schedstat", pid))
-	var total int64
-	for _, f := range files {
-		b, _ := os.ReadFile(f)
-		if fs := strings.Fields(string(b)); len(fs) > 0 {
-			n, _ := strconv.ParseInt(fs[0], 10, 64)
-			total += n
-		}
+// stormPatience bounds the storm's own loops: 1,000 mounts, then 500 × (mount, umount,
+// sleep 0.02) take 13–20 s on an idle two-core machine, several times that when busy.
+const stormPatience = 10 * time.Minute
+
+// cpuNanos is the CPU time of pid in nanoseconds: utime+stime of /proc/PID/stat (proc(5))
+// in clock ticks, which count the threads that have ended too.
+func cpuNanos(t *testing.T, pid int) int64 {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		t.Fatalf("read the CPU time of nslab: %v", err)
 	}
-	return total
+	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+	if len(f) < 13 {
+		t.Fatalf("/proc/%d/stat: %q", pid, b)
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		t.Fatalf("/proc/%d/stat: utime %q stime %q", pid, f[11], f[12])
+	}
+	const tick = int64(time.Second) / 100 // USER_HZ, 100 on Linux
+	return (utime + stime) * tick
 }

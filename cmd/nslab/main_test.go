@@ -119,7 +119,10 @@ func runNslab(t *testing.T, cred *syscall.Credential, args ...string) (string, s
 	if cred != nil {
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
 	}
-	err := cmd.Run()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	err := labtest.WaitExit(cmd, labtest.Patience) // a hang fails, saying so
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {
 		code = ee.ExitCode()
@@ -158,7 +161,9 @@ func TestWithoutRootOneSentenceNamingSudo(t *testing.T) {
 
 func TestBadInputIsOneSentence(t *testing.T) {
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "broken.yaml"), []byte("id: broken\ntitle: {en: x, ko: y}\nsummary: {en: x, ko: y}\nsteps:\n  - pane: sideways\n"), 0o644)
+	if err := os.WriteFile(filepath.Join(dir, "broken.yaml"), []byte("id: broken\ntitle: {en: x, ko: y}\nsummary: {en: x, ko: y}\nsteps:\n  - pane: sideways\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, args := range [][]string{
 		{"frobnicate"},
 		{"--lang", "xx"},
@@ -181,7 +186,7 @@ func TestBadInputIsOneSentence(t *testing.T) {
 
 func TestRunAllPassesAndLeavesNothing(t *testing.T) {
 	labtest.RequireRoot(t)
-	before, _ := os.ReadFile("/proc/self/mountinfo")
+	before := mountTable(t)
 	out, errs, code := runNslab(t, nil, "run", "--all")
 	if code != 0 {
 		t.Fatalf("run --all: exit %d\n%s\n%s", code, out, errs)
@@ -198,7 +203,7 @@ func TestRunAllPassesAndLeavesNothing(t *testing.T) {
 	if strings.Contains(out, "✗") {
 		t.Errorf("a check failed:\n%s", out)
 	}
-	after, _ := os.ReadFile("/proc/self/mountinfo")
+	after := mountTable(t)
 	if !bytes.Equal(before, after) {
 		t.Errorf("the machine's mount table changed:\n%s", after)
 	}
@@ -225,7 +230,9 @@ steps:
       - mounted: /tmp/claim
         pane: ns
 `
-	os.WriteFile(filepath.Join(dir, "wrong.yaml"), []byte(lesson), 0o644)
+	if err := os.WriteFile(filepath.Join(dir, "wrong.yaml"), []byte(lesson), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	out, _, code := runNslab(t, nil, "run", "wrong-claim", "--scenarios", dir)
 	if code != exitFailed || !strings.Contains(out, "✗") || !strings.Contains(out, "/tmp/claim") {
 		t.Fatalf("exit %d:\n%s", code, out)
