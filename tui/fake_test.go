@@ -200,8 +200,10 @@ func nsInodes(mntIno uint64) map[lab.NSType]uint64 {
 	return m
 }
 
-// sampleTables are a host and an ns table with one row of every diff class,
-// and a slave copy: /run is shared:3 on the host side and master:3 in ns.
+// sampleTables are a host and an ns table with one row of every diff class
+// (/tmp/shared_demo is shared:7 on the host side, a private copy remounted
+// read-only in ns), and a slave copy: /run is shared:3 on the host side and
+// master:3 in ns.
 func sampleTables() (host, ns []mnt.Mount) {
 	common := func(base int, rootProp mnt.Propagation) []mnt.Mount {
 		return []mnt.Mount{
@@ -217,9 +219,11 @@ func sampleTables() (host, ns []mnt.Mount) {
 		mount(120, 105, "/tmp/mount_test", "tmpfs", "tmpfs", private),
 		mount(121, 105, "/tmp/shared_demo", "tmpfs", "demo", shared(7)),
 		mount(122, 100, "/run", "tmpfs", "tmpfs", shared(3)))
+	readOnly := mount(221, 205, "/tmp/shared_demo", "tmpfs", "demo", private)
+	readOnly.Options = "ro,relatime"
 	ns = append(common(200, slave1),
 		mount(220, 205, "/tmp/ns_only", "tmpfs", "tmpfs", private),
-		mount(221, 205, "/tmp/shared_demo", "tmpfs", "demo", private),
+		readOnly,
 		mount(222, 200, "/run", "tmpfs", "tmpfs", slaveOf(3)))
 	return host, ns
 }

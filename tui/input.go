@@ -164,9 +164,7 @@ func (m *Model) panelKey(k tea.KeyPressMsg) tea.Cmd {
 		nav.scroll(dir*total, total, visible)
 	case key.Matches(k, keys.Filter):
 		nav.editing = true
-	case m.focus == targetDiff && key.Matches(k, keys.Pseudo):
-		m.diff.showPseudo = !m.diff.showPseudo
-		m.diff.nav.offset = 0
+	case m.focus == targetDiff && m.diff.handleKey(k, keys):
 	case m.lay.Mode == modeCompact && key.Matches(k, keys.NextTab):
 		return m.setFocus(targetNSPanel + (m.focus-targetNSPanel+1)%3)
 	case m.lay.Mode == modeCompact && key.Matches(k, keys.PrevTab):

@@ -150,13 +150,14 @@ func computeLayout(in layoutInput) layout {
 		panesH := body.H - panelsH
 		l.splitPanes(rect{X: 0, Y: body.Y, W: w, H: panesH})
 		y := body.Y + panesH
-		logW := clamp(w/4, 30, 50)
+		// The mount panel takes the most: it has the most columns.
+		logW := clamp(w/5, 30, 50)
 		diffW := w - nsPanelWidth - logW
 		l.Parts[targetNSPanel] = rect{X: 0, Y: y, W: nsPanelWidth, H: panelsH}
 		l.Parts[targetDiff] = rect{X: nsPanelWidth, Y: y, W: diffW, H: panelsH}
 		l.Parts[targetLog] = rect{X: nsPanelWidth + diffW, Y: y, W: logW, H: panelsH}
 	case modeBeside:
-		sideW := clamp(w/3, 72, 96)
+		sideW := clamp(w*3/8, 72, 100)
 		panesW := w - sideW
 		l.splitPanes(rect{X: 0, Y: body.Y, W: panesW, H: body.H})
 		nsH := nsPanelHeight

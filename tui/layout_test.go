@@ -44,7 +44,7 @@ func TestLayoutSizes(t *testing.T) {
 		{"100x30 walkthrough", layoutInput{Width: 100, Height: 30, NarrationWant: 9}, 48, 12, 48, 9, 6},
 		{"101x30 odd width", layoutInput{Width: 101, Height: 30}, 48, 18, 49, 0, 9},
 		{"160x48", layoutInput{Width: 160, Height: 48}, 78, 30, 78, 0, 0},
-		{"250x70", layoutInput{Width: 250, Height: 70}, 81, 67, 82, 0, 0},
+		{"250x70", layoutInput{Width: 250, Height: 70}, 76, 67, 77, 0, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			l := computeLayout(tc.in)

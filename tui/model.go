@@ -446,7 +446,7 @@ func (m *Model) spotSummary() string {
 	var parts []string
 	for _, r := range m.state.Diff {
 		if mk, ok := m.hl.mounts[r.Key]; ok && mk.spot {
-			parts = append(parts, m.st.Spot.Render(mk.sign+" "+r.Key.Mountpoint)+m.st.Muted.Render(" ("+classWord(wd, r.Class)+")"))
+			parts = append(parts, m.st.Spot.Render(mk.sign+" "+r.Key.Mountpoint)+m.st.Muted.Render(" ("+classWord(wd, shownClass(r))+")"))
 		}
 	}
 	for _, g := range m.hl.ghosts {

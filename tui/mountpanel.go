@@ -2,9 +2,11 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/nslab/nslab/lab"
 	"github.com/nslab/nslab/lab/mnt"
@@ -22,31 +24,31 @@ func isPseudoFS(fstype string) bool {
 	return false
 }
 
-// diffPanel shows the union of both panes' mount tables, one row per mount.
+// diffPanel is the mount panel: the union of both panes' mount tables, one
+// row per mount, with each mount's source (and the directory of its file
+// system it shows, as findmnt writes it: tmpfs[/nslab/rootfs]), per-mount
+// options, propagation on each side, and how the two copies relate.
 type diffPanel struct {
 	panelSize
 	nav        panelNav
 	showPseudo bool
-	// memo keeps the last items: one frame asks for them several times, and at 10,000
-	// mounts rebuilding them each time was most of the UI's work. longest
-	// are the widest mount point and source among them, for the columns.
+	// memo keeps the last view: one frame asks for it several times, and at
+	// 10,000 mounts rebuilding it each time was most of the UI's work.
 	memo struct {
-		key     itemsKey
-		items   []diffItem
-		hidden  int
-		longest [2]int
+		key  viewKey
+		view *mountView
 	}
 }
 
-// itemsKey says what items depend on: the diff (the lab hands out the same slice until
-// the state changes), the ghosts, and the panel's own choices.
-type itemsKey struct {
+// viewKey says what the view depends on: the diff (the lab hands out the same
+// slice until the state changes), the ghosts, and the panel's own choices.
+type viewKey struct {
 	diff       *mnt.DiffRow
 	rows       int
 	ghosts     string
 	showPseudo bool
 	filter     string
-	// wd: the filter matches the class words in the screen's language.
+	// wd: the filter matches the words in the screen's language.
 	wd *words
 }
 
@@ -57,15 +59,63 @@ func (p *diffPanel) ShortHelp(k KeyMap) []key.Binding {
 	return []key.Binding{k.Up, k.Down, k.Filter, k.Pseudo}
 }
 
+// handleKey acts on the panel's own keys while it has focus, and reports
+// whether k was one.
+func (p *diffPanel) handleKey(k tea.KeyPressMsg, keys KeyMap) bool {
+	switch {
+	case key.Matches(k, keys.Pseudo):
+		p.showPseudo = !p.showPseudo
+	default:
+		return false
+	}
+	p.nav.offset = 0
+	return true
+}
+
 // diffItem is one row to show: a live row or a ghost.
 type diffItem struct {
 	row   mnt.DiffRow
 	ghost bool
 }
 
-// items lists the rows to show, ghosts at their place, filtered; hidden counts
-// the pseudo filesystems left out. The result is shared: do not change it.
-func (p *diffPanel) items(d panelData) (items []diffItem, hidden int) {
+// The mount panel's columns, in screen order.
+const (
+	colPoint = iota
+	colFSType
+	colSource
+	colOpts
+	colHost
+	colNS
+	colRel
+	numCols
+)
+
+// mountView is what the panel shows of one state, whatever its size: the
+// rows in order and the text of each of their cells.
+type mountView struct {
+	items []diffItem
+	// hidden counts the pseudo filesystems left out.
+	hidden int
+	// cells are each item's texts, column by column.
+	cells [][numCols]string
+	// longest are the widest cells of each column; optsHead is the widest
+	// part of the options cells that says how the copies differ ("rw|ro"),
+	// which the column keeps at any width.
+	longest  [numCols]int
+	optsHead int
+	// optsMatter says some row's options are worth their room: one is
+	// read-only, or two copies differ.
+	optsMatter bool
+	// ids, for the last columns asked (idsFor), marks the rows that would
+	// look alike at those widths with their mount IDs.
+	idsFor diffCols
+	ids    []string
+}
+
+// view builds, or takes from the memo, the rows to show: ghosts at their
+// place, pseudo filesystems left out unless asked for, filtered. The result
+// is shared: do not change it.
+func (p *diffPanel) view(d panelData) *mountView {
 	var ghosts []mnt.DiffRow
 	var sig strings.Builder
 	for _, g := range d.hl.ghosts {
@@ -76,26 +126,27 @@ func (p *diffPanel) items(d panelData) (items []diffItem, hidden int) {
 		sig.WriteString(g.Key.Mountpoint)
 		sig.WriteByte(0)
 	}
-	key := itemsKey{rows: len(d.state.Diff), ghosts: sig.String(), showPseudo: p.showPseudo, filter: p.nav.filter, wd: d.wd}
+	key := viewKey{rows: len(d.state.Diff), ghosts: sig.String(), showPseudo: p.showPseudo, filter: p.nav.filter, wd: d.wd}
 	if len(d.state.Diff) > 0 {
 		key.diff = &d.state.Diff[0]
 	}
-	if p.memo.items != nil && p.memo.key == key {
-		return p.memo.items, p.memo.hidden
+	if p.memo.view != nil && p.memo.key == key {
+		return p.memo.view
 	}
-	items = make([]diffItem, 0, len(d.state.Diff)+len(ghosts))
-	gi := 0
+	v := &mountView{items: make([]diffItem, 0, len(d.state.Diff)+len(ghosts))}
 	add := func(it diffItem) {
 		if !p.showPseudo && isPseudoFS(it.row.Key.FSType) {
-			hidden++
+			v.hidden++
 			return
 		}
-		if p.nav.filter != "" && !p.nav.matches(rowText(d.wd, it.row)) {
+		cells := rowCells(d.wd, it.row)
+		if p.nav.filter != "" && !p.nav.matches(rowText(d.wd, it.row, cells)) {
 			return
 		}
-		items = append(items, it)
+		v.items = append(v.items, it)
+		v.cells = append(v.cells, cells)
 	}
-	var longest [2]int
+	gi := 0
 	for _, r := range d.state.Diff {
 		for gi < len(ghosts) && ghosts[gi].Key.Mountpoint < r.Key.Mountpoint {
 			add(diffItem{row: ghosts[gi], ghost: true})
@@ -106,12 +157,97 @@ func (p *diffPanel) items(d panelData) (items []diffItem, hidden int) {
 	for ; gi < len(ghosts); gi++ {
 		add(diffItem{row: ghosts[gi], ghost: true})
 	}
-	for _, it := range items {
-		longest[0] = max(longest[0], cellWidth(it.row.Key.Mountpoint))
-		longest[1] = max(longest[1], cellWidth(it.row.Key.Source))
+	for k, c := range v.cells {
+		for i, s := range c {
+			v.longest[i] = max(v.longest[i], cellWidth(s))
+		}
+		_, head := optsText(v.items[k].row)
+		v.optsHead = max(v.optsHead, head)
+		v.optsMatter = v.optsMatter || head > 0 || strings.HasPrefix(c[colOpts], "ro")
 	}
-	p.memo.key, p.memo.items, p.memo.hidden, p.memo.longest = key, items, hidden, longest
-	return items, hidden
+	p.memo.key, p.memo.view = key, v
+	return v
+}
+
+// items lists the rows to show and counts the pseudo filesystems left out.
+func (p *diffPanel) items(d panelData) (items []diffItem, hidden int) {
+	v := p.view(d)
+	return v.items, v.hidden
+}
+
+// rowCells are a row's texts, column by column.
+func rowCells(wd *words, r mnt.DiffRow) [numCols]string {
+	var c [numCols]string
+	k := r.Key
+	c[colPoint] = k.Mountpoint
+	c[colFSType] = k.FSType
+	c[colSource] = sourceText(k)
+	c[colOpts], _ = optsText(r)
+	c[colHost] = propOf(r.Host)
+	c[colNS] = propOf(r.NS)
+	c[colRel] = relText(wd, r)
+	return c
+}
+
+// sourceText is a mount's source as findmnt writes it: with the directory of
+// the file system the mount shows in brackets when that is not its root
+// ("tmpfs[/nslab/rootfs]": a bind mount, or a mount seen through a chroot).
+func sourceText(k mnt.MountKey) string {
+	if k.Root == "" || k.Root == "/" {
+		return k.Source
+	}
+	return k.Source + "[" + k.Root + "]"
+}
+
+// optsText is a row's per-mount options (mountinfo's sixth field: ro on a
+// read-only bind even where the file system is rw). Where the two copies
+// differ, what differs comes first, the host side's and ns's either side of
+// a bar, then what they share: "rw|ro,relatime". optsHead is the width of
+// the part before what they share, 0 where they do not differ.
+func optsText(r mnt.DiffRow) (text string, optsHead int) {
+	switch {
+	case r.Host == nil && r.NS == nil:
+		return "", 0
+	case r.NS == nil:
+		return r.Host.Options, 0
+	case r.Host == nil, r.Host.Options == r.NS.Options:
+		return r.NS.Options, 0
+	}
+	hs, ns := strings.Split(r.Host.Options, ","), strings.Split(r.NS.Options, ",")
+	var onlyHost, onlyNS, both []string
+	for _, o := range hs {
+		if slices.Contains(ns, o) {
+			both = append(both, o)
+		} else {
+			onlyHost = append(onlyHost, o)
+		}
+	}
+	for _, o := range ns {
+		if !slices.Contains(hs, o) {
+			onlyNS = append(onlyNS, o)
+		}
+	}
+	text = strings.Join(onlyHost, ",") + "|" + strings.Join(onlyNS, ",")
+	head := cellWidth(text)
+	if len(both) > 0 {
+		text += "," + strings.Join(both, ",")
+		head++ // room for the "…" that marks the rest cut
+	}
+	return text, head
+}
+
+// relText is the last column: how the two copies relate, after what differs
+// between them when they do ("≠ opts · peers (shared:7 both)").
+func relText(wd *words, r mnt.DiffRow) string {
+	rel := relationText(wd, relate(r.Host, r.NS))
+	if shownClass(r) != mnt.Changed {
+		return rel
+	}
+	what := symChanged + " " + whatDiffers(wd, shownDiffers(r))
+	if rel == "" {
+		return what
+	}
+	return what + " · " + rel
 }
 
 // follow scrolls so the highlighted rows are in view, the first of them if
@@ -155,7 +291,7 @@ func rank(it diffItem, d panelData) int {
 	if it.ghost {
 		return 1
 	}
-	switch it.row.Class {
+	switch shownClass(it.row) {
 	case mnt.Changed:
 		return 1
 	case mnt.HostOnly, mnt.NSOnly:
@@ -200,9 +336,11 @@ func sortRows(rows []mnt.DiffRow) {
 	}
 }
 
-// rowText is a row's plain text for the filter.
-func rowText(wd *words, r mnt.DiffRow) string {
-	return strings.Join([]string{r.Key.Mountpoint, r.Key.FSType, r.Key.Source, classSymbol(r.Class), classWord(wd, r.Class)}, " ")
+// rowText is a row's plain text for the filter: its cells, its class's
+// symbol and word.
+func rowText(wd *words, r mnt.DiffRow, cells [numCols]string) string {
+	c := shownClass(r)
+	return strings.Join(append(cells[:], classSymbol(c), classWord(wd, c)), " ")
 }
 
 func classSymbol(c mnt.DiffClass) string {
@@ -229,46 +367,72 @@ func classWord(wd *words, c mnt.DiffClass) string {
 	return wd.both
 }
 
-// diffCols are the widths of the diff panel's columns at one panel width;
-// zero means the column is left out.
+// diffCols are the widths of the mount panel's columns at one panel width,
+// zero for a column left out, and lead, the cells before the mount point.
 type diffCols struct {
-	point, fstype, source, prop, what int
+	w    [numCols]int
+	lead int
 }
 
-// columnsFor fits the columns to an inner width: the mount point takes what
-// is left, and the least needed columns go first when space runs out. What
-// the mount point does not need of it goes to the source, up to the longest
-// (longest: the widest mount point and source to show).
-func columnsFor(w int, longest [2]int) diffCols {
-	c := diffCols{fstype: 8, source: 14, prop: 10, what: 9}
-	const lead = 4 // spotlight, sign, class symbol, space
-	rest := func() int {
-		n := w - lead - 1 - c.fstype - 1 - 2*(c.prop+1)
-		if c.source > 0 {
-			n -= c.source + 1
+// colMin is the least width a column is shown at (a cut is marked with "…").
+var colMin = [numCols]int{colPoint: 8, colFSType: 6, colSource: 8, colOpts: 4, colHost: 8, colNS: 8, colRel: 8}
+
+// colStep is one step of fitting the columns: show a column at its least
+// width, or widen a shown one up to its widest cell.
+type colStep struct {
+	col  int
+	grow bool
+}
+
+// colSteps are the steps in order while room lasts. The per-mount options
+// matter where one is not what every mount has ("rw,relatime"): with one
+// read-only, or two copies that differ, they come before the relation;
+// otherwise after every other column has its room.
+func colSteps(optsMatter bool) []colStep {
+	steps := []colStep{{colPoint, false}, {colHost, false}, {colNS, false}, {colFSType, false}, {colSource, false}}
+	if optsMatter {
+		steps = append(steps, colStep{colOpts, false})
+	}
+	steps = append(steps, colStep{colRel, false},
+		colStep{colPoint, true}, colStep{colSource, true}, colStep{colRel, true}, colStep{colHost, true}, colStep{colNS, true})
+	if !optsMatter {
+		steps = append(steps, colStep{colOpts, false})
+	}
+	return append(steps, colStep{colOpts, true}, colStep{colFSType, true})
+}
+
+// leadWidth is the cells before the mount point: spotlight, sign, class
+// symbol and a space.
+const leadWidth = 4
+
+// columnsFor fits the columns to an inner width w, in colSteps' order:
+// each column wants its widest cell (longest, the column's name included),
+// and gets its least width first, and the room left later. What is left
+// after every step goes to the mount point, so the last column ends at the
+// panel's edge. optsHead is the width the options column keeps to say how
+// two copies differ; optsMatter says whether the column comes early.
+func columnsFor(w int, longest [numCols]int, optsHead int, optsMatter bool) diffCols {
+	c := diffCols{lead: leadWidth}
+	used := c.lead
+	least := colMin
+	least[colOpts] = max(least[colOpts], min(optsHead, 16))
+	for i, s := range colSteps(optsMatter) {
+		switch {
+		case !s.grow && c.w[s.col] == 0:
+			need := min(least[s.col], longest[s.col])
+			if used+need+1 > w && i > 0 { // the mount point is always shown
+				continue
+			}
+			c.w[s.col] = need
+			used += need + 1
+		case s.grow && c.w[s.col] > 0:
+			give := min(max(longest[s.col]-c.w[s.col], 0), max(w-used, 0))
+			c.w[s.col] += give
+			used += give
 		}
-		if c.what > 0 {
-			n -= c.what + 1
-		}
-		return n
 	}
-	if rest() < 20 {
-		c.what = 0
-	}
-	if rest() < 16 {
-		c.source = 0
-	}
-	if rest() < 12 {
-		c.prop = 8
-	}
-	if rest() < 10 {
-		c.fstype = 6
-	}
-	c.point = max(rest(), 4)
-	if spare := c.point - longest[0] - 1; c.source > 0 && spare > 0 && longest[1] > c.source {
-		give := min(spare, longest[1]-c.source)
-		c.source += give
-		c.point -= give
+	if used < w {
+		c.w[colPoint] += w - used
 	}
 	return c
 }
@@ -278,6 +442,22 @@ func col(s string, w int) string {
 		return ""
 	}
 	return fit(s, w) + " "
+}
+
+// fitTail cuts or pads a path to exactly w cells, keeping its end: of a
+// mount point, the last directories tell most ("…/rootfs/escape").
+func fitTail(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	if sw := cellWidth(s); sw > w {
+		r := []rune(s)
+		for len(r) > 0 && cellWidth(string(r))+1 > w {
+			r = r[1:]
+		}
+		s = "…" + string(r)
+	}
+	return fit(s, w)
 }
 
 func propOf(m *mnt.Mount) string {
@@ -301,30 +481,106 @@ func whatDiffers(wd *words, d mnt.Difference) string {
 	return strings.Join(parts, "+")
 }
 
+// headers are the columns' names.
+func headers(wd *words) [numCols]string {
+	return [numCols]string{colPoint: wd.pointCol, colFSType: wd.fstypeCol, colSource: wd.sourceCol,
+		colOpts: wd.opts, colHost: "host", colNS: "ns", colRel: wd.relCol}
+}
+
+// longest is the widest cell of each column, its name included.
+func (p *diffPanel) longest(d panelData) [numCols]int {
+	l := p.view(d).longest
+	for i, h := range headers(d.wd) {
+		l[i] = max(l[i], cellWidth(h))
+	}
+	return l
+}
+
 func (p *diffPanel) header(st Styles, wd *words, c diffCols) string {
-	s := "    " + col(wd.pointCol, c.point) + col(wd.fstypeCol, c.fstype) + col(wd.sourceCol, c.source) +
-		col("host", c.prop) + col("ns", c.prop)
-	if c.what > 0 {
-		s += col(wd.whatCol, c.what)
+	s := strings.Repeat(" ", c.lead)
+	for i, h := range headers(wd) {
+		s += col(h, c.w[i])
 	}
 	return st.Header.Render(strings.TrimRight(s, " "))
 }
 
+// body is a row's cells at the columns' widths; id, when set, follows the
+// mount point so that rows alike in every other cell are told apart.
+func body(cells [numCols]string, c diffCols, id string) string {
+	var b strings.Builder
+	for i, s := range cells {
+		if c.w[i] <= 0 {
+			continue
+		}
+		if i == colPoint {
+			if w := c.w[i] - cellWidth(id); id != "" && cellWidth(s) > w {
+				s = fitTail(s, max(w, 1)) + id
+			} else {
+				s += id
+			}
+			b.WriteString(fitTail(s, c.w[i]) + " ")
+			continue
+		}
+		b.WriteString(col(s, c.w[i]))
+	}
+	return b.String()
+}
+
+// idSuffix names a row's mounts by ID, as mountinfo's first field does:
+// " #120" for the host side's, " #220" for ns's, " #120/220" for both.
+func idSuffix(r mnt.DiffRow) string {
+	switch {
+	case r.Host != nil && r.NS != nil:
+		return fmt.Sprintf(" #%d/%d", r.Host.ID, r.NS.ID)
+	case r.Host != nil:
+		return fmt.Sprintf(" #%d", r.Host.ID)
+	case r.NS != nil:
+		return fmt.Sprintf(" #%d", r.NS.ID)
+	}
+	return ""
+}
+
+// rowIDs gives each row that would look like another at the columns c (two
+// tmpfs mounts stacked on /tmp/mount_test, two long paths cut alike) its
+// mount IDs, and every other row "". It is kept for the last c.
+func (v *mountView) rowIDs(c diffCols) []string {
+	if v.ids != nil && v.idsFor == c {
+		return v.ids
+	}
+	ids := make([]string, len(v.items))
+	seen := make(map[string]int, len(v.items))
+	first := make(map[string]int, len(v.items))
+	for i, it := range v.items {
+		line := itemSymbol(it) + body(v.cells[i], c, "")
+		if j, ok := first[line]; ok {
+			if seen[line] == 1 {
+				ids[j] = idSuffix(v.items[j].row)
+			}
+			ids[i] = idSuffix(it.row)
+		} else {
+			first[line] = i
+		}
+		seen[line]++
+	}
+	v.idsFor, v.ids = c, ids
+	return ids
+}
+
+// itemSymbol is the class symbol a row shows.
+func itemSymbol(it diffItem) string {
+	if it.ghost {
+		return symRemoved
+	}
+	return classSymbol(shownClass(it.row))
+}
+
 // rowLine draws one row; a highlighted row is drawn in one style so its
 // background runs the whole width.
-func (p *diffPanel) rowLine(st Styles, it diffItem, c diffCols, w int, d panelData) string {
+func (p *diffPanel) rowLine(st Styles, it diffItem, cells [numCols]string, id string, c diffCols, w int, d panelData) string {
 	r := it.row
-	k := r.Key
-	cls := classSymbol(r.Class)
-	if it.ghost {
-		cls = symRemoved
-	}
-	body := col(k.Mountpoint, c.point) + col(k.FSType, c.fstype) + col(k.Source, c.source) +
-		col(propOf(r.Host), c.prop) + col(propOf(r.NS), c.prop)
-	if c.what > 0 {
-		body += col(whatDiffers(d.wd, r.Differs), c.what)
-	}
-	if m, ok := d.hl.mounts[k]; ok {
+	cls := itemSymbol(it)
+	text := body(cells, c, id)
+	if m, ok := d.hl.mounts[r.Key]; ok {
 		lead := " " + m.sign
 		s := st.Recent
 		if m.spot {
@@ -334,17 +590,17 @@ func (p *diffPanel) rowLine(st Styles, it diffItem, c diffCols, w int, d panelDa
 		if it.ghost {
 			s = s.Faint(true)
 		}
-		return s.Render(fit(lead+cls+" "+body, w))
+		return s.Render(fit(lead+cls+" "+text, w))
 	}
 	if it.ghost {
-		return st.Removed.Render(fit("  "+cls+" "+body, w))
+		return st.Removed.Render(fit("  "+cls+" "+text, w))
 	}
-	cs := st.Class[r.Class]
-	text := st.Normal
-	if r.Class == mnt.InBoth {
-		text = st.Muted
+	class := shownClass(r)
+	ts := st.Normal
+	if class == mnt.InBoth {
+		ts = st.Muted
 	}
-	return "  " + cs.Render(cls) + " " + text.Render(strings.TrimRight(body, " "))
+	return "  " + st.Class[class].Render(cls) + " " + ts.Render(strings.TrimRight(text, " "))
 }
 
 // lines draws the panel: a header, the rows that fit, and the filter line.
@@ -352,8 +608,10 @@ func (p *diffPanel) rowLine(st Styles, it diffItem, c diffCols, w int, d panelDa
 // (rank), in table order; a focused one scrolls. Either way the last line
 // says how many are hidden, of which kinds, and which keys show them.
 func (p *diffPanel) lines(st Styles, d panelData, w, h int) []string {
-	items, _ := p.items(d)
-	c := columnsFor(w, p.longest(d))
+	v := p.view(d)
+	items := v.items
+	c := columnsFor(w, p.longest(d), v.optsHead, v.optsMatter)
+	ids := v.rowIDs(c)
 	filter := p.nav.filterLine(st)
 	rows, marked := p.itemRows(len(items), h)
 	out := []string{p.header(st, d.wd, c)}
@@ -367,7 +625,7 @@ func (p *diffPanel) lines(st Styles, d panelData, w, h int) []string {
 		shown = pickImportant(len(items), rows, func(i int) int { return rank(items[i], d) }, 4)
 	}
 	for _, i := range shown {
-		out = append(out, p.rowLine(st, items[i], c, w, d))
+		out = append(out, p.rowLine(st, items[i], v.cells[i], ids[i], c, w, d))
 	}
 	if marked {
 		out = append(out, p.mark(st, items, shown, d))
@@ -382,14 +640,6 @@ func (p *diffPanel) lines(st Styles, d panelData, w, h int) []string {
 		out = append(out, filter)
 	}
 	return out
-}
-
-// longest is the widest mount point (or the column's name) and source.
-func (p *diffPanel) longest(d panelData) [2]int {
-	p.items(d)
-	l := p.memo.longest
-	l[0] = max(l[0], cellWidth(d.wd.pointCol))
-	return l
 }
 
 // mark says which rows are not shown: "… 2 more (= 2) · f2 next part, ↓/j
@@ -410,11 +660,7 @@ func (p *diffPanel) mark(st Styles, items []diffItem, shown []int, d panelData) 
 		} else {
 			below++
 		}
-		sym := classSymbol(it.row.Class)
-		if it.ghost {
-			sym = symRemoved
-		}
-		counts[sym]++
+		counts[itemSymbol(it)]++
 	}
 	kinds := kindCounts([]string{symChanged, symHostOnly, symNSOnly, symRemoved, symSame}, counts)
 	// Indented as the rows' symbols are.

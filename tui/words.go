@@ -29,12 +29,19 @@ type words struct {
 	// forChildren explains the ↓ of pid↓ and time↓.
 	forChildren         string
 	pointCol, fstypeCol string
-	sourceCol, whatCol  string
-	opts, super, prop   string
-	noMatch             string
-	rows                func(n int) string
-	pseudoHidden        func(n int) string
-	paneNoShell         func(pane string) string
+	sourceCol, relCol   string
+	// opts names the per-mount options (their column, and what differs).
+	opts, super, prop string
+	// The relation of a mount's two copies (relation.go). Short: the
+	// column is narrow, and the groups are in the columns beside it.
+	peers        func(group int) string
+	slaveOf      func(pane string, group int) string
+	bothSlaves   func(group int) string
+	notConnected string
+	noMatch      string
+	rows         func(n int) string
+	pseudoHidden func(n int) string
+	paneNoShell  func(pane string) string
 	// Diff classes and the just-changed signs, for legends and the filter.
 	both, hostOnly, nsOnly, changed string
 	added, gone, modified           string
@@ -111,8 +118,12 @@ func english() words {
 		chrootedPane: func(pane string) string { return pane + " chrooted" },
 		forChildren:  "for children",
 		follows:      "follows",
-		pointCol:     "mount point", fstypeCol: "fstype", sourceCol: "source", whatCol: "differs",
+		pointCol:     "mount point", fstypeCol: "fstype", sourceCol: "source", relCol: "relation",
 		opts: "opts", super: "super", prop: "prop",
+		peers:        func(g int) string { return "peers" },
+		slaveOf:      func(pane string, g int) string { return fmt.Sprintf("%s slave of %d", pane, g) },
+		bothSlaves:   func(g int) string { return fmt.Sprintf("both slaves of %d", g) },
+		notConnected: "not connected",
 		noMatch:      "(no mounts match)",
 		rows:         func(n int) string { return plural(n, "row", "rows") },
 		pseudoHidden: func(n int) string { return fmt.Sprintf("%d pseudo fs hidden", n) },
@@ -199,8 +210,12 @@ func korean() words {
 		chrootedPane: func(pane string) string { return pane + " chroot됨" },
 		forChildren:  "자식 프로세스용",
 		follows:      "추적 중",
-		pointCol:     "마운트 지점", fstypeCol: "형식", sourceCol: "소스", whatCol: "차이",
+		pointCol:     "마운트 지점", fstypeCol: "형식", sourceCol: "소스", relCol: "관계",
 		opts: "옵션", super: "슈퍼블록", prop: "전파",
+		peers:        func(g int) string { return "피어" },
+		slaveOf:      func(pane string, g int) string { return fmt.Sprintf("%s가 %d의 slave", pane, g) },
+		bothSlaves:   func(g int) string { return fmt.Sprintf("둘 다 %d의 slave", g) },
+		notConnected: "연결 안 됨",
 		noMatch:      "(맞는 마운트 없음)",
 		rows:         func(n int) string { return fmt.Sprintf("%d행", n) },
 		pseudoHidden: func(n int) string { return fmt.Sprintf("의사 파일 시스템 %d개 숨김", n) },

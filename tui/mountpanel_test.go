@@ -1,0 +1,135 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/nslab/nslab/lab"
+	"github.com/nslab/nslab/lab/mnt"
+)
+
+// panelState is a state whose tables are host and ns.
+func panelState(host, ns []mnt.Mount) lab.State {
+	s := sampleState()
+	s.Host.Mounts, s.NS.Mounts = host, ns
+	s.Diff = mnt.Diff(host, ns)
+	return s
+}
+
+// drawMounts draws the mount panel at w×h and returns its plain lines.
+func drawMounts(t *testing.T, p *diffPanel, s lab.State, w, h int) []string {
+	t.Helper()
+	hl := newHighlights()
+	d := englishData(s, &hl)
+	p.SetSize(w, h)
+	var out []string
+	for i, l := range p.lines(NewStyles(Dark, true), d, w, h) {
+		plain := ansi.Strip(l)
+		if cellWidth(plain) > w {
+			t.Fatalf("line %d is %d cells, wider than the panel's %d: %q", i, cellWidth(plain), w, plain)
+		}
+		out = append(out, strings.TrimRight(plain, " "))
+	}
+	return out
+}
+
+// requireDistinct fails if two rows of the panel read the same.
+func requireDistinct(t *testing.T, lines []string) {
+	t.Helper()
+	seen := map[string]int{}
+	for i, l := range lines[1:] { // the header is not a row
+		if j, ok := seen[l]; ok {
+			t.Fatalf("rows %d and %d look the same: %q\n%s", j+1, i+1, l, strings.Join(lines, "\n"))
+		}
+		seen[l] = i
+	}
+}
+
+// TestMountRowsNeverAlike: two tmpfs mounts stacked on /tmp/mount_test, and
+// two long mount points that end alike, are told apart by their mount IDs
+// where the rest of their rows would read the same, at every width.
+func TestMountRowsNeverAlike(t *testing.T) {
+	host, ns := sampleTables()
+	host = append(host,
+		mount(130, 120, "/tmp/mount_test", "tmpfs", "tmpfs", private), // on top of 120
+		mount(131, 105, "/tmp/a/very/long/way/down/to/the/data", "tmpfs", "data", private),
+		mount(132, 105, "/tmp/b/very/long/way/down/to/the/data", "tmpfs", "data", private))
+	s := panelState(host, ns)
+	var p diffPanel
+	for w := 52; w <= 160; w++ {
+		lines := drawMounts(t, &p, s, w, 20)
+		requireDistinct(t, lines)
+		if w == 160 {
+			text := strings.Join(lines, "\n")
+			for _, want := range []string{"/tmp/mount_test #120 ", "/tmp/mount_test #130 "} {
+				if !strings.Contains(text, want) {
+					t.Errorf("the stacked mounts are not named by ID (%q):\n%s", want, text)
+				}
+			}
+			if strings.Contains(text, "#131") {
+				t.Errorf("rows that differ in full got IDs:\n%s", text)
+			}
+		}
+	}
+}
+
+// TestMountColumns: the source is whole where there is room, with the
+// directory a bind mount shows in brackets as findmnt writes it, and the
+// per-mount options (ro of a read-only bind).
+func TestMountColumns(t *testing.T) {
+	host, ns := sampleTables()
+	long := mount(140, 100, "/boot", "ext4", "/dev/mapper/vg0-boot--partition--with--a--long--name", private)
+	escape := mount(141, 105, "/tmp/nslab/rootfs/escape", "tmpfs", "tmpfs", private)
+	escape.Root = "/nslab/rootfs"
+	escape.Options = "ro,relatime"
+	host = append(host, long, escape)
+	s := panelState(host, ns)
+	var p diffPanel
+	text := strings.Join(drawMounts(t, &p, s, 198, 20), "\n")
+	for _, want := range []string{long.Source + " ", "tmpfs[/nslab/rootfs] ", "ro,relatime ", "ns slave of 3", "relation"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("at 198 columns the panel lacks %q:\n%s", want, text)
+		}
+	}
+	// Narrow, the read-only bind still says ro, and the options of the
+	// copies that differ say how.
+	narrow := strings.Join(drawMounts(t, &p, s, 78, 20), "\n")
+	for _, want := range []string{"ro,re…", "rw|ro…"} {
+		if !strings.Contains(narrow, want) {
+			t.Errorf("at 78 columns the panel lacks %q:\n%s", want, narrow)
+		}
+	}
+}
+
+// TestColumnsFit: at every width the columns and the lead fill the panel
+// exactly, the mount point is always there, and no column is narrower than
+// its least width.
+func TestColumnsFit(t *testing.T) {
+	longest := [numCols]int{colPoint: 40, colFSType: 8, colSource: 30, colOpts: 30, colHost: 17, colNS: 17, colRel: 22}
+	for w := 20; w <= 300; w++ {
+		for _, matter := range []bool{false, true} {
+			c := columnsFor(w, longest, 6, matter)
+			used := c.lead
+			for i, cw := range c.w {
+				if cw == 0 {
+					continue
+				}
+				used += cw + 1
+				if cw < min(colMin[i], longest[i]) {
+					t.Fatalf("width %d: column %d is %d wide, less than its least", w, i, cw)
+				}
+			}
+			if c.w[colPoint] == 0 {
+				t.Fatalf("width %d: no mount point", w)
+			}
+			if used != w && used > w && c.w[colPoint] > colMin[colPoint] {
+				t.Fatalf("width %d: the columns take %d", w, used)
+			}
+			if used < w {
+				t.Fatalf("width %d: the columns leave %d cells", w, w-used)
+			}
+		}
+	}
+}
