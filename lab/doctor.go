@@ -223,18 +223,26 @@ func probeFinding(ctx context.Context, exe string, root bool) Finding {
 	if exe == "" {
 		exe = "/proc/self/exe"
 	}
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	// Seconds at most, even on a busy machine; the bound only catches a hang.
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, exe, ProbeCommand)
 	cmd.SysProcAttr = &syscall.SysProcAttr{
 		Cloneflags: unix.CLONE_NEWNS | unix.CLONE_NEWPID,
 		Pdeathsig:  syscall.SIGKILL,
 	}
+	// The finding is the probe's last line on stdout; whatever else writes to stderr (a
+	// coverage-instrumented binary does, on exit) is only shown when the probe failed.
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
 	runtime.LockOSThread() // Pdeathsig follows this thread
-	out, err := cmd.CombinedOutput()
+	out, err := cmd.Output()
 	runtime.UnlockOSThread()
 	line := strings.TrimSpace(lastLine(out))
 	if err != nil {
+		if line == "" { // it died before saying why: what it said on stderr
+			line = strings.TrimSpace(lastLine(stderr.Bytes()))
+		}
 		f.Detail = "failed: " + line
 		if line == "" {
 			f.Detail = "failed: " + err.Error()
