@@ -74,6 +74,27 @@ func TestScrollbackKeepsStyleAndWidth(t *testing.T) {
 	}
 }
 
+// TestScrollbackErasedLines pushes lines whose text was erased, wholly or
+// at the end, into the scrollback: they come back as they were shown.
+func TestScrollbackErasedLines(t *testing.T) {
+	c, _ := newCore(t, 8, 2)
+	write(t, c, "abc\r\x1b[K\r\nabcdef\x1b[4G\x1b[K\r\n\x1b[41mx\x1b[K\x1b[m\r\n\r\n")
+	if got := c.State().ScrollbackLen; got != 3 {
+		t.Fatalf("scrollback holds %d lines, want 3", got)
+	}
+	c.ScrollBy(3)
+	if got, want := screen(c), []string{"", "abc"}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("oldest scrollback lines = %q, want %q", got, want)
+	}
+	c.ScrollBy(-1)
+	if got := c.Cell(7, 1); got != (Cell{Content: " ", Width: 1, Style: Style{Bg: Indexed(1)}}) {
+		t.Errorf("the red tail of the newest line came back as %+v", got)
+	}
+	if r := c.State().Resets; r != 0 {
+		t.Errorf("%d emulator resets", r)
+	}
+}
+
 func TestAltScreenHasNoScrollback(t *testing.T) {
 	c, _ := newCore(t, 200, 50)
 	base := heapInUse()
