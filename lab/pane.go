@@ -188,14 +188,7 @@ func (p *Pane) foregroundGroup() int {
 // Foreground is the pty's foreground process group (TIOCGPGRP on the master, in nslab's PID
 // namespace): the process the panels inspect. It falls back to the shell.
 func (p *Pane) Foreground() int {
-	p.mu.Lock()
-	closed := p.closed
-	p.mu.Unlock()
-	if closed {
-		return 0
-	}
-	pgrp, err := unix.IoctlGetInt(int(p.master.Fd()), unix.TIOCGPGRP)
-	if err == nil && pgrp > 0 {
+	if pgrp := p.foregroundGroup(); pgrp > 0 {
 		if _, err := os.Stat(fmt.Sprintf("/proc/%d", pgrp)); err == nil {
 			return pgrp
 		}
