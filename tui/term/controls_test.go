@@ -85,6 +85,57 @@ func TestCoreScreens(t *testing.T) {
 		{"no wrap without autowrap", 5, 2, []string{"\x1b[?7labcdefg"}, "abcdg", 4, 0},
 		{"wide on a one-column screen", 1, 2, []string{"世x"}, "x", 0, 0},
 
+		// Tab stops: CHT and CBT counts, TBC 0 and 3, DECST8C.
+		{"CHT 2", 20, 1, []string{"\x1b[2Ix"}, "                x", 17, 0},
+		{"CHT past the last stop", 20, 1, []string{"\x1b[5Ix"}, "                   x", 19, 0},
+		{"CBT 2", 20, 1, []string{"\x1b[1;18H\x1b[2Zx"}, "        x", 9, 0},
+		{"CBT past the first stop", 20, 1, []string{"\x1b[1;5H\x1b[3Zx"}, "x", 1, 0},
+		{"TBC 0 clears the stop at the cursor", 20, 1, []string{"\x1b[1;9H\x1b[0g\r\tx"}, "                x", 17, 0},
+		{"TBC 3 clears them all", 20, 1, []string{"\x1b[3g\tx"}, "                   x", 19, 0},
+		{"DECST8C puts them back", 20, 1, []string{"\x1b[3g\x1b[?5W\tx"}, "        x", 9, 0},
+
+		// Movement, the scroll region and origin mode.
+		{"VPA under origin mode", 5, 5, []string{"\x1b[2;4r\x1b[?6h\x1b[2dx"}, "||x", 1, 2},
+		{"VPA under origin mode stops at the region", 5, 5, []string{"\x1b[2;4r\x1b[?6h\x1b[9dx"}, "|||x", 1, 3},
+		{"CUP under origin mode stops at the region", 5, 5, []string{"\x1b[2;3r\x1b[?6h\x1b[5;2Hx"}, "|| x", 2, 2},
+		{"origin mode off homes to the screen", 5, 5, []string{"\x1b[2;3r\x1b[?6h\x1b[?6lx"}, "x", 1, 0},
+		{"DECSTBM with top not above bottom is ignored", 5, 5, []string{"ab\x1b[3;2rx"}, "abx", 3, 0},
+		{"DECSTBM homes the cursor", 5, 5, []string{"ab\x1b[2;4rx"}, "xb", 1, 0},
+		{"DECSTBM bottom past the screen", 5, 5, []string{"top\x1b[2;99r\x1b[5;1H\nx"}, "top||||x", 1, 4},
+		{"CUU in the region stops at its top", 5, 5, []string{"\x1b[2;4r\x1b[3;1H\x1b[9Ax"}, "|x", 1, 1},
+		{"CUU above the region stops at the screen's top", 5, 5, []string{"\x1b[3;4r\x1b[2;1H\x1b[9Ax"}, "x", 1, 0},
+		{"CUD below the region stops at the screen's bottom", 5, 5, []string{"\x1b[1;2r\x1b[3;1H\x1b[9Bx"}, "||||x", 1, 4},
+		{"CNL", 5, 5, []string{"\x1b[2;5H\x1b[2Ex"}, "|||x", 1, 3},
+		{"CPL", 5, 5, []string{"\x1b[4;5H\x1b[2Fx"}, "|x", 1, 1},
+		{"HPR and VPR", 5, 5, []string{"\x1b[2a\x1b[2ex"}, "||  x", 3, 2},
+		{"HPA", 5, 1, []string{"\x1b[4`x"}, "   x", 4, 0},
+		{"CUB stops at the left edge", 5, 1, []string{"ab\x1b[5Dx"}, "xb", 1, 0},
+		{"CUF stops at the right edge", 5, 1, []string{"\x1b[9Cx"}, "    x", 4, 0},
+		{"LNM: LF returns the carriage too", 5, 2, []string{"\x1b[20hab\ncd"}, "ab|cd", 2, 1},
+
+		// Screens and saved cursors.
+		{"DECSET 1048 saves and restores the cursor", 5, 2, []string{"\x1b[2;3H\x1b[?1048h\x1b[H\x1b[?1048lx"}, "|  x", 3, 1},
+		{"DECSET 47 keeps the alternate screen", 10, 2, []string{"main\x1b[?47halt\x1b[?47l\x1b[?47h"}, "    alt", 7, 0},
+		{"DECSET 1047 clears the alternate screen on leaving", 10, 2, []string{"main\x1b[?1047halt\x1b[?1047l\x1b[?1047h"}, "", 7, 0},
+		{"DECSET 1049 restores the cursor on leaving", 10, 3, []string{"ab\x1b[?1049h\x1b[3;3Hx\x1b[?1049ly"}, "aby", 3, 0},
+		{"DECSET 1049 clears the alternate screen on entering", 10, 2, []string{"\x1b[?1049hx\x1b[?1049l\x1b[?1049h"}, "", 0, 0},
+
+		// Characters inserted, deleted, erased in a line.
+		{"ECH stops at the edge", 5, 1, []string{"abcde\x1b[1;3H\x1b[99X"}, "ab", 2, 0},
+		{"ICH at the last column", 5, 1, []string{"abcde\x1b[1;5H\x1b[@"}, "abcd", 4, 0},
+		{"ICH", 5, 1, []string{"abcde\x1b[1;2H\x1b[2@"}, "a  bc", 1, 0},
+		{"DCH", 5, 1, []string{"abcde\x1b[1;2H\x1b[2P"}, "ade", 1, 0},
+
+		// Splitting a wide character blanks both its columns.
+		{"ICH into a wide character", 5, 1, []string{"a世b\x1b[1;3H\x1b[@"}, "a   b", 2, 0},
+		{"ICH pushes a wide character whole", 5, 1, []string{"ab世\x1b[1;2H\x1b[@"}, "a b世", 1, 0},
+		{"DCH of a wide character's first column", 5, 1, []string{"a世b\x1b[1;2H\x1b[P"}, "a b", 1, 0},
+		{"DCH of its second column", 5, 1, []string{"a世b\x1b[1;3H\x1b[P"}, "a b", 2, 0},
+		{"ECH of its second column", 5, 1, []string{"a世b\x1b[1;3H\x1b[X"}, "a  b", 2, 0},
+		{"EL 1 to its second column", 5, 1, []string{"a世b\x1b[1;3H\x1b[1K"}, "   b", 2, 0},
+		{"EL 0 from its second column", 5, 1, []string{"a世b\x1b[1;3H\x1b[K"}, "a", 2, 0},
+		{"printing over its second column", 5, 1, []string{"a世b\x1b[1;3Hx"}, "a xb", 3, 0},
+
 		// A cluster continued in a later write joins the character before.
 		{"combining mark in the next write", 5, 1, []string{"e", "\u0301", "x"}, "e\u0301x", 2, 0},
 		{"VS16 in the next write widens", 5, 1, []string{"\u2764", "\ufe0f", "x"}, "\u2764\ufe0fx", 3, 0},
