@@ -494,3 +494,29 @@ func TestGoldenSpotlight(t *testing.T) {
 	}
 	requirePlain(t, f)
 }
+
+// TestGoldenMountTree is the mount panel as findmnt's tree (t, focused): each
+// mount under the one it is mounted on, a tmpfs stacked on /tmp/mount_test
+// under the one it covers.
+func TestGoldenMountTree(t *testing.T) {
+	h := startHarness(t, 160, 48, Options{})
+	s := sampleState()
+	over := mount(130, 120, "/tmp/mount_test", "tmpfs", "tmpfs", private)
+	over.Minor++ // a tmpfs of its own
+	host := append(append([]mnt.Mount(nil), s.Host.Mounts...), over)
+	s.Host.Mounts, s.Diff, s.Seq = host, mnt.Diff(host, s.NS.Mounts), 2
+	h.lab.setState(s)
+	h.lab.events <- lab.Event{Time: fixedNow.Add(-time.Minute), Pane: lab.Host, Kind: lab.MountAdded, Mount: &host[len(host)-1]}
+	h.until("state 2", func(m *Model) bool { return m.state.Seq == 2 })
+	h.send(press(tea.KeyF2, 0), press(tea.KeyF2, 0), press(tea.KeyF2, 0), typeKey('t'))
+	h.until("the mount panel focused, as a tree", func(m *Model) bool { return m.focus == targetDiff && m.diff.tree })
+	f := h.frame()
+	requireSize(t, f, 160, 48)
+	plain := ansi.Strip(f)
+	for _, want := range []string{"└─/tmp ", "│ └─/tmp/mount_test ", "t list"} {
+		if !strings.Contains(plain, want) {
+			t.Errorf("the tree lacks %q:\n%s", want, plain)
+		}
+	}
+	requirePlain(t, f)
+}

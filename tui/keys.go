@@ -31,7 +31,10 @@ type KeyMap struct {
 	Filter                                  key.Binding // /
 	Back                                    key.Binding // Esc: back to the last pane
 	Pseudo                                  key.Binding // p: show or hide pseudo filesystems
-	NextTab, PrevTab                        key.Binding // →/← in the compact strip
+	// Tree turns the mount panel into findmnt's tree; List, the same key
+	// as the help bar shows it in the tree, turns it back.
+	Tree, List       key.Binding // t
+	NextTab, PrevTab key.Binding // →/← in the compact strip
 
 	// In the walkthrough.
 	Step     key.Binding // F5 or Alt+n: run the step, re-check it, or go on
@@ -75,6 +78,8 @@ func keyMapIn(wd words) KeyMap {
 		Filter:   b([]string{"/"}, "/", wd.keyFilter),
 		Back:     b([]string{"esc"}, "esc", wd.keyBack),
 		Pseudo:   b([]string{"p"}, "p", wd.keyPseudo),
+		Tree:     b([]string{"t"}, "t", wd.keyTree),
+		List:     b([]string{"t"}, "t", wd.keyList),
 		NextTab:  b([]string{"right", "l"}, "→", wd.keyNextTab),
 		PrevTab:  b([]string{"left", "h"}, "←", wd.keyPrevTab),
 
@@ -101,7 +106,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.FocusHost, k.FocusNS, k.CycleFocus, k.Zoom, k.Help, k.Quit},
 		{k.ScrollUp, k.ScrollDown, k.Restart},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Filter, k.Pseudo, k.PrevTab, k.NextTab, k.Back},
+		{k.Filter, k.Pseudo, k.Tree, k.PrevTab, k.NextTab, k.Back},
 		{k.Step, k.Previous},
 	}
 }

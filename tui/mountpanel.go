@@ -27,11 +27,14 @@ func isPseudoFS(fstype string) bool {
 // diffPanel is the mount panel: the union of both panes' mount tables, one
 // row per mount, with each mount's source (and the directory of its file
 // system it shows, as findmnt writes it: tmpfs[/nslab/rootfs]), per-mount
-// options, propagation on each side, and how the two copies relate.
+// options, propagation on each side, and how the two copies relate; as a
+// list in mount point order, or as findmnt's tree.
 type diffPanel struct {
 	panelSize
 	nav        panelNav
 	showPseudo bool
+	// tree draws each mount under the mount it is mounted on.
+	tree bool
 	// memo keeps the last view: one frame asks for it several times, and at
 	// 10,000 mounts rebuilding it each time was most of the UI's work.
 	memo struct {
@@ -47,6 +50,7 @@ type viewKey struct {
 	rows       int
 	ghosts     string
 	showPseudo bool
+	tree       bool
 	filter     string
 	// wd: the filter matches the words in the screen's language.
 	wd *words
@@ -54,9 +58,13 @@ type viewKey struct {
 
 func (p *diffPanel) name(wd *words) string { return wd.mountsPanel }
 
-// ShortHelp is the panel's keys.
+// ShortHelp is the panel's keys: t says what it turns the panel into.
 func (p *diffPanel) ShortHelp(k KeyMap) []key.Binding {
-	return []key.Binding{k.Up, k.Down, k.Filter, k.Pseudo}
+	view := k.Tree
+	if p.tree {
+		view = k.List
+	}
+	return []key.Binding{k.Up, k.Down, view, k.Filter, k.Pseudo}
 }
 
 // handleKey acts on the panel's own keys while it has focus, and reports
@@ -65,6 +73,8 @@ func (p *diffPanel) handleKey(k tea.KeyPressMsg, keys KeyMap) bool {
 	switch {
 	case key.Matches(k, keys.Pseudo):
 		p.showPseudo = !p.showPseudo
+	case key.Matches(k, keys.Tree):
+		p.tree = !p.tree
 	default:
 		return false
 	}
@@ -98,6 +108,8 @@ type mountView struct {
 	hidden int
 	// cells are each item's texts, column by column.
 	cells [][numCols]string
+	// prefix is each item's place in the tree ("│ ├─"), nil in the list.
+	prefix []string
 	// longest are the widest cells of each column; optsHead is the widest
 	// part of the options cells that says how the copies differ ("rw|ro"),
 	// which the column keeps at any width.
@@ -126,40 +138,56 @@ func (p *diffPanel) view(d panelData) *mountView {
 		sig.WriteString(g.Key.Mountpoint)
 		sig.WriteByte(0)
 	}
-	key := viewKey{rows: len(d.state.Diff), ghosts: sig.String(), showPseudo: p.showPseudo, filter: p.nav.filter, wd: d.wd}
+	key := viewKey{rows: len(d.state.Diff), ghosts: sig.String(), showPseudo: p.showPseudo, tree: p.tree, filter: p.nav.filter, wd: d.wd}
 	if len(d.state.Diff) > 0 {
 		key.diff = &d.state.Diff[0]
 	}
 	if p.memo.view != nil && p.memo.key == key {
 		return p.memo.view
 	}
-	v := &mountView{items: make([]diffItem, 0, len(d.state.Diff)+len(ghosts))}
-	add := func(it diffItem) {
-		if !p.showPseudo && isPseudoFS(it.row.Key.FSType) {
-			v.hidden++
-			return
-		}
-		cells := rowCells(d.wd, it.row)
-		if p.nav.filter != "" && !p.nav.matches(rowText(d.wd, it.row, cells)) {
-			return
-		}
-		v.items = append(v.items, it)
-		v.cells = append(v.cells, cells)
-	}
+	// Every row in list order, ghosts at their place; then the ones to show.
+	all := make([]diffItem, 0, len(d.state.Diff)+len(ghosts))
 	gi := 0
 	for _, r := range d.state.Diff {
 		for gi < len(ghosts) && ghosts[gi].Key.Mountpoint < r.Key.Mountpoint {
-			add(diffItem{row: ghosts[gi], ghost: true})
+			all = append(all, diffItem{row: ghosts[gi], ghost: true})
 			gi++
 		}
-		add(diffItem{row: r})
+		all = append(all, diffItem{row: r})
 	}
 	for ; gi < len(ghosts); gi++ {
-		add(diffItem{row: ghosts[gi], ghost: true})
+		all = append(all, diffItem{row: ghosts[gi], ghost: true})
+	}
+	v := &mountView{}
+	shown := make([]int, 0, len(all))
+	cells := make(map[int][numCols]string, len(all))
+	for i, it := range all {
+		if !p.showPseudo && isPseudoFS(it.row.Key.FSType) {
+			v.hidden++
+			continue
+		}
+		c := rowCells(d.wd, it.row)
+		if p.nav.filter != "" && !p.nav.matches(rowText(d.wd, it.row, c)) {
+			continue
+		}
+		shown = append(shown, i)
+		cells[i] = c
+	}
+	order := shown
+	if p.tree {
+		order, v.prefix = treeOrder(all, shown)
+	}
+	v.items = make([]diffItem, len(order))
+	v.cells = make([][numCols]string, len(order))
+	for k, i := range order {
+		v.items[k], v.cells[k] = all[i], cells[i]
 	}
 	for k, c := range v.cells {
 		for i, s := range c {
 			v.longest[i] = max(v.longest[i], cellWidth(s))
+		}
+		if v.prefix != nil {
+			v.longest[colPoint] = max(v.longest[colPoint], cellWidth(v.prefix[k]+c[colPoint]))
 		}
 		_, head := optsText(v.items[k].row)
 		v.optsHead = max(v.optsHead, head)
@@ -504,21 +532,28 @@ func (p *diffPanel) header(st Styles, wd *words, c diffCols) string {
 	return st.Header.Render(strings.TrimRight(s, " "))
 }
 
-// body is a row's cells at the columns' widths; id, when set, follows the
+// body is a row's cells at the columns' widths, the mount point after its
+// place in the tree (prefix, "" in the list); id, when set, follows the
 // mount point so that rows alike in every other cell are told apart.
-func body(cells [numCols]string, c diffCols, id string) string {
+func body(cells [numCols]string, c diffCols, prefix, id string) string {
 	var b strings.Builder
 	for i, s := range cells {
 		if c.w[i] <= 0 {
 			continue
 		}
 		if i == colPoint {
-			if w := c.w[i] - cellWidth(id); id != "" && cellWidth(s) > w {
-				s = fitTail(s, max(w, 1)) + id
+			w := c.w[i] - cellWidth(prefix)
+			if w < 4 {
+				// A tree deeper than the column: its right end goes, marked.
+				b.WriteString(fit(prefix+s+id, c.w[i]) + " ")
+				continue
+			}
+			if room := w - cellWidth(id); id != "" && cellWidth(s) > room {
+				s = fitTail(s, max(room, 1)) + id
 			} else {
 				s += id
 			}
-			b.WriteString(fitTail(s, c.w[i]) + " ")
+			b.WriteString(prefix + fitTail(s, w) + " ")
 			continue
 		}
 		b.WriteString(col(s, c.w[i]))
@@ -551,7 +586,7 @@ func (v *mountView) rowIDs(c diffCols) []string {
 	seen := make(map[string]int, len(v.items))
 	first := make(map[string]int, len(v.items))
 	for i, it := range v.items {
-		line := itemSymbol(it) + body(v.cells[i], c, "")
+		line := itemSymbol(it) + body(v.cells[i], c, v.prefixOf(i), "")
 		if j, ok := first[line]; ok {
 			if seen[line] == 1 {
 				ids[j] = idSuffix(v.items[j].row)
@@ -566,6 +601,14 @@ func (v *mountView) rowIDs(c diffCols) []string {
 	return ids
 }
 
+// prefixOf is item i's place in the tree, "" in the list.
+func (v *mountView) prefixOf(i int) string {
+	if v.prefix == nil {
+		return ""
+	}
+	return v.prefix[i]
+}
+
 // itemSymbol is the class symbol a row shows.
 func itemSymbol(it diffItem) string {
 	if it.ghost {
@@ -576,10 +619,10 @@ func itemSymbol(it diffItem) string {
 
 // rowLine draws one row; a highlighted row is drawn in one style so its
 // background runs the whole width.
-func (p *diffPanel) rowLine(st Styles, it diffItem, cells [numCols]string, id string, c diffCols, w int, d panelData) string {
+func (p *diffPanel) rowLine(st Styles, it diffItem, cells [numCols]string, prefix, id string, c diffCols, w int, d panelData) string {
 	r := it.row
 	cls := itemSymbol(it)
-	text := body(cells, c, id)
+	text := body(cells, c, prefix, id)
 	if m, ok := d.hl.mounts[r.Key]; ok {
 		lead := " " + m.sign
 		s := st.Recent
@@ -625,7 +668,7 @@ func (p *diffPanel) lines(st Styles, d panelData, w, h int) []string {
 		shown = pickImportant(len(items), rows, func(i int) int { return rank(items[i], d) }, 4)
 	}
 	for _, i := range shown {
-		out = append(out, p.rowLine(st, items[i], v.cells[i], ids[i], c, w, d))
+		out = append(out, p.rowLine(st, items[i], v.cells[i], v.prefixOf(i), ids[i], c, w, d))
 	}
 	if marked {
 		out = append(out, p.mark(st, items, shown, d))

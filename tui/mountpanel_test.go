@@ -1,9 +1,11 @@
 package tui
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/nslab/nslab/lab"
@@ -131,5 +133,78 @@ func TestColumnsFit(t *testing.T) {
 				t.Fatalf("width %d: the columns leave %d cells", w, w-used)
 			}
 		}
+	}
+}
+
+// treeCell is the prefix and mount point at the start of a row's text.
+var treeCell = regexp.MustCompile(`^(.*?\S)\s{2,}`)
+
+// TestMountTree: t in the focused mount panel draws findmnt's tree: each
+// mount under the one it is mounted on, stacked mounts under the mount they
+// cover, a mount whose parent is hidden under its nearest shown ancestor;
+// t again gives the list back.
+func TestMountTree(t *testing.T) {
+	host, ns := sampleTables()
+	host = append(host,
+		mount(130, 120, "/tmp/mount_test", "tmpfs", "tmpfs", private), // covers 120
+		mount(131, 103, "/dev/shm", "tmpfs", "shm", private),          // under /dev, a pseudo fs
+		mount(132, 131, "/dev/shm/deep", "tmpfs", "deep", private))    // under /dev/shm
+	ns = append(ns, mount(230, 220, "/tmp/ns_only/inner", "tmpfs", "in", private)) // under an ns-only mount
+	s := panelState(host, ns)
+	var p diffPanel
+	p.tree = true
+	got := drawMounts(t, &p, s, 120, 30)
+	var points []string
+	for _, l := range got[1:] {
+		// The lead (4 cells), then the prefix and mount point up to the
+		// first column gap.
+		rest := string([]rune(l)[4:])
+		points = append(points, treeCell.FindStringSubmatch(rest + "  ")[1])
+	}
+	want := []string{
+		"/",
+		"├─/dev/shm",
+		"│ └─/dev/shm/deep",
+		"├─/run",
+		"└─/tmp",
+		"  ├─/tmp/mount_test",
+		"  │ └─/tmp/mount_test",
+		"  ├─/tmp/ns_only",
+		"  │ └─/tmp/ns_only/inner",
+		"  └─/tmp/shared_demo",
+	}
+	if strings.Join(points, "\n") != strings.Join(want, "\n") {
+		t.Errorf("tree:\n%s\nwant:\n%s\nframe:\n%s", strings.Join(points, "\n"), strings.Join(want, "\n"), strings.Join(got, "\n"))
+	}
+
+	// The key: t turns the focused panel into the tree and back, and is
+	// named in the help bar by what it will do.
+	m, _ := newTestModel(t, Options{})
+	run(m, press(tea.KeyF2, 0))
+	run(m, press(tea.KeyF2, 0))
+	run(m, press(tea.KeyF2, 0))
+	if m.focus != targetDiff {
+		t.Fatalf("focus on %d, want the mount panel", m.focus)
+	}
+	run(m, typeKey('t'))
+	if !m.diff.tree || !strings.Contains(ansi.Strip(m.helpBar()), "t list") {
+		t.Errorf("t did not turn the panel into the tree (help: %q)", ansi.Strip(m.helpBar()))
+	}
+	run(m, typeKey('t'))
+	if m.diff.tree || !strings.Contains(ansi.Strip(m.helpBar()), "t tree") {
+		t.Errorf("t did not give the list back (help: %q)", ansi.Strip(m.helpBar()))
+	}
+}
+
+// TestTreeOrderLoop: a parent loop, which a table read while it changed
+// might hold, draws each row once.
+func TestTreeOrderLoop(t *testing.T) {
+	a := mount(1, 2, "/a", "tmpfs", "a", private)
+	b := mount(2, 1, "/b", "tmpfs", "b", private)
+	rows := mnt.Diff([]mnt.Mount{a, b}, nil)
+	all := []diffItem{{row: rows[0]}, {row: rows[1]}}
+	order, prefix := treeOrder(all, []int{0, 1})
+	if len(order) != 2 || len(prefix) != 2 || order[0] == order[1] {
+		t.Fatalf("order %v, prefixes %q: want each of the two rows once", order, prefix)
 	}
 }

@@ -77,6 +77,7 @@ type words struct {
 	keyScroll, keyScrollForward, keyNewShell                                                string
 	keyUp, keyDown, keyPageUp, keyPageDown, keyTop, keyBottom                               string
 	keyFilter, keyBack, keyPseudo, keyNextTab, keyPrevTab                                   string
+	keyTree, keyList                                                                        string
 	keyStep, keyPrevious, keyYes, keyNo, keyFilterDone, keyFilterCancel                     string
 
 	// The spotlight's summary after a step.
@@ -171,6 +172,7 @@ func english() words {
 		keyScroll: "scroll", keyScrollForward: "scroll forward", keyNewShell: "new shell",
 		keyUp: "up", keyDown: "down", keyPageUp: "page up", keyPageDown: "page down", keyTop: "top", keyBottom: "bottom",
 		keyFilter: "filter", keyBack: "back to pane", keyPseudo: "pseudo fs", keyNextTab: "next tab", keyPrevTab: "prev tab",
+		keyTree: "tree", keyList: "list",
 		keyStep: "run·next", keyPrevious: "step back", keyYes: "quit", keyNo: "stay",
 		keyFilterDone: "keep filter", keyFilterCancel: "clear filter",
 
@@ -265,6 +267,7 @@ func korean() words {
 		keyScroll: "위로 스크롤", keyScrollForward: "아래로 스크롤", keyNewShell: "새 셸",
 		keyUp: "위", keyDown: "아래", keyPageUp: "이전 쪽", keyPageDown: "다음 쪽", keyTop: "맨 위", keyBottom: "맨 아래",
 		keyFilter: "필터", keyBack: "셸 패널로 돌아가기", keyPseudo: "의사 파일 시스템", keyNextTab: "다음 탭", keyPrevTab: "이전 탭",
+		keyTree: "트리로 보기", keyList: "목록으로 보기",
 		keyStep: "실행·다음", keyPrevious: "이전 단계", keyYes: "종료", keyNo: "계속",
 		keyFilterDone: "필터 유지", keyFilterCancel: "필터 지우기",
 
