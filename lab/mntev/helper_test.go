@@ -58,6 +58,7 @@ func serve(in io.Reader, out io.Writer) error {
 //	mkdir PATH                              mkdir -p
 //	chroot DIR                              chroot(2) and chdir("/")
 //	pivot NEWROOT PUTOLD                    pivot_root(2) and chdir("/")
+//	binds N DIR                             N bind mounts under DIR
 func do(c []string) error {
 	arg := func(i int) string {
 		if i < len(c) {
@@ -94,6 +95,19 @@ func do(c []string) error {
 		if err = unix.Chroot(arg(1)); err == nil {
 			err = unix.Chdir("/")
 		}
+	case "binds":
+		// binds N DIR: N bind mounts of DIR/src onto DIR/0 … DIR/N-1, the cheapest mounts.
+		n, _ := strconv.Atoi(arg(1))
+		src := arg(2) + "/src"
+		if err = os.MkdirAll(src, 0o755); err != nil {
+			break
+		}
+		for i := 0; i < n && err == nil; i++ {
+			d := arg(2) + "/" + strconv.Itoa(i)
+			if err = os.Mkdir(d, 0o755); err == nil {
+				err = unix.Mount(src, d, "", unix.MS_BIND, "")
+			}
+		}
 	case "pivot":
 		if err = unix.PivotRoot(arg(1), arg(2)); err == nil {
 			err = unix.Chdir("/")
@@ -129,7 +143,7 @@ type helper struct {
 // with keepPropagation, a copy whose shared mounts stay peers of this namespace's
 // (clone(2) CLONE_NEWNS, like unshare --propagation unchanged). It is killed if the test
 // process dies and stopped at cleanup.
-func startHelper(t *testing.T, keepPropagation bool) *helper {
+func startHelper(t testing.TB, keepPropagation bool) *helper {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), helperTestEnv+"=1")
@@ -157,7 +171,7 @@ func startHelper(t *testing.T, keepPropagation bool) *helper {
 }
 
 // do runs commands in the helper.
-func (h *helper) do(t *testing.T, cmds ...[]string) {
+func (h *helper) do(t testing.TB, cmds ...[]string) {
 	t.Helper()
 	for _, c := range cmds {
 		if _, err := io.WriteString(h.stdin, strings.Join(c, sep)+"\n"); err != nil {

@@ -371,13 +371,30 @@ func (c *Census) Doubts(ns Namespace) string {
 	if c.noSource > 0 {
 		return fmt.Sprintf("%d mount(s) with no source reported (mountinfo shows \"\" or \"none\")", c.noSource)
 	}
+	if master, ok := c.hiddenMaster(ns); ok {
+		return fmt.Sprintf("a slave of peer group %d, which has no member in the table: its propagate_from cannot be read from outside the namespace", master)
+	}
+	return ""
+}
+
+// propagateFromDoubt reports whether propagate_from may be wrong in a table read from
+// outside.
+func (c *Census) propagateFromDoubt(ns Namespace) bool {
+	_, ok := c.hiddenMaster(ns)
+	return ok
+}
+
+// hiddenMaster finds a master group of a slave in the table that has no member in it,
+// when it matters: in another namespace, with some shared mount in the table that could
+// be the group propagate_from names.
+func (c *Census) hiddenMaster(ns Namespace) (int, bool) {
 	if ns.Own || c.shared == 0 {
-		return ""
+		return 0, false
 	}
 	for master := range c.slaves {
 		if c.peers[master] == 0 {
-			return fmt.Sprintf("a slave of peer group %d, which has no member in the table: its propagate_from cannot be read from outside the namespace", master)
+			return master, true
 		}
 	}
-	return ""
+	return 0, false
 }

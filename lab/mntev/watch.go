@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -25,11 +26,14 @@ type Batch struct {
 	// Overflow: the kernel dropped events (its queue holds 16,384); the lists are
 	// incomplete, re-read the whole table.
 	Overflow bool
+	// Remounted: the table changed in a way fanotify does not report (a remount,
+	// mount_setattr(2)); re-read it whole. Only with Options.Remounts.
+	Remounted bool
 }
 
 // Empty reports whether the batch says nothing.
 func (b Batch) Empty() bool {
-	return len(b.Attached) == 0 && len(b.Detached) == 0 && !b.Overflow
+	return len(b.Attached) == 0 && len(b.Detached) == 0 && !b.Overflow && !b.Remounted
 }
 
 // merge appends the IDs of later to b, each ID once.
@@ -48,6 +52,7 @@ func (b Batch) merge(later Batch) Batch {
 	b.Attached = add(b.Attached, later.Attached)
 	b.Detached = add(b.Detached, later.Detached)
 	b.Overflow = b.Overflow || later.Overflow
+	b.Remounted = b.Remounted || later.Remounted
 	return b
 }
 
@@ -69,6 +74,7 @@ func (b Batch) mergeLarge(later Batch) Batch {
 	b.Attached = add(b.Attached, later.Attached)
 	b.Detached = add(b.Detached, later.Detached)
 	b.Overflow = b.Overflow || later.Overflow
+	b.Remounted = b.Remounted || later.Remounted
 	return b
 }
 
@@ -82,19 +88,20 @@ func (b Batch) mergeLarge(later Batch) Batch {
 // stops with ErrNamespaceGone.
 //
 // The kernel sends no event for a remount (mount -o remount, mount_setattr(2)) or for a
-// propagation change (--make-shared and the like): mountinfo's POLLPRI covers remounts,
-// nothing covers propagation. Re-read the table when something else says it may have
-// changed.
+// propagation change (--make-shared and the like). Options.Remounts covers remounts with
+// mountinfo's POLLPRI; nothing covers propagation changes: re-read the table when
+// something else says it may have changed.
 type Watcher struct {
-	ns    Namespace
-	fan   int // fanotify_init(2) group with one FAN_MARK_MNTNS mark
-	wake  int // eventfd(2): written by Close to end the poll
-	c     chan Batch
-	done  chan struct{}
-	err   error // why the watch stopped; written before done is closed
-	buf   []byte
-	close sync.Once
-	cerr  error
+	ns        Namespace
+	fan       int // fanotify_init(2) group with one FAN_MARK_MNTNS mark
+	mountinfo int // /proc/PID/mountinfo with Options.Remounts, else -1
+	wake      int // eventfd(2): written by Close to end the poll
+	c         chan Batch
+	done      chan struct{}
+	err       error // why the watch stopped; written before done is closed
+	buf       []byte
+	close     sync.Once
+	cerr      error
 
 	// For tests: the poll thread's ID and how many times poll(2) returned EINTR.
 	tid        atomic.Int64
@@ -107,17 +114,60 @@ type Watcher struct {
 //
 // Always call Close.
 func Watch(pid int) (*Watcher, error) {
+	return WatchWith(pid, Options{})
+}
+
+// Options choose what a Watcher reports besides fanotify's mount events.
+type Options struct {
+	// Remounts also opens /proc/PID/mountinfo, whose POLLPRI wakes at every change of the
+	// table, and reports a change that came with no mount event as Batch.Remounted. The
+	// open file holds the namespace (and its mounts) until Close, like an open ns file.
+	//
+	// A wake-up with no event is given settleTime for its events to arrive: the kernel
+	// wakes mountinfo's pollers first and queues the events of a mount or unmount after
+	// it lets other readers of the table in again, so there is no lock to wait on. A
+	// remount in the same instant as a mount is taken for the mount's wake-up and missed;
+	// a mount whose events come later than settleTime reads as a remount too.
+	Remounts bool
+}
+
+// WatchWith is Watch with options.
+func WatchWith(pid int, o Options) (*Watcher, error) {
 	path := "/proc/" + strconv.Itoa(pid) + "/ns/mnt"
 	nsfd, err := openNS(path)
 	if err != nil {
 		return nil, fmt.Errorf("watch mount events: %w", err)
 	}
 	defer unix.Close(nsfd)
-	return watchFD(nsfd, path)
+	mountinfo := -1
+	if o.Remounts {
+		// Not os.Open: Go's netpoller would take the fd and swallow the POLLPRI wake-up.
+		// Opened after the ns file: if both name the same namespace, the process had not
+		// moved between the two opens.
+		if mountinfo, err = openNS("/proc/" + strconv.Itoa(pid) + "/mountinfo"); err != nil {
+			return nil, fmt.Errorf("watch mount events: %w", err)
+		}
+		var now unix.Stat_t
+		if err := unix.Stat("/proc/"+strconv.Itoa(pid)+"/ns/mnt", &now); err != nil || !sameFile(nsfd, &now) {
+			unix.Close(mountinfo)
+			return nil, fmt.Errorf("watch mount events: process %d left its mount namespace while it was opened", pid)
+		}
+	}
+	w, err := watchFD(nsfd, path, mountinfo)
+	if err != nil && mountinfo >= 0 {
+		unix.Close(mountinfo)
+	}
+	return w, err
+}
+
+// sameFile reports whether fd is the file st describes.
+func sameFile(fd int, st *unix.Stat_t) bool {
+	var fst unix.Stat_t
+	return unix.Fstat(fd, &fst) == nil && fst.Dev == st.Dev && fst.Ino == st.Ino
 }
 
 // watchFD starts a watch on the namespace of an open ns file.
-func watchFD(nsfd int, path string) (*Watcher, error) {
+func watchFD(nsfd int, path string, mountinfo int) (*Watcher, error) {
 	ns, err := namespaceOfFD(nsfd, path)
 	if err != nil {
 		return nil, fmt.Errorf("watch mount events: %w", err)
@@ -140,7 +190,7 @@ func watchFD(nsfd int, path string) (*Watcher, error) {
 		unix.Close(fan)
 		return nil, fmt.Errorf("watch mount events: eventfd: %w", err)
 	}
-	w := &Watcher{ns: ns, fan: fan, wake: wake, c: make(chan Batch, 1), done: make(chan struct{}), buf: make([]byte, 64<<10)}
+	w := &Watcher{ns: ns, fan: fan, mountinfo: mountinfo, wake: wake, c: make(chan Batch, 1), done: make(chan struct{}), buf: make([]byte, 64<<10)}
 	go w.run()
 	return w, nil
 }
@@ -197,6 +247,9 @@ func (w *Watcher) Close() error {
 		}
 		<-w.done
 		w.cerr = errors.Join(closeFD("fanotify", w.fan), closeFD("eventfd", w.wake))
+		if w.mountinfo >= 0 {
+			w.cerr = errors.Join(w.cerr, closeFD("mountinfo", w.mountinfo))
+		}
 	})
 	return w.cerr
 }
@@ -221,6 +274,9 @@ func (w *Watcher) run() {
 		{Fd: int32(w.fan), Events: unix.POLLIN},
 		{Fd: int32(w.wake), Events: unix.POLLIN},
 	}
+	if w.mountinfo >= 0 {
+		fds = append(fds, unix.PollFd{Fd: int32(w.mountinfo), Events: unix.POLLPRI})
+	}
 	for {
 		_, err := unix.Poll(fds, -1)
 		if err == unix.EINTR {
@@ -240,10 +296,30 @@ func (w *Watcher) run() {
 			w.err = fmt.Errorf("watch mount events in namespace %d: poll: revents %#x", w.ns.ID, fds[0].Revents)
 			return
 		}
-		if fds[0].Revents == 0 {
+		// mountinfo reports POLLPRI|POLLERR once per change since the last poll (proc(5)).
+		changed := len(fds) > 2 && fds[2].Revents&(unix.POLLPRI|unix.POLLERR) != 0
+		if len(fds) > 2 && fds[2].Revents&unix.POLLNVAL != 0 {
+			w.err = fmt.Errorf("watch mount events in namespace %d: poll mountinfo: %w", w.ns.ID, unix.EBADF)
+			return
+		}
+		if fds[0].Revents == 0 && !changed {
 			continue
 		}
+		if changed {
+			// Take every wake-up up to now (poll(2) again, without waiting): the events of
+			// the changes behind them are drained below.
+			w.consumeMountinfo()
+		}
 		b, err := w.drain()
+		if changed && b.Empty() && err == nil {
+			// mountinfo woke and no event came: a remount, or a mount whose event is
+			// still on its way (the kernel queues events after it has let readers of the
+			// table in again).
+			b, err = w.settle()
+			if b.Empty() {
+				b.Remounted = true
+			}
+		}
 		if !b.Empty() {
 			w.deliver(b)
 		}
@@ -254,6 +330,42 @@ func (w *Watcher) run() {
 		if len(b.Detached) > 0 && w.gone() {
 			// The namespace's end detaches every mount in it; nothing will follow.
 			w.err = ErrNamespaceGone
+			return
+		}
+	}
+}
+
+// settleTime is how long a mountinfo wake-up waits for its mount events before it counts
+// as a remount. The kernel queues them microseconds later, unless the mounting thread is
+// preempted in between.
+const settleTime = 100 * time.Millisecond
+
+// settle waits up to settleTime for events and drains them; Close cuts it short.
+func (w *Watcher) settle() (Batch, error) {
+	fds := []unix.PollFd{{Fd: int32(w.fan), Events: unix.POLLIN}, {Fd: int32(w.wake), Events: unix.POLLIN}}
+	deadline := time.Now().Add(settleTime)
+	for {
+		left := time.Until(deadline)
+		if left <= 0 {
+			return Batch{}, nil
+		}
+		_, err := unix.Poll(fds, int(left.Milliseconds())+1)
+		if err == unix.EINTR {
+			w.interrupts.Add(1)
+			continue
+		}
+		if err != nil || fds[1].Revents != 0 || fds[0].Revents == 0 {
+			return Batch{}, nil // the main loop sees Close, a failure, or nothing came
+		}
+		return w.drain()
+	}
+}
+
+// consumeMountinfo takes a pending POLLPRI of the mountinfo file, if any.
+func (w *Watcher) consumeMountinfo() {
+	fds := []unix.PollFd{{Fd: int32(w.mountinfo), Events: unix.POLLPRI}}
+	for {
+		if _, err := unix.Poll(fds, 0); err != unix.EINTR {
 			return
 		}
 	}

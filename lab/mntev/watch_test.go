@@ -405,3 +405,53 @@ func TestWatchCloseReleasesEverything(t *testing.T) {
 		t.Errorf("the poll thread ended with the watcher: %v", err)
 	}
 }
+
+// With Options.Remounts a remount, which sends no mount event, is reported as Remounted.
+// A mount or an unmount is not, unless its events come more than settleTime after the
+// wake-up (a preempted mounting thread on a busy machine): that is counted and logged, not
+// failed. A propagation change wakes nothing at all.
+func TestWatchRemounts(t *testing.T) {
+	if !labtest.InNewNamespace(t) {
+		return
+	}
+	dir := t.TempDir()
+	p := func(name string) string { return filepath.Join(dir, name) }
+	h := startHelper(t, false)
+	h.do(t, cmd("mount", "base", dir, "tmpfs", "0", "size=64k"), cmd("mkdir", p("a")), cmd("mkdir", p("m")))
+	w, err := WatchWith(h.pid, Options{Remounts: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	late := 0
+	for i := range 200 {
+		h.do(t, cmd("mount", "a", p("a"), "tmpfs", "0", "size=16k"), cmd("umount", p("a")))
+		b := awaitBatches(t, w, "a mount and an unmount", func(b Batch) bool { return len(b.Detached) > 0 })
+		if len(b.Attached) != 1 || !slices.Equal(b.Attached, b.Detached) {
+			t.Fatalf("round %d: a mount and an unmount gave %+v", i, b)
+		}
+		if b.Remounted {
+			late++
+		}
+	}
+	t.Logf("200 mounts and unmounts: %d read as remounts (events later than %s)", late, settleTime)
+	h.do(t, cmd("remount", dir, "0x"+strconv.FormatUint(unix.MS_RDONLY, 16)))
+	b := awaitBatches(t, w, "the remount", func(b Batch) bool { return !b.Empty() })
+	if !b.Remounted || len(b.Attached)+len(b.Detached) != 0 {
+		t.Fatalf("after a remount: %+v, want Remounted only", b)
+	}
+	h.do(t, cmd("remount", dir, "0"), cmd("mount", "m", p("m"), "tmpfs", "0", "size=16k"))
+	awaitBatches(t, w, "a remount, then a mount", func(b Batch) bool { return len(b.Attached) > 0 })
+	h.do(t, cmd("make", "shared", dir), cmd("make", "private", dir), cmd("umount", p("m")))
+	b = awaitBatches(t, w, "propagation changes, then an unmount", func(b Batch) bool { return len(b.Detached) > 0 })
+	if b.Remounted || len(b.Attached) != 0 {
+		t.Fatalf("propagation changes and an unmount gave %+v, want only the unmount", b)
+	}
+	// The open mountinfo file holds the namespace: the watch outlives the helper.
+	h.stop()
+	select {
+	case <-w.Done():
+		t.Fatalf("the watch ended with the helper: %v", w.Err())
+	default:
+	}
+}

@@ -1,0 +1,202 @@
+package mntev
+
+import (
+	"fmt"
+	"math/rand"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/nslab/nslab/lab/mnt"
+)
+
+func tmount(uid uint64, id int, point string) Mount {
+	var m Mount
+	m.UniqueID = uid
+	m.ID, m.Parent, m.Mountpoint, m.Root = id, 1, point, "/"
+	m.FSType, m.Source, m.Options, m.VFSOptions = "tmpfs", "t"+fmt.Sprint(id), "rw,relatime", "rw"
+	m.Propagation = mnt.Propagation{Type: mnt.Private}
+	return m
+}
+
+func loaded(t *testing.T, ns Namespace, ms ...Mount) *Table {
+	t.Helper()
+	tab := NewTable(ns)
+	var mounts []mnt.Mount
+	var ids []uint64
+	for _, m := range ms {
+		mounts, ids = append(mounts, m.Mount), append(ids, m.UniqueID)
+	}
+	if err := tab.Load(mounts, ids); err != nil {
+		t.Fatal(err)
+	}
+	return tab
+}
+
+func TestTableApply(t *testing.T) {
+	ns := Namespace{ID: 7}
+	a, b, c := tmount(100, 10, "/a"), tmount(101, 11, "/b"), tmount(102, 12, "/c")
+	tab := loaded(t, ns, a, b, c)
+	before := tab.Mounts()
+
+	// b remounted read-only, c moved to /d, a gone, e new, and an older ID brought in.
+	b2 := b
+	b2.Options = "ro,relatime"
+	c2 := c
+	c2.Mountpoint = "/d"
+	e := tmount(103, 13, "/e")
+	old := tmount(50, 9, "/old")
+	changes, exact := tab.Apply([]Mount{e, b2, c2, old}, []uint64{100})
+	if !exact {
+		t.Error("a change of private mounts with sources is not exact")
+	}
+	want := []mnt.Mount{old.Mount, b2.Mount, c2.Mount, e.Mount}
+	if !reflect.DeepEqual(tab.Mounts(), want) {
+		t.Errorf("table after Apply:\n%+v\nwant\n%+v", tab.Mounts(), want)
+	}
+	if !reflect.DeepEqual(changes, mnt.Changes(before, want)) {
+		t.Errorf("changes:\n%+v\nwant (mnt.Changes)\n%+v", changes, mnt.Changes(before, want))
+	}
+	if !reflect.DeepEqual(before, []mnt.Mount{a.Mount, b.Mount, c.Mount}) {
+		t.Error("Apply changed the slice an earlier Mounts returned")
+	}
+	if !slices.Equal(tab.ids, []uint64{50, 101, 102, 103}) {
+		t.Errorf("ids %v", tab.ids)
+	}
+}
+
+func TestTableSources(t *testing.T) {
+	ns := Namespace{ID: 7}
+	a := tmount(100, 10, "/a")
+	a.Source = ""
+	tab := loaded(t, ns, a)
+	// statmount cannot tell "" from none: a known mount keeps its source.
+	moved := a
+	moved.Mountpoint, moved.Source, moved.NoSource = "/b", "none", true
+	if _, exact := tab.Apply([]Mount{moved}, nil); !exact || tab.Mounts()[0].Source != "" {
+		t.Errorf("a known mount with no source reported: exact %v, source %q; want its old source", exact, tab.Mounts()[0].Source)
+	}
+	fresh := tmount(101, 11, "/c")
+	fresh.Source, fresh.NoSource = "none", true
+	if _, exact := tab.Apply([]Mount{fresh}, nil); exact {
+		t.Error("a new mount with no source reported is exact")
+	}
+}
+
+func TestTablePropagateFrom(t *testing.T) {
+	other := Namespace{ID: 7}
+	slave := tmount(100, 10, "/s")
+	slave.Propagation = mnt.Propagation{Type: mnt.Slave, Master: 5}
+	shared := tmount(101, 11, "/p")
+	shared.Propagation = mnt.Propagation{Type: mnt.Shared, PeerGroup: 6}
+	peer := tmount(102, 12, "/q")
+	peer.Propagation = mnt.Propagation{Type: mnt.Shared, PeerGroup: 5}
+	private := tmount(103, 13, "/r")
+
+	tab := loaded(t, other, slave, shared, peer)
+	if _, exact := tab.Apply([]Mount{private}, nil); !exact {
+		t.Error("a private mount added beside a slave whose master is here: not exact")
+	}
+	// The master's only member goes: the slave's propagate_from may now show.
+	if _, exact := tab.Apply(nil, []uint64{102}); exact {
+		t.Error("the last member of a slave's master group removed while a shared mount remains: exact")
+	}
+	tab = loaded(t, other, slave, shared)
+	if _, exact := tab.Apply(nil, []uint64{103}); !exact {
+		t.Error("nothing removed (an unknown ID): not exact")
+	}
+	if _, exact := tab.Apply([]Mount{tmount(104, 14, "/t")}, nil); !exact {
+		t.Error("a private mount in a doubtful table: not exact, though propagate_from cannot change")
+	}
+	own := loaded(t, Namespace{ID: 7, Own: true}, slave, shared)
+	if _, exact := own.Apply(nil, []uint64{101}); !exact {
+		t.Error("in the caller's own namespace statmount reads propagate_from: not exact")
+	}
+	if _, exact := NewTable(other).Apply([]Mount{private}, nil); exact {
+		t.Error("Apply to a table never loaded: exact")
+	}
+}
+
+// Random tables and random batches: Apply gives the table the batch describes and the
+// changes mnt.Changes finds between the two.
+func TestTableApplyRandom(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	ns := Namespace{ID: 9}
+	for round := 0; round < 300; round++ {
+		var ms []Mount
+		next := uint64(1000)
+		for i := 0; i < rng.Intn(30); i++ {
+			next += uint64(1 + rng.Intn(3))
+			ms = append(ms, tmount(next, int(next%97), fmt.Sprintf("/m%d", rng.Intn(8))))
+		}
+		tab := loaded(t, ns, ms...)
+		before := tab.Mounts()
+		var found []Mount
+		var gone []uint64
+		want := map[uint64]Mount{}
+		for _, m := range ms {
+			switch rng.Intn(5) {
+			case 0:
+				gone = append(gone, m.UniqueID)
+			case 1:
+				m2 := m
+				m2.Options = "ro,relatime"
+				if rng.Intn(2) == 0 {
+					m2.Mountpoint = "/moved"
+				}
+				found = append(found, m2)
+				want[m.UniqueID] = m2
+			default:
+				want[m.UniqueID] = m
+			}
+		}
+		for i := 0; i < rng.Intn(4); i++ {
+			next += uint64(1 + rng.Intn(3))
+			uid := next
+			if rng.Intn(3) == 0 {
+				uid = uint64(rng.Intn(1000)) // an older ID, brought in from elsewhere
+			}
+			if _, dup := want[uid]; dup {
+				continue
+			}
+			m := tmount(uid, 100+i, fmt.Sprintf("/n%d", i))
+			found = append(found, m)
+			want[uid] = m
+		}
+		rng.Shuffle(len(found), func(i, j int) { found[i], found[j] = found[j], found[i] })
+		changes, exact := tab.Apply(found, gone)
+		if !exact {
+			t.Fatalf("round %d: not exact: found %+v gone %v census %+v", round, found, gone, tab.census)
+		}
+		keys := slices.Sorted(func(yield func(uint64) bool) {
+			for k := range want {
+				if !yield(k) {
+					return
+				}
+			}
+		})
+		var after []mnt.Mount
+		for _, k := range keys {
+			after = append(after, want[k].Mount)
+		}
+		if !reflect.DeepEqual(tab.Mounts(), after) && !(len(after) == 0 && len(tab.Mounts()) == 0) {
+			t.Fatalf("round %d: table\n%+v\nwant\n%+v", round, tab.Mounts(), after)
+		}
+		if w := mnt.Changes(before, after); !reflect.DeepEqual(changes, w) && !(len(changes) == 0 && len(w) == 0) {
+			t.Fatalf("round %d: changes\n%+v\nwant\n%+v", round, changes, w)
+		}
+	}
+}
+
+func TestTableLoadChecks(t *testing.T) {
+	tab := NewTable(Namespace{ID: 1})
+	if err := tab.Load(make([]mnt.Mount, 2), []uint64{1}); err == nil {
+		t.Error("Load with fewer IDs than mounts: no error")
+	}
+	if err := tab.Load(make([]mnt.Mount, 2), []uint64{2, 1}); err == nil {
+		t.Error("Load with IDs out of order: no error")
+	}
+	if tab.Loaded() {
+		t.Error("loaded after failed Loads")
+	}
+}
