@@ -85,6 +85,11 @@ func TestCoreScreens(t *testing.T) {
 		{"no wrap without autowrap", 5, 2, []string{"\x1b[?7labcdefg"}, "abcdg", 4, 0},
 		{"wide on a one-column screen", 1, 2, []string{"世x"}, "x", 0, 0},
 
+		// Unknown erase modes, and ED 3, leave the screen and a pending wrap.
+		{"ED 5", 5, 2, []string{"abcde\x1b[5JX"}, "abcde|X", 1, 1},
+		{"EL 5", 5, 2, []string{"abcde\x1b[5KX"}, "abcde|X", 1, 1},
+		{"ED 3 leaves the screen", 5, 2, []string{"abcde\x1b[3JX"}, "abcde|X", 1, 1},
+
 		// Tab stops: CHT and CBT counts, TBC 0 and 3, DECST8C.
 		{"CHT 2", 20, 1, []string{"\x1b[2Ix"}, "                x", 17, 0},
 		{"CHT past the last stop", 20, 1, []string{"\x1b[5Ix"}, "                   x", 19, 0},
@@ -136,11 +141,18 @@ func TestCoreScreens(t *testing.T) {
 		{"EL 0 from its second column", 5, 1, []string{"a世b\x1b[1;3H\x1b[K"}, "a", 2, 0},
 		{"printing over its second column", 5, 1, []string{"a世b\x1b[1;3Hx"}, "a xb", 3, 0},
 
+		// Clusters.
+		{"CJK, kana, fullwidth and hangul are wide", 20, 1, []string{"あい、「ＡＢ」한x"}, "あい、「ＡＢ」한x", 17, 0},
+		{"too many marks: those that fit stay", 5, 1, []string{"e" + strings.Repeat("\u0301", 40) + "x"},
+			"e" + strings.Repeat("\u0301", 15) + "x", 2, 0},
+
 		// A cluster continued in a later write joins the character before.
 		{"combining mark in the next write", 5, 1, []string{"e", "\u0301", "x"}, "e\u0301x", 2, 0},
 		{"VS16 in the next write widens", 5, 1, []string{"\u2764", "\ufe0f", "x"}, "\u2764\ufe0fx", 3, 0},
 		{"VS16 that does not fit is dropped", 3, 1, []string{"ab\u2764", "\ufe0f"}, "ab\u2764", 2, 0},
 		{"no join after a control", 5, 1, []string{"e", "\r", "\u0301x"}, "x", 1, 0},
+		{"marks past the bound in a later write are dropped", 5, 1,
+			[]string{"e" + strings.Repeat("\u0301", 14), "\u0301\u0301x"}, "e" + strings.Repeat("\u0301", 14) + "x", 2, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -301,8 +301,22 @@ func (e *emulator) printText(t []byte) {
 			// Nothing to attach it to, and nothing to show by itself.
 			continue
 		}
-		e.put(string(cluster[:min(len(cluster), maxClusterBytes)]), min(w, 2))
+		e.put(string(clipCluster(cluster)), min(w, 2))
 	}
+}
+
+// clipCluster cuts a cluster to at most maxClusterBytes at a character
+// boundary: the base and the marks that fit. A cut inside a character would
+// leave invalid UTF-8, which the view shows as a replacement character.
+func clipCluster(c []byte) []byte {
+	if len(c) <= maxClusterBytes {
+		return c
+	}
+	n := maxClusterBytes
+	for n > 0 && !utf8.RuneStart(c[n]) {
+		n--
+	}
+	return c[:n]
 }
 
 // join extends the character printed last with what t starts with, if they
