@@ -42,6 +42,8 @@ func Read(pid int) ([]Mount, error) {
 // every field is a substring of it unless it had escapes to undo. At 10,000 mounts this
 // is a few times faster than splitting each line, which matters on the live UI's path.
 func parseTable(b []byte) ([]Mount, error) {
+	// bufio.Scanner's default token size: the longest line moby's parser takes.
+	const maxLine = 64*1024 - 1
 	text := string(b)
 	mounts := make([]Mount, 0, bytes.Count(b, []byte{'\n'})+1)
 	var fields []string
@@ -65,9 +67,6 @@ func parseTable(b []byte) ([]Mount, error) {
 	}
 	return mounts, nil
 }
-
-// maxLine is bufio.Scanner's default token size, the longest line moby's parser takes.
-const maxLine = 64*1024 - 1
 
 // splitSpaces is strings.Split(s, " ") into a reused slice.
 func splitSpaces(s string, out []string) []string {
