@@ -309,27 +309,26 @@ func parents(table []Mount) []int {
 	return parent
 }
 
-// Marks in stackDepths' depth slice.
-const (
-	unknownDepth = -1 // not reached yet
-	onWalk       = -2 // on the current walk
-)
-
 // stackDepths finds the stacks in a table. A mount stacked on another has that mount as
 // its parent and the same mount point; the depth follows parent links, which does not
 // depend on table order.
 func stackDepths(table []Mount, parent []int) []int {
+	// Marks in depth besides the depths themselves.
+	const (
+		unknown = -1 // not reached yet
+		onWalk  = -2 // on the current walk
+	)
 	depth := make([]int, len(table))
 	for i := range depth {
-		depth[i] = unknownDepth
+		depth[i] = unknown
 	}
 	var walk []int
 	for i := range table {
 		// Walk down the stack to the bottom or to a mount whose depth is known, then
 		// number the way back up.
 		walk = walk[:0]
-		below := -1 // the depth under the walk's last mount
-		for j := i; depth[j] == unknownDepth; {
+		next := 0 // the depth of the walk's last mount
+		for j := i; depth[j] == unknown; {
 			depth[j] = onWalk
 			walk = append(walk, j)
 			p := parent[j]
@@ -337,7 +336,7 @@ func stackDepths(table []Mount, parent []int) []int {
 				break // j is a bottom
 			}
 			switch depth[p] {
-			case unknownDepth:
+			case unknown:
 				j = p
 				continue
 			case onWalk:
@@ -348,15 +347,15 @@ func stackDepths(table []Mount, parent []int) []int {
 					depth[m] = 0
 				}
 				walk = walk[:loop]
-				below = 0
+				next = 1
 			default:
-				below = depth[p]
+				next = depth[p] + 1
 			}
 			break
 		}
 		for k := len(walk) - 1; k >= 0; k-- {
-			below++
-			depth[walk[k]] = below
+			depth[walk[k]] = next
+			next++
 		}
 	}
 	return depth

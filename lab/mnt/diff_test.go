@@ -338,6 +338,22 @@ func TestDiff(t *testing.T) {
 			want: []row{{"/", InBoth, 1, 101, 0}, {"/x", InBoth, 31, 131, 0}, {"/x", InBoth, 30, 130, 0}},
 		},
 		{
+			name: "one bind under two parents: the lower parent first, though its identity sorts last",
+			host: []string{
+				"20 1 0:60 / /a rw - tmpfs y rw",
+				"21 20 254:0 /srv /a/b rw - ext4 /dev/vda rw",
+				"22 20 0:62 / /a rw - tmpfs x rw",
+				"23 22 254:0 /srv /a/b rw - ext4 /dev/vda rw",
+			},
+			ns: []string{
+				"120 101 0:60 / /a rw - tmpfs y rw",
+				"121 120 254:0 /srv /a/b rw - ext4 /dev/vda rw",
+				"122 120 0:62 / /a rw - tmpfs x rw",
+				"123 122 254:0 /srv /a/b ro - ext4 /dev/vda rw",
+			},
+			want: []row{{"/a", InBoth, 20, 120, 0}, {"/a", InBoth, 22, 122, 0}, {"/a/b", InBoth, 21, 121, 0}, {"/a/b", Changed, 23, 123, DiffOptions}},
+		},
+		{
 			name: "one bind twice on a path, both parents outside the table: by mount ID",
 			host: []string{"31 998 0:61 / /x ro - tmpfs m rw", "30 999 0:61 / /x rw - tmpfs m rw"},
 			ns:   []string{"130 996 0:61 / /x rw - tmpfs m rw", "131 997 0:61 / /x ro - tmpfs m rw"},
@@ -358,6 +374,16 @@ func TestDiff(t *testing.T) {
 				"113 113 0:43 / /self rw - tmpfs d rw",
 			},
 			want: []row{{"/mnt", HostOnly, 10, 0, 0}, {"/mnt", HostOnly, 11, 0, 0}, {"/mnt", InBoth, 12, 112, 0}, {"/self", InBoth, 13, 113, 0}},
+		},
+		{
+			name: "a parent loop beside a stack on one path: the loop's mounts at the stack's bottom",
+			host: []string{
+				"10 11 0:40 / /mnt rw - tmpfs a rw",
+				"11 10 0:41 / /mnt rw - tmpfs b rw",
+				"12 1 0:39 / /mnt rw - tmpfs A rw",
+				"13 12 0:38 / /mnt rw - tmpfs B rw",
+			},
+			want: []row{{"/mnt", HostOnly, 12, 0, 0}, {"/mnt", HostOnly, 10, 0, 0}, {"/mnt", HostOnly, 11, 0, 0}, {"/mnt", HostOnly, 13, 0, 0}},
 		},
 		{
 			name: "a stack whose bottom is first in the table",
