@@ -188,14 +188,14 @@ func FuzzParseEvents(f *testing.F) {
 func TestBatchMerge(t *testing.T) {
 	a := Batch{Attached: []uint64{1, 2}, Detached: []uint64{2}}
 	b := Batch{Attached: []uint64{2, 3}, Detached: []uint64{4}, Overflow: true}
-	got := a.merge(b)
+	got := a.Merge(b)
 	want := Batch{Attached: []uint64{1, 2, 3}, Detached: []uint64{2, 4}, Overflow: true}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("merge: %+v, want %+v", got, want)
 	}
 	var big Batch
 	for i := range 200 {
-		big = big.merge(Batch{Attached: []uint64{uint64(i % 150)}, Detached: []uint64{uint64(i)}})
+		big = big.Merge(Batch{Attached: []uint64{uint64(i % 150)}, Detached: []uint64{uint64(i)}})
 	}
 	if len(big.Attached) != 150 || len(big.Detached) != 200 || big.Attached[149] != 149 {
 		t.Errorf("merging 200 batches: %d attached, %d detached", len(big.Attached), len(big.Detached))

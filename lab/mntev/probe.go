@@ -43,7 +43,7 @@ func (r Report) Path() string {
 // String says which path is in use and why, in one line.
 func (r Report) String() string {
 	if r.Events() {
-		return r.Path() + ": tried in a throwaway namespace, each change read alone"
+		return r.Path() + ": each mount change read alone (tried in a throwaway namespace)"
 	}
 	var why []string
 	if r.Fanotify != nil {
@@ -161,7 +161,7 @@ func awaitBatch(w *Watcher, ok func(Batch) bool) (Batch, error) {
 	for {
 		select {
 		case b := <-w.C():
-			all = all.merge(b)
+			all = all.Merge(b)
 			if ok(all) {
 				return all, nil
 			}

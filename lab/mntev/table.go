@@ -157,3 +157,6 @@ func (t *Table) Apply(found []Mount, gone []uint64) (changes []mnt.Change, exact
 	}
 	return append(removed, later...), exact
 }
+
+// Namespace is the table's namespace.
+func (t *Table) Namespace() Namespace { return t.ns }

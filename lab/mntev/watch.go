@@ -36,8 +36,9 @@ func (b Batch) Empty() bool {
 	return len(b.Attached) == 0 && len(b.Detached) == 0 && !b.Overflow && !b.Remounted
 }
 
-// merge appends the IDs of later to b, each ID once.
-func (b Batch) merge(later Batch) Batch {
+// Merge appends the IDs of later to b, each ID once, and keeps either's flags: what
+// the two batches say together.
+func (b Batch) Merge(later Batch) Batch {
 	add := func(dst, src []uint64) []uint64 {
 		for _, id := range src {
 			if !slices.Contains(dst, id) {
@@ -403,7 +404,7 @@ func (w *Watcher) drain() (Batch, error) {
 				}
 			}
 		}
-		b = b.merge(more)
+		b = b.Merge(more)
 		if err != nil {
 			return b, fmt.Errorf("watch mount events in namespace %d: %w", w.ns.ID, err)
 		}
@@ -418,7 +419,7 @@ func (w *Watcher) deliver(b Batch) {
 		case w.c <- b:
 			return
 		case old := <-w.c:
-			b = old.merge(b)
+			b = old.Merge(b)
 		}
 	}
 }

@@ -23,7 +23,7 @@ func awaitBatches(t *testing.T, w *Watcher, what string, ok func(Batch) bool) Ba
 	for {
 		select {
 		case b := <-w.C():
-			all = all.merge(b)
+			all = all.Merge(b)
 			if ok(all) {
 				return all
 			}
