@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/nslab/nslab/lab/mnt"
+	"github.com/nslab/nslab/lab/mntev"
 	"github.com/nslab/nslab/lab/rootfs"
 	"golang.org/x/sys/unix"
 )
@@ -87,6 +88,7 @@ func Doctor(ctx context.Context, o DoctorOptions) []Finding {
 
 	fs = append(fs, tmpfsFinding())
 	fs = append(fs, probeFinding(ctx, o.Exe, root))
+	fs = append(fs, mountEventsFinding(o.Exe, root))
 	fs = append(fs, propagationFinding())
 	fs = append(fs, shellFinding(o))
 	fs = append(fs, rootfsFinding(o.Rootfs))
@@ -101,6 +103,29 @@ func tmpfsFinding() Finding {
 		f.OK, f.Detail = true, "available (/proc/filesystems)"
 	} else {
 		f.Detail, f.Fix = "not listed in /proc/filesystems", "use a kernel with CONFIG_TMPFS"
+	}
+	return f
+}
+
+// mountEventsFinding says how the lab will follow mount tables: by mount events, reading
+// only what changed (fanotify and statmount, Linux ≥ 6.15), or by re-reading mountinfo
+// whole at each change. Tried for real in a throwaway namespace (mntev.Probe); either way
+// the lab works.
+func mountEventsFinding(exe string, root bool) Finding {
+	f := Finding{Name: "mount events"}
+	if !root {
+		f.Detail, f.Fix = "not tried: needs root", "run nslab doctor with sudo"
+		return f
+	}
+	if os.Getenv(MountEventsEnv) == "off" {
+		f.Detail = "mountinfo + POLLPRI: mount events turned off by " + MountEventsEnv + "=off"
+		f.Fix = "unset " + MountEventsEnv + " to let the lab use them where the kernel has them"
+		return f
+	}
+	r := mntev.Probe(exe)
+	f.OK, f.Detail = r.Events(), r.String()
+	if !f.OK {
+		f.Fix = "nothing needed, the lab works; Linux ≥ 6.15 would read each mount change alone instead of the whole table"
 	}
 	return f
 }

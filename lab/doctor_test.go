@@ -2,6 +2,7 @@ package lab
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 
@@ -37,6 +38,10 @@ func TestDoctorAsRoot(t *testing.T) {
 	if !strings.Contains(probe.Detail, "pivot_root work") {
 		t.Errorf("probe: %+v", probe)
 	}
+	events := findingNamed(t, fs, "mount events")
+	if kernelAtLeast(t, 6, 15) && os.Getenv(MountEventsEnv) != "off" && (!events.OK || !strings.HasPrefix(events.Detail, "fanotify")) {
+		t.Errorf("mount events on Linux ≥ 6.15: %+v", events)
+	}
 	if after := realHostMountinfo(t); after != before {
 		t.Fatalf("doctor changed the host's mount table:\n%s", after)
 	}
@@ -55,6 +60,13 @@ func TestDoctorFindingsThatFail(t *testing.T) {
 	}
 	if p := probeFinding(context.Background(), "", false); p.OK || !strings.Contains(p.Fix, "sudo") {
 		t.Errorf("probe without root: %+v", p)
+	}
+	if e := mountEventsFinding("", false); e.OK || e.Required || !strings.Contains(e.Fix, "sudo") {
+		t.Errorf("mount events without root: %+v", e)
+	}
+	t.Setenv(MountEventsEnv, "off")
+	if e := mountEventsFinding("", true); e.OK || e.Required || !strings.Contains(e.Detail, "mountinfo") || e.Fix == "" {
+		t.Errorf("mount events turned off: %+v", e)
 	}
 	if s := shellFinding(DoctorOptions{Shell: "/nonexistent/shell", Env: get}); s.OK || s.Fix == "" {
 		t.Errorf("missing shell: %+v", s)

@@ -1,12 +1,15 @@
 package lab
 
 import (
+	"errors"
+	"os"
 	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/nslab/nslab/lab/mnt"
+	"github.com/nslab/nslab/lab/mntev"
 )
 
 // State is the latest kernel state of both panes and their diff.
@@ -43,10 +46,62 @@ type hub struct {
 
 	// marks counts the command end marks (OSC 133 D) of both panes.
 	marks atomic.Uint64
+
+	// The mount-event probe (mntev.Probe), run once when the first pane starts; probed is
+	// closed when report holds its result.
+	probeOnce sync.Once
+	probed    chan struct{}
+	report    mntev.Report
+
+	// How many times a namespace's table was read whole, and how many times only the
+	// mounts that mount events named (for tests).
+	wholeReads, partialReads atomic.Uint64
 }
 
 func newHub() *hub {
-	return &hub{events: make(chan Event, 4096), snaps: map[Role]Snapshot{}, monitors: map[Role]*monitor{}}
+	return &hub{events: make(chan Event, 4096), snaps: map[Role]Snapshot{}, monitors: map[Role]*monitor{}, probed: make(chan struct{})}
+}
+
+// MountEventsEnv, set to "off", makes the lab follow mount tables with mountinfo and
+// POLLPRI even where the kernel has mount events (to compare the two, as bench/run.sh does).
+const MountEventsEnv = "NSLAB_MOUNT_EVENTS"
+
+// probe finds out, once, whether mount tables can be followed with mount events and read
+// one mount at a time (mntev.Probe, with exe as its helper). Until it has, monitors use
+// mountinfo; then they switch.
+func (h *hub) probe(exe string) {
+	h.probeOnce.Do(func() {
+		go func() {
+			if os.Getenv(MountEventsEnv) == "off" {
+				off := errors.New("turned off by " + MountEventsEnv + "=off")
+				h.report = mntev.Report{Statmount: off, Fanotify: off}
+			} else {
+				h.report = mntev.Probe(exe)
+			}
+			close(h.probed)
+		}()
+	})
+}
+
+// mountEvents reports whether the probe has found mount events usable.
+func (h *hub) mountEvents() bool {
+	select {
+	case <-h.probed:
+		return h.report.Events()
+	default:
+		return false
+	}
+}
+
+// MountPath says how the lab follows mount tables, and why: mount events and single-mount
+// reads, or mountinfo and whole-table reads. "" until the probe has finished.
+func (l *Lab) MountPath() string {
+	select {
+	case <-l.hub.probed:
+		return l.hub.report.String()
+	default:
+		return ""
+	}
 }
 
 func (h *hub) emit(e Event) {
@@ -101,6 +156,7 @@ func (h *hub) state() State {
 }
 
 func (h *hub) start(p *Pane) {
+	h.probe(p.lab.opts.Exe)
 	m := &monitor{pane: p, hub: h, pokes: make(chan struct{}, 1), full: make(chan struct{}, 1),
 		nsSignals: make(chan nsSignal, 64), stop: make(chan struct{}), done: make(chan struct{}),
 		watched: map[uint64]*nsWatch{}}
@@ -147,21 +203,30 @@ type monitor struct {
 	last    time.Time
 }
 
-// nsWatch is one mount namespace a process of the pane is in.
+// nsWatch is one mount namespace a process of the pane is in. It is followed one of two
+// ways: by mount events (mntev), reading only the mounts that changed, when the probe
+// found them usable and a process of the pane is at the namespace's root; otherwise by
+// mountinfo's POLLPRI (mnt.Watch), reading the whole table at each change.
 type nsWatch struct {
 	ino     uint64
 	pid     int // the process whose mountinfo is watched and read
 	atRoot  bool
 	watcher *mnt.Watcher
+	events  *mntev.Watcher // instead of watcher, on the events path
+	tab     *mntev.Table   // the table the events keep up to date
+	pending mntev.Batch    // events not read yet
+	noEvent bool           // the events path failed here: use mountinfo
 	stop    chan struct{}
 	table   []mnt.Mount
 	read    bool // table holds a read
-	dirty   bool // the watcher said the table changed since the read
+	dirty   bool // the table must be read whole
 }
 
-// nsSignal is a watcher's news: the table changed, or the watched process ended.
+// nsSignal is a watcher's news: the table changed (on the events path, with the mounts
+// that did), or the watch ended.
 type nsSignal struct {
 	w     *nsWatch
+	batch mntev.Batch
 	ended bool
 }
 
@@ -188,8 +253,13 @@ func (m *monitor) run() {
 	defer m.closeAll()
 	var delay *time.Timer
 	var delayC <-chan time.Time
+	probed := m.hub.probed
 	for {
 		select {
+		case <-probed:
+			// The probe has decided: watches move to the path it found.
+			probed = nil
+			m.resolve(true)
 		case <-m.stop:
 			if delay != nil {
 				delay.Stop()
@@ -213,10 +283,16 @@ func (m *monitor) run() {
 			if m.watched[sig.w.ino] != sig.w {
 				continue // from a watch already replaced
 			}
-			if sig.ended {
+			switch {
+			case sig.ended:
+				if sig.w.events != nil {
+					sig.w.noEvent = true // the events failed here: mountinfo from now on
+				}
 				m.closeWatch(sig.w)
 				sig.w.pid = 0
-			} else {
+			case sig.w.events != nil:
+				sig.w.pending = sig.w.pending.Merge(sig.batch)
+			default:
 				sig.w.dirty = true
 			}
 			m.resolve(false)
@@ -232,10 +308,16 @@ func (m *monitor) closeAll() {
 }
 
 func (m *monitor) closeWatch(w *nsWatch) {
-	if w.watcher != nil {
+	if w.watcher != nil || w.events != nil {
 		close(w.stop)
+	}
+	if w.watcher != nil {
 		w.watcher.Close()
 		w.watcher = nil
+	}
+	if w.events != nil {
+		w.events.Close()
+		w.events, w.tab, w.pending = nil, nil, mntev.Batch{}
 	}
 }
 
@@ -300,11 +382,17 @@ func (m *monitor) resolve(all bool) {
 			w = &nsWatch{ino: p.mnt}
 			m.watched[p.mnt] = w
 		}
-		if w.pid != target.pid || w.watcher == nil {
+		atRoot := target.root == "/"
+		switch {
+		case w.events != nil && atRoot:
+			// Events follow the namespace, not a process: any process at its root reads
+			// the same table, so another one changes only whose table it is.
+			w.pid = target.pid
+		case w.pid != target.pid || w.atRoot != atRoot || (w.watcher == nil && w.events == nil) || (w.watcher != nil && atRoot && m.useEvents(w)):
 			// Watch before reading, so no change falls between the two.
 			m.closeWatch(w)
-			framed := w.read && w.atRoot && target.root == "/"
-			w.pid, w.atRoot = target.pid, target.root == "/"
+			framed := w.read && w.atRoot && atRoot
+			w.pid, w.atRoot = target.pid, atRoot
 			m.startWatch(w)
 			if !framed {
 				w.read = false // another frame: the next read is a new view, not a change
@@ -330,19 +418,7 @@ func (m *monitor) resolve(all bool) {
 		}
 	}()
 	for _, ino := range sortedInodes(m.watched) {
-		w := m.watched[ino]
-		if !w.dirty {
-			continue
-		}
-		table, err := mnt.Read(w.pid)
-		if err != nil {
-			continue // the process ended; its watcher says so
-		}
-		w.dirty = false
-		if w.read {
-			pending = append(pending, m.mountChanges(w, table, followed, now)...)
-		}
-		w.table, w.read = table, true
+		pending = append(pending, m.readWatch(m.watched[ino], followed, now)...)
 	}
 
 	// The followed process: a full snapshot when anything it shows may differ.
@@ -414,7 +490,19 @@ func (m *monitor) follow(fg, shell int, procs []paneProc, byPID map[int]paneProc
 	return p, chain
 }
 
+// useEvents reports whether w can be followed by mount events: the probe found them
+// usable and they have not failed for this namespace.
+func (m *monitor) useEvents(w *nsWatch) bool {
+	return !w.noEvent && m.hub.mountEvents()
+}
+
 func (m *monitor) startWatch(w *nsWatch) {
+	if w.atRoot && m.useEvents(w) {
+		if m.startEvents(w) {
+			return
+		}
+		w.noEvent = true
+	}
 	watcher, err := mnt.Watch(w.pid)
 	if err != nil {
 		return // the process is gone: the next resolve picks another
@@ -435,6 +523,111 @@ func (m *monitor) startWatch(w *nsWatch) {
 	}(w, watcher, w.stop)
 }
 
+// startEvents starts following w by mount events, with remounts (which fanotify does not
+// report) through mountinfo's POLLPRI, and reports whether it could.
+func (m *monitor) startEvents(w *nsWatch) bool {
+	events, err := mntev.WatchWith(w.pid, mntev.Options{Remounts: true})
+	if err != nil {
+		return false
+	}
+	if events.Namespace().Inode != w.ino {
+		events.Close() // the process moved to another namespace meanwhile
+		return false
+	}
+	w.events, w.tab, w.stop = events, mntev.NewTable(events.Namespace()), make(chan struct{})
+	go func(w *nsWatch, events *mntev.Watcher, stop chan struct{}) {
+		for {
+			select {
+			case <-stop:
+				return
+			case b := <-events.C():
+				m.signal(nsSignal{w: w, batch: b}, stop)
+			case <-events.Done():
+				m.signal(nsSignal{w: w, ended: true}, stop)
+				return
+			}
+		}
+	}(w, events, w.stop)
+	return true
+}
+
+// readWatch brings w's table up to date and returns the events for what changed: only the
+// mounts the mount events name, or the whole table when it is dirty or the events cannot
+// say exactly (lost events, a remount, what statmount cannot tell from outside).
+func (m *monitor) readWatch(w *nsWatch, followed paneProc, now time.Time) []Event {
+	if w.events != nil && !w.dirty && !w.pending.Empty() {
+		b := w.pending
+		w.pending = mntev.Batch{}
+		if !b.Overflow && !b.Remounted && w.tab.Loaded() {
+			ids := append(slices.Clip(b.Attached), b.Detached...)
+			found, gone, err := mntev.ReadMounts(w.tab.Namespace(), ids)
+			if err == nil {
+				changes, exact := w.tab.Apply(found, gone)
+				if exact {
+					m.hub.partialReads.Add(1)
+					w.table = w.tab.Mounts()
+					return m.mountChanges(w, changes, followed, now)
+				}
+			}
+		}
+		w.dirty = true
+	}
+	if !w.dirty {
+		return nil
+	}
+	w.pending = mntev.Batch{} // the whole read covers them
+	var table []mnt.Mount
+	var err error
+	if w.events != nil {
+		table, err = readAligned(w)
+	} else {
+		table, err = mnt.Read(w.pid)
+	}
+	if err != nil {
+		return nil // the process ended; its watcher or the next resolve says so
+	}
+	m.hub.wholeReads.Add(1)
+	w.dirty = false
+	var out []Event
+	if w.read {
+		out = m.mountChanges(w, mnt.Changes(w.table, table), followed, now)
+	}
+	w.table, w.read = table, true
+	return out
+}
+
+// readAligned reads w's whole table from mountinfo, exact in every field, and lines it up
+// with the 64-bit mount IDs listmount gives, so that events can change it one mount at a
+// time later. mountinfo lists mounts in the order of those IDs; the same IDs before and
+// after the read, as many as its lines, mean no mount came or went in between. When they
+// never line up (a storm of mounts), the table is still right, and the next event has it
+// read whole again.
+func readAligned(w *nsWatch) ([]mnt.Mount, error) {
+	ns := w.tab.Namespace()
+	w.tab.Unload()
+	var table []mnt.Mount
+	for range 3 {
+		before, err := mntev.ReadIDs(ns)
+		if err != nil {
+			break
+		}
+		if table, err = mnt.Read(w.pid); err != nil {
+			return nil, err
+		}
+		after, err := mntev.ReadIDs(ns)
+		if err != nil {
+			break
+		}
+		if slices.Equal(before, after) && len(after) == len(table) && w.tab.Load(table, after) == nil {
+			return table, nil
+		}
+	}
+	if table == nil {
+		return mnt.Read(w.pid)
+	}
+	return table, nil
+}
+
 func (m *monitor) signal(sig nsSignal, stop chan struct{}) {
 	select {
 	case m.nsSignals <- sig:
@@ -443,15 +636,18 @@ func (m *monitor) signal(sig nsSignal, stop chan struct{}) {
 	}
 }
 
-// mountChanges lists what changed in one namespace's table as events, attributed to the
-// pane and that namespace, and to the followed process when it is in it.
-func (m *monitor) mountChanges(w *nsWatch, table []mnt.Mount, followed paneProc, now time.Time) []Event {
+// mountChanges turns what changed in one namespace's table into events, attributed to
+// the pane and that namespace, and to the followed process when it is in it.
+func (m *monitor) mountChanges(w *nsWatch, changes []mnt.Change, followed paneProc, now time.Time) []Event {
+	if len(changes) == 0 {
+		return nil
+	}
 	pid, comm := w.pid, readComm(w.pid)
 	if followed.mnt == w.ino {
 		pid, comm = followed.pid, readComm(followed.pid)
 	}
-	var out []Event
-	for _, c := range mnt.Changes(w.table, table) {
+	out := make([]Event, 0, len(changes))
+	for _, c := range changes {
 		e := Event{Time: now, Pane: m.pane.role, PID: pid, Comm: comm, MntNS: w.ino}
 		mt := c.Mount
 		e.Mount = &mt

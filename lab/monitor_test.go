@@ -1,0 +1,137 @@
+package lab
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nslab/nslab/lab/labtest"
+	"golang.org/x/sys/unix"
+)
+
+// kernelAtLeast reports whether the running kernel is at least major.minor.
+func kernelAtLeast(t *testing.T, major, minor int) bool {
+	t.Helper()
+	var u unix.Utsname
+	if err := unix.Uname(&u); err != nil {
+		t.Fatal(err)
+	}
+	parts := strings.SplitN(unix.ByteSliceToString(u.Release[:]), ".", 3)
+	a, _ := strconv.Atoi(parts[0])
+	b := 0
+	if len(parts) > 1 {
+		b, _ = strconv.Atoi(strings.TrimFunc(parts[1], func(r rune) bool { return r < '0' || r > '9' }))
+	}
+	return a > major || a == major && b >= minor
+}
+
+// mountPath waits for the lab's probe and returns what it found.
+func mountPath(t *testing.T, l *Lab) string {
+	t.Helper()
+	select {
+	case <-l.hub.probed:
+		return l.MountPath()
+	case <-time.After(labtest.Patience):
+		t.Fatalf("the mount-event probe did not finish within %s", labtest.Patience)
+		return ""
+	}
+}
+
+// awaitMountEvent waits for a mount event of kind at target in pane r.
+func awaitMountEvent(t *testing.T, l *Lab, r Role, kind EventKind, target string) Event {
+	t.Helper()
+	deadline := time.After(labtest.Patience)
+	for {
+		select {
+		case e := <-l.Events():
+			if e.Kind == kind && e.Pane == r && e.Mount != nil && e.Mount.Mountpoint == target {
+				return e
+			}
+		case <-deadline:
+			t.Fatalf("no %v event for %s in the %s pane within %s", kind, target, r, labtest.Patience)
+		}
+	}
+}
+
+// A mount made outside any command (a background job, released through a fifo once the
+// panels have settled) reaches the panels by its mount event, with only that mount read;
+// a remount, which sends no mount event, by mountinfo's wake-up and a whole read. Both
+// leave the state equal to what the kernel says.
+func TestMountEventsReadOnlyTheChange(t *testing.T) {
+	if os.Getenv(MountEventsEnv) == "off" {
+		t.Skipf("%s=off", MountEventsEnv)
+	}
+	l := startLab(t, Options{})
+	path := mountPath(t, l)
+	t.Logf("mount path: %s", path)
+	if !kernelAtLeast(t, 6, 15) {
+		t.Skipf("no mount events before Linux 6.15 (the lab says: %s)", path)
+	}
+	if !strings.HasPrefix(path, "fanotify") {
+		t.Fatalf("on Linux ≥ 6.15 the lab follows mounts with: %s", path)
+	}
+	run(t, l, Host, "mkfifo /tmp/go1 /tmp/go2 && mkdir -p /tmp/bg && "+
+		"(read x </tmp/go1; mount -t tmpfs bg /tmp/bg; read x </tmp/go2; mount -o remount,ro /tmp/bg) >/dev/null 2>&1 &")
+	st := settled(t, l)
+	drain(l)
+	release := func(fifo string) {
+		t.Helper()
+		// The fifo lies in the lab's /tmp: reach it through the shell's root.
+		f, err := os.OpenFile(filepath.Join("/proc", strconv.Itoa(st.Host.PID), "root", fifo), os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.WriteString("go\n"); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+	}
+
+	whole, partial := l.hub.wholeReads.Load(), l.hub.partialReads.Load()
+	release("/tmp/go1")
+	awaitMountEvent(t, l, Host, MountAdded, "/tmp/bg")
+	if w, p := l.hub.wholeReads.Load(), l.hub.partialReads.Load(); w != whole || p == partial {
+		t.Errorf("a mount read %d whole tables and %d single mounts; want none and some", w-whole, p-partial)
+	}
+	checkWithKernel(t, l)
+
+	whole = l.hub.wholeReads.Load()
+	release("/tmp/go2")
+	e := awaitMountEvent(t, l, Host, MountChanged, "/tmp/bg")
+	if !strings.HasPrefix(e.Mount.Options, "ro") {
+		t.Errorf("after the remount: options %q", e.Mount.Options)
+	}
+	if l.hub.wholeReads.Load() == whole {
+		t.Error("a remount was shown without a whole read")
+	}
+	checkWithKernel(t, l)
+}
+
+// checkWithKernel holds both panes' published tables to findmnt.
+func checkWithKernel(t *testing.T, l *Lab) {
+	t.Helper()
+	st := l.State()
+	for _, s := range []Snapshot{st.Host, st.NS} {
+		if bad, _ := compareWithKernel(t, s); len(bad) > 0 {
+			t.Fatalf("%s pane differs from the kernel:\n%s", s.Pane, strings.Join(bad, "\n"))
+		}
+	}
+}
+
+// With mount events turned off the lab says so and follows mounts with mountinfo.
+func TestMountEventsTurnedOff(t *testing.T) {
+	t.Setenv(MountEventsEnv, "off")
+	l := startLab(t, Options{})
+	if path := mountPath(t, l); !strings.HasPrefix(path, "mountinfo + POLLPRI") || !strings.Contains(path, MountEventsEnv) {
+		t.Fatalf("with %s=off the lab follows mounts with: %s", MountEventsEnv, path)
+	}
+	run(t, l, Host, "mkdir -p /tmp/off && mount -t tmpfs off /tmp/off")
+	settled(t, l)
+	checkWithKernel(t, l)
+	if l.hub.partialReads.Load() != 0 {
+		t.Errorf("%d single-mount reads with mount events off", l.hub.partialReads.Load())
+	}
+}
