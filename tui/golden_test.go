@@ -520,3 +520,144 @@ func TestGoldenMountTree(t *testing.T) {
 	}
 	requirePlain(t, f)
 }
+
+// chrootedState is the sample state with the ns pane's shell chrooted at
+// /tmp/nslab/rootfs (a directory of the /tmp tmpfs), after the chroot-escape
+// lesson's bind mount of / onto /escape inside the chroot: the bind shows
+// the rootfs directory of the tmpfs, not the host's root.
+func chrootedState() lab.State {
+	s := sampleState()
+	escape := mount(240, 205, "/tmp/nslab/rootfs/escape", "tmpfs", "nslab-workspace", private)
+	escape.Root = "/nslab/rootfs"
+	escape.Minor = s.NS.Mounts[5].Minor // the /tmp tmpfs itself
+	ns := append(append([]mnt.Mount(nil), s.NS.Mounts...), escape)
+	s.NS.Mounts, s.Diff = ns, mnt.Diff(s.Host.Mounts, ns)
+	s.NS.PID, s.NS.Comm, s.NS.Chrooted, s.NS.Root, s.NS.Cwd = 4300, "sh", true, "/tmp/nslab/rootfs", "/tmp/nslab/rootfs"
+	s.Seq = 2
+	return s
+}
+
+// TestGoldenChrooted: the ns pane's shell is chrooted. The mount panel keeps
+// the namespace's whole table: the rows the chrooted shell cannot reach are
+// dimmed and marked ○, the mount its root lies on (/tmp) is marked ⌂, and a
+// line says where the pane is chrooted and how many of its mounts it
+// reaches. The pane's title says so too.
+func TestGoldenChrooted(t *testing.T) {
+	h := startHarness(t, 160, 48, Options{})
+	before := h.lab.State()
+	h.lab.setState(chrootedState())
+	h.lab.events <- lab.Event{Time: fixedNow, Pane: lab.NS, Kind: lab.ProcessChanged, PID: 4300, Comm: "sh"}
+	h.until("state 2 (the chrooted ns pane)", func(m *Model) bool { return m.state.Seq == 2 })
+	f := h.frame()
+	requireSize(t, f, 160, 48)
+	plain := ansi.Strip(f)
+	for _, want := range []string{
+		"ns · follows sh(4300) mnt:[4026532377] · chroot /tmp/nslab/rootfs",
+		"ns: chrooted at /tmp/nslab/rootfs · 2 of 6 mounts reachable · ⌂ its root, ○ out of reach",
+		"= " + symRootMount + " /tmp ",
+		"= " + symOutOfReach + " / ",
+		"▶   …lab/rootfs/escape ",
+		"[/nslab/rootfs] ",
+		"◀   /tmp/mount_test", // host only: nothing for the chrooted ns to reach or miss
+	} {
+		if !strings.Contains(plain, want) {
+			t.Errorf("the frame lacks %q:\n%s", want, plain)
+		}
+	}
+	// No row is gone: every mount of both tables has its row.
+	var rows int
+	h.do(func(m *Model) { rows, _ = m.diff.extent(m.panelData()) })
+	if want := len(mnt.Diff(before.Host.Mounts, before.NS.Mounts)) - 4 + 1; rows != want {
+		t.Errorf("%d rows, want %d: the unchrooted table's and the bind mount", rows, want)
+	}
+	requirePlain(t, f)
+}
+
+// TestGoldenChrootedKorean is TestGoldenChrooted in Korean at 100×30, where
+// the mount panel is a tab of the strip.
+func TestGoldenChrootedKorean(t *testing.T) {
+	h := startHarness(t, 100, 30, Options{Lang: scenarios.KO})
+	h.lab.setState(chrootedState())
+	h.lab.events <- lab.Event{Time: fixedNow, Pane: lab.NS, Kind: lab.ProcessChanged, PID: 4300, Comm: "sh"}
+	h.until("state 2 (the chrooted ns pane)", func(m *Model) bool { return m.state.Seq == 2 })
+	f := h.frame()
+	requireSize(t, f, 100, 30)
+	plain := ansi.Strip(f)
+	for _, want := range []string{"ns: /tmp/nslab/rootfs에 chroot됨 · 마운트 6개 중 2개에 닿음", "ns · sh(4300) mnt:[4026532377] chroot"} {
+		if !strings.Contains(plain, want) {
+			t.Errorf("the frame lacks %q:\n%s", want, plain)
+		}
+	}
+	requirePlain(t, f)
+}
+
+// TestGoldenWideMounts is the mount panel zoomed on a wide screen: every
+// source whole, a long device path among them, and the directory a bind
+// mount shows in brackets (the chroot-escape lesson's /escape).
+func TestGoldenWideMounts(t *testing.T) {
+	h := startHarness(t, 250, 70, Options{})
+	s := chrootedState()
+	boot := mount(150, 100, "/boot/efi", "vfat", "/dev/disk/by-uuid/3f6a1c2e-8d1b-4a57-9c2e-5b1f0e7d9a44", private)
+	bootNS := boot
+	bootNS.ID, bootNS.Parent = 250, 200
+	s.Host.Mounts = append(append([]mnt.Mount(nil), s.Host.Mounts...), boot)
+	s.NS.Mounts = append(append([]mnt.Mount(nil), s.NS.Mounts...), bootNS)
+	s.Diff = mnt.Diff(s.Host.Mounts, s.NS.Mounts)
+	h.lab.setState(s)
+	h.lab.events <- lab.Event{Time: fixedNow, Pane: lab.NS, Kind: lab.ProcessChanged, PID: 4300, Comm: "sh"}
+	h.until("state 2", func(m *Model) bool { return m.state.Seq == 2 })
+	h.send(press(tea.KeyF2, 0), press(tea.KeyF2, 0), press(tea.KeyF2, 0), press('z', tea.ModAlt))
+	h.until("the mount panel zoomed", func(m *Model) bool { return m.focus == targetDiff && m.zoomed })
+	f := h.frame()
+	requireSize(t, f, 250, 70)
+	plain := ansi.Strip(f)
+	for _, want := range []string{boot.Source + " ", "nslab-workspace[/nslab/rootfs] ", "rw|ro,relatime ", "≠ opts · not connected", "both slaves of 1"} {
+		if !strings.Contains(plain, want) {
+			t.Errorf("the frame lacks %q:\n%s", want, plain)
+		}
+	}
+	requirePlain(t, f)
+}
+
+// TestGoldenPropagation: the relations of copies between the two sides, as
+// the propagation lesson makes them. A slave copy (shared on the host side,
+// master of that group in ns) is no change; peer groups, a private copy and
+// both sides slaves of one group neither; slaves of different groups are.
+func TestGoldenPropagation(t *testing.T) {
+	h := startHarness(t, 160, 48, Options{})
+	s := sampleState()
+	host := append([]mnt.Mount(nil), s.Host.Mounts...)
+	ns := append([]mnt.Mount(nil), s.NS.Mounts...)
+	for i, c := range []struct {
+		point    string
+		host, ns mnt.Propagation
+	}{
+		{"/tmp/nslab/prop", shared(12), shared(12)},
+		{"/tmp/nslab/prop/private", shared(13), private},
+		{"/tmp/nslab/prop/slave", shared(14), slaveOf(14)},
+		{"/tmp/nslab/prop/odd", slaveOf(3), slaveOf(5)},
+	} {
+		host = append(host, mount(160+i, 105, c.point, "tmpfs", "prop", c.host))
+		ns = append(ns, mount(260+i, 205, c.point, "tmpfs", "prop", c.ns))
+	}
+	s.Host.Mounts, s.NS.Mounts, s.Diff, s.Seq = host, ns, mnt.Diff(host, ns), 2
+	h.lab.setState(s)
+	h.lab.events <- lab.Event{Time: fixedNow, Pane: lab.NS, Kind: lab.ProcessChanged, PID: 4250, Comm: "bash"}
+	h.until("state 2", func(m *Model) bool { return m.state.Seq == 2 })
+	h.send(press(tea.KeyF2, 0), press(tea.KeyF2, 0), press(tea.KeyF2, 0))
+	h.until("the mount panel focused", func(m *Model) bool { return m.focus == targetDiff })
+	f := h.frame()
+	requireSize(t, f, 160, 48)
+	plain := ansi.Strip(f)
+	for _, want := range []string{
+		"= /tmp/nslab/prop ", "peers",
+		"= /tmp/nslab/prop/slave ", "shared:14 master:14 ns slave ",
+		"/prop/private ", "shared:13 private   not connected",
+		"≠ /tmp/nslab/prop/odd ", "master:3  master:5  ≠ prop ",
+	} {
+		if !strings.Contains(plain, want) {
+			t.Errorf("the frame lacks %q:\n%s", want, plain)
+		}
+	}
+	requirePlain(t, f)
+}

@@ -54,6 +54,11 @@ type viewKey struct {
 	filter     string
 	// wd: the filter matches the words in the screen's language.
 	wd *words
+	// chroots are where each pane is chrooted ("" where it is not) and its
+	// table: what each reaches depends on both.
+	chroots [2]string
+	tables  [2]*mnt.Mount
+	sizes   [2]int
 }
 
 func (p *diffPanel) name(wd *words) string { return wd.mountsPanel }
@@ -110,11 +115,16 @@ type mountView struct {
 	cells [][numCols]string
 	// prefix is each item's place in the tree ("│ ├─"), nil in the list.
 	prefix []string
-	// longest are the widest cells of each column; optsHead is the widest
-	// part of the options cells that says how the copies differ ("rw|ro"),
-	// which the column keeps at any width.
-	longest  [numCols]int
-	optsHead int
+	// reach marks each item for the chrooted panes, and chroots counts what
+	// each reaches; both nil when no pane is chrooted.
+	reach   []reachMark
+	chroots []chrootCount
+	// longest are the widest cells of each column; heads are the widest
+	// parts of a column's cells that it keeps at any width: of the options,
+	// how the copies differ ("rw|ro"); of the sources, the directory a bind
+	// shows ("[/nslab/rootfs]"), each with room for the "…" of the cut.
+	longest [numCols]int
+	heads   [numCols]int
 	// optsMatter says some row's options are worth their room: one is
 	// read-only, or two copies differ.
 	optsMatter bool
@@ -141,6 +151,14 @@ func (p *diffPanel) view(d panelData) *mountView {
 	key := viewKey{rows: len(d.state.Diff), ghosts: sig.String(), showPseudo: p.showPseudo, tree: p.tree, filter: p.nav.filter, wd: d.wd}
 	if len(d.state.Diff) > 0 {
 		key.diff = &d.state.Diff[0]
+	}
+	for i, r := range lab.Roles {
+		if s := d.state.Snapshot(r); s.Chrooted {
+			key.chroots[i], key.sizes[i] = s.Root, len(s.Mounts)
+			if len(s.Mounts) > 0 {
+				key.tables[i] = &s.Mounts[0]
+			}
+		}
 	}
 	if p.memo.view != nil && p.memo.key == key {
 		return p.memo.view
@@ -182,6 +200,7 @@ func (p *diffPanel) view(d panelData) *mountView {
 	for k, i := range order {
 		v.items[k], v.cells[k] = all[i], cells[i]
 	}
+	v.reach, v.chroots = reachOf(d.state, v.items)
 	for k, c := range v.cells {
 		for i, s := range c {
 			v.longest[i] = max(v.longest[i], cellWidth(s))
@@ -190,7 +209,10 @@ func (p *diffPanel) view(d panelData) *mountView {
 			v.longest[colPoint] = max(v.longest[colPoint], cellWidth(v.prefix[k]+c[colPoint]))
 		}
 		_, head := optsText(v.items[k].row)
-		v.optsHead = max(v.optsHead, head)
+		v.heads[colOpts] = max(v.heads[colOpts], head)
+		if root := v.items[k].row.Key.Root; root != "" && root != "/" {
+			v.heads[colSource] = max(v.heads[colSource], cellWidth(root)+3) // "…[" and "]"
+		}
 		v.optsMatter = v.optsMatter || head > 0 || strings.HasPrefix(c[colOpts], "ro")
 	}
 	p.memo.key, p.memo.view = key, v
@@ -265,7 +287,7 @@ func optsText(r mnt.DiffRow) (text string, optsHead int) {
 }
 
 // relText is the last column: how the two copies relate, after what differs
-// between them when they do ("≠ opts · peers (shared:7 both)").
+// between them when they do ("≠ opts · ns slave of 3").
 func relText(wd *words, r mnt.DiffRow) string {
 	rel := relationText(wd, relate(r.Host, r.NS))
 	if shownClass(r) != mnt.Changed {
@@ -276,6 +298,15 @@ func relText(wd *words, r mnt.DiffRow) string {
 		return what
 	}
 	return what + " · " + rel
+}
+
+// relShort is relText for a narrow column: what differs alone on a changed
+// row, the relation without its group (which the host and ns columns show).
+func relShort(wd *words, r mnt.DiffRow) string {
+	if shownClass(r) == mnt.Changed {
+		return symChanged + " " + whatDiffers(wd, shownDiffers(r))
+	}
+	return relationShort(wd, relate(r.Host, r.NS))
 }
 
 // follow scrolls so the highlighted rows are in view, the first of them if
@@ -312,11 +343,11 @@ func (p *diffPanel) follow(d panelData, visible int) {
 // rank says how much a row matters when not all fit: what just changed
 // first, then rows that differ between the panes, then rows one side has;
 // rows alike on both sides last.
-func rank(it diffItem, d panelData) int {
+func rank(it diffItem, reach reachMark, d panelData) int {
 	if _, ok := d.hl.mounts[it.row.Key]; ok {
 		return 0
 	}
-	if it.ghost {
+	if it.ghost || reach == reachRoot {
 		return 1
 	}
 	switch shownClass(it.row) {
@@ -329,9 +360,10 @@ func rank(it diffItem, d panelData) int {
 }
 
 // itemRows is how many mount rows fit in h content lines with total rows to
-// show, and whether a line is kept to say that some do not fit.
-func (p *diffPanel) itemRows(total, h int) (rows int, marked bool) {
-	rows = h - 1 // the header
+// show and extra lines above the header (one per chrooted pane), and whether
+// a line is kept to say that some do not fit.
+func (p *diffPanel) itemRows(total, extra, h int) (rows int, marked bool) {
+	rows = h - 1 - extra // the header
 	if p.nav.filter != "" || p.nav.editing {
 		rows--
 	}
@@ -343,9 +375,9 @@ func (p *diffPanel) itemRows(total, h int) (rows int, marked bool) {
 
 // extent is the panel's row count and how many it shows at once.
 func (p *diffPanel) extent(d panelData) (total, visible int) {
-	items, _ := p.items(d)
-	rows, _ := p.itemRows(len(items), p.h)
-	return len(items), max(rows, 1)
+	v := p.view(d)
+	rows, _ := p.itemRows(len(v.items), len(v.chroots), p.h)
+	return len(v.items), max(rows, 1)
 }
 
 // sortRows orders ghosts by mount point, then the rest of the key, so the
@@ -403,13 +435,17 @@ type diffCols struct {
 }
 
 // colMin is the least width a column is shown at (a cut is marked with "…").
-var colMin = [numCols]int{colPoint: 8, colFSType: 6, colSource: 8, colOpts: 4, colHost: 8, colNS: 8, colRel: 8}
+var colMin = [numCols]int{colPoint: 8, colFSType: 6, colSource: 8, colOpts: 4, colHost: 10, colNS: 10, colRel: 13}
 
 // colStep is one step of fitting the columns: show a column at its least
-// width, or widen a shown one up to its widest cell.
+// width, or widen a shown one up to its widest cell; with a pair, widen two
+// columns a cell at a time each, so that neither takes all the room.
 type colStep struct {
 	col  int
 	grow bool
+	pair int
+	// upTo, when set, stops the growth at that width.
+	upTo int
 }
 
 // colSteps are the steps in order while room lasts. The per-mount options
@@ -417,33 +453,43 @@ type colStep struct {
 // read-only, or two copies that differ, they come before the relation;
 // otherwise after every other column has its room.
 func colSteps(optsMatter bool) []colStep {
-	steps := []colStep{{colPoint, false}, {colHost, false}, {colNS, false}, {colFSType, false}, {colSource, false}}
+	steps := []colStep{{col: colPoint}, {col: colHost}, {col: colNS}, {col: colFSType}, {col: colSource}}
 	if optsMatter {
-		steps = append(steps, colStep{colOpts, false})
+		steps = append(steps, colStep{col: colOpts})
 	}
-	steps = append(steps, colStep{colRel, false},
-		colStep{colPoint, true}, colStep{colSource, true}, colStep{colRel, true}, colStep{colHost, true}, colStep{colNS, true})
+	// The mount point grows first to a common length, then shares with the
+	// source: a long path and a source both say which mount a row is.
+	steps = append(steps, colStep{col: colRel},
+		colStep{col: colHost, grow: true}, colStep{col: colNS, grow: true},
+		colStep{col: colPoint, grow: true, upTo: 16},
+		colStep{col: colPoint, grow: true, pair: colSource}, colStep{col: colRel, grow: true})
 	if !optsMatter {
-		steps = append(steps, colStep{colOpts, false})
+		steps = append(steps, colStep{col: colOpts})
 	}
-	return append(steps, colStep{colOpts, true}, colStep{colFSType, true})
+	return append(steps, colStep{col: colOpts, grow: true}, colStep{col: colFSType, grow: true})
 }
 
 // leadWidth is the cells before the mount point: spotlight, sign, class
-// symbol and a space.
-const leadWidth = 4
+// symbol and a space; while a pane is chrooted, reachLead more: its reach
+// mark and a space.
+const (
+	leadWidth = 4
+	reachLead = 2
+)
 
 // columnsFor fits the columns to an inner width w, in colSteps' order:
 // each column wants its widest cell (longest, the column's name included),
 // and gets its least width first, and the room left later. What is left
 // after every step goes to the mount point, so the last column ends at the
-// panel's edge. optsHead is the width the options column keeps to say how
-// two copies differ; optsMatter says whether the column comes early.
-func columnsFor(w int, longest [numCols]int, optsHead int, optsMatter bool) diffCols {
-	c := diffCols{lead: leadWidth}
+// panel's edge. heads are widths a column keeps, up to 24 (mountView.heads);
+// optsMatter says whether the options column comes early.
+func columnsFor(w, lead int, longest, heads [numCols]int, optsMatter bool) diffCols {
+	c := diffCols{lead: lead}
 	used := c.lead
 	least := colMin
-	least[colOpts] = max(least[colOpts], min(optsHead, 16))
+	for i, h := range heads {
+		least[i] = max(least[i], min(h, 24))
+	}
 	for i, s := range colSteps(optsMatter) {
 		switch {
 		case !s.grow && c.w[s.col] == 0:
@@ -453,8 +499,23 @@ func columnsFor(w int, longest [numCols]int, optsHead int, optsMatter bool) diff
 			}
 			c.w[s.col] = need
 			used += need + 1
+		case s.grow && s.pair != 0:
+			for grew := true; grew && used < w; {
+				grew = false
+				for _, col := range []int{s.col, s.pair} {
+					if c.w[col] > 0 && c.w[col] < longest[col] && used < w {
+						c.w[col]++
+						used++
+						grew = true
+					}
+				}
+			}
 		case s.grow && c.w[s.col] > 0:
-			give := min(max(longest[s.col]-c.w[s.col], 0), max(w-used, 0))
+			want := longest[s.col]
+			if s.upTo > 0 {
+				want = min(want, s.upTo)
+			}
+			give := min(max(want-c.w[s.col], 0), max(w-used, 0))
 			c.w[s.col] += give
 			used += give
 		}
@@ -473,7 +534,8 @@ func col(s string, w int) string {
 }
 
 // fitTail cuts or pads a path to exactly w cells, keeping its end: of a
-// mount point, the last directories tell most ("…/rootfs/escape").
+// mount point the last directories tell most ("…/rootfs/escape"), of a
+// source the directory in brackets.
 func fitTail(s string, w int) string {
 	if w <= 0 {
 		return ""
@@ -532,12 +594,15 @@ func (p *diffPanel) header(st Styles, wd *words, c diffCols) string {
 	return st.Header.Render(strings.TrimRight(s, " "))
 }
 
-// body is a row's cells at the columns' widths, the mount point after its
-// place in the tree (prefix, "" in the list); id, when set, follows the
-// mount point so that rows alike in every other cell are told apart.
-func body(cells [numCols]string, c diffCols, prefix, id string) string {
+// body is item i's cells at the columns' widths, the mount point after its
+// place in the tree; id, when set, follows the mount point so that rows
+// alike in every other cell are told apart. A relation too long for its
+// column is said in short where that fits.
+func (v *mountView) body(i int, c diffCols, wd *words, id string) string {
+	prefix := v.prefixOf(i)
+	row := v.items[i].row
 	var b strings.Builder
-	for i, s := range cells {
+	for i, s := range v.cells[i] {
 		if c.w[i] <= 0 {
 			continue
 		}
@@ -555,6 +620,15 @@ func body(cells [numCols]string, c diffCols, prefix, id string) string {
 			}
 			b.WriteString(prefix + fitTail(s, w) + " ")
 			continue
+		}
+		if i == colSource {
+			// The end of a source says most too: the directory a bind
+			// shows ("…[/nslab/rootfs]"), the last part of a device path.
+			b.WriteString(fitTail(s, c.w[i]) + " ")
+			continue
+		}
+		if i == colRel && cellWidth(s) > c.w[i] {
+			s = relShort(wd, row)
 		}
 		b.WriteString(col(s, c.w[i]))
 	}
@@ -578,7 +652,7 @@ func idSuffix(r mnt.DiffRow) string {
 // rowIDs gives each row that would look like another at the columns c (two
 // tmpfs mounts stacked on /tmp/mount_test, two long paths cut alike) its
 // mount IDs, and every other row "". It is kept for the last c.
-func (v *mountView) rowIDs(c diffCols) []string {
+func (v *mountView) rowIDs(c diffCols, wd *words) []string {
 	if v.ids != nil && v.idsFor == c {
 		return v.ids
 	}
@@ -586,7 +660,7 @@ func (v *mountView) rowIDs(c diffCols) []string {
 	seen := make(map[string]int, len(v.items))
 	first := make(map[string]int, len(v.items))
 	for i, it := range v.items {
-		line := itemSymbol(it) + body(v.cells[i], c, v.prefixOf(i), "")
+		line := itemSymbol(it) + v.reachSymbol(i) + v.body(i, c, wd, "")
 		if j, ok := first[line]; ok {
 			if seen[line] == 1 {
 				ids[j] = idSuffix(v.items[j].row)
@@ -599,6 +673,15 @@ func (v *mountView) rowIDs(c diffCols) []string {
 	}
 	v.idsFor, v.ids = c, ids
 	return ids
+}
+
+// reachSymbol is item i's reach mark and a space, "" while no pane is
+// chrooted.
+func (v *mountView) reachSymbol(i int) string {
+	if v.reach == nil {
+		return ""
+	}
+	return reachSymbol(v.reach[i]) + " "
 }
 
 // prefixOf is item i's place in the tree, "" in the list.
@@ -617,12 +700,15 @@ func itemSymbol(it diffItem) string {
 	return classSymbol(shownClass(it.row))
 }
 
-// rowLine draws one row; a highlighted row is drawn in one style so its
-// background runs the whole width.
-func (p *diffPanel) rowLine(st Styles, it diffItem, cells [numCols]string, prefix, id string, c diffCols, w int, d panelData) string {
+// rowLine draws item i; a highlighted row is drawn in one style so its
+// background runs the whole width. A row a chrooted pane cannot reach is
+// dimmed, after its reach mark.
+func (p *diffPanel) rowLine(st Styles, v *mountView, i int, id string, c diffCols, w int, d panelData) string {
+	it := v.items[i]
 	r := it.row
 	cls := itemSymbol(it)
-	text := body(cells, c, prefix, id)
+	reach := v.reachSymbol(i)
+	text := v.body(i, c, d.wd, id)
 	if m, ok := d.hl.mounts[r.Key]; ok {
 		lead := " " + m.sign
 		s := st.Recent
@@ -633,31 +719,49 @@ func (p *diffPanel) rowLine(st Styles, it diffItem, cells [numCols]string, prefi
 		if it.ghost {
 			s = s.Faint(true)
 		}
-		return s.Render(fit(lead+cls+" "+text, w))
+		return s.Render(fit(lead+cls+" "+reach+text, w))
 	}
 	if it.ghost {
-		return st.Removed.Render(fit("  "+cls+" "+text, w))
+		return st.Removed.Render(fit("  "+cls+" "+reach+text, w))
 	}
 	class := shownClass(r)
 	ts := st.Normal
 	if class == mnt.InBoth {
 		ts = st.Muted
 	}
-	return "  " + st.Class[class].Render(cls) + " " + ts.Render(strings.TrimRight(text, " "))
+	if reach != "" {
+		switch v.reach[i] {
+		case reachRoot:
+			reach = st.Warn.Render(symRootMount) + " "
+		case reachOut:
+			reach = st.Muted.Render(symOutOfReach) + " "
+			ts = st.Unreachable
+		}
+	}
+	return "  " + st.Class[class].Render(cls) + " " + reach + ts.Render(strings.TrimRight(text, " "))
 }
 
-// lines draws the panel: a header, the rows that fit, and the filter line.
-// When not all rows fit, an unfocused panel shows those that matter most
-// (rank), in table order; a focused one scrolls. Either way the last line
-// says how many are hidden, of which kinds, and which keys show them.
+// lines draws the panel: a line for each chrooted pane, a header, the rows
+// that fit, and the filter line. When not all rows fit, an unfocused panel
+// shows those that matter most (rank), in table order; a focused one
+// scrolls. Either way the last line says how many are hidden, of which
+// kinds, and which keys show them.
 func (p *diffPanel) lines(st Styles, d panelData, w, h int) []string {
 	v := p.view(d)
 	items := v.items
-	c := columnsFor(w, p.longest(d), v.optsHead, v.optsMatter)
-	ids := v.rowIDs(c)
+	lead := leadWidth
+	if v.reach != nil {
+		lead += reachLead
+	}
+	c := columnsFor(w, lead, p.longest(d), v.heads, v.optsMatter)
+	ids := v.rowIDs(c, d.wd)
 	filter := p.nav.filterLine(st)
-	rows, marked := p.itemRows(len(items), h)
-	out := []string{p.header(st, d.wd, c)}
+	rows, marked := p.itemRows(len(items), len(v.chroots), h)
+	var out []string
+	for _, cc := range v.chroots {
+		out = append(out, chrootLine(st, d.wd, cc, w))
+	}
+	out = append(out, p.header(st, d.wd, c))
 	var shown []int
 	if !marked || d.focused {
 		from, to := window(len(items), p.nav.offset, rows)
@@ -665,10 +769,16 @@ func (p *diffPanel) lines(st Styles, d panelData, w, h int) []string {
 			shown = append(shown, i)
 		}
 	} else {
-		shown = pickImportant(len(items), rows, func(i int) int { return rank(items[i], d) }, 4)
+		shown = pickImportant(len(items), rows, func(i int) int {
+			r := reachable
+			if v.reach != nil {
+				r = v.reach[i]
+			}
+			return rank(items[i], r, d)
+		}, 4)
 	}
 	for _, i := range shown {
-		out = append(out, p.rowLine(st, items[i], v.cells[i], v.prefixOf(i), ids[i], c, w, d))
+		out = append(out, p.rowLine(st, v, i, ids[i], c, w, d))
 	}
 	if marked {
 		out = append(out, p.mark(st, items, shown, d))

@@ -112,14 +112,14 @@ func TestColumnsFit(t *testing.T) {
 	longest := [numCols]int{colPoint: 40, colFSType: 8, colSource: 30, colOpts: 30, colHost: 17, colNS: 17, colRel: 22}
 	for w := 20; w <= 300; w++ {
 		for _, matter := range []bool{false, true} {
-			c := columnsFor(w, longest, 6, matter)
+			c := columnsFor(w, leadWidth, longest, [numCols]int{colOpts: 6, colSource: 16}, matter)
 			used := c.lead
 			for i, cw := range c.w {
 				if cw == 0 {
 					continue
 				}
 				used += cw + 1
-				if cw < min(colMin[i], longest[i]) {
+				if cw < min(colMin[i], longest[i]) && i != colPoint {
 					t.Fatalf("width %d: column %d is %d wide, less than its least", w, i, cw)
 				}
 			}
@@ -206,5 +206,58 @@ func TestTreeOrderLoop(t *testing.T) {
 	order, prefix := treeOrder(all, []int{0, 1})
 	if len(order) != 2 || len(prefix) != 2 || order[0] == order[1] {
 		t.Fatalf("order %v, prefixes %q: want each of the two rows once", order, prefix)
+	}
+}
+
+// TestReach: what each chrooted pane reaches, as the lab says
+// (Snapshot.Reachable, Snapshot.RootMount): the mount its root lies on is
+// marked ⌂, the mounts of its table it cannot reach ○, and a mount the pane
+// does not have is neither; a mark of either pane shows.
+func TestReach(t *testing.T) {
+	s := sampleState()
+	inside := mount(240, 205, "/tmp/nslab/rootfs/proc", "proc", "proc", private)
+	s.NS.Mounts = append(append([]mnt.Mount(nil), s.NS.Mounts...), inside)
+	s.Diff = mnt.Diff(s.Host.Mounts, s.NS.Mounts)
+	var items []diffItem
+	for _, r := range s.Diff {
+		items = append(items, diffItem{row: r})
+	}
+	marksOf := func(marks []reachMark) map[string]string {
+		out := map[string]string{}
+		for i, it := range items {
+			out[it.row.Key.Mountpoint] += reachSymbol(marks[i])
+		}
+		return out
+	}
+	if marks, counts := reachOf(s, items); marks != nil || counts != nil {
+		t.Fatalf("no pane is chrooted, yet marks %v, counts %v", marks, counts)
+	}
+
+	s.NS.Chrooted, s.NS.Root = true, "/tmp/nslab/rootfs"
+	marks, counts := reachOf(s, items)
+	got := marksOf(marks)
+	for point, want := range map[string]string{
+		"/": symOutOfReach, "/proc": symOutOfReach, "/tmp": symRootMount, "/tmp/nslab/rootfs/proc": " ",
+		"/tmp/mount_test": " ", // host only
+		"/tmp/ns_only":    symOutOfReach,
+	} {
+		if got[point] != want {
+			t.Errorf("%s marked %q, want %q", point, got[point], want)
+		}
+	}
+	if len(counts) != 1 || counts[0].role != lab.NS || counts[0].reached != 2 || counts[0].total != len(s.NS.Mounts) {
+		t.Errorf("counts %+v, want ns reaching 2 of its %d mounts", counts, len(s.NS.Mounts))
+	}
+
+	// The host pane chrooted too, at its /tmp: its root lies on its /tmp, and
+	// an ns mount it does not have is not its to reach.
+	s.Host.Chrooted, s.Host.Root = true, "/tmp"
+	marks, counts = reachOf(s, items)
+	got = marksOf(marks)
+	if got["/tmp"] != symRootMount || got["/"] != symOutOfReach || got["/tmp/mount_test"] != " " {
+		t.Errorf("with both panes chrooted: %v", got)
+	}
+	if len(counts) != 2 || counts[0].role != lab.Host {
+		t.Errorf("counts %+v, want one per chrooted pane, host first", counts)
 	}
 }

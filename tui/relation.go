@@ -109,3 +109,17 @@ func relationText(wd *words, r relation) string {
 	}
 	return ""
 }
+
+// relationShort is relationText without the group, for a narrow column:
+// "ns slave", "both slaves".
+func relationShort(wd *words, r relation) string {
+	switch r.kind {
+	case relNSSlave:
+		return wd.slaveShort("ns")
+	case relHostSlave:
+		return wd.slaveShort("host")
+	case relBothSlaves:
+		return wd.bothSlavesShort
+	}
+	return relationText(wd, r)
+}

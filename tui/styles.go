@@ -83,6 +83,9 @@ type Styles struct {
 	// both tables (it also shows symRemoved).
 	Class   [4]lipgloss.Style
 	Removed lipgloss.Style
+	// Unreachable is a mount a chrooted process cannot reach (it also
+	// shows symOutOfReach).
+	Unreachable lipgloss.Style
 	// Recent marks a row or namespace that just changed; Spotlight the same
 	// after a walkthrough step, stronger.
 	Recent, Spotlight lipgloss.Style
@@ -204,6 +207,7 @@ func NewStyles(t Theme, noColor bool) Styles {
 	s.Class[2] = bold(fg(p.nsOnly))
 	s.Class[3] = bold(fg(p.changed))
 	s.Removed = fg(p.muted).Faint(true)
+	s.Unreachable = fg(p.muted).Faint(true)
 	s.Recent = withBg(base.Bold(true), p.recentBg)
 	s.Spotlight = withBg(fg(p.spotFg), p.spotBg).Bold(true)
 	if noColor {

@@ -233,6 +233,7 @@ func (m *Model) helpView(r rect) []string {
 		signLegend(st, wd),
 		st.Recent.Render(symRecent+" "+wd.justChanged)+"  "+st.Spotlight.Render(symSpotlight+" "+wd.spotlight),
 		st.Muted.Render(symEqual+"/"+symUnequal+" "+wd.sameDifferentNS+"  "+symForChildren+" "+wd.forChildren),
+		st.Warn.Render(symRootMount)+st.Muted.Render(" "+wd.chrootRoot+"  "+symOutOfReach+" "+wd.chrootOut),
 		"")
 	for _, l := range wrap(wd.otherKeys, in.W-1) {
 		body = append(body, st.Muted.Render(l))

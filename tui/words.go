@@ -26,6 +26,13 @@ type words struct {
 	chrootedPane func(pane string) string
 	// follows introduces, in a pane's title, the process its panels show.
 	follows string
+	// reachable counts what a chrooted process reaches of its table's rows;
+	// holdsRoot and outOfReach explain the marks of the rows.
+	reachable             func(n, of int) string
+	holdsRoot, outOfReach string
+	// chrootRoot and chrootOut explain the same marks in F1, away from the
+	// chroot's line.
+	chrootRoot, chrootOut string
 	// forChildren explains the ↓ of pid↓ and time↓.
 	forChildren         string
 	pointCol, fstypeCol string
@@ -38,10 +45,13 @@ type words struct {
 	slaveOf      func(pane string, group int) string
 	bothSlaves   func(group int) string
 	notConnected string
-	noMatch      string
-	rows         func(n int) string
-	pseudoHidden func(n int) string
-	paneNoShell  func(pane string) string
+	// Without the group, for a narrow column.
+	slaveShort      func(pane string) string
+	bothSlavesShort string
+	noMatch         string
+	rows            func(n int) string
+	pseudoHidden    func(n int) string
+	paneNoShell     func(pane string) string
 	// Diff classes and the just-changed signs, for legends and the filter.
 	both, hostOnly, nsOnly, changed string
 	added, gone, modified           string
@@ -118,13 +128,19 @@ func english() words {
 		chrootedAt:   func(p string) string { return "chrooted at " + p },
 		chrootedPane: func(pane string) string { return pane + " chrooted" },
 		forChildren:  "for children",
-		follows:      "follows",
-		pointCol:     "mount point", fstypeCol: "fstype", sourceCol: "source", relCol: "relation",
+		reachable: func(n, of int) string {
+			return fmt.Sprintf("%d of %s reachable", n, plural(of, "mount", "mounts"))
+		},
+		holdsRoot: "its root", outOfReach: "out of reach",
+		chrootRoot: "holds a chrooted process's root", chrootOut: "out of its reach",
+		follows:  "follows",
+		pointCol: "mount point", fstypeCol: "fstype", sourceCol: "source", relCol: "relation",
 		opts: "opts", super: "super", prop: "prop",
 		peers:        func(g int) string { return "peers" },
 		slaveOf:      func(pane string, g int) string { return fmt.Sprintf("%s slave of %d", pane, g) },
 		bothSlaves:   func(g int) string { return fmt.Sprintf("both slaves of %d", g) },
 		notConnected: "not connected",
+		slaveShort:   func(pane string) string { return pane + " slave" }, bothSlavesShort: "both slaves",
 		noMatch:      "(no mounts match)",
 		rows:         func(n int) string { return plural(n, "row", "rows") },
 		pseudoHidden: func(n int) string { return fmt.Sprintf("%d pseudo fs hidden", n) },
@@ -211,13 +227,17 @@ func korean() words {
 		chrootedAt:   func(p string) string { return p + "에 chroot됨" },
 		chrootedPane: func(pane string) string { return pane + " chroot됨" },
 		forChildren:  "자식 프로세스용",
-		follows:      "추적 중",
-		pointCol:     "마운트 지점", fstypeCol: "형식", sourceCol: "소스", relCol: "관계",
+		reachable:    func(n, of int) string { return fmt.Sprintf("마운트 %d개 중 %d개에 닿음", of, n) },
+		holdsRoot:    "루트가 있는 마운트", outOfReach: "닿지 않음",
+		chrootRoot: "chroot된 프로세스의 루트가 있는 마운트", chrootOut: "그 프로세스가 닿지 않는 마운트",
+		follows:  "추적 중",
+		pointCol: "마운트 지점", fstypeCol: "형식", sourceCol: "소스", relCol: "관계",
 		opts: "옵션", super: "슈퍼블록", prop: "전파",
 		peers:        func(g int) string { return "피어" },
 		slaveOf:      func(pane string, g int) string { return fmt.Sprintf("%s가 %d의 slave", pane, g) },
 		bothSlaves:   func(g int) string { return fmt.Sprintf("둘 다 %d의 slave", g) },
 		notConnected: "연결 안 됨",
+		slaveShort:   func(pane string) string { return pane + "가 slave" }, bothSlavesShort: "둘 다 slave",
 		noMatch:      "(맞는 마운트 없음)",
 		rows:         func(n int) string { return fmt.Sprintf("%d행", n) },
 		pseudoHidden: func(n int) string { return fmt.Sprintf("의사 파일 시스템 %d개 숨김", n) },
