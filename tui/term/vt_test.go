@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -727,15 +728,20 @@ func TestCloseStopsGoroutines(t *testing.T) {
 		<-vt.in.stopped
 	}
 	// Close waited for both; the goroutines may still be unwinding their
-	// last frames, so give the scheduler a turn before looking.
-	for range 100 {
-		if goroutinesOf("term.(*VT).drain")+goroutinesOf("term.(*inputQueue).run") == 0 {
+	// last frames, on a thread the machine has not run since, so wait for
+	// them to go rather than for a number of scheduler turns.
+	deadline := time.Now().Add(hangLimit)
+	for {
+		drains, writers := goroutinesOf("term.(*VT).drain"), goroutinesOf("term.(*inputQueue).run")
+		if drains+writers == 0 {
 			return
 		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%v after Close: %d drain and %d writer goroutines left", hangLimit, drains, writers)
+		}
 		runtime.Gosched()
+		time.Sleep(time.Millisecond)
 	}
-	t.Errorf("after Close: %d drain and %d writer goroutines left",
-		goroutinesOf("term.(*VT).drain"), goroutinesOf("term.(*inputQueue).run"))
 }
 
 // stuckWriter blocks every Write until released.
