@@ -27,6 +27,7 @@ type Mark struct {
 type markScanner struct {
 	state int
 	buf   []byte // the OSC payload so far (bounded)
+	long  bool   // the payload outgrew maxOSC: whatever it is, it is not a mark
 }
 
 const (
@@ -49,12 +50,12 @@ func (s *markScanner) Scan(p []byte) []Mark {
 			if c == 0x1b {
 				s.state = scanEsc
 			} else if c == 0x9d { // C1 OSC
-				s.state, s.buf = scanOSC, s.buf[:0]
+				s.state, s.buf, s.long = scanOSC, s.buf[:0], false
 			}
 		case scanEsc:
 			switch c {
 			case ']':
-				s.state, s.buf = scanOSC, s.buf[:0]
+				s.state, s.buf, s.long = scanOSC, s.buf[:0], false
 			case 0x1b:
 				// stay: a new escape
 			default:
@@ -63,7 +64,7 @@ func (s *markScanner) Scan(p []byte) []Mark {
 		case scanOSC:
 			switch c {
 			case 0x07, 0x9c: // BEL or C1 ST ends it
-				if m, ok := parseMark(s.buf); ok {
+				if m, ok := parseMark(s.buf); ok && !s.long {
 					m.End = i + 1
 					marks = append(marks, m)
 				}
@@ -73,20 +74,22 @@ func (s *markScanner) Scan(p []byte) []Mark {
 			case 0x18, 0x1a: // CAN, SUB abort the sequence
 				s.state = scanGround
 			default:
-				if len(s.buf) < maxOSC { // longer ones are not marks; keep skipping
+				if len(s.buf) < maxOSC {
 					s.buf = append(s.buf, c)
+				} else { // longer ones are not marks; keep skipping
+					s.long = true
 				}
 			}
 		case scanOSCEsc:
 			if c == '\\' {
-				if m, ok := parseMark(s.buf); ok {
+				if m, ok := parseMark(s.buf); ok && !s.long {
 					m.End = i + 1
 					marks = append(marks, m)
 				}
 				s.state = scanGround
 			} else if c == ']' {
 				// ESC ] inside an OSC: an unterminated OSC followed by a new one
-				s.state, s.buf = scanOSC, s.buf[:0]
+				s.state, s.buf, s.long = scanOSC, s.buf[:0], false
 			} else {
 				s.state = scanGround
 			}

@@ -2,6 +2,7 @@ package lab
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -28,6 +29,11 @@ func TestMarkScanner(t *testing.T) {
 		{"osc restarted", []string{"\x1b]0;t\x1b]133;A\x07"}, []Mark{{Kind: 'A', Exit: -1, End: 13}}},
 		{"long osc skipped", []string{"\x1b]0;" + string(make([]byte, 500)) + "\x07\x1b]133;A\x07"}, []Mark{{Kind: 'A', Exit: -1, End: 513}}},
 		{"c1 osc", []string{"\x9d133;D;3\x9c"}, []Mark{{Kind: 'D', Exit: 3, End: 9}}},
+		// A payload of maxOSC bytes is still read; one byte more, and it is not a mark
+		// (its exit status could be cut short).
+		{"payload of maxOSC", []string{"\x1b]133;D;4;" + strings.Repeat("x", maxOSC-8) + "\x07"}, []Mark{{Kind: 'D', Exit: 4, End: maxOSC + 3}}},
+		{"payload over maxOSC", []string{"\x1b]133;D;" + strings.Repeat("1", maxOSC-5) + "\x07"}, nil},
+		{"over maxOSC, then a mark", []string{"\x1b]133;D;" + strings.Repeat("1", maxOSC) + "\x1b\\\x1b]133;A\x07"}, []Mark{{Kind: 'A', Exit: -1, End: maxOSC + 18}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
