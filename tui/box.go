@@ -12,6 +12,14 @@ func fit(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
+	if plainASCII(s) {
+		// Most of what the panels show (paths, options): no graphemes to
+		// find, a cell a byte.
+		if len(s) > w {
+			return s[:w-1] + "…"
+		}
+		return s + strings.Repeat(" ", w-len(s))
+	}
 	sw := ansi.StringWidth(s)
 	if sw > w {
 		s = ansi.Truncate(s, w, "…")
@@ -231,4 +239,20 @@ func wrap(text string, w int) []string {
 }
 
 // cellWidth is the width in cells of a styled string.
-func cellWidth(s string) int { return ansi.StringWidth(s) }
+func cellWidth(s string) int {
+	if plainASCII(s) {
+		return len(s)
+	}
+	return ansi.StringWidth(s)
+}
+
+// plainASCII reports whether s is printable ASCII only, a cell a byte: no
+// escape sequence, no control character, nothing wide or combining.
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}

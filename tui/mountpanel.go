@@ -111,8 +111,10 @@ type mountView struct {
 	items []diffItem
 	// hidden counts the pseudo filesystems left out.
 	hidden int
-	// cells are each item's texts, column by column.
-	cells [][numCols]string
+	// cells are each item's texts, column by column, and widths their
+	// widths (the mount point's with its place in the tree).
+	cells  [][numCols]string
+	widths [][numCols]int
 	// prefix is each item's place in the tree ("│ ├─"), nil in the list.
 	prefix []string
 	// reach marks each item for the chrooted panes, and chroots counts what
@@ -201,12 +203,16 @@ func (p *diffPanel) view(d panelData) *mountView {
 		v.items[k], v.cells[k] = all[i], cells[i]
 	}
 	v.reach, v.chroots = reachOf(d.state, v.items)
+	v.widths = make([][numCols]int, len(v.cells))
 	for k, c := range v.cells {
 		for i, s := range c {
-			v.longest[i] = max(v.longest[i], cellWidth(s))
+			v.widths[k][i] = cellWidth(s)
 		}
 		if v.prefix != nil {
-			v.longest[colPoint] = max(v.longest[colPoint], cellWidth(v.prefix[k]+c[colPoint]))
+			v.widths[k][colPoint] += cellWidth(v.prefix[k])
+		}
+		for i, cw := range v.widths[k] {
+			v.longest[i] = max(v.longest[i], cw)
 		}
 		_, head := optsText(v.items[k].row)
 		v.heads[colOpts] = max(v.heads[colOpts], head)
@@ -540,6 +546,9 @@ func fitTail(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
+	if plainASCII(s) && len(s) > w {
+		return "…" + s[len(s)-(w-1):]
+	}
 	if sw := cellWidth(s); sw > w {
 		r := []rune(s)
 		for len(r) > 0 && cellWidth(string(r))+1 > w {
@@ -659,8 +668,31 @@ func (v *mountView) rowIDs(c diffCols, wd *words) []string {
 	ids := make([]string, len(v.items))
 	seen := make(map[string]int, len(v.items))
 	first := make(map[string]int, len(v.items))
+	var key strings.Builder
 	for i, it := range v.items {
-		line := itemSymbol(it) + v.reachSymbol(i) + v.body(i, c, wd, "")
+		// A row with no cell cut reads alike another only if their texts
+		// are alike; only a cut row is drawn to compare (at 10,000 mounts,
+		// drawing every row was most of the work).
+		key.Reset()
+		key.WriteString(itemSymbol(it))
+		key.WriteString(v.reachSymbol(i))
+		cut := false
+		for col, cw := range v.widths[i] {
+			cut = cut || (c.w[col] > 0 && cw > c.w[col])
+		}
+		if cut {
+			key.WriteString("\x01")
+			key.WriteString(v.body(i, c, wd, ""))
+		} else {
+			key.WriteString(v.prefixOf(i))
+			for col, cell := range v.cells[i] {
+				if c.w[col] > 0 {
+					key.WriteString(cell)
+					key.WriteByte(0)
+				}
+			}
+		}
+		line := key.String()
 		if j, ok := first[line]; ok {
 			if seen[line] == 1 {
 				ids[j] = idSuffix(v.items[j].row)

@@ -61,7 +61,13 @@ func reachOf(s lab.State, items []diffItem) ([]reachMark, []chrootCount) {
 		if marks == nil {
 			marks = make([]reachMark, len(items))
 		}
-		rootID := snap.RootMount().ID
+		root := snap.RootMount()
+		rootID := root.ID
+		// Reachable looks the root's mount up again for every mount outside
+		// the root, a pass over the table each: 10,000 mounts took seconds.
+		// Given a table of that mount alone, it finds the same mount at once.
+		one := snap
+		one.Mounts = []mnt.Mount{root}
 		c := chrootCount{role: role, root: snap.Root}
 		for i, it := range items {
 			m := side(it.row, role)
@@ -73,7 +79,7 @@ func reachOf(s lab.State, items []diffItem) ([]reachMark, []chrootCount) {
 			case rootID != 0 && m.ID == rootID:
 				c.reached++
 				marks[i] = reachRoot
-			case snap.Reachable(*m):
+			case one.Reachable(*m):
 				c.reached++
 			case marks[i] != reachRoot:
 				marks[i] = reachOut
