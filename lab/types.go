@@ -70,14 +70,21 @@ type Snapshot struct {
 // Reachable reports whether the followed process can reach mount m through its root: m is
 // mounted at or under the root, or is the mount the root itself lies on (then only part of
 // it is reachable). Without a chroot every mount is reachable.
-func (s Snapshot) Reachable(m mnt.Mount) bool {
+// For many mounts, use Reach, which finds the root's mount once.
+func (s Snapshot) Reachable(m mnt.Mount) bool { return s.Reach()(m) }
+
+// Reach returns Reachable for this snapshot, with the root's mount found once.
+func (s Snapshot) Reach() func(mnt.Mount) bool {
 	if !s.Chrooted || s.Root == "" || s.Root == "/" {
-		return true
+		return func(mnt.Mount) bool { return true }
 	}
-	if m.Mountpoint == s.Root || strings.HasPrefix(m.Mountpoint, s.Root+"/") {
-		return true
+	rootID := s.RootMount().ID
+	return func(m mnt.Mount) bool {
+		if m.Mountpoint == s.Root || strings.HasPrefix(m.Mountpoint, s.Root+"/") {
+			return true
+		}
+		return m.ID == rootID && m.ID != 0
 	}
-	return m.ID == s.RootMount().ID && m.ID != 0
 }
 
 // RootMount is the mount the process's root lies on: the top of the stack of mounts at the

@@ -61,13 +61,8 @@ func reachOf(s lab.State, items []diffItem) ([]reachMark, []chrootCount) {
 		if marks == nil {
 			marks = make([]reachMark, len(items))
 		}
-		root := snap.RootMount()
-		rootID := root.ID
-		// Reachable looks the root's mount up again for every mount outside
-		// the root, a pass over the table each: 10,000 mounts took seconds.
-		// Given a table of that mount alone, it finds the same mount at once.
-		one := snap
-		one.Mounts = []mnt.Mount{root}
+		rootID := snap.RootMount().ID
+		reach := snap.Reach() // finds the root's mount once, not once per mount
 		c := chrootCount{role: role, root: snap.Root}
 		for i, it := range items {
 			m := side(it.row, role)
@@ -79,7 +74,7 @@ func reachOf(s lab.State, items []diffItem) ([]reachMark, []chrootCount) {
 			case rootID != 0 && m.ID == rootID:
 				c.reached++
 				marks[i] = reachRoot
-			case one.Reachable(*m):
+			case reach(*m):
 				c.reached++
 			case marks[i] != reachRoot:
 				marks[i] = reachOut

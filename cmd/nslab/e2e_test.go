@@ -203,7 +203,7 @@ func TestE2EFreeFormLab(t *testing.T) {
 
 	// A shell that exits says so; Enter starts a new one in the same role.
 	r.keys("M-Right")
-	nsShell := regexp.MustCompile(`ns mnt:\[\d+\] bash\((\d+)\)`)
+	nsShell := regexp.MustCompile(`ns · (?:follows )?bash\((\d+)\)`)
 	old := nsShell.FindStringSubmatch(r.screen())
 	if old == nil {
 		t.Fatalf("no ns pane title:\n%s", r.screen())
