@@ -143,6 +143,8 @@ func TestCoreScreens(t *testing.T) {
 
 		// Clusters.
 		{"CJK, kana, fullwidth and hangul are wide", 20, 1, []string{"あい、「ＡＢ」한x"}, "あい、「ＡＢ」한x", 17, 0},
+		// U+00E9 and U+02E9 share a slot of the rune cache (512 apart).
+		{"runes 512 apart", 5, 1, []string{"\u00e9\u02e9\u00e9", "\u02e9"}, "\u00e9\u02e9\u00e9\u02e9", 4, 0},
 		{"too many marks: those that fit stay", 5, 1, []string{"e" + strings.Repeat("\u0301", 40) + "x"},
 			"e" + strings.Repeat("\u0301", 15) + "x", 2, 0},
 
