@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nslab/nslab/lab/labtest"
 	"github.com/nslab/nslab/lab/mnt"
 )
 
@@ -286,4 +287,27 @@ func compareWithKernel(t *testing.T, s Snapshot) (mismatches []string, compared 
 		}
 	}
 	return mismatches, compared
+}
+
+// A command that prints nothing after it starts is still followed: its namespaces change
+// after the fork, with no output to wake the monitor.
+func TestSilentCommandIsFollowed(t *testing.T) {
+	l := startLab(t, Options{})
+	host := settled(t, l).Host
+	p := l.Pane(Host)
+	// The shell prints nothing once the command is accepted; sleep 0.5 keeps the unshare
+	// from riding on the wake-up of that last output.
+	if _, err := p.Write([]byte("sleep 0.5; unshare --uts --mount sleep 1000\r")); err != nil {
+		t.Fatal(err)
+	}
+	st := waitState(t, l, "the silent sleep followed, in its own uts and mnt namespaces", func(s State) bool {
+		return s.Host.Comm == "sleep" && s.Host.NS[NSUTS] != host.NS[NSUTS] && s.Host.NS[NSMnt] != host.NS[NSMnt]
+	})
+	if st.Host.NS[NSUTS] != readNS(t, st.Host.PID, NSUTS) {
+		t.Fatalf("uts %d, kernel %d", st.Host.NS[NSUTS], readNS(t, st.Host.PID, NSUTS))
+	}
+	p.Write([]byte{3})
+	if err := p.WaitPrompt(context.Background(), labtest.Patience); err != nil {
+		t.Fatal(err)
+	}
 }

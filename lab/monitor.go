@@ -122,6 +122,31 @@ func (h *hub) poke(r Role) {
 	}
 }
 
+// commandRun tells a pane's monitor that a command was accepted (OSC 133 C, running true)
+// or has ended (D, false). What a command becomes (unshare, chroot, nsenter) is decided
+// after the fork, with no output to wake anyone, so while one runs the monitor looks again
+// every runningLook.
+func (h *hub) commandRun(r Role, running bool) {
+	h.mu.Lock()
+	m := h.monitors[r]
+	h.mu.Unlock()
+	if m == nil {
+		return
+	}
+	select {
+	case <-m.started: // only the latest news counts
+	default:
+	}
+	select {
+	case m.started <- running:
+	default:
+	}
+}
+
+// runningLook spaces the looks at a pane while a command runs in it; an idle pane (at its
+// prompt) costs nothing.
+const runningLook = 250 * time.Millisecond
+
 // refreshAll tells every monitor that a command ended in a pane: what it did may have
 // changed either pane's state without a wake-up (propagation changes wake nobody), so both
 // re-read everything.
@@ -157,7 +182,7 @@ func (h *hub) state() State {
 
 func (h *hub) start(p *Pane) {
 	h.probe(p.lab.opts.Exe)
-	m := &monitor{pane: p, hub: h, pokes: make(chan struct{}, 1), full: make(chan struct{}, 1),
+	m := &monitor{pane: p, hub: h, pokes: make(chan struct{}, 1), full: make(chan struct{}, 1), started: make(chan bool, 1),
 		nsSignals: make(chan nsSignal, 64), stop: make(chan struct{}), done: make(chan struct{}),
 		watched: map[uint64]*nsWatch{}}
 	h.mu.Lock()
@@ -192,6 +217,7 @@ type monitor struct {
 	pane      *Pane
 	hub       *hub
 	pokes     chan struct{}
+	started   chan bool // a command was accepted (true) or ended (false)
 	full      chan struct{}
 	nsSignals chan nsSignal
 	stop      chan struct{}
@@ -253,6 +279,11 @@ func (m *monitor) run() {
 	defer m.closeAll()
 	var delay *time.Timer
 	var delayC <-chan time.Time
+	// While a command runs: a look every runningLook, until its end mark.
+	look := time.NewTimer(time.Hour)
+	look.Stop()
+	defer look.Stop()
+	running := false
 	probed := m.hub.probed
 	for {
 		select {
@@ -277,6 +308,17 @@ func (m *monitor) run() {
 		case <-delayC:
 			delayC = nil
 			m.resolve(false)
+		case running = <-m.started:
+			if running {
+				look.Reset(runningLook)
+			} else {
+				look.Stop()
+			}
+		case <-look.C:
+			m.resolve(false)
+			if running {
+				look.Reset(runningLook)
+			}
 		case <-m.full:
 			m.resolve(true)
 		case sig := <-m.nsSignals:

@@ -335,7 +335,7 @@ func (p *Pane) readLoop() {
 		n, err := p.master.Read(buf)
 		if n > 0 {
 			chunk := buf[:n]
-			ended := false
+			ended, started := false, false
 			p.mu.Lock()
 			marks := p.scanner.Scan(chunk)
 			if p.capture != nil {
@@ -359,6 +359,7 @@ func (p *Pane) readLoop() {
 					p.prompt, p.typed = true, false
 				case MarkCommandRun:
 					p.prompt = false
+					started = true
 				case MarkCommandEnd:
 					p.ends++
 					p.lastExit = m.Exit
@@ -376,6 +377,9 @@ func (p *Pane) readLoop() {
 			p.mu.Unlock()
 			if sink != nil {
 				_, _ = sink.Write(chunk)
+			}
+			if started || ended {
+				p.lab.hub.commandRun(p.role, !ended) // a chunk with C then D has ended
 			}
 			if ended {
 				p.lab.hub.refreshAll()
