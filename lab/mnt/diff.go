@@ -313,38 +313,37 @@ func parents(table []Mount) []int {
 // its parent and the same mount point; the depth follows parent links, which does not
 // depend on table order.
 func stackDepths(table []Mount, parent []int) []int {
-	// Marks in depth besides the depths themselves.
 	const (
-		unknown = -1 // not reached yet
-		onWalk  = -2 // on the current walk
+		unknown = iota // not reached yet
+		onWalk         // on the current walk
+		known          // its depth is set
 	)
+	state := make([]uint8, len(table))
 	depth := make([]int, len(table))
-	for i := range depth {
-		depth[i] = unknown
-	}
 	var walk []int
 	for i := range table {
 		// Walk down the stack to the bottom or to a mount whose depth is known, then
 		// number the way back up.
 		walk = walk[:0]
 		next := 0 // the depth of the walk's last mount
-		for j := i; depth[j] == unknown; {
-			depth[j] = onWalk
+		for j := i; state[j] == unknown; {
+			state[j] = onWalk
 			walk = append(walk, j)
 			p := parent[j]
 			if p < 0 || table[p].Mountpoint != table[j].Mountpoint {
 				break // j is a bottom
 			}
-			switch depth[p] {
+			switch state[p] {
 			case unknown:
 				j = p
 				continue
 			case onWalk:
 				// A parent loop (never in a consistent table): none of its mounts is
-				// above the others, so all are bottoms, whichever the walk met first.
+				// above the others, so all are bottoms (depth 0), whichever the walk
+				// met first.
 				loop := slices.Index(walk, p)
 				for _, m := range walk[loop:] {
-					depth[m] = 0
+					state[m] = known
 				}
 				walk = walk[:loop]
 				next = 1
@@ -354,7 +353,7 @@ func stackDepths(table []Mount, parent []int) []int {
 			break
 		}
 		for k := len(walk) - 1; k >= 0; k-- {
-			depth[walk[k]] = next
+			depth[walk[k]], state[walk[k]] = next, known
 			next++
 		}
 	}

@@ -354,6 +354,31 @@ func TestDiff(t *testing.T) {
 			want: []row{{"/a", InBoth, 20, 120, 0}, {"/a", InBoth, 22, 122, 0}, {"/a/b", InBoth, 21, 121, 0}, {"/a/b", Changed, 23, 123, DiffOptions}},
 		},
 		{
+			// The parents tie on their path and depth, and differ in identity: that
+			// decides, though their own parents would order them the other way.
+			name: "one bind under two parents that differ in identity only: the parents' identity",
+			host: []string{
+				"1 0 254:0 / / rw - ext4 /dev/vda rw",
+				"2 1 0:70 / / rw - tmpfs r2 rw",
+				"3 2 0:71 / /a rw - tmpfs a rw",
+				"4 1 0:72 / /a rw - tmpfs b rw",
+				"5 3 254:0 /srv /a/b rw - ext4 /dev/vda rw",
+				"6 4 254:0 /srv /a/b ro - ext4 /dev/vda rw",
+			},
+			ns: []string{
+				"101 100 254:0 / / rw - ext4 /dev/vda rw",
+				"102 101 0:70 / / rw - tmpfs r2 rw",
+				"103 102 0:71 / /a rw - tmpfs a rw",
+				"104 101 0:72 / /a rw - tmpfs b rw",
+				"105 103 254:0 /srv /a/b rw - ext4 /dev/vda rw",
+				"106 104 254:0 /srv /a/b ro - ext4 /dev/vda rw",
+			},
+			want: []row{
+				{"/", InBoth, 1, 101, 0}, {"/", InBoth, 2, 102, 0}, {"/a", InBoth, 3, 103, 0},
+				{"/a", InBoth, 4, 104, 0}, {"/a/b", InBoth, 5, 105, 0}, {"/a/b", InBoth, 6, 106, 0},
+			},
+		},
+		{
 			name: "one bind twice on a path, both parents outside the table: by mount ID",
 			host: []string{"31 998 0:61 / /x ro - tmpfs m rw", "30 999 0:61 / /x rw - tmpfs m rw"},
 			ns:   []string{"130 996 0:61 / /x rw - tmpfs m rw", "131 997 0:61 / /x ro - tmpfs m rw"},
