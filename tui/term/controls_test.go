@@ -143,6 +143,9 @@ func TestCoreScreens(t *testing.T) {
 
 		// Clusters.
 		{"CJK, kana, fullwidth and hangul are wide", 20, 1, []string{"あい、「ＡＢ」한x"}, "あい、「ＡＢ」한x", 17, 0},
+		{"a soft hyphen shows nothing", 5, 1, []string{"a\u00ad", "\u00ad"}, "a", 1, 0},
+		{"a no-break space is a character", 5, 1, []string{"\u00a0x"}, "\u00a0x", 2, 0},
+		{"DEL among non-ASCII text", 5, 1, []string{"\u00e9\x7fx\x7f\u00e9"}, "\u00e9x\u00e9", 3, 0},
 		// U+00E9 and U+02E9 share a slot of the rune cache (512 apart).
 		{"runes 512 apart", 5, 1, []string{"\u00e9\u02e9\u00e9", "\u02e9"}, "\u00e9\u02e9\u00e9\u02e9", 4, 0},
 		{"too many marks: those that fit stay", 5, 1, []string{"e" + strings.Repeat("\u0301", 40) + "x"},
