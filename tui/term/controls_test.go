@@ -84,6 +84,7 @@ func TestCoreScreens(t *testing.T) {
 		{"wide at the last column without autowrap", 5, 1, []string{"\x1b[?7labcd世"}, "abc世", 4, 0},
 		{"no wrap without autowrap", 5, 2, []string{"\x1b[?7labcdefg"}, "abcdg", 4, 0},
 		{"wide on a one-column screen", 1, 2, []string{"世x"}, "x", 0, 0},
+		{"wide at the last column of two", 2, 2, []string{"a世"}, "a|世", 1, 1},
 
 		// Unknown erase modes, and ED 3, leave the screen and a pending wrap.
 		{"ED 5", 5, 2, []string{"abcde\x1b[5JX"}, "abcde|X", 1, 1},
@@ -155,6 +156,7 @@ func TestCoreScreens(t *testing.T) {
 		{"combining mark in the next write", 5, 1, []string{"e", "\u0301", "x"}, "e\u0301x", 2, 0},
 		{"VS16 in the next write widens", 5, 1, []string{"\u2764", "\ufe0f", "x"}, "\u2764\ufe0fx", 3, 0},
 		{"VS16 that does not fit is dropped", 3, 1, []string{"ab\u2764", "\ufe0f"}, "ab\u2764", 2, 0},
+		{"VS16 widening over a wide character", 5, 1, []string{"\x1b[1;2H世世\x1b[H\u2764", "\ufe0f"}, "\u2764\ufe0f 世", 2, 0},
 		{"no join after a control", 5, 1, []string{"e", "\r", "\u0301x"}, "x", 1, 0},
 		{"marks past the bound in a later write are dropped", 5, 1,
 			[]string{"e" + strings.Repeat("\u0301", 14), "\u0301\u0301x"}, "e" + strings.Repeat("\u0301", 14) + "x", 2, 0},
@@ -224,4 +226,18 @@ func TestCellOutsideView(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestWidenedLineInScrollback widens a character over the first half of a
+// wide one, then scrolls the line into the scrollback: it comes back as it
+// was shown, the cut wide character a blank and the next one in its place.
+func TestWidenedLineInScrollback(t *testing.T) {
+	term, _ := newCore(t, 5, 1)
+	write(t, term, "\x1b[1;2H世世\x1b[H\u2764")
+	write(t, term, "\ufe0f")
+	write(t, term, "\r\n")
+	term.ScrollBy(1)
+	if got, want := screen(term)[0], "\u2764\ufe0f 世"; got != want {
+		t.Errorf("line from the scrollback = %q, want %q", got, want)
+	}
 }
