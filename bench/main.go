@@ -6,6 +6,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -17,7 +18,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nslab/nslab/lab"
 	"github.com/nslab/nslab/lab/mnt"
+	"github.com/nslab/nslab/lab/mntev"
 	"golang.org/x/sys/unix"
 )
 
@@ -27,15 +30,29 @@ func main() {
 	}
 	nslab := flag.String("nslab", "", "the nslab binary to measure")
 	work := flag.String("work", "/var/tmp/nslab-bench", "a directory on the host that the lab's panes can read")
-	quick := flag.Bool("quick", false, "fewer samples and no 10,000-mount run (for a smoke test)")
+	quick := flag.Bool("quick", false, "fewer samples, and mount rows at 1,000 mounts only (for a smoke test)")
 	seq1m := flag.Bool("seq1m", false, "add a `seq 1 1000000` row to the pane-output rows (issue 7's goal)")
 	perfDir := flag.String("perf", "", "record perf profiles (perf record -g) of nslab and the tmux server during the pane-output rows and the Ctrl-C into this directory, and print their CPU times")
+	sizeList := flag.String("mounts", "1000,10000,100000", "mount table sizes for the mount rows (the kernel's fs.mount-max, 100,000 by default, caps a namespace)")
+	mountsOnly := flag.Bool("mountsonly", false, "only the mount rows")
 	flag.Parse()
+	var sizes []int
+	for _, f := range strings.Split(*sizeList, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n <= 0 {
+			fmt.Fprintf(os.Stderr, "bench: -mounts: %q is not a size\n", f)
+			os.Exit(2)
+		}
+		sizes = append(sizes, n)
+	}
+	if *quick {
+		sizes = []int{1000}
+	}
 	if *nslab == "" || os.Geteuid() != 0 {
 		fmt.Fprintln(os.Stderr, "bench: run as root with -nslab PATH (see bench/run.sh)")
 		os.Exit(2)
 	}
-	b := &bench{nslab: *nslab, work: *work, quick: *quick, seq1m: *seq1m, perfDir: *perfDir, srv: server{socket: fmt.Sprintf("nslab-bench-%d", os.Getpid())}}
+	b := &bench{nslab: *nslab, work: *work, quick: *quick, seq1m: *seq1m, perfDir: *perfDir, sizes: sizes, mountsOnly: *mountsOnly, srv: server{socket: fmt.Sprintf("nslab-bench-%d", os.Getpid())}}
 	err := b.run()
 	b.srv.kill()
 	b.table.print(os.Stdout)
@@ -50,6 +67,8 @@ type bench struct {
 	quick       bool
 	seq1m       bool
 	perfDir     string
+	sizes       []int // mount table sizes
+	mountsOnly  bool
 	srv         server
 	table       table
 	self        string // this binary, copied where the panes can run it
@@ -77,13 +96,25 @@ func (b *bench) run() error {
 	if err := writeMixedText(text, 10<<20); err != nil {
 		return err
 	}
-	if _, err := b.srv.run("start-server", ";", "set-option", "-g", "window-size", "manual", ";",
-		"set-option", "-g", "default-size", fmt.Sprintf("%dx%d", cols, rows), ";", "set-option", "-g", "history-limit", "5000"); err != nil {
+	start := []string{"start-server", ";", "set-option", "-g", "window-size", "manual", ";",
+		"set-option", "-g", "default-size", fmt.Sprintf("%dx%d", cols, rows), ";", "set-option", "-g", "history-limit", "5000"}
+	if _, err := b.srv.run(start...); err != nil {
 		return err
 	}
+	if b.mountsOnly {
+		// A session that stays, as the plain one does in a full run: without one the
+		// server exits between rounds. (tmux 3.3 crashes when a session is made in the
+		// start-server command, or without -x and -y.)
+		if _, err := b.srv.run("new-session", "-d", "-s", "keep", "-x", strconv.Itoa(cols), "-y", strconv.Itoa(rows), "sleep 1000000"); err != nil {
+			return err
+		}
+	}
 
+	if b.mountsOnly {
+		return b.mountRows()
+	}
 	// Start-up to the first complete frame, beside a tmux window with bash at its prompt.
-	nsStart, err := b.startNslab()
+	nsStart, err := b.startNslab(mountPaths[0])
 	if err != nil {
 		return err
 	}
@@ -173,17 +204,166 @@ func (b *bench) run() error {
 	}
 	b.table.add("Ctrl-C during yes → prompt", ms(nsInt), "tmux: "+ms(plInt), "≤ 250 ms", nsInt <= 250*time.Millisecond)
 
-	// Mount tables of growing size: read+parse+diff, and mount → panel.
-	sizes := []int{0, 1000, 10000}
-	if b.quick {
-		sizes = []int{0, 1000}
-	}
-	for _, extra := range sizes {
-		if err := b.mountRound(extra); err != nil {
-			return fmt.Errorf("%d mounts: %w", extra, err)
+	return b.mountRows()
+}
+
+// mountRows measures mount tables of growing size, each followed both ways:
+// read+parse+diff, mount → panel, the CPU one change costs, and at 10,000 mounts a storm
+// of mounts.
+func (b *bench) mountRows() error {
+	for _, size := range b.sizes {
+		for i, path := range mountPaths {
+			if err := b.labRound(path, size); err != nil {
+				return fmt.Errorf("lab alone, %d mounts, %s: %w", size, path.name, err)
+			}
+			if err := b.mountRound(path, size, i == 0); err != nil {
+				return fmt.Errorf("%d mounts, %s: %w", size, path.name, err)
+			}
 		}
 	}
 	return nil
+}
+
+// labRound measures the lab alone, without the UI: a lab started in this process (its
+// init is the nslab binary), its host pane's table grown to about size mounts, then how
+// soon each probe mount reaches the lab's state and events, the CPU one mount costs this
+// process (the lab's monitors: watching, reading, diffing), and at 10,000 mounts the CPU
+// of a storm. The mount → panel rows add the UI's drawing to these.
+func (b *bench) labRound(path mountPath, size int) error {
+	if path.env != "" {
+		k, v, _ := strings.Cut(path.env, "=")
+		os.Setenv(k, v)
+		defer os.Unsetenv(k)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer cancel()
+	l, err := lab.Start(ctx, lab.Options{Exe: b.nslab, Cols: 120, Rows: 40})
+	if err != nil {
+		return err
+	}
+	defer l.Close()
+	host := l.Pane(lab.Host)
+	run := func(cmd string, limit time.Duration) error {
+		res, err := host.Run(ctx, cmd, limit)
+		if err == nil && (res.TimedOut || res.Exit != 0) {
+			err = fmt.Errorf("%q: exit %d, timed out %v: %s", cmd, res.Exit, res.TimedOut, res.Output)
+		}
+		return err
+	}
+	if err := run("true", time.Minute); err != nil {
+		return err
+	}
+	for l.MountPath() == "" {
+		time.Sleep(10 * time.Millisecond)
+	}
+	settle := func() {
+		want := l.EndMarks()
+		for st := l.State(); st.Host.Ends < want || st.NS.Ends < want; st = l.State() {
+			time.Sleep(10 * time.Millisecond)
+		}
+		for len(l.Events()) > 0 {
+			<-l.Events()
+		}
+	}
+	settle()
+	if extra := min(size, mountMax()-60) - len(l.State().Host.Mounts); extra > 0 {
+		if err := run(fmt.Sprintf("%s helper mounts %d /tmp/bm >/dev/null", b.self, extra), 20*time.Minute); err != nil {
+			return err
+		}
+	}
+	settle()
+	size = len(l.State().Host.Mounts)
+	label := fmt.Sprintf("%d mounts, %s", size, path.name)
+	fmt.Fprintf(os.Stderr, "bench: lab alone, %s: %s\n", label, l.MountPath())
+
+	probes, spacing := 20, 300*time.Millisecond
+	if b.quick {
+		probes = 5
+	}
+	times := filepath.Join(b.work, fmt.Sprintf("lab-probe-%d-%s.times", size, path.name))
+	done := make(chan error, 1)
+	go func() {
+		done <- run(fmt.Sprintf("%s helper probe %d /tmp/pr %s %s", b.self, probes, spacing, times), 10*time.Minute)
+	}()
+	seen := map[int]int64{}
+	var cpu0, cpu1 time.Duration
+	deadline := time.After(time.Duration(probes)*spacing + 5*time.Minute)
+	for len(seen) < probes {
+		select {
+		case e := <-l.Events():
+			if e.Kind != lab.MountAdded || e.Mount == nil {
+				continue
+			}
+			if m := probeRef.FindStringSubmatch(e.Mount.Mountpoint); m != nil {
+				i, _ := strconv.Atoi(m[1])
+				seen[i] = monoNow()
+				if len(seen) == 1 {
+					cpu0 = selfCPU()
+				}
+				cpu1 = selfCPU()
+			}
+		case <-deadline:
+			return fmt.Errorf("saw %d of %d probe mounts", len(seen), probes)
+		}
+	}
+	if err := <-done; err != nil {
+		return err
+	}
+	mounted, err := readProbeTimes(times)
+	if err != nil {
+		return err
+	}
+	lat, miss := latencies(mounted, seen)
+	b.table.add("mount → lab state p50/p95, "+label, ms(pct(lat, 50))+" / "+ms(pct(lat, 95))+missed(miss), "", "", true)
+	b.table.add("lab CPU per mount, "+label, ms((cpu1-cpu0)/time.Duration(len(seen)-1)), "", "", true)
+
+	if size >= 10000 && size < 20000 {
+		settle()
+		storm := 10 * time.Second
+		if b.quick {
+			storm = 4 * time.Second
+		}
+		go func() {
+			done <- run(fmt.Sprintf("%s helper storm 50 %s /tmp/st", b.self, storm), 10*time.Minute)
+		}()
+		stop := make(chan struct{})
+		go func() { // read the events as the UI would
+			for {
+				select {
+				case <-l.Events():
+				case <-stop:
+					return
+				}
+			}
+		}()
+		time.Sleep(1500 * time.Millisecond) // the helper starts after a second
+		c0, t0 := selfCPU(), time.Now()
+		time.Sleep(storm - time.Second)
+		share := float64(selfCPU()-c0) / float64(time.Since(t0))
+		close(stop)
+		if err := <-done; err != nil {
+			return err
+		}
+		b.table.add("lab CPU in a 50 Hz mount/umount storm, "+label, pctStr(share), "", "≤ 10 % of a core", share <= 0.10)
+	}
+	return nil
+}
+
+// selfCPU is the CPU time this process has used (all threads, user and system).
+func selfCPU() time.Duration {
+	var ru unix.Rusage
+	_ = unix.Getrusage(unix.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// mountPath is one way nslab follows mount tables; env selects it.
+type mountPath struct{ name, env string }
+
+// mountPaths: the kernel's mount events where it has them (what nslab picks by itself),
+// and mountinfo with POLLPRI, for comparison.
+var mountPaths = []mountPath{
+	{"events", ""},
+	{"mountinfo", "NSLAB_MOUNT_EVENTS=off"},
 }
 
 // profile starts perf record on the given processes (nslab and the tmux server that shows
@@ -221,12 +401,17 @@ func (b *bench) profile(what string, nslab, server int) (stop func()) {
 	}
 }
 
-// startNslab starts nslab in session "nslab" and waits for its first complete frame: both
-// prompts and both panes' namespaces in the titles.
-func (b *bench) startNslab() (time.Duration, error) {
+// startNslab starts nslab in session "nslab", following mount tables the given way, and
+// waits for its first complete frame: both prompts and both panes' namespaces in the
+// titles.
+func (b *bench) startNslab(path mountPath) (time.Duration, error) {
 	b.srv.run("kill-session", "-t", "nslab")
+	command := b.nslab
+	if path.env != "" {
+		command = "env " + path.env + " " + b.nslab // env execs nslab: the pane's process is nslab
+	}
 	t0 := time.Now()
-	if _, err := b.srv.run("new-session", "-d", "-s", "nslab", "-x", strconv.Itoa(cols), "-y", strconv.Itoa(rows), b.nslab); err != nil {
+	if _, err := b.srv.run("new-session", "-d", "-s", "nslab", "-x", strconv.Itoa(cols), "-y", strconv.Itoa(rows), command); err != nil {
 		return 0, err
 	}
 	return pollScreen(b.srv, "nslab", t0, func(s string) bool {
@@ -383,10 +568,26 @@ func interrupt(p session, prompt func(string) bool) (time.Duration, error) {
 	return at.Sub(t0), nil
 }
 
-// mountRound starts a fresh lab, gives its host pane extra bind mounts, then measures
-// reading the tables and how soon a new mount reaches the panel, beside findmnt.
-func (b *bench) mountRound(extra int) error {
-	if _, err := b.startNslab(); err != nil {
+// mountMax is the kernel's cap on the mounts of one namespace (fs.mount-max).
+func mountMax() int {
+	b, err := os.ReadFile("/proc/sys/fs/mount-max")
+	if err != nil {
+		return 100000
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil {
+		return 100000
+	}
+	return n
+}
+
+// mountRound starts a fresh lab following mount tables the given way, grows its host
+// pane's table to about size mounts with bind mounts, then measures, beside findmnt:
+// reading the tables whole (once per size, the first path), how soon a new mount reaches
+// the panel, the CPU one change costs nslab, and at 10,000 mounts the CPU of a storm of
+// mounts and unmounts.
+func (b *bench) mountRound(path mountPath, size int, first bool) error {
+	if _, err := b.startNslab(path); err != nil {
 		return err
 	}
 	c, err := b.srv.attach("nslab", b.srv.paneInfo("nslab", "#{pane_id}"))
@@ -394,53 +595,51 @@ func (b *bench) mountRound(extra int) error {
 		return err
 	}
 	defer c.close()
+	time.Sleep(2 * time.Second) // the panes have their first tables
+	hostPID, nsPID := shellPIDs(c.screen())
+	if hostPID == 0 || nsPID == 0 {
+		return fmt.Errorf("no shell pids in the pane titles:\n%s", c.screen())
+	}
+	base, err := mnt.Read(hostPID)
+	if err != nil {
+		return err
+	}
+	// Room under fs.mount-max for the probes and the storm.
+	extra := min(size, mountMax()-60) - len(base)
 	if extra > 0 {
 		cmd := fmt.Sprintf("%s helper mounts %d /tmp/bm && clear", b.self, extra)
 		c.do("send-keys -t " + c.pane + " -l " + shellQuote(cmd))
 		c.do("send-keys -t " + c.pane + " Enter")
-		if _, _, err := c.waitScreen(time.Now(), 2*time.Minute, func(s string) bool { return hostPrompt(s) && !strings.Contains(s, "helper mounts") }); err != nil {
+		if _, _, err := c.waitScreen(time.Now(), 20*time.Minute, func(s string) bool { return hostPrompt(s) && !strings.Contains(s, "helper mounts") }); err != nil {
 			return err
 		}
 	}
-	time.Sleep(5 * time.Second) // the panel has taken the table in and the highlights faded
-	hostPID, nsPID := shellPIDs(c.screen())
-	if hostPID == 0 || nsPID == 0 {
-		return fmt.Errorf("no shell pids in the pane titles:\n%s", c.screen())
+	// The panel has taken the table in and the highlights have faded: nslab is idle.
+	nslabPID := b.srv.panePID("nslab")
+	if err := awaitIdle(nslabPID, 5*time.Minute); err != nil {
+		return err
 	}
 	hostMounts, err := mnt.Read(hostPID)
 	if err != nil {
 		return err
 	}
-	size := len(hostMounts)
+	size = len(hostMounts)
+	label := fmt.Sprintf("%d mounts, %s", size, path.name)
 
-	// read+parse+diff of both panes' tables, beside findmnt -A -r -N PID on one table.
-	samples := 15
-	var ours, theirs []time.Duration
-	for i := 0; i < samples; i++ {
-		t0 := time.Now()
-		h, err1 := mnt.Read(hostPID)
-		n, err2 := mnt.Read(nsPID)
-		_ = mnt.Diff(h, n)
-		if err1 != nil || err2 != nil {
-			return fmt.Errorf("read tables: %v %v", err1, err2)
+	if first {
+		if err := b.readRows(hostPID, nsPID, size); err != nil {
+			return err
 		}
-		ours = append(ours, time.Since(t0))
-		t0 = time.Now()
-		cmd := exec.Command("findmnt", "-A", "-r", "-N", strconv.Itoa(hostPID))
-		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("findmnt: %w", err)
-		}
-		theirs = append(theirs, time.Since(t0))
 	}
-	target := 20 * time.Millisecond
-	b.table.add(fmt.Sprintf("read+parse+diff, %d mounts", size), ms(pct(ours, 50)),
-		"findmnt -A -r (one table): "+ms(pct(theirs, 50)), "≤ 20 ms at 10,000", size < 10000 || pct(ours, 50) <= target)
 
 	// mount → panel: a probe mounts tmpfs one at a time; the panel shows each in its
 	// event log. findmnt --poll watches the same namespace.
 	probes, spacing := 20, 400*time.Millisecond
-	if extra >= 10000 {
-		probes, spacing = 8, time.Second
+	if size >= 10000 {
+		probes, spacing = 10, time.Second
+	}
+	if size >= 50000 {
+		probes, spacing = 8, 2*time.Second
 	}
 	if b.quick {
 		probes = 5
@@ -463,12 +662,15 @@ func (b *bench) mountRound(extra int) error {
 			}
 		}
 	}()
-	times := filepath.Join(b.work, fmt.Sprintf("probe-%d.times", extra))
+	time.Sleep(time.Second) // findmnt has read the table and polls
+	times := filepath.Join(b.work, fmt.Sprintf("probe-%d-%s.times", size, path.name))
 	cmd := fmt.Sprintf("%s helper probe %d /tmp/pr %s %s", b.self, probes, spacing, times)
 	c.do("send-keys -t " + c.pane + " -l " + shellQuote(cmd))
 	c.do("send-keys -t " + c.pane + " Enter")
 	panelSeen := map[int]int64{}
-	deadline := time.Now().Add(time.Duration(probes)*spacing + 30*time.Second)
+	// CPU from the first probe seen to the last: the work of probes-1 changes.
+	var cpu0, fmCPU0 int64
+	deadline := time.Now().Add(time.Duration(probes)*spacing + 2*time.Minute)
 	for len(panelSeen) < probes && time.Now().Before(deadline) {
 		at, ok := c.waitOutput(50 * time.Millisecond)
 		if !ok {
@@ -479,9 +681,13 @@ func (b *bench) mountRound(extra int) error {
 			i, _ := strconv.Atoi(m[1])
 			if _, seen := panelSeen[i]; !seen {
 				panelSeen[i] = mono
+				if len(panelSeen) == 1 {
+					cpu0, fmCPU0 = cpuNanos(nslabPID), cpuNanos(fm.Process.Pid)
+				}
 			}
 		}
 	}
+	cpu1, fmCPU1 := cpuNanos(nslabPID), cpuNanos(fm.Process.Pid)
 	time.Sleep(2 * time.Second) // findmnt may still be catching up
 	mounted, err := readProbeTimes(times)
 	if err != nil {
@@ -496,12 +702,101 @@ func (b *bench) mountRound(extra int) error {
 	}
 	ourLat, ourMissed := latencies(mounted, panelSeen)
 	fmLat, fmMissed := latencies(mounted, fmAt)
-	goal := map[bool]time.Duration{true: 100 * time.Millisecond, false: 20 * time.Millisecond}[size >= 10000]
-	b.table.add(fmt.Sprintf("mount → panel p50/p95, %d mounts", size),
+	goal := 10 * time.Millisecond
+	if size > 20000 {
+		goal = 20 * time.Millisecond
+	}
+	b.table.add("mount → panel p50/p95, "+label,
 		ms(pct(ourLat, 50))+" / "+ms(pct(ourLat, 95))+missed(ourMissed),
 		"findmnt --poll: "+ms(pct(fmLat, 50))+" / "+ms(pct(fmLat, 95))+missed(fmMissed),
 		"p95 ≤ "+ms(goal), ourMissed == 0 && pct(ourLat, 95) <= goal)
+	if n := len(panelSeen) - 1; n > 0 {
+		b.table.add("CPU per mount, "+label, ms(time.Duration((cpu1-cpu0)/int64(n))),
+			"findmnt --poll: "+ms(time.Duration((fmCPU1-fmCPU0)/int64(n))), "", true)
+	}
+	if err := awaitPrompt(c); err != nil {
+		return err
+	}
+
+	// A storm at 10,000 mounts: 50 mounts and 50 unmounts a second.
+	if size >= 10000 && size < 20000 {
+		storm, settle := 10*time.Second, 1500*time.Millisecond
+		if b.quick {
+			storm = 4 * time.Second
+		}
+		cmd := fmt.Sprintf("%s helper storm 50 %s /tmp/st", b.self, storm)
+		c.do("send-keys -t " + c.pane + " -l " + shellQuote(cmd))
+		c.do("send-keys -t " + c.pane + " Enter")
+		// The helper waits a second before it starts: measure inside the storm only.
+		time.Sleep(settle)
+		window := storm - time.Second
+		ours, theirs := cpuOver(window, nslabPID, fm.Process.Pid)
+		b.table.add("CPU in a 50 Hz mount/umount storm, "+label, pctStr(ours), "findmnt --poll: "+pctStr(theirs), "≤ 10 % of a core", ours <= 0.10)
+		if err := awaitPrompt(c); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// readRows measures reading the tables whole, as the mountinfo path does at each change
+// (read+parse+diff of both panes' tables) and as findmnt does, and reading one mount with
+// statmount(2), as the events path does.
+func (b *bench) readRows(hostPID, nsPID, size int) error {
+	samples := 15
+	var ours, theirs, one []time.Duration
+	ns, nsErr := mntev.NamespaceOf(hostPID)
+	var ids []uint64
+	if nsErr == nil {
+		ids, nsErr = mntev.ReadIDs(ns)
+	}
+	for i := 0; i < samples; i++ {
+		t0 := time.Now()
+		h, err1 := mnt.Read(hostPID)
+		n, err2 := mnt.Read(nsPID)
+		_ = mnt.Diff(h, n)
+		if err1 != nil || err2 != nil {
+			return fmt.Errorf("read tables: %v %v", err1, err2)
+		}
+		ours = append(ours, time.Since(t0))
+		t0 = time.Now()
+		cmd := exec.Command("findmnt", "-A", "-r", "-N", strconv.Itoa(hostPID))
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("findmnt: %w", err)
+		}
+		theirs = append(theirs, time.Since(t0))
+		if nsErr == nil && len(ids) > 0 {
+			t0 = time.Now()
+			if _, _, err := mntev.ReadMounts(ns, ids[len(ids)/2:len(ids)/2+1]); err == nil {
+				one = append(one, time.Since(t0))
+			}
+		}
+	}
+	b.table.add(fmt.Sprintf("read+parse+diff, %d mounts", size), ms(pct(ours, 50)),
+		"findmnt -A -r (one table): "+ms(pct(theirs, 50)), "", true)
+	if len(one) > 0 {
+		b.table.add(fmt.Sprintf("statmount of one mount, %d mounts", size), fmt.Sprintf("%.3f ms", float64(pct(one, 50))/1e6), "", "", true)
+	}
+	return nil
+}
+
+// awaitIdle waits until pid has used under 1 % of a core over a second.
+func awaitIdle(pid int, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		if share, _ := cpuOver(time.Second, pid, pid); share < 0.01 {
+			return nil
+		}
+	}
+	return fmt.Errorf("nslab did not become idle within %s", limit)
+}
+
+// awaitPrompt waits for the host pane's prompt after a helper command.
+func awaitPrompt(c *control) error {
+	_, _, err := c.waitScreen(time.Now(), 5*time.Minute, func(s string) bool {
+		return hostPrompt(s)
+	})
+	return err
 }
 
 type probeSeen struct {
@@ -519,7 +814,9 @@ func probeIndex(s string) int {
 	return 0
 }
 
-var shellTitle = regexp.MustCompile(`(host|ns) mnt:\[\d+\] bash\((\d+)\)`)
+// shellTitle finds each pane's shell in the titles ("host mnt:[…] bash(PID)" or
+// "host · follows bash(PID) mnt:[…]").
+var shellTitle = regexp.MustCompile(`(host|ns)[^()]*?\bbash\((\d+)\)`)
 
 func shellPIDs(screen string) (host, ns int) {
 	first, _, _ := strings.Cut(screen, "\n")
@@ -627,8 +924,33 @@ func helper(args []string) int {
 			time.Sleep(spacing)
 		}
 		return 0
+	case len(args) == 4 && args[0] == "storm":
+		// storm HZ DURATION DIR: after a second, HZ times a second a tmpfs mounted on DIR
+		// and unmounted half a period later, for DURATION.
+		hz, _ := strconv.Atoi(args[1])
+		d, err := time.ParseDuration(args[2])
+		if err != nil || hz <= 0 {
+			return fail(fmt.Errorf("storm: bad rate or duration"))
+		}
+		if err := os.MkdirAll(args[3], 0o755); err != nil {
+			return fail(err)
+		}
+		time.Sleep(time.Second)
+		period := time.Second / time.Duration(hz)
+		start := time.Now()
+		for i := 0; time.Since(start) < d; i++ {
+			if err := unix.Mount("storm", args[3], "tmpfs", 0, "size=16k"); err != nil {
+				return fail(err)
+			}
+			time.Sleep(time.Until(start.Add(time.Duration(i)*period + period/2)))
+			if err := unix.Unmount(args[3], 0); err != nil {
+				return fail(err)
+			}
+			time.Sleep(time.Until(start.Add(time.Duration(i+1) * period)))
+		}
+		return 0
 	}
-	return fail(fmt.Errorf("usage: helper mounts N DIR | helper probe K DIR SPACING FILE"))
+	return fail(fmt.Errorf("usage: helper mounts N DIR | helper probe K DIR SPACING FILE | helper storm HZ DURATION DIR"))
 }
 
 // cpuOver measures the CPU share of each pid (all its threads) over d.
