@@ -225,6 +225,7 @@ type monitor struct {
 
 	watched map[uint64]*nsWatch // by mount namespace inode
 	chain   []int               // shell → … → followed process, for when the job ends
+	owed    bool                // a whole re-read did not get to publish
 	snap    Snapshot
 	last    time.Time
 }
@@ -376,7 +377,17 @@ type paneProc struct {
 // publishes. all re-reads every table (after a command's end mark).
 func (m *monitor) resolve(all bool) {
 	m.last = time.Now()
-	marks := m.hub.marks.Load() // before reading: the snapshot includes at least these
+	// A whole re-read that could not publish is owed: the next look is one.
+	all = all || m.owed
+	m.owed = all
+	// The end marks the snapshot includes: those counted before a whole re-read, which
+	// sees everything the commands did. A partial one (a mount event, a new foreground
+	// process) may come before the re-read a mark asks for, with events still queued, so
+	// it claims no more than the last whole one did.
+	marks := m.snap.Ends
+	if all {
+		marks = m.hub.marks.Load() // before reading
+	}
 	role := m.pane.role
 	shell := m.pane.ShellPID()
 	fg := m.pane.foregroundGroup()
@@ -386,6 +397,7 @@ func (m *monitor) resolve(all bool) {
 			m.chain = nil
 			m.snap = Snapshot{Pane: role, Time: time.Now(), Ends: marks}
 			m.hub.publish(m.snap)
+			m.owed = false
 			// Said as an event too, so a reader that waits on Events sees the empty pane.
 			m.hub.emit(Event{Time: m.snap.Time, Pane: role, Kind: ProcessChanged})
 		}
@@ -472,6 +484,7 @@ func (m *monitor) resolve(all bool) {
 	old := m.snap
 	m.snap = s
 	m.hub.publish(s)
+	m.owed = false
 	m.emitProcessChanges(old, s)
 }
 
