@@ -196,6 +196,13 @@ func TestCoreResize(t *testing.T) {
 		{"narrower puts back the tab stops", "", 9, 5, "\tx\ty", []string{"        x", "y", "", "", ""}, 1, 1, 0},
 		{"wider adds tab stops", "", 20, 5, "\tx\ty", []string{"        x       y", "", "", "", ""}, 17, 0, 0},
 		{"the scroll region resets", "\x1b[2;3r", 10, 4, "\x1b[3;1H\nx", []string{"", "", "", "x"}, 1, 3, 0},
+		{"the region's bottom is the new last row", "top\x1b[2;3r", 10, 4, "\x1b[4;1H\nx", []string{"", "", "", "x"}, 1, 3, 1},
+		{"narrower wraps at the new width", "", 5, 5, "abcdefg", []string{"abcde", "fg", "", "", ""}, 2, 1, 0},
+		{"shorter wraps on the new last row", "", 10, 2, "\x1b[2;1H" + strings.Repeat("x", 11), []string{strings.Repeat("x", 10), "x"}, 1, 1, 1},
+		// DECRC after a resize: the saved cursor is put back inside the
+		// screen, and a pending wrap it had at the old last column goes.
+		{"DECRC after shrinking", "\x1b[5;10H\x1b7", 5, 3, "\x1b[H\x1b8x", []string{"", "", "    x"}, 4, 2, 2},
+		{"DECRC after widening drops the pending wrap", "abcdefghij\x1b7", 20, 5, "\x1b[2;1H\x1b8X", []string{"abcdefghiX", "", "", "", ""}, 10, 0, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -206,8 +213,8 @@ func TestCoreResize(t *testing.T) {
 			if got := screen(c); fmt.Sprint(got) != fmt.Sprint(tc.want) {
 				t.Errorf("screen = %q, want %q", got, tc.want)
 			}
-			if cur := c.Cursor(); cur.X != tc.x || cur.Y != tc.y {
-				t.Errorf("cursor at %d,%d, want %d,%d", cur.X, cur.Y, tc.x, tc.y)
+			if cur := c.Cursor(); cur.X != tc.x || cur.Y != tc.y || !cur.Visible {
+				t.Errorf("cursor = %+v, want visible at %d,%d", cur, tc.x, tc.y)
 			}
 			if got := c.State().ScrollbackLen; got != tc.scrollback {
 				t.Errorf("scrollback holds %d, want %d", got, tc.scrollback)

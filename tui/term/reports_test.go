@@ -143,6 +143,10 @@ func TestTitleControls(t *testing.T) {
 	if got := term.State().Title; got != "abc" {
 		t.Errorf("title after OSC 2 and 0 without text = %q, want abc", got)
 	}
+	write(t, term, "\x1b]2;caf\u00e9 \u4e16\x07")
+	if got := term.State().Title; got != "caf\u00e9 \u4e16" {
+		t.Errorf("title = %q, want it whole", got)
+	}
 	write(t, term, "\x1b]0;\x07")
 	if got := term.State().Title; got != "" {
 		t.Errorf("title after an empty OSC 0 = %q, want none", got)
