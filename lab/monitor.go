@@ -53,9 +53,12 @@ type hub struct {
 	probed    chan struct{}
 	report    mntev.Report
 
-	// How many times a namespace's table was read whole, and how many times only the
-	// mounts that mount events named (for tests).
-	wholeReads, partialReads atomic.Uint64
+	// How many times a namespace's table was read whole, how many of those with
+	// statmount (mountinfo changed while read), and how many times only the mounts that
+	// mount events named (for tests).
+	wholeReads, statmountReads, partialReads atomic.Uint64
+	// noAlign makes whole reads skip mountinfo for statmount (for tests).
+	noAlign atomic.Bool
 }
 
 func newHub() *hub {
@@ -634,7 +637,7 @@ func (m *monitor) readWatch(w *nsWatch, followed paneProc, now time.Time) []Even
 	var table []mnt.Mount
 	var err error
 	if w.events != nil {
-		table, err = readAligned(w)
+		table, err = m.readAligned(w)
 	} else {
 		table, err = mnt.Read(w.pid)
 	}
@@ -654,14 +657,19 @@ func (m *monitor) readWatch(w *nsWatch, followed paneProc, now time.Time) []Even
 // readAligned reads w's whole table from mountinfo, exact in every field, and lines it up
 // with the 64-bit mount IDs listmount gives, so that events can change it one mount at a
 // time later. mountinfo lists mounts in the order of those IDs; the same IDs before and
-// after the read, as many as its lines, mean no mount came or went in between. When they
-// never line up (a storm of mounts), the table is still right, and the next event has it
-// read whole again.
-func readAligned(w *nsWatch) ([]mnt.Mount, error) {
+// after the read, as many as its lines, mean no mount came or went in between. In a storm
+// of mounts they rarely line up: then the table is read with statmount instead, each
+// mount with its ID (the events of what changes meanwhile follow), unless statmount cannot
+// read it exactly (mntev.Doubts); then the mountinfo table is used as it is, and the next
+// event has it read whole again.
+func (m *monitor) readAligned(w *nsWatch) ([]mnt.Mount, error) {
 	ns := w.tab.Namespace()
 	w.tab.Unload()
 	var table []mnt.Mount
-	for range 3 {
+	for range 2 {
+		if m.hub.noAlign.Load() {
+			break
+		}
 		before, err := mntev.ReadIDs(ns)
 		if err != nil {
 			break
@@ -675,6 +683,16 @@ func readAligned(w *nsWatch) ([]mnt.Mount, error) {
 		}
 		if slices.Equal(before, after) && len(after) == len(table) && w.tab.Load(table, after) == nil {
 			return table, nil
+		}
+	}
+	if read, err := mntev.ReadTable(ns); err == nil && mntev.Doubts(read, ns) == "" {
+		mounts, ids := make([]mnt.Mount, len(read)), make([]uint64, len(read))
+		for i := range read {
+			mounts[i], ids[i] = read[i].Mount, read[i].UniqueID
+		}
+		if w.tab.Load(mounts, ids) == nil {
+			m.hub.statmountReads.Add(1)
+			return mounts, nil
 		}
 	}
 	if table == nil {

@@ -135,3 +135,55 @@ func TestMountEventsTurnedOff(t *testing.T) {
 		t.Errorf("%d single-mount reads with mount events off", l.hub.partialReads.Load())
 	}
 }
+
+// A storm of mounts and unmounts in the background, with commands ending in the other
+// pane meanwhile (each asks for a whole re-read while the table changes): once the storm
+// is over, which a last mount's event says, the state equals the kernel's without another
+// command, and the mounts were followed by their events.
+func TestMountStormFollowedExactly(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		noAlign bool
+	}{{"mountinfo lined up", false}, {"statmount", true}} {
+		t.Run(c.name, func(t *testing.T) { testMountStorm(t, c.noAlign) })
+	}
+}
+
+// testMountStorm is TestMountStormFollowedExactly with whole reads from mountinfo lined
+// up with listmount when they can be, or (noAlign) always from statmount, as in a storm
+// where they never line up.
+func testMountStorm(t *testing.T, noAlign bool) {
+	if os.Getenv(MountEventsEnv) == "off" {
+		t.Skipf("%s=off", MountEventsEnv)
+	}
+	l := startLab(t, Options{})
+	l.hub.noAlign.Store(noAlign)
+	if path := mountPath(t, l); !strings.HasPrefix(path, "fanotify") {
+		t.Skipf("no mount events here: %s", path)
+	}
+	run(t, l, Host, "mkfifo /tmp/go && mkdir -p /tmp/st /tmp/last")
+	run(t, l, Host, "(read x </tmp/go; for i in $(seq 300); do mount -t tmpfs s$i /tmp/st; umount /tmp/st; done; "+
+		"mount -t tmpfs last /tmp/last) >/dev/null 2>&1 &")
+	st := settled(t, l)
+	drain(l)
+	partial := l.hub.partialReads.Load()
+	f, err := os.OpenFile(filepath.Join("/proc", strconv.Itoa(st.Host.PID), "root", "tmp/go"), os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("go\n")
+	f.Close()
+	for range 5 {
+		run(t, l, NS, "true")
+	}
+	awaitMountEvent(t, l, Host, MountAdded, "/tmp/last")
+	checkWithKernel(t, l)
+	if l.hub.partialReads.Load() == partial {
+		t.Error("no mount of the storm was read alone")
+	}
+	if noAlign && l.hub.statmountReads.Load() == 0 {
+		t.Error("no whole read with statmount")
+	}
+	t.Logf("storm: %d single-mount reads, %d whole reads (%d of them with statmount)",
+		l.hub.partialReads.Load()-partial, l.hub.wholeReads.Load(), l.hub.statmountReads.Load())
+}
