@@ -75,12 +75,13 @@ func TestMountEventsReadOnlyTheChange(t *testing.T) {
 	}
 	run(t, l, Host, "mkfifo /tmp/go1 /tmp/go2 && mkdir -p /tmp/bg")
 	run(t, l, Host, "(read x </tmp/go1; mount -t tmpfs bg /tmp/bg; read x </tmp/go2; mount -o remount,ro /tmp/bg) >/dev/null 2>&1 &")
-	st := settled(t, l)
+	settled(t, l)
 	drain(l)
 	release := func(fifo string) {
 		t.Helper()
-		// The fifo lies in the lab's /tmp: reach it through the shell's root.
-		f, err := os.OpenFile(filepath.Join("/proc", strconv.Itoa(st.Host.PID), "root", fifo), os.O_WRONLY, 0)
+		// The fifo lies in the lab's /tmp: reach it through the pane shell's root (the
+		// shell itself: the process followed may be a job that has ended since).
+		f, err := os.OpenFile(filepath.Join("/proc", strconv.Itoa(l.Pane(Host).ShellPID()), "root", fifo), os.O_WRONLY, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -164,10 +165,11 @@ func testMountStorm(t *testing.T, noAlign bool) {
 	run(t, l, Host, "mkfifo /tmp/go && mkdir -p /tmp/st /tmp/last")
 	run(t, l, Host, "(read x </tmp/go; for i in $(seq 300); do mount -t tmpfs s$i /tmp/st; umount /tmp/st; done; "+
 		"mount -t tmpfs last /tmp/last) >/dev/null 2>&1 &")
-	st := settled(t, l)
+	settled(t, l)
 	drain(l)
 	partial := l.hub.partialReads.Load()
-	f, err := os.OpenFile(filepath.Join("/proc", strconv.Itoa(st.Host.PID), "root", "tmp/go"), os.O_WRONLY, 0)
+	// Through the pane shell's root: the process followed may be a job that has ended.
+	f, err := os.OpenFile(filepath.Join("/proc", strconv.Itoa(l.Pane(Host).ShellPID()), "root", "tmp/go"), os.O_WRONLY, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
