@@ -168,6 +168,9 @@ func TestCoreScreens(t *testing.T) {
 		{"VS16 that does not fit is dropped", 3, 1, []string{"ab\u2764", "\ufe0f"}, "ab\u2764", 2, 0},
 		{"VS16 widening over a wide character", 5, 1, []string{"\x1b[1;2H世世\x1b[H\u2764", "\ufe0f"}, "\u2764\ufe0f 世", 2, 0},
 		{"no join after a control", 5, 1, []string{"e", "\r", "\u0301x"}, "x", 1, 0},
+		{"marks up to the bound in a later write join", 5, 1,
+			[]string{"e", strings.Repeat("\u0301", 14), "\u20d0x"}, "e" + strings.Repeat("\u0301", 14) + "\u20d0x", 2, 0},
+		{"a lone combining mark shows nothing", 5, 1, []string{"\u0301"}, "", 0, 0},
 		{"marks past the bound in a later write are dropped", 5, 1,
 			[]string{"e" + strings.Repeat("\u0301", 14), "\u0301\u0301x"}, "e" + strings.Repeat("\u0301", 14) + "x", 2, 0},
 	}

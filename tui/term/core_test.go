@@ -95,6 +95,52 @@ func TestScrollbackErasedLines(t *testing.T) {
 	}
 }
 
+// TestScrollbackNarrowerView scrolls up to lines stored wider than the view
+// now is: they are cut at its edge, a wide character that no longer fits
+// shown as a blank, and a line's last character, whatever its encoding, kept.
+func TestScrollbackNarrowerView(t *testing.T) {
+	c, _ := newCore(t, 10, 1)
+	write(t, c, "abcdefghij\r\nabcd\u4e16xyz\r\nab\u00e9\r\nabc\u4e16\r\n")
+	c.Resize(5, 1)
+	for i, want := range []string{"abcde", "abcd", "ab\u00e9", "abc\u4e16"} {
+		c.ScrollBy(4 - i - c.State().ScrollOffset)
+		if got := screen(c)[0]; got != want {
+			t.Errorf("scrollback line %d at 5 columns = %q, want %q", i, got, want)
+		}
+	}
+	if r := c.State().Resets; r != 0 {
+		t.Errorf("%d emulator resets", r)
+	}
+}
+
+// TestScrollbackEraseAtBlockEdge erases the saved lines (ED 3) just when the
+// storage block being filled is full, then saves one more: it must be kept.
+// Two blocks hold 2*perBlock lines of 200 bytes; the counts just below are
+// tried too, in case the encoding costs a byte more than it seems.
+func TestScrollbackEraseAtBlockEdge(t *testing.T) {
+	line := strings.Repeat("x", 199)
+	perBlock := scrollbackBlock / 200
+	for pushed := 2*perBlock - 3; pushed <= 2*perBlock; pushed++ {
+		c, _ := newCore(t, 200, 1, Options{ScrollbackBytes: 2 * scrollbackBlock})
+		for i := range pushed {
+			write(t, c, fmt.Sprintf("%c%s\r\n", 'a'+i%26, line))
+		}
+		if got := c.State().ScrollbackLen; got != pushed {
+			t.Fatalf("after %d lines: %d held", pushed, got)
+		}
+		last := "last" + strings.Repeat("y", 196) // too long for what is left of the block
+		write(t, c, "\x1b[3J"+last+"\r\n")
+		if got := c.State().ScrollbackLen; got != 1 {
+			t.Errorf("ED 3 after %d lines, then one more: %d held, want 1", pushed, got)
+			continue
+		}
+		c.ScrollBy(1)
+		if got := screen(c)[0]; got != last {
+			t.Errorf("ED 3 after %d lines, then one more: it reads %.8q…", pushed, got)
+		}
+	}
+}
+
 func TestAltScreenHasNoScrollback(t *testing.T) {
 	c, _ := newCore(t, 200, 50)
 	base := heapInUse()
