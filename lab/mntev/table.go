@@ -66,96 +66,92 @@ func (t *Table) Apply(found []Mount, gone []uint64) (changes []mnt.Change, exact
 	if !t.Loaded() {
 		return nil, false
 	}
-	exact = true
-	index := make(map[uint64]int, len(found)+len(gone))
+	// The edits, in ID order (the table's order); a found mount wins over a gone one
+	// with the same ID. Each finds its place by binary search, and the table is rebuilt
+	// with bulk copies between them: the work is one copy of the table, not a lookup per
+	// mount.
+	type edit struct {
+		id    uint64
+		mount *Mount // nil: remove
+	}
+	edits := make([]edit, 0, len(found)+len(gone))
 	for i := range found {
-		index[found[i].UniqueID] = i
+		edits = append(edits, edit{found[i].UniqueID, &found[i]})
 	}
-	drop := make(map[uint64]bool, len(gone))
 	for _, id := range gone {
-		drop[id] = true
+		edits = append(edits, edit{id, nil})
 	}
+	slices.SortStableFunc(edits, func(a, b edit) int {
+		if c := cmp.Compare(a.id, b.id); c != 0 {
+			return c
+		}
+		return cmp.Compare(boolInt(a.mount == nil), boolInt(b.mount == nil))
+	})
+	edits = slices.CompactFunc(edits, func(a, b edit) bool { return a.id == b.id })
+
+	exact = true
 	touchesPropagation := false
 	propagates := func(m *mnt.Mount) bool { return m.Propagation.PeerGroup != 0 || m.Propagation.Master != 0 }
-
 	mounts := make([]mnt.Mount, 0, len(t.mounts)+len(found))
 	ids := make([]uint64, 0, len(t.ids)+len(found))
 	var removed, later []mnt.Change
-	for i, id := range t.ids {
-		old := &t.mounts[i]
-		if drop[id] {
-			removed = append(removed, mnt.Change{Kind: mnt.Removed, Mount: *old})
+	next := 0 // the first mount of the old table not copied yet
+	for _, e := range edits {
+		at, present := slices.BinarySearch(t.ids[next:], e.id)
+		at += next
+		mounts, ids = append(mounts, t.mounts[next:at]...), append(ids, t.ids[next:at]...)
+		next = at
+		var old *mnt.Mount
+		if present {
+			old = &t.mounts[at]
+			next++
 			t.census.Add(&Mount{Mount: *old}, -1)
 			touchesPropagation = touchesPropagation || propagates(old)
-			continue
 		}
-		j, ok := index[id]
-		if !ok {
-			mounts, ids = append(mounts, *old), append(ids, id)
-			continue
-		}
-		delete(index, id)
-		m := found[j]
-		if m.NoSource {
-			m.Source, m.NoSource = old.Source, false
-		}
-		t.census.Add(&Mount{Mount: *old}, -1)
-		t.census.Add(&m, 1)
-		touchesPropagation = touchesPropagation || propagates(old) || propagates(&m.Mount)
-		for _, c := range mnt.Changes([]mnt.Mount{*old}, []mnt.Mount{m.Mount}) {
-			if c.Kind == mnt.Removed {
-				removed = append(removed, c)
-			} else {
-				later = append(later, c)
+		switch {
+		case e.mount == nil && old != nil:
+			removed = append(removed, mnt.Change{Kind: mnt.Removed, Mount: *old})
+		case e.mount == nil:
+			// gone before it was ever read: nothing to do
+		default:
+			m := *e.mount
+			if m.NoSource && old != nil {
+				m.Source, m.NoSource = old.Source, false // a mount's source never changes
 			}
-		}
-		mounts, ids = append(mounts, m.Mount), append(ids, id)
-	}
-	// New mounts, in ID order, merged in: new IDs are usually above all others, but a
-	// tree attached from elsewhere (move_mount(2)) can bring older ones.
-	var added []Mount
-	for _, j := range index {
-		added = append(added, found[j])
-	}
-	slices.SortFunc(added, func(a, b Mount) int { return cmp.Compare(a.UniqueID, b.UniqueID) })
-	if len(added) > 0 {
-		merged := make([]mnt.Mount, 0, len(mounts)+len(added))
-		mergedIDs := make([]uint64, 0, len(ids)+len(added))
-		i := 0
-		for _, a := range added {
-			for i < len(ids) && ids[i] < a.UniqueID {
-				merged, mergedIDs = append(merged, mounts[i]), append(mergedIDs, ids[i])
-				i++
-			}
-			merged, mergedIDs = append(merged, a.Mount), append(mergedIDs, a.UniqueID)
-			t.census.Add(&a, 1)
-			touchesPropagation = touchesPropagation || propagates(&a.Mount)
-			if a.NoSource {
+			if m.NoSource {
 				exact = false
 			}
-		}
-		mounts, ids = append(merged, mounts[i:]...), append(mergedIDs, ids[i:]...)
-		// Additions and modifications in table order, as mnt.Changes lists them.
-		at := make(map[int]int, len(later))
-		for _, c := range later {
-			at[c.Mount.ID] = -1
-		}
-		for _, a := range added {
-			at[a.ID] = -1
-			later = append(later, mnt.Change{Kind: mnt.Added, Mount: a.Mount})
-		}
-		for i := range mounts {
-			if _, ok := at[mounts[i].ID]; ok {
-				at[mounts[i].ID] = i
+			t.census.Add(&m, 1)
+			touchesPropagation = touchesPropagation || propagates(&m.Mount)
+			mounts, ids = append(mounts, m.Mount), append(ids, e.id)
+			if old == nil {
+				later = append(later, mnt.Change{Kind: mnt.Added, Mount: m.Mount})
+				continue
+			}
+			for _, c := range mnt.Changes([]mnt.Mount{*old}, []mnt.Mount{m.Mount}) {
+				if c.Kind == mnt.Removed {
+					removed = append(removed, c)
+				} else {
+					later = append(later, c)
+				}
 			}
 		}
-		slices.SortStableFunc(later, func(a, b mnt.Change) int { return cmp.Compare(at[a.Mount.ID], at[b.Mount.ID]) })
 	}
+	mounts, ids = append(mounts, t.mounts[next:]...), append(ids, t.ids[next:]...)
 	t.mounts, t.ids = mounts, ids
 	if touchesPropagation && t.census.propagateFromDoubt(t.ns) {
 		exact = false
 	}
+	// Removals in the old table's order, then additions and modifications in the new
+	// one's, as mnt.Changes lists them: both are ID order, the order of the edits.
 	return append(removed, later...), exact
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // Namespace is the table's namespace.
