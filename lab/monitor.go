@@ -278,6 +278,10 @@ func (m *monitor) refresh() {
 // minResolve spaces out re-resolution during a flood of output; idle panes cost nothing.
 const minResolve = 20 * time.Millisecond
 
+// minMountRead spaces out the reads of a storm of mount changes: each publishes a new
+// table, a copy of the whole, and the UI draws it. 25 a second still looks live.
+const minMountRead = 40 * time.Millisecond
+
 func (m *monitor) run() {
 	defer close(m.done)
 	defer m.closeAll()
@@ -340,6 +344,16 @@ func (m *monitor) run() {
 				sig.w.pending = sig.w.pending.Merge(sig.batch)
 			default:
 				sig.w.dirty = true
+			}
+			// A change right after the last look waits for the next one, with whatever
+			// else comes meanwhile: a storm of mounts is read at most once per
+			// minMountRead, a lone change at once.
+			if wait := minMountRead - time.Since(m.last); wait > 0 && !sig.ended {
+				if delayC == nil {
+					delay = time.NewTimer(wait)
+					delayC = delay.C
+				}
+				continue
 			}
 			m.resolve(false)
 		}
@@ -617,7 +631,7 @@ func (m *monitor) readWatch(w *nsWatch, followed paneProc, now time.Time) []Even
 		b := w.pending
 		w.pending = mntev.Batch{}
 		if !b.Overflow && !b.Remounted && w.tab.Loaded() {
-			ids := append(slices.Clip(b.Attached), b.Detached...)
+			ids := batchIDs(b)
 			found, gone, err := mntev.ReadMounts(w.tab.Namespace(), ids)
 			if err == nil {
 				changes, exact := w.tab.Apply(found, gone)
@@ -652,6 +666,20 @@ func (m *monitor) readWatch(w *nsWatch, followed paneProc, now time.Time) []Even
 	}
 	w.table, w.read = table, true
 	return out
+}
+
+// batchIDs lists the mounts a batch names, each once (a move is both attached and
+// detached).
+func batchIDs(b mntev.Batch) []uint64 {
+	seen := make(map[uint64]bool, len(b.Attached)+len(b.Detached))
+	ids := make([]uint64, 0, len(b.Attached)+len(b.Detached))
+	for _, id := range slices.Concat(b.Attached, b.Detached) {
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 // readAligned reads w's whole table from mountinfo, exact in every field, and lines it up
