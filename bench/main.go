@@ -98,16 +98,15 @@ func (b *bench) run() error {
 	}
 	start := []string{"start-server", ";", "set-option", "-g", "window-size", "manual", ";",
 		"set-option", "-g", "default-size", fmt.Sprintf("%dx%d", cols, rows), ";", "set-option", "-g", "history-limit", "5000"}
+	if b.mountsOnly {
+		// The server starts with a session that stays, as the plain one does in a full
+		// run, or it exits between rounds; nslab's sessions get a manual window size of
+		// their own: tmux 3.3 crashes making a second session under a global one.
+		start = []string{"new-session", "-d", "-s", "keep", "-x", strconv.Itoa(cols), "-y", strconv.Itoa(rows), "sleep 1000000", ";",
+			"set-option", "-g", "history-limit", "5000"}
+	}
 	if _, err := b.srv.run(start...); err != nil {
 		return err
-	}
-	if b.mountsOnly {
-		// A session that stays, as the plain one does in a full run: without one the
-		// server exits between rounds. (tmux 3.3 crashes when a session is made in the
-		// start-server command, or without -x and -y.)
-		if _, err := b.srv.run("new-session", "-d", "-s", "keep", "-x", strconv.Itoa(cols), "-y", strconv.Itoa(rows), "sleep 1000000"); err != nil {
-			return err
-		}
 	}
 
 	if b.mountsOnly {
@@ -411,7 +410,11 @@ func (b *bench) startNslab(path mountPath) (time.Duration, error) {
 		command = "env " + path.env + " " + b.nslab // env execs nslab: the pane's process is nslab
 	}
 	t0 := time.Now()
-	if _, err := b.srv.run("new-session", "-d", "-s", "nslab", "-x", strconv.Itoa(cols), "-y", strconv.Itoa(rows), command); err != nil {
+	args := []string{"new-session", "-d", "-s", "nslab", "-x", strconv.Itoa(cols), "-y", strconv.Itoa(rows), command}
+	if b.mountsOnly {
+		args = append(args, ";", "set-option", "-t", "nslab", "window-size", "manual")
+	}
+	if _, err := b.srv.run(args...); err != nil {
 		return 0, err
 	}
 	return pollScreen(b.srv, "nslab", t0, func(s string) bool {
@@ -884,22 +887,40 @@ func helper(args []string) int {
 	fail := func(err error) int { fmt.Fprintln(os.Stderr, "helper:", err); return 1 }
 	switch {
 	case len(args) == 3 && args[0] == "mounts":
+		// Up to 1,000 bind mounts of DIR/src under DIR/base, then copies of that tree
+		// (mount --rbind, 1,001 mounts in one call) until there are N: one bind at a time,
+		// the kernel takes minutes per 10,000 mounts past the first tens of thousands.
 		n, _ := strconv.Atoi(args[1])
-		src := filepath.Join(args[2], "src")
+		src, base := filepath.Join(args[2], "src"), filepath.Join(args[2], "base")
 		if err := os.MkdirAll(src, 0o755); err != nil {
 			return fail(err)
 		}
-		for i := 0; i < n; i++ {
-			d := filepath.Join(args[2], strconv.Itoa(i))
-			if err := os.Mkdir(d, 0o755); err != nil {
-				return fail(err)
+		bind := func(from, to string, flags uintptr) error {
+			if err := os.MkdirAll(to, 0o755); err != nil {
+				return err
 			}
 			// mount(2) MS_BIND: the cheapest mount there is.
-			if err := unix.Mount(src, d, "", unix.MS_BIND, ""); err != nil {
+			return unix.Mount(from, to, "", unix.MS_BIND|flags, "")
+		}
+		made := 0
+		for ; made < min(n, 1000); made++ {
+			if err := bind(src, filepath.Join(base, strconv.Itoa(made)), 0); err != nil {
 				return fail(err)
 			}
 		}
-		fmt.Printf("MOUNTED %d\n", n)
+		// A copy of base is a bind of the directory itself and of its 1,000 binds.
+		for copies := 0; made >= 1000 && n-made >= 1001; copies++ {
+			if err := bind(base, filepath.Join(args[2], "copy"+strconv.Itoa(copies)), unix.MS_REC); err != nil {
+				return fail(err)
+			}
+			made += 1001
+		}
+		for i := 0; made < n; i, made = i+1, made+1 {
+			if err := bind(src, filepath.Join(args[2], "rest", strconv.Itoa(i)), 0); err != nil {
+				return fail(err)
+			}
+		}
+		fmt.Printf("MOUNTED %d\n", made)
 		return 0
 	case len(args) == 5 && args[0] == "probe":
 		k, _ := strconv.Atoi(args[1])
