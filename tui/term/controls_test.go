@@ -113,6 +113,7 @@ func TestCoreScreens(t *testing.T) {
 		{"CUP under origin mode stops at the region", 5, 5, []string{"\x1b[2;3r\x1b[?6h\x1b[5;2Hx"}, "|| x", 2, 2},
 		{"origin mode off homes to the screen", 5, 5, []string{"\x1b[2;3r\x1b[?6h\x1b[?6lx"}, "x", 1, 0},
 		{"DECSTBM with top not above bottom is ignored", 5, 5, []string{"ab\x1b[3;2rx"}, "abx", 3, 0},
+		{"DECSTBM of one line is ignored", 5, 5, []string{"ab\x1b[2;2rx"}, "abx", 3, 0},
 		{"DECSTBM homes the cursor", 5, 5, []string{"ab\x1b[2;4rx"}, "xb", 1, 0},
 		{"DECSTBM bottom past the screen", 5, 5, []string{"top\x1b[2;99r\x1b[5;1H\nx"}, "top||||x", 1, 4},
 		{"CUU in the region stops at its top", 5, 5, []string{"\x1b[2;4r\x1b[3;1H\x1b[9Ax"}, "|x", 1, 1},
