@@ -70,9 +70,14 @@ func TestFaultTerminalClosed(t *testing.T) {
 		r.runIn("(trap '' HUP; exec sleep 1000) & mkdir -p /tmp/h && mount -t tmpfs "+marker+" /tmp/h && echo HELD-HOST", "HELD-HOST")
 		r.keys("M-Right")
 		r.runIn("nohup sleep 1001 >/dev/null 2>&1 & mount -t tmpfs "+marker+"-ns /mnt && echo HELD-NS", "HELD-NS")
-		procs := labOf(t, r.panePID())
-		if len(procs) < 5 {
-			t.Fatalf("lab processes before the end: %v", procs)
+		// init, two shells and two sleeps; wait for them rather than trust one look at /proc.
+		var procs []labtest.Proc
+		deadline := time.Now().Add(labtest.Patience)
+		for procs = labOf(t, r.panePID()); len(procs) < 5; procs = labOf(t, r.panePID()) {
+			if time.Now().After(deadline) {
+				t.Fatalf("waited %v for init, two shells and two sleeps in the lab; saw %v", labtest.Patience, procs)
+			}
+			time.Sleep(50 * time.Millisecond)
 		}
 		r.tmux("kill-session", "-t", "e2e")
 		took := labtest.WaitGone(t, procs, func() bool { return labtest.AnyMountinfoHas(marker) }, labtest.Patience)
