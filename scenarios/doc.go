@@ -19,6 +19,7 @@
 //	    command: mount -t tmpfs tmpfs /tmp/mount_test   # optional, one line
 //	    timeout: 10s               # optional (default 10s, at most 10m)
 //	    hint: {en: …, ko: …}       # optional, shown when a check fails
+//	    display_only: true         # optional: the command shows state, changes none
 //	    checks:
 //	      - exit: 0                # or: exit: nonzero
 //	      - mounted: /tmp/mount_test

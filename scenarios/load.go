@@ -31,6 +31,20 @@ var builtin embed.FS
 // MaxTimeout is the longest timeout a step may ask for.
 const MaxTimeout = 10 * time.Minute
 
+// Bounds on what a scenario file may hold: generous for any lesson (the built-in ones are
+// under 10 KiB, 15 steps and 160-byte commands), small enough that a wrong file cannot
+// fill memory or keep a pane typing for hours.
+const (
+	// MaxFileSize is the largest scenario file read; the size is checked before reading.
+	MaxFileSize = 1 << 20
+	// MaxSteps is the most steps one scenario may have.
+	MaxSteps = 200
+	// MaxCommandLen is the longest command of a step, in bytes, as written.
+	MaxCommandLen = 4096
+	// MaxFiles is the most scenario files a teacher's directory may hold.
+	MaxFiles = 500
+)
+
 // LoadError is a problem in a scenario file: one line, "file:line: what was expected,
 // what was found".
 type LoadError struct {
@@ -90,13 +104,17 @@ func loadFS(fsys fs.FS, dir string, display func(string) string, teacher bool) (
 			names = append(names, e.Name())
 		}
 	}
+	if len(names) > MaxFiles {
+		return nil, fmt.Errorf("read scenario directory %s: %d scenario files, more than the %d nslab reads from one directory",
+			display(dir), len(names), MaxFiles)
+	}
 	sort.Strings(names)
 	var out []Scenario
 	seen := map[string]Scenario{}
 	for _, name := range names {
-		data, err := fs.ReadFile(fsys, path.Join(dir, name))
+		data, err := readBounded(fsys, path.Join(dir, name), display(name))
 		if err != nil {
-			return nil, fmt.Errorf("read scenario file %s: %w", display(name), err)
+			return nil, err
 		}
 		sc, err := Parse(display(name), data)
 		if err != nil {
@@ -114,6 +132,68 @@ func loadFS(fsys fs.FS, dir string, display func(string) string, teacher bool) (
 		out = append(out, sc)
 	}
 	return out, nil
+}
+
+// readBounded reads a scenario file of at most MaxFileSize bytes. The size is checked
+// before reading, and the read stops past the bound (a file may grow meanwhile), so a huge
+// file costs no memory; a device or a fifo named *.yaml is refused before it is opened.
+func readBounded(fsys fs.FS, name, shown string) ([]byte, error) {
+	fi, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, fmt.Errorf("read scenario file %s: %w", shown, err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, &LoadError{File: shown, Line: 1, Msg: "expected a regular file, found " + fileKind(fi.Mode())}
+	}
+	if fi.Size() > MaxFileSize {
+		return nil, tooBig(shown, fi.Size())
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("read scenario file %s: %w", shown, err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read scenario file %s: %w", shown, err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, tooBig(shown, int64(len(data)))
+	}
+	return data, nil
+}
+
+func tooBig(shown string, size int64) error {
+	return &LoadError{File: shown, Line: 1, Msg: fmt.Sprintf(
+		"expected a scenario file of at most %s, found %s", sizeText(MaxFileSize), sizeText(size))}
+}
+
+// sizeText writes a byte count for a message ("1 MiB", "50.0 MiB", "812 bytes").
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// fileKind names what a non-regular file is, for a message.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a fifo"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "a special file"
 }
 
 // merge adds a teacher's scenarios to the built-in ones (see LoadDir).
@@ -477,6 +557,9 @@ func (p *parser) scenario(n *yaml.Node) (Scenario, error) {
 	if len(steps.Content) == 0 {
 		return sc, p.errf(steps, "expected at least one step, found an empty list")
 	}
+	if len(steps.Content) > MaxSteps {
+		return sc, p.errf(steps.Content[MaxSteps], "expected at most %d steps in a scenario, found %d", MaxSteps, len(steps.Content))
+	}
 	for i, sn := range steps.Content {
 		st, err := p.step(sn, i+1)
 		if err != nil {
@@ -490,7 +573,7 @@ func (p *parser) scenario(n *yaml.Node) (Scenario, error) {
 func (p *parser) step(n *yaml.Node, num int) (Step, error) {
 	what := fmt.Sprintf("step %d", num)
 	st := Step{Line: n.Line, Timeout: DefaultTimeout}
-	f, err := p.mapping(n, what, []string{"narration", "pane", "command", "checks", "hint", "timeout"})
+	f, err := p.mapping(n, what, []string{"narration", "pane", "command", "checks", "hint", "timeout", "display_only"})
 	if err != nil {
 		return st, err
 	}
@@ -512,6 +595,9 @@ func (p *parser) step(n *yaml.Node, num int) (Step, error) {
 			return st, err
 		}
 		cmd = strings.TrimRight(cmd, "\n")
+		if len(cmd) > MaxCommandLen {
+			return st, p.errf(v, "expected the command of %s in at most %d bytes, found %d", what, MaxCommandLen, len(cmd))
+		}
 		if strings.ContainsAny(cmd, "\r\n") {
 			return st, p.errf(v, "expected the command of step %d on one line (join with && or ;), found %d lines",
 				num, strings.Count(cmd, "\n")+1)
@@ -526,6 +612,11 @@ func (p *parser) step(n *yaml.Node, num int) (Step, error) {
 			return st, err
 		}
 		if err := p.textPlaceholders(v, st.Hint); err != nil {
+			return st, err
+		}
+	}
+	if v := f.val["display_only"]; v != nil {
+		if st.DisplayOnly, err = p.boolean(v, "display_only of "+what); err != nil {
 			return st, err
 		}
 	}
@@ -549,7 +640,22 @@ func (p *parser) step(n *yaml.Node, num int) (Step, error) {
 			st.Checks = append(st.Checks, c)
 		}
 	}
+	if st.DisplayOnly && !provesKernelState(st) {
+		// Output checks pass on any text that looks right; only the kernel can say
+		// that what the step shows is really there.
+		return st, p.errf(f.val["display_only"], "expected a display_only %s to have a command and a check of the kernel (mounted, same_ns, …), found none", what)
+	}
 	return st, nil
+}
+
+// provesKernelState reports whether a step has a command and a check that reads the kernel.
+func provesKernelState(st Step) bool {
+	for _, c := range st.Checks {
+		if !c.Kind.needsCommand() {
+			return st.Command != ""
+		}
+	}
+	return false
 }
 
 // checkKeys lists the keys each check kind takes besides its own.

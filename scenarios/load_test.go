@@ -84,6 +84,9 @@ steps:
 	if st.Command != "mount --bind {{rootfs}} {{rootfs}}" || st.Timeout != 30*time.Second || st.Hint.EN != "Are you root?" || st.Line != 10 {
 		t.Errorf("step = %+v", st)
 	}
+	if st.DisplayOnly || sc.Steps[0].DisplayOnly {
+		t.Errorf("steps without display_only are display-only: %+v", sc.Steps)
+	}
 	if sc.Steps[0].Timeout != DefaultTimeout || sc.Steps[0].Command != "" {
 		t.Errorf("narration-only step = %+v", sc.Steps[0])
 	}
@@ -111,6 +114,25 @@ steps:
 	}
 	if c := st.Checks[14]; !c.Want {
 		t.Errorf("mount_copy check = %+v", c)
+	}
+}
+
+// A display-only step with a kernel check loads, marked.
+func TestParseDisplayOnly(t *testing.T) {
+	src := validHead + `  - pane: host
+    narration: {en: a, ko: b}
+    command: findmnt /tmp/x
+    display_only: true
+    checks:
+      - exit: 0
+      - mounted: /tmp/x
+`
+	sc, err := Parse("display.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sc.Steps[0].DisplayOnly {
+		t.Errorf("step = %+v, want display-only", sc.Steps[0])
 	}
 }
 
@@ -166,7 +188,9 @@ func TestParseErrors(t *testing.T) {
 		{"empty steps", strings.TrimSuffix(validHead, "\n") + " []\n", `bad.yaml:4: expected at least one step, found an empty list`},
 		{"null steps", validHead, `bad.yaml:4: expected steps (a list), found nothing (null)`},
 		{"step not a mapping", validHead + "  - mount\n", `bad.yaml:5: expected step 1 (a mapping), found "mount"`},
-		{"unknown step key", step("    cmd: ls\n"), `bad.yaml:10: expected a key of step 1 (narration, pane, command, checks, hint, timeout), found "cmd"`},
+		{"unknown step key", step("    cmd: ls\n"), `bad.yaml:10: expected a key of step 1 (narration, pane, command, checks, hint, timeout, display_only), found "cmd"`},
+		{"display_only not bool", step("    display_only: yes\n"), `bad.yaml:10: expected display_only of step 1 (true or false), found "yes"`},
+		{"display_only without a kernel check", step("    display_only: true\n"), `bad.yaml:10: expected a display_only step 1 to have a command and a check of the kernel (mounted, same_ns, …), found none`},
 		{"missing pane", validHead + "  - narration: {en: a, ko: b}\n", `bad.yaml:5: expected key "pane" in step 1, found none`},
 		{"missing narration", validHead + "  - pane: ns\n", `bad.yaml:5: expected key "narration" in step 1, found none`},
 		{"bad pane", strings.Replace(step(""), "pane: host", "pane: left", 1), `bad.yaml:5: expected the pane of step 1 (host or ns), found "left"`},

@@ -80,6 +80,10 @@ type Step struct {
 	// Hint is shown when a check fails (optional).
 	Hint    Text
 	Timeout time.Duration
+	// DisplayOnly marks a step that shows state and changes none (`findmnt`, `ps`): its
+	// kernel checks prove that the state shown is there, and the mutation test does not
+	// require `true` in its place to fail them.
+	DisplayOnly bool
 }
 
 // CheckKind names what a check asks of the kernel.
