@@ -12,8 +12,9 @@ import (
 // and kernel identifiers (mnt, tmpfs, cwd, shared:1) are the same in every
 // language. One value is made by the Model and handed down with the styles.
 //
-// Korean follows the scenarios' usage: a shell's pane is 패널; particles
-// attach to the word before them ("f10을", "/tmp에").
+// Korean: a shell's pane is 창 (host 창, ns 창), a panel is 패널; particles
+// attach to the word before them and follow its Korean reading ("f10을",
+// "/tmp에", "host가": 호스트가, "ns가": 엔에스가).
 type words struct {
 	// Panels.
 	nsPanel, mountsPanel, eventsPanel string
@@ -236,14 +237,14 @@ func korean() words {
 		peers:        func(g int) string { return "피어" },
 		slaveOf:      func(pane string, g int) string { return fmt.Sprintf("%s가 %d의 slave", pane, g) },
 		bothSlaves:   func(g int) string { return fmt.Sprintf("둘 다 %d의 slave", g) },
-		notConnected: "연결 안 됨",
+		notConnected: "연결 없음",
 		slaveShort:   func(pane string) string { return pane + "가 slave" }, bothSlavesShort: "둘 다 slave",
 		noMatch:      "(맞는 마운트 없음)",
 		rows:         func(n int) string { return fmt.Sprintf("%d행", n) },
 		pseudoHidden: func(n int) string { return fmt.Sprintf("의사 파일 시스템 %d개 숨김", n) },
 		paneNoShell:  func(pane string) string { return pane + " 셸 없음" },
 		both:         "양쪽", hostOnly: "host만", nsOnly: "ns만", changed: "다름",
-		added: "마운트됨", gone: "마운트 해제됨", modified: "다시 마운트됨",
+		added: "마운트됨", gone: "언마운트됨", modified: "다시 마운트됨",
 		hiddenRows: func(n int, kinds string) string { return fmt.Sprintf("… %d행 더 있음 (%s)", n, kinds) },
 		hiddenAround: func(above, below int, kinds string) string {
 			switch {
@@ -271,7 +272,7 @@ func korean() words {
 		exited:         func(s int) string { return fmt.Sprintf("종료 상태 %d", s) },
 
 		keysTitle:       "nslab 키",
-		otherKeys:       "그 밖의 키는 모두 선택된 셸로 갑니다. 아무 키나 누르면 닫힙니다.",
+		otherKeys:       "그 밖의 키는 모두 초점이 있는 창의 셸로 갑니다. 아무 키나 누르면 닫힙니다.",
 		justChanged:     "방금 바뀜",
 		spotlight:       "지난 단계가 바꾼 곳",
 		sameDifferentNS: "같은/다른 네임스페이스",
@@ -282,11 +283,11 @@ func korean() words {
 		tooSmallShort: func(minW, minH int) string { return fmt.Sprintf("너무 작음: %d×%d 필요", minW, minH) },
 		recording:     "녹화",
 
-		keyHostPane: "host 패널", keyNSPane: "ns 패널", keyFocusPane: "패널 이동", keyNextPart: "다음 영역",
+		keyHostPane: "host 창", keyNSPane: "ns 창", keyFocusPane: "창 이동", keyNextPart: "다음 영역",
 		keyHelp: "도움말", keyZoom: "확대", keyUnzoom: "확대 해제", keyQuit: "종료",
 		keyScroll: "위로 스크롤", keyScrollForward: "아래로 스크롤", keyNewShell: "새 셸",
 		keyUp: "위", keyDown: "아래", keyPageUp: "이전 쪽", keyPageDown: "다음 쪽", keyTop: "맨 위", keyBottom: "맨 아래",
-		keyFilter: "필터", keyBack: "셸 패널로 돌아가기", keyPseudo: "의사 파일 시스템", keyNextTab: "다음 탭", keyPrevTab: "이전 탭",
+		keyFilter: "필터", keyBack: "창으로 돌아가기", keyPseudo: "의사 파일 시스템", keyNextTab: "다음 탭", keyPrevTab: "이전 탭",
 		keyTree: "트리로 보기", keyList: "목록으로 보기",
 		keyStep: "실행·다음", keyPrevious: "이전 단계", keyYes: "종료", keyNo: "계속",
 		keyFilterDone: "필터 유지", keyFilterCancel: "필터 지우기",
@@ -304,7 +305,7 @@ func korean() words {
 		run: "f5 실행", next: "f5 다음", recheck: "직접 고친 뒤 f5 다시 확인",
 		passed: "통과", failed: "실패", finished: "모든 시나리오를 마쳤습니다",
 		broken: "시나리오를 시작하지 못했습니다", tryAgain: "f5 다시 시도", look: "바뀐 곳",
-		after:        "두 패널은 계속 자유롭게 쓸 수 있습니다. 끝내려면 f10을 누르세요.",
+		after:        "두 창은 계속 자유롭게 쓸 수 있습니다. 끝내려면 f10을 누르세요.",
 		rewindFailed: "되감지 못했습니다", stepQueued: "f5 받음: 준비되면 실행합니다",
 		backQueued: "alt+p 받음: 준비되면 한 단계 되돌아갑니다", checkAndGo: "f5 확인하고 다음",
 		rewinding: func(n int) string { return fmt.Sprintf("%d단계로 되감는 중", n) },
