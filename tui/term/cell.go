@@ -29,7 +29,7 @@ type Style struct {
 }
 
 // Attr is a set of SGR text attributes.
-type Attr uint8
+type Attr uint16
 
 // Text attributes.
 const (
@@ -41,6 +41,9 @@ const (
 	Reverse
 	Conceal
 	Strikethrough
+	// Overline is SGR 53 (55 ends it): vttest draws with it, and tmux
+	// keeps it.
+	Overline
 )
 
 // Underline is the underline kind of SGR 4 and 4:n.

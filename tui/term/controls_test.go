@@ -85,6 +85,23 @@ func TestCoreScreens(t *testing.T) {
 		{"REP", 10, 1, []string{"ab\x1b[3b"}, "abbbb", 5, 0},
 		{"REP of a wide character", 10, 1, []string{"世\x1b[2b"}, "世世世", 6, 0},
 		{"REP with nothing printed", 10, 1, []string{"\x1b[3b"}, "", 0, 0},
+		// Only right after the character: not after a cursor movement (vttest
+		// 11.7), a control, SGR or another REP, as in tmux.
+		{"REP after a cursor movement", 10, 1, []string{"ab\x1b[C\x1b[3b"}, "ab", 3, 0},
+		{"REP after BS", 10, 1, []string{"ab\b\x1b[3b"}, "ab", 1, 0},
+		{"REP after CR", 10, 1, []string{"ab\r\x1b[3b"}, "ab", 0, 0},
+		{"REP after SGR", 10, 1, []string{"ab\x1b[1m\x1b[3b"}, "ab", 2, 0},
+		{"REP after REP", 10, 1, []string{"ab\x1b[b\x1b[3b"}, "abb", 3, 0},
+		{"REP across writes", 10, 1, []string{"ab", "\x1b[2b"}, "abbb", 4, 0},
+
+		// A C0 control inside an escape or control sequence is executed and
+		// the sequence goes on (tmux, xterm; vttest 1).
+		{"BS inside CSI", 10, 1, []string{"X\x1b[2\bCY|"}, "X Y|", 4, 0},
+		{"CR inside CSI", 10, 1, []string{"abc\x1b[\r2CY"}, "abY", 3, 0},
+		{"VT inside CSI", 10, 3, []string{"a\x1b[1\vCb"}, "a|  b", 3, 1},
+		{"BS inside CSI across writes", 10, 1, []string{"X\x1b[2", "\b", "CY"}, "X Y", 3, 0},
+		{"BS between ESC and its final", 10, 2, []string{"ab\x1b\bDc"}, "ab| c", 2, 1},
+		{"CAN still cancels", 10, 1, []string{"a\x1b[2\x18Cb"}, "aCb", 3, 0},
 
 		// Wide characters at the right edge.
 		{"wide at the last column wraps", 5, 2, []string{"abcd世"}, "abcd|世", 2, 1},

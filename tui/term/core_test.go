@@ -309,7 +309,7 @@ func TestClusterAcrossWrites(t *testing.T) {
 }
 
 func TestEncodeLineRoundTrip(t *testing.T) {
-	red := Style{Fg: Indexed(1), Attrs: Bold | Italic, Underline: CurlyUnderline, UnderlineColor: RGB(9, 8, 7)}
+	red := Style{Fg: Indexed(1), Attrs: Bold | Italic | Overline, Underline: CurlyUnderline, UnderlineColor: RGB(9, 8, 7)}
 	tests := []struct {
 		name  string
 		cells []cell

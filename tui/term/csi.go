@@ -45,6 +45,9 @@ const (
 
 // csi is the parser's HandleCsi.
 func (e *emulator) csi(cmd ansi.Cmd, params ansi.Params) {
+	// REP repeats only a character printed just before it.
+	last := e.last
+	e.last = ""
 	if cmd == 'm' {
 		e.sgr(params)
 		return
@@ -101,7 +104,7 @@ func (e *emulator) csi(cmd ansi.Cmd, params ansi.Params) {
 	case 'Z': // CBT
 		e.backTab(min(param(params, 0, 1), e.cols))
 	case 'b': // REP
-		e.repeat(param(params, 0, 1))
+		e.repeat(last, param(params, 0, 1))
 	case 'c': // DA1
 		if rawParam(params, 0) == 0 {
 			// VT220 with ANSI colour.
@@ -260,6 +263,10 @@ func (e *emulator) sgr(params ansi.Params) {
 			s.Attrs &^= Conceal
 		case p == 29:
 			s.Attrs &^= Strikethrough
+		case p == 53:
+			s.Attrs |= Overline
+		case p == 55:
+			s.Attrs &^= Overline
 		case p >= 30 && p <= 37:
 			s.Fg = Indexed(uint8(p - 30))
 		case p == 39:

@@ -36,8 +36,9 @@ type emulator struct {
 
 	title string
 
-	// The last character printed, for REP, and where it is, so that a
-	// combining mark that arrives later (even in another Write) joins it.
+	// The last character printed, for REP ("" once anything but a
+	// character came after it), and where it is, so that a combining mark
+	// that arrives later (even in another Write) joins it.
 	last         string
 	lastWide     bool
 	joinX, joinY int
@@ -169,8 +170,14 @@ func defaultTabs(tabs []bool, cols int) []bool {
 func (e *emulator) write(p []byte, budget int) int {
 	i := 0
 	for i < len(p) && (i == 0 || e.work < budget) {
-		if e.parser.State() != parser.GroundState {
-			e.parser.Advance(p[i])
+		if st := e.parser.State(); st != parser.GroundState {
+			if b := p[i]; midSequenceControl(st, b) {
+				// Executed here, not by the parser: its Execute action
+				// overwrites the command byte, so ESC[2\bC would end as EL.
+				e.execute(b)
+			} else {
+				e.parser.Advance(b)
+			}
 			i++
 			continue
 		}
@@ -203,11 +210,11 @@ func (e *emulator) write(p []byte, budget int) int {
 			e.parser.Advance(b)
 			i++
 		case b == '\n':
-			e.joinOK = false
+			e.joinOK, e.last = false, ""
 			e.lineFeed()
 			i++
 		case b == '\r':
-			e.joinOK = false
+			e.joinOK, e.last = false, ""
 			e.carriageReturn()
 			i++
 		default:
@@ -216,6 +223,22 @@ func (e *emulator) write(p []byte, budget int) int {
 		}
 	}
 	return i
+}
+
+// midSequenceControl reports whether b, arriving in parser state st, is a C0
+// control that a VT executes in the middle of an escape or control sequence,
+// which then goes on (ESC, CAN and SUB instead end it; in strings C0 is data
+// or ignored).
+func midSequenceControl(st parser.State, b byte) bool {
+	if b >= 0x20 || b == 0x1b || b == 0x18 || b == 0x1a {
+		return false
+	}
+	switch st {
+	case parser.EscapeState, parser.EscapeIntermediateState,
+		parser.CsiEntryState, parser.CsiParamState, parser.CsiIntermediateState:
+		return true
+	}
+	return false
 }
 
 // textLen is the length of the run of printable text at the start of p:
@@ -577,26 +600,29 @@ func (e *emulator) wrap() {
 	e.index()
 }
 
-// repeat is REP: the last character printed, n more times.
-func (e *emulator) repeat(n int) {
-	if e.last == "" {
+// repeat is REP: s, the character printed just before, n more times. Any
+// control, escape or control sequence in between (a cursor movement, SGR,
+// another REP) leaves nothing to repeat, as in tmux (and xterm after a
+// cursor movement: vttest 11.7).
+func (e *emulator) repeat(s string, n int) {
+	if s == "" {
 		return
 	}
 	w := 1
 	if e.lastWide {
 		w = 2
 	}
-	s := e.last
 	for range min(n, e.cols) {
 		e.put(s, w)
 	}
+	e.last = ""
 }
 
 // --- controls and movement ---
 
 // execute is the parser's Execute: C0 and C1 controls.
 func (e *emulator) execute(b byte) {
-	e.joinOK = false
+	e.joinOK, e.last = false, ""
 	switch b {
 	case '\a':
 	case '\b':
@@ -1061,7 +1087,7 @@ func (e *emulator) resize(cols, rows int) {
 
 // esc is the parser's HandleEsc.
 func (e *emulator) esc(cmd ansi.Cmd) {
-	e.joinOK = false
+	e.joinOK, e.last = false, ""
 	switch int(cmd) {
 	case '7':
 		e.saveCursor()
@@ -1119,6 +1145,7 @@ func (e *emulator) alignmentTest() {
 
 // osc is the parser's HandleOsc: the window title; colour queries.
 func (e *emulator) osc(cmd int, data []byte) {
+	e.last = ""
 	arg := data
 	if i := indexByte(data, ';'); i >= 0 {
 		arg = data[i+1:]

@@ -147,6 +147,7 @@ func appendSGR(b []byte, s Style) []byte {
 	}{
 		{Bold, ";1"}, {Faint, ";2"}, {Italic, ";3"}, {Blink, ";5"},
 		{RapidBlink, ";6"}, {Reverse, ";7"}, {Conceal, ";8"}, {Strikethrough, ";9"},
+		{Overline, ";53"},
 	} {
 		if s.Attrs&a.attr != 0 {
 			b = append(b, a.code...)

@@ -81,6 +81,7 @@ func TestAppendSGR(t *testing.T) {
 		{Style{UnderlineColor: Indexed(3), Underline: DoubleUnderline}, "\x1b[0;4:2;58;5;3m"},
 		{Style{UnderlineColor: RGB(1, 2, 3), Underline: SingleUnderline}, "\x1b[0;4;58;2;1;2;3m"},
 		{Style{Attrs: Bold | Faint | Italic | Blink | RapidBlink | Reverse | Conceal | Strikethrough}, "\x1b[0;1;2;3;5;6;7;8;9m"},
+		{Style{Attrs: Overline}, "\x1b[0;53m"},
 	}
 	for _, tc := range tests {
 		if got := string(appendSGR(nil, tc.style)); got != tc.want {

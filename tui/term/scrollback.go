@@ -6,8 +6,8 @@ import "encoding/binary"
 // its last non-blank cell:
 //
 //	0x00-0x7f             an ASCII character, one column (a blank is ' ')
-//	markStyle + 14 bytes  the style of the cells that follow (Fg, Bg,
-//	                      UnderlineColor little-endian, Underline, Attrs)
+//	markStyle + 15 bytes  the style of the cells that follow (Fg, Bg,
+//	                      UnderlineColor, Attrs little-endian, Underline)
 //	markCluster, w, n, n bytes
 //	                      a character of w columns (1 or 2) whose cluster is
 //	                      n bytes; a wide one's second column is implied
@@ -17,7 +17,7 @@ import "encoding/binary"
 const (
 	markStyle   = 0xfe
 	markCluster = 0xff
-	styleBytes  = 14
+	styleBytes  = 15
 )
 
 // maxClusterBytes bounds one cell's grapheme cluster (a base and its
@@ -166,7 +166,8 @@ func encodeLine(b []byte, cells []cell) []byte {
 			b = binary.LittleEndian.AppendUint32(b, uint32(cur.Fg))
 			b = binary.LittleEndian.AppendUint32(b, uint32(cur.Bg))
 			b = binary.LittleEndian.AppendUint32(b, uint32(cur.UnderlineColor))
-			b = append(b, byte(cur.Underline), byte(cur.Attrs))
+			b = binary.LittleEndian.AppendUint16(b, uint16(cur.Attrs))
+			b = append(b, byte(cur.Underline))
 		}
 		switch {
 		case c.content == "":
@@ -202,8 +203,8 @@ func decodeLine(dst []cell, b []byte) {
 				Fg:             Color(binary.LittleEndian.Uint32(b[1:])),
 				Bg:             Color(binary.LittleEndian.Uint32(b[5:])),
 				UnderlineColor: Color(binary.LittleEndian.Uint32(b[9:])),
-				Underline:      Underline(b[13]),
-				Attrs:          Attr(b[14]),
+				Attrs:          Attr(binary.LittleEndian.Uint16(b[13:])),
+				Underline:      Underline(b[15]),
 			}
 			b = b[1+styleBytes:]
 		case markCluster:

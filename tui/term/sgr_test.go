@@ -33,6 +33,8 @@ func TestSGRStyles(t *testing.T) {
 		{"7;27", Style{}},
 		{"8;28", Style{}},
 		{"9;29", Style{}},
+		{"53", Style{Attrs: Overline}},
+		{"1;53;55", Style{Attrs: Bold}},
 		{"1;0", Style{}},
 
 		{"30", Style{Fg: Indexed(0)}},
