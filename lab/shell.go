@@ -40,11 +40,11 @@ const promptCommand = `printf '\033]133;D;%s\007\033]133;A\007' "$?"`
 // expansion of $? gives the status; the escape bytes are made with printf so the file
 // itself stays plain text. busybox ash edits the line itself and counts every prompt byte
 // as a column unless \[ \] enclose it (without them typed commands wrap 26 columns early);
-// dash has no line editor and would print them, so only a shell with ${x:0:1} that is not
-// bash, zsh, ksh or yash (which have rc files or prompt rules of their own) gets them.
+// so does bash started as sh. dash has no line editor and would print them, so only a
+// shell with ${x:0:1} that is not zsh, ksh or yash (prompt rules of their own) gets them.
 const shRC = `# nslab shell integration: OSC 133 marks around the prompt
 __e=$(printf '\033'); __a=$(printf '\007'); __o= __c=
-if [ -z "$BASH_VERSION$ZSH_VERSION$KSH_VERSION$YASH_VERSION" ] && (eval ': ${PPID:0:1}') 2>/dev/null; then __o='\['; __c='\]'; fi
+if [ -z "$ZSH_VERSION$KSH_VERSION$YASH_VERSION" ] && (eval ': ${PPID:0:1}') 2>/dev/null; then __o='\['; __c='\]'; fi
 PS1="${__o}${__e}]133;D;\$?${__a}${__e}]133;A${__a}${__c}[${NSLAB_PANE:-lab}] \$PWD # ${__o}${__e}]133;B${__a}${__c}"
 unset __e __a __o __c
 `

@@ -91,6 +91,19 @@ func TestBusyboxPromptMarksTakeNoColumns(t *testing.T) {
 	}
 }
 
+// bash started as sh reads $ENV, not the lab's bashrc, and its readline counts columns too.
+func TestBashAsShPromptMarksTakeNoColumns(t *testing.T) {
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash on this host")
+	}
+	typed := "echo " + strings.Repeat("a", 25)
+	echo := promptTyping(t, []string{bash, "--posix", "--norc", "-i"}, 50, typed)
+	if strings.ContainsAny(echo, "\r\n") || strings.Contains(echo, "\033[") {
+		t.Errorf("bash --posix moved the cursor while echoing %d characters after a 9-column prompt on a 50-column line: %q", len(typed), echo)
+	}
+}
+
 // dash has no line editor: \[ \] would be printed as they are.
 func TestDashPromptHasNoBrackets(t *testing.T) {
 	dash, err := exec.LookPath("dash")
