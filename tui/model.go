@@ -116,7 +116,7 @@ func New(ctx context.Context, l Lab, opts Options) *Model {
 	}
 	for i, r := range lab.Roles {
 		p := l.Pane(r)
-		t := term.New(paneInput{p}, term.Options{Cols: 80, Rows: 24, Scrollback: opts.Scrollback})
+		t := term.New(paneInput{p}, term.Options{Cols: 80, Rows: 24, Scrollback: opts.Scrollback, Colors: paneColors(opts.Theme)})
 		p.SetSink(wakeSink{t: t, wake: m.wake})
 		m.panes[i] = newPaneView(r, p, t)
 	}

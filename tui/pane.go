@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image/color"
 	"io"
 	"strings"
 
@@ -67,6 +68,19 @@ func (w paneInput) Write(b []byte) (int, error) {
 		return len(b), nil
 	}
 	return n, err
+}
+
+// paneColors are the colours a pane answers to colour queries (OSC 10, 11, 4):
+// the theme's text colour on the background it is made for, white for the
+// light theme and black otherwise, so vim and others in the pane choose
+// colours that can be read there.
+func paneColors(t Theme) term.Colors {
+	p := paletteFor(t)
+	bg := color.Color(color.Black)
+	if t == Light {
+		bg = color.White
+	}
+	return term.Colors{Foreground: p.text, Background: bg}
 }
 
 func newPaneView(role lab.Role, p Pane, t term.Terminal) *paneView {

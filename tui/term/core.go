@@ -32,6 +32,7 @@ type Core struct {
 	rows     int
 	offset   int // lines the view is scrolled up into the scrollback
 	resets   int
+	colors   Colors
 	closed   bool
 	gen      uint64 // bumped by every change the view can show
 	cache    string
@@ -60,6 +61,7 @@ func NewCore(w io.Writer, opt Options) *Core {
 	t := &Core{in: newInputQueue(w)}
 	t.cols, t.rows = clampSize(opt.Cols, opt.Rows)
 	t.sb = newScrollback(opt.scrollback(), opt.scrollbackBytes())
+	t.colors = opt.Colors
 	t.emu = t.newEmulator()
 	t.dirty.Store(true)
 	return t
@@ -68,7 +70,9 @@ func NewCore(w io.Writer, opt Options) *Core {
 func (t *Core) newEmulator() *emulator {
 	// The reply function runs inside Write with t.mu held; the queue only
 	// appends.
-	return newEmulator(t.cols, t.rows, t.sb, func(s string) { t.in.push([]byte(s)) })
+	e := newEmulator(t.cols, t.rows, t.sb, func(s string) { t.in.push([]byte(s)) })
+	e.colors = t.colors
+	return e
 }
 
 // guard runs f on the emulator and, should it panic, replaces the emulator

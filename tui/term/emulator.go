@@ -1,7 +1,6 @@
 package term
 
 import (
-	"strconv"
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
@@ -34,7 +33,8 @@ type emulator struct {
 	gl       int // charset invoked into GL (0-3)
 	single   int // a pending single shift (2 or 3), or 0
 
-	title string
+	title  string
+	colors Colors // answered to colour queries
 
 	// The last character printed, for REP ("" once anything but a
 	// character came after it), and where it is, so that a combining mark
@@ -1143,7 +1143,8 @@ func (e *emulator) alignmentTest() {
 	e.moveTo(0, 0)
 }
 
-// osc is the parser's HandleOsc: the window title; colour queries.
+// osc is the parser's HandleOsc: the window title; colour queries (OSC 4,
+// 10, 11, 12).
 func (e *emulator) osc(cmd int, data []byte) {
 	e.last = ""
 	arg := data
@@ -1157,14 +1158,8 @@ func (e *emulator) osc(cmd int, data []byte) {
 		if arg != nil {
 			e.title = sanitizeTitle(arg)
 		}
-	case 10, 11, 12:
-		if string(arg) == "?" {
-			rgb := "ffff/ffff/ffff"
-			if cmd == 11 {
-				rgb = "0000/0000/0000"
-			}
-			e.reply("\x1b]" + strconv.Itoa(cmd) + ";rgb:" + rgb + "\a")
-		}
+	case 4, 10, 11, 12:
+		e.colorReply(cmd, arg)
 	}
 }
 

@@ -2,6 +2,7 @@ package term
 
 import (
 	"fmt"
+	"image/color"
 	"strings"
 	"testing"
 )
@@ -80,6 +81,10 @@ func TestReports(t *testing.T) {
 		{"background colour", "\x1b]11;?\x1b\\", "\x1b]11;rgb:0000/0000/0000\x07"},
 		{"cursor colour", "\x1b]12;?\x07", "\x1b]12;rgb:ffff/ffff/ffff\x07"},
 		{"setting a colour is not answered", "\x1b]10;#ff0000\x07\x1b]11\x07", ""},
+		{"palette entries", "\x1b]4;1;?\x07\x1b]4;9;?;16;?;255;?\x1b\\",
+			"\x1b]4;1;rgb:cdcd/0000/0000\x07\x1b]4;9;rgb:ffff/0000/0000\x07\x1b]4;16;rgb:0000/0000/0000\x07\x1b]4;255;rgb:eeee/eeee/eeee\x07"},
+		{"palette cube", "\x1b]4;110;?\x07", "\x1b]4;110;rgb:8787/afaf/d7d7\x07"},
+		{"palette entries out of range or set", "\x1b]4;256;?;-1;?;x;?;2;#ff0000\x07", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -150,5 +155,30 @@ func TestTitleControls(t *testing.T) {
 	write(t, term, "\x1b]0;\x07")
 	if got := term.State().Title; got != "" {
 		t.Errorf("title after an empty OSC 0 = %q, want none", got)
+	}
+}
+
+// TestColorQueriesFollowTheColors: OSC 10, 11, 12 and 4 answer the colours
+// the pane was given (a light theme's white background), and a palette
+// entry it was given wins over xterm's.
+func TestColorQueriesFollowTheColors(t *testing.T) {
+	light := Colors{Foreground: color.RGBA{0x1c, 0x1c, 0x1c, 0xff}, Background: color.RGBA{0xff, 0xfe, 0xfd, 0xff}}
+	light.Palette[1] = color.RGBA{0xaf, 0, 0x01, 0xff}
+	term, s := newCore(t, 12, 6, Options{Colors: light})
+	for _, tc := range []struct{ query, want string }{
+		{"\x1b]11;?\x07", "\x1b]11;rgb:ffff/fefe/fdfd\x07"},
+		{"\x1b]10;?\x07", "\x1b]10;rgb:1c1c/1c1c/1c1c\x07"},
+		{"\x1b]12;?\x07", "\x1b]12;rgb:1c1c/1c1c/1c1c\x07"},
+		{"\x1b]4;1;?\x07", "\x1b]4;1;rgb:afaf/0000/0101\x07"},
+		{"\x1b]4;2;?\x07", "\x1b]4;2;rgb:0000/cdcd/0000\x07"},
+	} {
+		if got := repliesTo(t, term, s, tc.query); got != tc.want {
+			t.Errorf("%q answered %q, want %q", tc.query, got, tc.want)
+		}
+	}
+	// An emulator fault replaces the emulator; the colours stay.
+	term.guard(func() { panic("test") })
+	if got, want := repliesTo(t, term, s, "\x1b]11;?\x07"), "\x1b]11;rgb:ffff/fefe/fdfd\x07"; got != want {
+		t.Errorf("after a reset: %q, want %q", got, want)
 	}
 }

@@ -99,6 +99,9 @@ type Options struct {
 	// ScrollbackBytes bounds the memory of those lines (Core only); zero or
 	// less means DefaultScrollbackBytes.
 	ScrollbackBytes int
+	// Colors are the pane's colours, for the answers to colour queries
+	// (Core only).
+	Colors Colors
 }
 
 func (o Options) scrollback() int {
