@@ -55,9 +55,12 @@ type Lab struct {
 	panes map[Role]*Pane
 	hub   *hub
 
-	mu           sync.Mutex
-	init         *initProc
-	closed       bool
+	mu     sync.Mutex
+	init   *initProc
+	closed bool
+	// ended is set when the init died under the lab (killed from outside, or reboot(2)
+	// in a pane) or a Reset could not start a new one; Reset clears it.
+	ended        bool
 	nextID       int
 	rootfs       string // built rootfs path, once built in this init
 	rootfsDetail string
@@ -84,6 +87,9 @@ func Start(ctx context.Context, opts Options) (*Lab, error) {
 	}
 	if opts.Env == nil {
 		opts.Env = os.Environ()
+	}
+	if err := checkEnv(opts.Env); err != nil {
+		return nil, err
 	}
 	if opts.Rootfs != "" {
 		abs, err := filepath.Abs(opts.Rootfs)
@@ -204,6 +210,15 @@ func (l *Lab) InitPID() int {
 	return l.init.pid
 }
 
+// Ended reports whether the lab's init is gone without nslab ending it: killed from
+// outside, or ended by reboot(2) in a pane. Nothing runs in the lab then; Reset starts a
+// fresh one.
+func (l *Lab) Ended() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.ended
+}
+
 // Reset throws the lab away — its init, namespaces, every mount and process in them — and
 // starts a fresh one with the ns pane started as asked. The panes keep their terminals.
 func (l *Lab) Reset(ctx context.Context, nsStart NSStart) error {
@@ -216,6 +231,7 @@ func (l *Lab) Reset(ctx context.Context, nsStart NSStart) error {
 	old := l.init
 	l.init = nil
 	l.rootfs = ""
+	l.ended = false
 	l.mu.Unlock()
 	for _, r := range Roles {
 		l.panes[r].detach()
@@ -224,6 +240,9 @@ func (l *Lab) Reset(ctx context.Context, nsStart NSStart) error {
 		old.kill()
 	}
 	if err := l.startInit(ctx); err != nil {
+		l.mu.Lock()
+		l.ended = true // no init runs: as good as ended, and Reset may be tried again
+		l.mu.Unlock()
 		return err
 	}
 	for _, r := range Roles {
@@ -302,6 +321,7 @@ func (l *Lab) startInit(ctx context.Context) error {
 			argv = append(argv, l.opts.Rootfs)
 		}
 		p, err := os.StartProcess(exe, argv, &os.ProcAttr{
+			Env:   initEnv(l.opts.Env),
 			Files: []*os.File{devnull, devnull, stderr, childEnd},
 			Sys: &syscall.SysProcAttr{
 				Cloneflags: unix.CLONE_NEWNS | unix.CLONE_NEWPID,
@@ -390,6 +410,9 @@ func (l *Lab) readControl(in *initProc) {
 	in.mu.Unlock()
 	l.mu.Lock()
 	current := l.init == in
+	if current {
+		l.ended = true // before the panes say their shells ended, so whoever hears it knows why
+	}
 	l.mu.Unlock()
 	if current {
 		for _, p := range l.panes {

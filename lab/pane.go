@@ -24,7 +24,10 @@ type Result struct {
 	Output string
 	// TimedOut is set when no end mark came in time; Run then sent Ctrl-C.
 	TimedOut bool
-	Duration time.Duration
+	// TypingTimedOut is set (with TimedOut) when typing the command alone took the whole
+	// timeout: Run stopped typing and sent Ctrl-C to drop the half-typed line.
+	TypingTimedOut bool
+	Duration       time.Duration
 }
 
 // ErrShellExited is returned by Run when the pane's shell is not running.
@@ -475,7 +478,17 @@ func (p *Pane) Run(ctx context.Context, cmd string, timeout time.Duration) (Resu
 	if typed {
 		_, _ = p.Write([]byte{0x15}) // Ctrl-U: clear what the user left on the line
 	}
-	if err := p.typeText(ctx, strings.ReplaceAll(cmd, "\n", "\r")+"\r", delay); err != nil {
+	if err := p.typeText(ctx, strings.ReplaceAll(cmd, "\n", "\r")+"\r", delay, deadline); err != nil {
+		if errors.Is(err, errTypingTimedOut) {
+			// Ctrl-C: the shell drops the half-typed line and prompts again. Wait for that
+			// prompt, or the next command's first keys go to the tty's input flush.
+			p.mu.Lock()
+			p.capture, p.prompt = nil, false
+			p.mu.Unlock()
+			_, _ = p.Write([]byte{0x03})
+			_ = p.waitFor(ctx, time.Now().Add(2*time.Second), func() bool { return p.prompt || !p.alive })
+			return Result{Exit: -1, TimedOut: true, TypingTimedOut: true, Duration: time.Since(start)}, nil
+		}
 		return Result{Exit: -1}, err
 	}
 	err := p.waitFor(ctx, deadline, func() bool { return p.ends >= want || !p.alive })
@@ -504,13 +517,20 @@ func (p *Pane) Run(ctx context.Context, cmd string, timeout time.Duration) (Resu
 	return res, nil
 }
 
-// typeText writes s, one character at a time when a delay is set.
-func (p *Pane) typeText(ctx context.Context, s string, delay time.Duration) error {
+// errTypingTimedOut says the deadline came before the last character was typed.
+var errTypingTimedOut = errors.New("typing the command took longer than its timeout")
+
+// typeText writes s, one character at a time when a delay is set, and stops at the
+// deadline: a long command at a slow pace must not go on typing for hours.
+func (p *Pane) typeText(ctx context.Context, s string, delay time.Duration, deadline time.Time) error {
 	if delay <= 0 {
 		_, err := p.Write([]byte(s))
 		return err
 	}
 	for _, r := range s {
+		if !time.Now().Before(deadline) {
+			return errTypingTimedOut
+		}
 		if _, err := p.Write([]byte(string(r))); err != nil {
 			return err
 		}
