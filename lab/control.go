@@ -2,6 +2,7 @@ package lab
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -59,10 +60,20 @@ func newCtlConn(f *os.File) (*ctlConn, error) {
 	return &ctlConn{c: uc}, nil
 }
 
+// maxCtlMsg bounds one control message; the receiver reads no more. Start refuses an
+// environment that would not fit (checkEnv).
+const maxCtlMsg = 64 << 10
+
+// errCtlMsg marks a message that arrived damaged: the control channel cannot be trusted after it.
+var errCtlMsg = errors.New("control message")
+
 func (c *ctlConn) send(m ctlMsg, fd *os.File) error {
 	b, err := json.Marshal(m)
 	if err != nil {
 		return err
+	}
+	if len(b) > maxCtlMsg {
+		return fmt.Errorf("%s message of %d bytes exceeds the control channel's %d KiB", m.Op, len(b), maxCtlMsg>>10)
 	}
 	var oob []byte
 	if fd != nil {
@@ -75,9 +86,9 @@ func (c *ctlConn) send(m ctlMsg, fd *os.File) error {
 // recv reads one message and the file descriptor sent with it, if any; the fd is made
 // close-on-exec at once.
 func (c *ctlConn) recv() (ctlMsg, *os.File, error) {
-	buf := make([]byte, 64<<10)
+	buf := make([]byte, maxCtlMsg)
 	oob := make([]byte, unix.CmsgSpace(4*4))
-	n, oobn, _, _, err := c.c.ReadMsgUnix(buf, oob)
+	n, oobn, flags, _, err := c.c.ReadMsgUnix(buf, oob)
 	if err != nil {
 		return ctlMsg{}, nil, err
 	}
@@ -105,11 +116,16 @@ func (c *ctlConn) recv() (ctlMsg, *os.File, error) {
 		}
 	}
 	var m ctlMsg
-	if err := json.Unmarshal(buf[:n], &m); err != nil {
+	if flags&unix.MSG_TRUNC != 0 {
+		err = fmt.Errorf("%w: longer than %d KiB", errCtlMsg, maxCtlMsg>>10)
+	} else if err = json.Unmarshal(buf[:n], &m); err != nil {
+		err = fmt.Errorf("%w: %w", errCtlMsg, err)
+	}
+	if err != nil {
 		if f != nil {
 			f.Close()
 		}
-		return ctlMsg{}, nil, fmt.Errorf("control message: %w", err)
+		return ctlMsg{}, nil, err
 	}
 	return m, f, nil
 }

@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -111,8 +112,10 @@ func isExecutable(path string) bool {
 	return err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0
 }
 
-// shellEnv is the environment of a pane shell: a small, predictable one.
-func shellEnv(role Role, base []string) []string {
+// keptEnv is all the lab keeps of the caller's environment (the one filter, for the init
+// and the shells): where programs are and how text is shown. Anything else — agent sockets,
+// cloud credentials — stays out of the lab, where any pane could read /proc/1/environ.
+func keptEnv(base []string) []string {
 	keep := map[string]bool{"PATH": true, "LANG": true, "LANGUAGE": true, "TZ": true, "COLORTERM": true}
 	var env []string
 	for _, kv := range base {
@@ -124,8 +127,48 @@ func shellEnv(role Role, base []string) []string {
 	if !hasKey(env, "PATH") {
 		env = append(env, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
 	}
-	env = append(env,
-		"TERM=xterm-256color",
+	return env
+}
+
+// paneTerm is the terminal type of the panes (what the emulator answers as).
+const paneTerm = "TERM=xterm-256color"
+
+// initEnv is the lab init's environment: PATH, for the tools it copies into the rootfs, and
+// the panes' TERM, whose description it copies too.
+func initEnv(base []string) []string {
+	return append(keptEnv(base), paneTerm)
+}
+
+// maxKeptEnv bounds the kept environment as it travels in a spawn request: with the shell's
+// argv it must fit one control message (maxCtlMsg).
+const maxKeptEnv = 32 << 10
+
+// checkEnv refuses a kept environment too large to hand to the lab, naming its longest
+// variable, before anything starts.
+func checkEnv(base []string) error {
+	kept := keptEnv(base)
+	b, err := json.Marshal(kept)
+	if err != nil {
+		return err
+	}
+	if len(b) <= maxKeptEnv {
+		return nil
+	}
+	longest := ""
+	for _, kv := range kept {
+		if len(kv) > len(longest) {
+			longest = kv
+		}
+	}
+	k, _, _ := strings.Cut(longest, "=")
+	return fmt.Errorf("the environment variable %s is too long for the lab (%d bytes): nslab passes its shells at most %d KiB of PATH, LANG, LANGUAGE, TZ, COLORTERM and LC_*",
+		k, len(longest)-len(k)-1, maxKeptEnv>>10)
+}
+
+// shellEnv is the environment of a pane shell: a small, predictable one.
+func shellEnv(role Role, base []string) []string {
+	env := append(keptEnv(base),
+		paneTerm,
 		"HOME=/root",
 		"USER=root",
 		"LOGNAME=root",
