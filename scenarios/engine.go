@@ -2,7 +2,9 @@ package scenarios
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/nslab/nslab/lab"
 )
@@ -20,6 +22,8 @@ type StepResult struct {
 	Checks []CheckResult
 	// Err is set when the lab could not run the command at all, or the context ended.
 	Err error
+	// Timeout is the step's timeout, for saying what a timed-out step was allowed.
+	Timeout time.Duration
 }
 
 // Passed reports whether the step succeeded: the command ran and finished (if it has
@@ -44,9 +48,16 @@ func (r StepResult) Passed() bool {
 // the lab's error or a command that never finished.
 func (r StepResult) Problem(l Lang) string {
 	// Ifs, not a switch: a mutation tester counts a case expression as never run.
+	if errors.Is(r.Err, context.Canceled) {
+		return interruptedText.In(l)
+	}
 	if r.Err != nil {
 		return oneLine(Text{EN: "could not run the step: " + r.Err.Error(),
 			KO: "단계를 실행하지 못했습니다: " + r.Err.Error()}.In(l))
+	}
+	if r.Ran && r.Result.TypingTimedOut {
+		return Text{EN: fmt.Sprintf("typing the command took longer than the step's timeout of %s; it was not run", r.Timeout),
+			KO: fmt.Sprintf("명령을 입력하는 데 단계의 제한 시간 %s보다 오래 걸려 실행하지 않았습니다", r.Timeout)}.In(l)
 	}
 	if r.Ran && r.Result.TimedOut {
 		return Text{EN: fmt.Sprintf("the command did not finish within %s (no end mark)", r.Result.Duration.Round(1e8)),
@@ -63,6 +74,19 @@ func (r StepResult) Problem(l Lang) string {
 		}
 	}
 	return ""
+}
+
+// interruptedText is what a step or a scenario cut short by nslab's own end (a signal,
+// the user quitting) says, rather than "context canceled".
+var interruptedText = Text{EN: "interrupted", KO: "중단되었습니다"}
+
+// transcriptErr is an error as a transcript shows it: one line, "interrupted" for an ended
+// context.
+func transcriptErr(err error, l Lang) string {
+	if errors.Is(err, context.Canceled) {
+		return interruptedText.In(l)
+	}
+	return oneLine(err.Error())
 }
 
 // Runner drives one scenario on a lab, step by step, for the UI and the headless run
@@ -127,7 +151,7 @@ func (r *Runner) Run(ctx context.Context, i int) StepResult {
 		return StepResult{Index: i, Err: fmt.Errorf("run step %d of %s: no such step (%d steps)", i+1, r.sc.ID, len(r.sc.Steps))}
 	}
 	st := r.sc.Steps[i]
-	out := StepResult{Index: i, Pane: st.Pane, Command: r.Command(i)}
+	out := StepResult{Index: i, Pane: st.Pane, Command: r.Command(i), Timeout: st.Timeout}
 	var res *Result
 	if out.Command != "" {
 		got, err := r.lab.Run(ctx, st.Pane, out.Command, st.Timeout)

@@ -49,6 +49,9 @@ type Result struct {
 	Output string
 	// TimedOut is set when no end mark came before the timeout.
 	TimedOut bool
+	// TypingTimedOut is set (with TimedOut) when typing the command took the whole
+	// timeout: it was never run.
+	TypingTimedOut bool
 	// Duration is the time from typing to the end mark (or to the timeout).
 	Duration time.Duration
 }

@@ -24,7 +24,7 @@ func (s liveLab) Reset(ctx context.Context, start NSStart) error {
 
 func (s liveLab) Run(ctx context.Context, pane lab.Role, cmd string, timeout time.Duration) (Result, error) {
 	r, err := s.l.Pane(pane).Run(ctx, cmd, timeout)
-	return Result{Exit: r.Exit, Output: r.Output, TimedOut: r.TimedOut, Duration: r.Duration}, err
+	return Result{Exit: r.Exit, Output: r.Output, TimedOut: r.TimedOut, TypingTimedOut: r.TypingTimedOut, Duration: r.Duration}, err
 }
 
 func (s liveLab) Inspect(pane lab.Role) (lab.Snapshot, error) { return s.l.Inspect(pane) }

@@ -117,7 +117,7 @@ func (t *textReport) scenario(sc Scenario, n, of int, lang Lang) {
 	t.block("   ", sc.Summary.In(lang))
 }
 
-func (t *textReport) startFailed(err error, _ Lang) { t.printf("   ✗ %s\n", oneLine(err.Error())) }
+func (t *textReport) startFailed(err error, l Lang) { t.printf("   ✗ %s\n", transcriptErr(err, l)) }
 
 func (t *textReport) step(st stepReport, lang Lang) {
 	res := st.res
@@ -171,8 +171,8 @@ func (m *markdownReport) scenario(sc Scenario, n, of int, lang Lang) {
 	m.printf("## %d. %s (`%s`)\n\n%s\n\n", n+1, sc.Title.In(lang), sc.ID, sc.Summary.In(lang))
 }
 
-func (m *markdownReport) startFailed(err error, _ Lang) {
-	m.printf("✗ %s\n\n", oneLine(err.Error()))
+func (m *markdownReport) startFailed(err error, l Lang) {
+	m.printf("✗ %s\n\n", transcriptErr(err, l))
 }
 
 func (m *markdownReport) step(st stepReport, lang Lang) {

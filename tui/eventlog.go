@@ -97,6 +97,9 @@ func signText(wd *words, e lab.Event, followed uint64) (sign, text string) {
 		}
 		return symUnequal, text
 	case lab.ShellExited:
+		if e.Status == 0 {
+			return symPass, wd.shellExited(0) // a normal exit is no failure
+		}
 		return symFail, wd.shellExited(e.Status)
 	case lab.ShellStarted:
 		text = wd.shellStarted

@@ -487,7 +487,7 @@ func TestGoldenSpotlight(t *testing.T) {
 	f := h.frame()
 	requireSize(t, f, 100, 30)
 	plain := ansi.Strip(f)
-	for _, want := range []string{symSpotlight + " look: + /tmp/spot (host only)", "(9 mounts; nearest: /tmp …", symSpotlight + symAdded + symHostOnly + " /tmp/spot"} {
+	for _, want := range []string{symSpotlight + " changed: /tmp/spot mounted in host", "(9 mounts; nearest: /tmp …", symSpotlight + symAdded + symHostOnly + " /tmp/spot"} {
 		if !strings.Contains(plain, want) {
 			t.Errorf("the frame lacks %q:\n%s", want, plain)
 		}

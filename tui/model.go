@@ -2,7 +2,6 @@ package tui
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -438,44 +437,6 @@ func (m *Model) stepDone(msg stepDoneMsg) tea.Cmd {
 		}
 	}
 	return tea.Batch(cmds...)
-}
-
-// spotSummary names what the spotlight shows, for the narration bar.
-func (m *Model) spotSummary() string {
-	wd := &m.wd
-	var parts []string
-	for _, r := range m.state.Diff {
-		if mk, ok := m.hl.mounts[r.Key]; ok && mk.spot {
-			parts = append(parts, m.st.Spot.Render(mk.sign+" "+r.Key.Mountpoint)+m.st.Muted.Render(" ("+classWord(wd, shownClass(r))+")"))
-		}
-	}
-	for _, g := range m.hl.ghosts {
-		if mk, ok := m.hl.mounts[g.row.Key]; ok && mk.spot {
-			parts = append(parts, m.st.Spot.Render(symDeleted+" "+g.row.Key.Mountpoint)+m.st.Muted.Render(" ("+wd.spotGone+")"))
-		}
-	}
-	for _, r := range lab.Roles {
-		for _, t := range lab.NSTypes {
-			if mk, ok := m.hl.ns[nsKey{r, t}]; ok && mk.spot {
-				parts = append(parts, m.st.Spot.Render(wd.spotNS(string(t), string(r))))
-			}
-		}
-		if mk, ok := m.hl.roots[r]; ok && mk.spot {
-			s := m.state.Snapshot(r)
-			what := wd.spotRootBack(string(r))
-			if s.Chrooted {
-				what = wd.spotChroot(string(r), s.Root)
-			}
-			parts = append(parts, m.st.Spot.Render(what))
-		}
-	}
-	if len(parts) == 0 {
-		return ""
-	}
-	if len(parts) > 4 {
-		parts = append(parts[:4], m.st.Muted.Render(wd.spotMore(len(parts)-4)))
-	}
-	return strings.Join(parts, m.st.Muted.Render(" · "))
 }
 
 // followChanges scrolls the mount panel to the rows that just changed,

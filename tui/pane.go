@@ -256,6 +256,9 @@ func (p *paneView) View(st Styles, wd *words, focused, zoomed bool, snap lab.Sna
 		footer = st.Warn.Render(symRunning + " " + wd.startingShell)
 	case !p.alive && p.problem != "":
 		footer = st.Fail.Render(symFail) + " " + st.Key.Render(wd.retry) + st.Fail.Render(" · "+wd.noShellBecause(p.problem))
+	case !p.alive && p.status == 0:
+		// A normal exit (exit, Ctrl-D) is no failure: no red ✗.
+		footer = st.Muted.Render(wd.exited(0)+" · ") + st.Key.Render(wd.newShell)
 	case !p.alive:
 		footer = st.Fail.Render(symFail+" "+wd.exited(p.status)) + st.Muted.Render(" · ") + st.Key.Render(wd.newShell)
 	}

@@ -2,7 +2,9 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 
+	"github.com/nslab/nslab/lab"
 	"github.com/nslab/nslab/scenarios"
 )
 
@@ -91,12 +93,19 @@ type words struct {
 	keyTree, keyList                                                                        string
 	keyStep, keyPrevious, keyYes, keyNo, keyFilterDone, keyFilterCancel                     string
 
-	// The spotlight's summary after a step.
-	spotGone     string
-	spotNS       func(typ, pane string) string
-	spotRootBack func(pane string) string
-	spotChroot   func(pane, path string) string
-	spotMore     func(n int) string
+	// The spotlight line after a step, one change at a time: a pane's
+	// namespace or root, a mount point's mount. sides is a pane or
+	// bothPanes.
+	spotNSNew       func(pane string, t lab.NSType, tag string) string
+	spotNSSame      func(pane string, t lab.NSType, other string) string
+	spotChroot      func(pane, path string) string
+	spotRootBack    func(pane string) string
+	spotMounted     func(point, sides string) string
+	spotUnmounted   func(point, sides string) string
+	spotRemounted   func(point, sides, from, to string) string
+	spotPropagation func(point, sides, from, to string) string
+	bothPanes       string
+	spotMore        func(n int) string
 
 	// The walkthrough's bar.
 	step, hint, noCommand, starting, running, rechecking           string
@@ -162,7 +171,12 @@ func english() words {
 		later:      func(n int) string { return fmt.Sprintf("… %d later", n) },
 		nothingYet: "(nothing yet: mount something)",
 
-		shellExited:  func(s int) string { return fmt.Sprintf("shell exited, status"+nbsp+"%d", s) },
+		shellExited: func(s int) string {
+			if s == 0 {
+				return "shell exited"
+			}
+			return fmt.Sprintf("shell exited, status"+nbsp+"%d", s)
+		},
 		shellStarted: "shell started",
 		withPID:      func(pid int) string { return fmt.Sprintf(" (pid"+nbsp+"%d)", pid) },
 		nsChanged:    func(typ, from, to string) string { return fmt.Sprintf("%s ns %s → %s", typ, from, to) },
@@ -170,7 +184,12 @@ func english() words {
 
 		zoom: "zoom", startingShell: "starting a new shell", retry: "enter: retry", newShell: "enter: new shell",
 		noShellBecause: func(why string) string { return "no shell: " + why },
-		exited:         func(s int) string { return fmt.Sprintf("exited (%d)", s) },
+		exited: func(s int) string {
+			if s == 0 {
+				return "shell exited"
+			}
+			return fmt.Sprintf("exited (%d)", s)
+		},
 
 		keysTitle:       "nslab keys",
 		otherKeys:       "Every other key goes to the focused shell. Any key closes this.",
@@ -193,17 +212,36 @@ func english() words {
 		keyStep: "run·next", keyPrevious: "step back", keyYes: "quit", keyNo: "stay",
 		keyFilterDone: "keep filter", keyFilterCancel: "clear filter",
 
-		spotGone:     "gone",
-		spotNS:       func(typ, pane string) string { return fmt.Sprintf("%s ns %s %s", typ, symUnequal, pane) },
-		spotRootBack: func(pane string) string { return pane + " root back at /" },
-		spotChroot:   func(pane, path string) string { return fmt.Sprintf("%s chrooted at %s", pane, path) },
-		spotMore:     func(n int) string { return fmt.Sprintf("+%d more", n) },
+		spotNSNew: func(pane string, t lab.NSType, tag string) string {
+			if strings.HasSuffix(string(t), forChildrenSuffix) {
+				return fmt.Sprintf("%s has a new %s, %s", pane, nsNameEN(t), tag) // it is not in it: its children will be
+			}
+			return fmt.Sprintf("%s in a new %s, %s", pane, nsNameEN(t), tag)
+		},
+		spotNSSame: func(pane string, t lab.NSType, other string) string {
+			if strings.HasSuffix(string(t), forChildrenSuffix) {
+				return fmt.Sprintf("%s has the same %s as %s", pane, nsNameEN(t), other)
+			}
+			return fmt.Sprintf("%s in the same %s as %s", pane, nsNameEN(t), other)
+		},
+		spotChroot:    func(pane, path string) string { return pane + " chrooted at " + path },
+		spotRootBack:  func(pane string) string { return pane + "'s root is / again" },
+		spotMounted:   func(point, sides string) string { return point + " mounted in " + sides },
+		spotUnmounted: func(point, sides string) string { return point + " unmounted in " + sides },
+		spotRemounted: func(point, sides, from, to string) string {
+			return fmt.Sprintf("%s remounted in %s, %s → %s", point, sides, from, to)
+		},
+		spotPropagation: func(point, sides, from, to string) string {
+			return fmt.Sprintf("%s propagation in %s, %s → %s", point, sides, from, to)
+		},
+		bothPanes: "host and ns",
+		spotMore:  func(n int) string { return fmt.Sprintf("+%d more", n) },
 
 		step: "step", hint: "hint", noCommand: "(nothing to type)",
 		starting: "resetting the lab", running: "running", rechecking: "re-checking",
 		run: "f5 run", next: "f5 next", recheck: "fix it by hand, f5 re-check",
 		passed: "passed", failed: "failed", finished: "every scenario is done",
-		broken: "could not start the scenario", tryAgain: "f5 try again", look: "look",
+		broken: "could not start the scenario", tryAgain: "f5 try again", look: "changed",
 		after:        "The panes are still yours to explore; f10 quits.",
 		rewindFailed: "could not rewind", stepQueued: "f5 taken: runs when ready",
 		backQueued: "alt+p taken: goes back a step when ready", checkAndGo: "f5 check and go on",
@@ -259,7 +297,12 @@ func korean() words {
 		later:      func(n int) string { return fmt.Sprintf("… 이후 항목 %d개", n) },
 		nothingYet: "(아직 없음: 무언가를 마운트해 보세요)",
 
-		shellExited:  func(s int) string { return fmt.Sprintf("셸 종료 (종료"+nbsp+"상태"+nbsp+"%d)", s) },
+		shellExited: func(s int) string {
+			if s == 0 {
+				return "셸 종료"
+			}
+			return fmt.Sprintf("셸 종료 (상태"+nbsp+"%d)", s)
+		},
 		shellStarted: "셸 시작",
 		withPID:      func(pid int) string { return fmt.Sprintf(" (PID"+nbsp+"%d)", pid) },
 		nsChanged: func(typ, from, to string) string {
@@ -269,7 +312,12 @@ func korean() words {
 
 		zoom: "확대", startingShell: "새 셸을 시작하는 중", retry: "enter: 다시 시도", newShell: "enter: 새 셸",
 		noShellBecause: func(why string) string { return "셸 없음: " + why },
-		exited:         func(s int) string { return fmt.Sprintf("종료 상태 %d", s) },
+		exited: func(s int) string {
+			if s == 0 {
+				return "셸 종료"
+			}
+			return fmt.Sprintf("셸 종료 (상태 %d)", s)
+		},
 
 		keysTitle:       "nslab 키",
 		otherKeys:       "그 밖의 키는 모두 초점이 있는 창의 셸로 갑니다. 아무 키나 누르면 닫힙니다.",
@@ -292,19 +340,36 @@ func korean() words {
 		keyStep: "실행·다음", keyPrevious: "이전 단계", keyYes: "종료", keyNo: "계속",
 		keyFilterDone: "필터 유지", keyFilterCancel: "필터 지우기",
 
-		spotGone: "사라짐",
-		spotNS: func(typ, pane string) string {
-			return fmt.Sprintf("%s의 %s 네임스페이스 %s", pane, typ, symUnequal)
+		spotNSNew: func(pane string, t lab.NSType, tag string) string {
+			if strings.HasSuffix(string(t), forChildrenSuffix) {
+				return fmt.Sprintf("%s의 %s가 새로 생김 (%s)", pane, nsNameKO(t), tag)
+			}
+			return fmt.Sprintf("%s가 새 %s에 들어감 (%s)", pane, nsNameKO(t), tag)
 		},
-		spotRootBack: func(pane string) string { return pane + "의 루트가 /로 돌아옴" },
-		spotChroot:   func(pane, path string) string { return fmt.Sprintf("%s: %s에 chroot됨", pane, path) },
-		spotMore:     func(n int) string { return fmt.Sprintf("외 %d개", n) },
+		spotNSSame: func(pane string, t lab.NSType, other string) string {
+			if strings.HasSuffix(string(t), forChildrenSuffix) {
+				return fmt.Sprintf("%s의 %s가 %s와 같아짐", pane, nsNameKO(t), other)
+			}
+			return fmt.Sprintf("%s가 %s와 같은 %s에 들어감", pane, other, nsNameKO(t))
+		},
+		spotChroot:    func(pane, path string) string { return fmt.Sprintf("%s가 %s에 chroot됨", pane, path) },
+		spotRootBack:  func(pane string) string { return pane + "의 루트가 /로 돌아옴" },
+		spotMounted:   func(point, sides string) string { return fmt.Sprintf("%s에서 %s 마운트됨", sides, point) },
+		spotUnmounted: func(point, sides string) string { return fmt.Sprintf("%s에서 %s 언마운트됨", sides, point) },
+		spotRemounted: func(point, sides, from, to string) string {
+			return fmt.Sprintf("%s에서 %s 다시 마운트됨, %s → %s", sides, point, from, to)
+		},
+		spotPropagation: func(point, sides, from, to string) string {
+			return fmt.Sprintf("%s에서 %s 전파 바뀜, %s → %s", sides, point, from, to)
+		},
+		bothPanes: "host와 ns",
+		spotMore:  func(n int) string { return fmt.Sprintf("외 %d개", n) },
 
 		step: "단계", hint: "힌트", noCommand: "(입력할 명령 없음)",
 		starting: "랩을 초기화하는 중", running: "실행 중", rechecking: "다시 확인하는 중",
 		run: "f5 실행", next: "f5 다음", recheck: "직접 고친 뒤 f5 다시 확인",
 		passed: "통과", failed: "실패", finished: "모든 시나리오를 마쳤습니다",
-		broken: "시나리오를 시작하지 못했습니다", tryAgain: "f5 다시 시도", look: "바뀐 곳",
+		broken: "시나리오를 시작하지 못했습니다", tryAgain: "f5 다시 시도", look: "바뀐 것",
 		after:        "두 창은 계속 자유롭게 쓸 수 있습니다. 끝내려면 f10을 누르세요.",
 		rewindFailed: "되감지 못했습니다", stepQueued: "f5 받음: 준비되면 실행합니다",
 		backQueued: "alt+p 받음: 준비되면 한 단계 되돌아갑니다", checkAndGo: "f5 확인하고 다음",
@@ -330,4 +395,47 @@ func plural(n int, one, many string) string {
 		return fmt.Sprintf("%d %s", n, one)
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// nsNameEN names a namespace type as a learner reads it: "mount namespace",
+// "PID namespace for children".
+func nsNameEN(t lab.NSType) string {
+	switch t {
+	case lab.NSMnt:
+		return "mount namespace"
+	case lab.NSPIDForChildren:
+		return "PID namespace for children"
+	case lab.NSTimeForChildren:
+		return "time namespace for children"
+	case lab.NSNet:
+		return "network namespace"
+	case lab.NSUser:
+		return "user namespace"
+	case lab.NSTime:
+		return "time namespace"
+	case lab.NSPID, lab.NSUTS, lab.NSIPC:
+		return strings.ToUpper(string(t)) + " namespace"
+	}
+	return string(t) + " namespace"
+}
+
+// nsNameKO is nsNameEN in Korean: "마운트 네임스페이스".
+func nsNameKO(t lab.NSType) string {
+	switch t {
+	case lab.NSMnt:
+		return "마운트 네임스페이스"
+	case lab.NSPIDForChildren:
+		return "자식용 PID 네임스페이스"
+	case lab.NSTimeForChildren:
+		return "자식용 시간 네임스페이스"
+	case lab.NSNet:
+		return "네트워크 네임스페이스"
+	case lab.NSUser:
+		return "사용자 네임스페이스"
+	case lab.NSTime:
+		return "시간 네임스페이스"
+	case lab.NSPID, lab.NSUTS, lab.NSIPC:
+		return strings.ToUpper(string(t)) + " 네임스페이스"
+	}
+	return string(t) + " 네임스페이스"
 }
