@@ -98,7 +98,7 @@ func pf(en, ko string, args ...any) Text {
 }
 
 func inspectFailed(pane lab.Role, err error) Text {
-	return pf("cannot inspect %s: %v", "%s 패널을 살펴보지 못했습니다: %v", pane, err)
+	return pf("cannot inspect %s: %v", "%s 창을 살펴보지 못했습니다: %v", pane, err)
 }
 
 func (p *probe) judge(c Check, res *Result) (bool, Text) {
@@ -117,7 +117,7 @@ func (p *probe) judge(c Check, res *Result) (bool, Text) {
 		if c.ExitNonZero {
 			want = res.Exit != 0
 		}
-		return want, pf("exited %d", "종료 코드 %d", res.Exit)
+		return want, pf("exited %d", "실제 값 %d", res.Exit)
 	case CheckOutputContains, CheckOutputNotContains:
 		return judgeContains(res.Output, p.ws.Expand(c.Text), c.Kind == CheckOutputContains)
 	case CheckOutputMatches, CheckOutputNotMatches:
@@ -136,32 +136,32 @@ func (p *probe) judge(c Check, res *Result) (bool, Text) {
 		target := p.ws.Expand(c.Path)
 		ok, err := p.lab.PathVisible(c.Pane, target)
 		if err != nil {
-			return false, pf("cannot resolve in %s: %v", "%s 패널에서 경로를 찾지 못했습니다: %v", c.Pane, err)
+			return false, pf("cannot resolve in %s: %v", "%s 창에서 경로를 찾지 못했습니다: %v", c.Pane, err)
 		}
 		root := p.rootName(c.Pane)
 		if ok {
-			return c.Kind == CheckVisible, pf("exists inside %s's root (%s)", "%s 패널의 루트(%s) 안에 있습니다", c.Pane, root)
+			return c.Kind == CheckVisible, pf("exists inside %s's root (%s)", "%s 창의 루트(%s) 안에 있습니다", c.Pane, root)
 		}
-		return c.Kind == CheckNotVisible, pf("no such path inside %s's root (%s)", "%s 패널의 루트(%s) 안에 없습니다", c.Pane, root)
+		return c.Kind == CheckNotVisible, pf("no such path inside %s's root (%s)", "%s 창의 루트(%s) 안에 없습니다", c.Pane, root)
 	case CheckChrooted:
 		s, err := p.inspect(c.Pane)
 		if err != nil {
 			return false, inspectFailed(c.Pane, err)
 		}
 		if s.Chrooted {
-			return c.Want, pf("%s is chrooted: its root is %s", "%s는 chroot 되어 있습니다: 루트는 %s 입니다", procName(s), s.Root)
+			return c.Want, pf("%s is chrooted: its root is %s", "%s: chroot 상태이며 루트는 %s", procName(s), s.Root)
 		}
-		return !c.Want, pf("%s's root is its namespace's root (%s)", "%s의 루트는 네임스페이스의 루트(%s)입니다", procName(s), s.Root)
+		return !c.Want, pf("%s's root is its namespace's root (%s)", "%s: 루트가 네임스페이스의 루트(%s)", procName(s), s.Root)
 	case CheckRootIsMountpoint:
 		ok, err := p.lab.RootIsMountpoint(c.Pane)
 		if err != nil {
-			return false, pf("cannot inspect %s's root: %v", "%s 패널의 루트를 살펴보지 못했습니다: %v", c.Pane, err)
+			return false, pf("cannot inspect %s's root: %v", "%s 창의 루트를 살펴보지 못했습니다: %v", c.Pane, err)
 		}
 		root := p.rootName(c.Pane)
 		if ok {
-			return c.Want, pf("%s is a mount point", "%s는 마운트 지점입니다", root)
+			return c.Want, pf("%s is a mount point", "%s: 마운트 지점", root)
 		}
-		return !c.Want, pf("%s is a plain directory, not a mount point", "%s는 마운트 지점이 아닌 보통 디렉터리입니다", root)
+		return !c.Want, pf("%s is a plain directory, not a mount point", "%s: 마운트 지점이 아닌 보통 디렉터리", root)
 	case CheckMountCopy:
 		return p.judgeCopy(c)
 	}
@@ -257,7 +257,7 @@ func (p *probe) judgeMounted(c Check) (bool, Text) {
 			near = n.Mountpoint + " " + n.FSType
 		}
 		return !want, pf("not in %s's mount table (%d mounts; nearest: %s)",
-			"%s의 마운트 테이블에 없습니다 (마운트 %d개, 가장 가까운 것: %s)", c.Pane, len(table), near)
+			"%s 창의 마운트 테이블에 없습니다 (마운트 %d개, 가장 가까운 것: %s)", c.Pane, len(table), near)
 	}
 	var mismatch Text
 	// From the top of the stack, the one a lookup sees, down.
@@ -278,13 +278,13 @@ func (p *probe) judgeMounted(c Check) (bool, Text) {
 func (p *probe) mountMatches(c Check, m mnt.Mount, table []mnt.Mount) (Text, bool) {
 	found := fmt.Sprintf("%s %s at %s", m.FSType, m.Source, m.Mountpoint)
 	if c.FSType != "" && m.FSType != p.ws.Expand(c.FSType) {
-		return pf("found %s (wanted fstype %s)", "%s 이(가) 있습니다 (기대한 fstype: %s)", found, p.ws.Expand(c.FSType)), false
+		return pf("found %s (wanted fstype %s)", "찾은 마운트: %s (기대한 fstype: %s)", found, p.ws.Expand(c.FSType)), false
 	}
 	if c.Source != "" && m.Source != p.ws.Expand(c.Source) {
-		return pf("found %s (wanted source %s)", "%s 이(가) 있습니다 (기대한 source: %s)", found, p.ws.Expand(c.Source)), false
+		return pf("found %s (wanted source %s)", "찾은 마운트: %s (기대한 소스: %s)", found, p.ws.Expand(c.Source)), false
 	}
 	if c.Root != "" && m.Root != path.Clean(p.ws.Expand(c.Root)) {
-		return pf("found root %s (wanted %s)", "root 필드가 %s 입니다 (기대한 값: %s)", m.Root, path.Clean(p.ws.Expand(c.Root))), false
+		return pf("found root %s (wanted %s)", "root 필드: %s (기대한 값: %s)", m.Root, path.Clean(p.ws.Expand(c.Root))), false
 	}
 	if c.BindOf != "" {
 		dir := path.Clean(p.ws.Expand(c.BindOf))
@@ -292,21 +292,21 @@ func (p *probe) mountMatches(c Check, m mnt.Mount, table []mnt.Mount) (Text, boo
 		// the table without this mount and the mounts on top of it.
 		under := nearest(without(table, m.ID), dir)
 		if under == nil {
-			return pf("no mount holds %s", "%s 을(를) 담은 마운트가 없습니다", dir), false
+			return pf("no mount holds %s", "%s 경로를 담은 마운트가 없습니다", dir), false
 		}
 		rel := strings.TrimPrefix(strings.TrimPrefix(dir, under.Mountpoint), "/")
 		wantRoot := path.Join(under.Root, rel)
 		if m.Major != under.Major || m.Minor != under.Minor || m.Root != wantRoot {
 			return pf("root %s on %d:%d, but %s is %s on %d:%d",
-				"root 필드가 %s (%d:%d)이지만 %s 는 %s (%d:%d)입니다",
+				"root 필드가 %s (%d:%d)이지만 %s 경로는 %s (%d:%d)입니다",
 				m.Root, m.Major, m.Minor, dir, wantRoot, under.Major, under.Minor), false
 		}
 	}
 	if miss := missingOptions(c.Options, m.Options); miss != "" {
-		return pf("per-mount options are %s (no %s)", "마운트별 옵션이 %s 입니다 (%s 없음)", m.Options, miss), false
+		return pf("per-mount options are %s (no %s)", "마운트별 옵션: %s (%s 없음)", m.Options, miss), false
 	}
 	if miss := missingOptions(c.SuperOptions, m.VFSOptions); miss != "" {
-		return pf("super options are %s (no %s)", "슈퍼블록 옵션이 %s 입니다 (%s 없음)", m.VFSOptions, miss), false
+		return pf("super options are %s (no %s)", "슈퍼블록 옵션: %s (%s 없음)", m.VFSOptions, miss), false
 	}
 	return Text{}, true
 }
@@ -371,12 +371,12 @@ func (p *probe) judgeNS(c Check) (bool, Text) {
 	}
 	hi, ni := h.NS[c.NSType], n.NS[c.NSType]
 	if hi == 0 || ni == 0 {
-		return false, pf("cannot read the %s namespace (host %d, ns %d)", "%s 네임스페이스를 읽지 못했습니다 (host %d, ns %d)", c.NSType, hi, ni)
+		return false, pf("cannot read the %s namespace (host %d, ns %d)", "%s 네임스페이스를 읽지 못했습니다 (host 창 %d, ns 창 %d)", c.NSType, hi, ni)
 	}
 	if hi == ni {
-		return c.Kind == CheckSameNS, pf("both %s:[%d]", "둘 다 %s:[%d]", c.NSType, hi)
+		return c.Kind == CheckSameNS, pf("both %s:[%d]", "두 창 모두 %s:[%d]", c.NSType, hi)
 	}
-	return c.Kind == CheckDifferentNS, pf("host %s:[%d], ns %s:[%d]", "host %s:[%d], ns %s:[%d]", c.NSType, hi, c.NSType, ni)
+	return c.Kind == CheckDifferentNS, pf("host %s:[%d], ns %s:[%d]", "host 창 %s:[%d], ns 창 %s:[%d]", c.NSType, hi, c.NSType, ni)
 }
 
 func propDesc(p mnt.Propagation) string {
@@ -441,7 +441,7 @@ func (p *probe) judgePropagation(c Check) (bool, Text) {
 	target := path.Clean(p.ws.Expand(c.Path))
 	m := topMount(tableOf(s), target)
 	if m == nil {
-		return false, pf("nothing mounted at %s in %s", "%[2]s에서 %[1]s 에 마운트된 것이 없습니다", target, c.Pane)
+		return false, pf("nothing mounted at %s in %s", "%[2]s 창의 %[1]s 경로에는 마운트가 없습니다", target, c.Pane)
 	}
 	got := propDesc(m.Propagation)
 	if m.Propagation.Type != c.Propagation {
@@ -456,17 +456,17 @@ func (p *probe) judgePropagation(c Check) (bool, Text) {
 	}
 	om := topMount(tableOf(o), target)
 	if om == nil {
-		return false, pf("%[1]s; nothing mounted at %[3]s in %[2]s", "%[1]s; %[2]s 패널의 %[3]s 에는 마운트가 없습니다", got, c.PeerWith, target)
+		return false, pf("%[1]s; nothing mounted at %[3]s in %[2]s", "%[1]s; %[2]s 창의 %[3]s 경로에는 마운트가 없습니다", got, c.PeerWith, target)
 	}
 	other := propDesc(om.Propagation)
 	// Ifs, not a switch: a mutation tester counts a case expression as never run.
 	if c.Propagation == mnt.Shared && m.Propagation.PeerGroup == om.Propagation.PeerGroup {
-		return true, pf("%s, same peer group as %s's %s", "%s, %s 패널의 %s 와 같은 피어 그룹", got, c.PeerWith, other)
+		return true, pf("%s, same peer group as %s's %s", "%s, %s 창의 마운트(%s)와 같은 피어 그룹", got, c.PeerWith, other)
 	}
 	if c.Propagation != mnt.Shared && m.Propagation.Master != 0 && m.Propagation.Master == om.Propagation.PeerGroup {
-		return true, pf("%s, a slave of %s's %s", "%s, %s 패널의 %s 의 슬레이브", got, c.PeerWith, other)
+		return true, pf("%s, a slave of %s's %s", "%s, %s 창의 마운트(%s)의 슬레이브", got, c.PeerWith, other)
 	}
-	return false, pf("%s, but %s's is %s", "%s, 하지만 %s 패널은 %s", got, c.PeerWith, other)
+	return false, pf("%s, but %s's is %s", "%s, 하지만 %s 창의 마운트는 %s", got, c.PeerWith, other)
 }
 
 func (p *probe) judgeCopy(c Check) (bool, Text) {
@@ -508,7 +508,7 @@ func (p *probe) judgeCopy(c Check) (bool, Text) {
 	}
 	if len(nsOnly) == 0 && len(hostOnly) == 0 && len(sameID) == 0 && len(nt) > 0 {
 		return c.Want, pf("ns has all %d of host's mounts, each with a new mount ID (%s)",
-			"ns 패널에 host 패널의 마운트 %d개가 모두 있고, 마운트 ID는 모두 새것입니다 (%s)", len(ht), example)
+			"ns 창에 host 창의 마운트 %d개가 모두 있고, 마운트 ID는 모두 새것입니다 (%s)", len(ht), example)
 	}
 	var parts []string
 	if len(hostOnly) > 0 {

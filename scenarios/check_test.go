@@ -161,14 +161,14 @@ func TestCheckKinds(t *testing.T) {
 		{name: "propagation shared and unbindable", pane: "ns", check: "propagation: unbindable\ntarget: /tmp/nslab/prop",
 			setup: withMount(lab.NS, sharedAt(prop, mnt.Shared, 4, 0)), reason: "shared (shared:4)"},
 		{name: "propagation nothing there", pane: "ns", check: "propagation: shared\ntarget: /nope", reason: "nothing mounted at /nope in ns",
-			ko: "ns에서 /nope 에 마운트된 것이 없습니다"},
+			ko: "ns 창의 /nope 경로에는 마운트가 없습니다"},
 		{name: "propagation peer has nothing there", pane: "ns", check: "propagation: shared\ntarget: /tmp/nslab/prop\npeer_with: host",
 			setup:  withMount(lab.NS, sharedAt(prop, mnt.Shared, 7, 0)),
-			reason: "shared (shared:7); nothing mounted at /tmp/nslab/prop in host", ko: "shared (shared:7); host 패널의 /tmp/nslab/prop 에는 마운트가 없습니다"},
+			reason: "shared (shared:7); nothing mounted at /tmp/nslab/prop in host", ko: "shared (shared:7); host 창의 /tmp/nslab/prop 경로에는 마운트가 없습니다"},
 		{name: "propagation peer cannot be inspected", pane: "ns", check: "propagation: shared\ntarget: /tmp/nslab/prop\npeer_with: host", setup: func(f *fakeLab) {
 			f.addMount(lab.NS, sharedAt(prop, mnt.Shared, 7, 0))
 			f.paneErr = map[lab.Role]error{lab.Host: errors.New("gone")}
-		}, reason: "cannot inspect host: gone", ko: "host 패널을 살펴보지 못했습니다: gone"},
+		}, reason: "cannot inspect host: gone", ko: "host 창을 살펴보지 못했습니다: gone"},
 		{name: "propagation pane cannot be inspected", pane: "ns", check: "propagation: shared\ntarget: /tmp/nslab/prop",
 			setup:  func(f *fakeLab) { f.paneErr = map[lab.Role]error{lab.NS: errors.New("gone")} },
 			reason: "cannot inspect ns: gone"},
@@ -319,7 +319,7 @@ func TestMountedReasonReadsLikeTheExample(t *testing.T) {
 	if got.Line(EN) != want {
 		t.Errorf("got  %s\nwant %s", got.Line(EN), want)
 	}
-	if !strings.Contains(got.Line(KO), "ns의 마운트 테이블에 없습니다 (마운트 24개, 가장 가까운 것: /tmp tmpfs)") {
+	if !strings.Contains(got.Line(KO), "ns 창의 마운트 테이블에 없습니다 (마운트 24개, 가장 가까운 것: /tmp tmpfs)") {
 		t.Errorf("Korean line: %s", got.Line(KO))
 	}
 }
@@ -417,26 +417,27 @@ func TestLabels(t *testing.T) {
 		{"exit: nonzero", "exit status non-zero", "종료 상태가 0이 아님"},
 		{`output_contains: "{{token}}"`, `output contains "0123456789abcdef"`, `출력에 "0123456789abcdef" 포함`},
 		{"output_not_contains: x", `output does not contain "x"`, `출력에 "x" 없음`},
-		{"output_matches: '^a$'", "output matches /^a$/", "출력이 /^a$/ 와 일치"},
-		{"output_not_matches: '^a$'", "output does not match /^a$/", "출력이 /^a$/ 와 불일치"},
-		{"mounted: /tmp/x", "mounted at /tmp/x in ns", "ns에 /tmp/x 마운트됨"},
+		{"output_matches: '^a$'", "output has the expected form", "출력이 기대한 형식과 맞음"},
+		{"output_not_matches: '^a$'", "output lacks the excluded form", "출력에 제외한 형식이 없음"},
+		{"output_matches: '^a$'\nlabel: {en: 'output is a in {{rootfs}}', ko: '{{rootfs}} 안의 a 출력'}", "output is a in /tmp/nslab/rootfs", "/tmp/nslab/rootfs 안의 a 출력"},
+		{"mounted: /tmp/x", "mounted at /tmp/x in ns", "ns 창에서 /tmp/x 경로에 마운트됨"},
 		{"mounted: /tmp/x\nfstype: tmpfs\nsource: labtmp\nbind_of: \"{{rootfs}}\"\nroot: /r\noptions: [ro, nosuid]\nsuper_options: rw",
 			"mounted tmpfs from labtmp bind of /tmp/nslab/rootfs root /r (ro,nosuid) (super rw) at /tmp/x in ns",
-			"ns에 /tmp/x 마운트됨 (tmpfs source labtmp /tmp/nslab/rootfs의 바인드 root /r (ro,nosuid) (슈퍼블록 rw))"},
-		{"not_mounted: /tmp/y\nfstype: proc\npane: host", "nothing proc mounted at /tmp/y in host", "host에 /tmp/y 마운트 없음 (proc)"},
-		{"same_ns: uts", "same uts namespace in host and ns", "host와 ns의 uts 네임스페이스가 같음"},
-		{"different_ns: mnt", "different mnt namespaces in host and ns", "host와 ns의 mnt 네임스페이스가 다름"},
-		{"propagation: private\ntarget: /p", "/p is private in ns", "ns에서 /p 는 private"},
-		{"propagation: shared\ntarget: /p\npeer_with: host", "/p is shared in ns (peer of host's)", "ns에서 /p 는 shared (host의 피어)"},
-		{"propagation: slave\ntarget: /p\npeer_with: host", "/p is slave in ns (slave of host's)", "ns에서 /p 는 slave (host의 슬레이브)"},
-		{`visible: "{{canary}}"`, "/tmp/nslab/canary visible from ns's root", "ns의 루트에서 /tmp/nslab/canary 이(가) 보임"},
-		{`not_visible: "{{canary}}"`, "/tmp/nslab/canary not visible from ns's root", "ns의 루트에서 /tmp/nslab/canary 이(가) 보이지 않음"},
-		{"chrooted: true", "ns is chrooted", "ns 는 chroot 상태"},
-		{"chrooted: false", "ns is not chrooted", "ns 는 chroot 상태가 아님"},
-		{"root_is_mountpoint: true", "ns's root is a mount point", "ns의 루트는 마운트 지점"},
-		{"root_is_mountpoint: false", "ns's root is not a mount point", "ns의 루트는 마운트 지점이 아님"},
-		{"mount_copy: true", "ns's mount table is a copy of host's", "ns의 마운트 테이블은 host의 복사본"},
-		{"mount_copy: false", "ns's mount table is not a copy of host's", "ns의 마운트 테이블은 host의 복사본이 아님"},
+			"ns 창에서 /tmp/x 경로에 마운트됨 (tmpfs 소스 labtmp /tmp/nslab/rootfs 경로의 바인드 root 필드 /r (ro,nosuid) (슈퍼블록 rw))"},
+		{"not_mounted: /tmp/y\nfstype: proc\npane: host", "nothing proc mounted at /tmp/y in host", "host 창에서 /tmp/y 경로에 마운트 없음 (proc)"},
+		{"same_ns: uts", "same uts namespace in host and ns", "host 창과 ns 창의 uts 네임스페이스가 같음"},
+		{"different_ns: mnt", "different mnt namespaces in host and ns", "host 창과 ns 창의 mnt 네임스페이스가 다름"},
+		{"propagation: private\ntarget: /p", "/p is private in ns", "ns 창에서 /p 경로의 전파 유형은 private"},
+		{"propagation: shared\ntarget: /p\npeer_with: host", "/p is shared in ns (peer of host's)", "ns 창에서 /p 경로의 전파 유형은 shared (host 창 마운트와 같은 피어 그룹)"},
+		{"propagation: slave\ntarget: /p\npeer_with: host", "/p is slave in ns (slave of host's)", "ns 창에서 /p 경로의 전파 유형은 slave (host 창 마운트의 슬레이브)"},
+		{`visible: "{{canary}}"`, "/tmp/nslab/canary visible from ns's root", "ns 창의 루트에서 /tmp/nslab/canary 경로가 보임"},
+		{`not_visible: "{{canary}}"`, "/tmp/nslab/canary not visible from ns's root", "ns 창의 루트에서 /tmp/nslab/canary 경로가 보이지 않음"},
+		{"chrooted: true", "ns is chrooted", "ns 창은 chroot 상태"},
+		{"chrooted: false", "ns is not chrooted", "ns 창은 chroot 상태가 아님"},
+		{"root_is_mountpoint: true", "ns's root is a mount point", "ns 창의 루트는 마운트 지점"},
+		{"root_is_mountpoint: false", "ns's root is not a mount point", "ns 창의 루트는 마운트 지점이 아님"},
+		{"mount_copy: true", "ns's mount table is a copy of host's", "ns 창의 마운트 테이블은 host 창의 복사본"},
+		{"mount_copy: false", "ns's mount table is not a copy of host's", "ns 창의 마운트 테이블은 host 창의 복사본이 아님"},
 	}
 	for _, tt := range tests {
 		got := runCheck(t, "ns", "true", tt.check, nil, Result{}).Label

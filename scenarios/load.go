@@ -669,6 +669,8 @@ func checkKeys(k CheckKind) []string {
 		return []string{"target", "pane", "peer_with"}
 	case CheckVisible, CheckNotVisible, CheckChrooted, CheckRootIsMountpoint:
 		return []string{"pane"}
+	case CheckOutputMatches, CheckOutputNotMatches:
+		return []string{"label"}
 	}
 	return nil
 }
@@ -725,6 +727,14 @@ func (p *parser) check(n *yaml.Node, st Step) (Check, error) {
 		}
 		if err := p.placeholders(arg, c.Text); err != nil {
 			return c, err
+		}
+		if v := f.val["label"]; v != nil {
+			if c.Label, err = p.text(v, "the label of "+what); err != nil {
+				return c, err
+			}
+			if err := p.textPlaceholders(v, c.Label); err != nil {
+				return c, err
+			}
 		}
 		if _, rerr := regexp.Compile(sampleWorkspace().expandRegexp(c.Text)); rerr != nil {
 			return c, p.errf(arg, "expected a regular expression (Go syntax), found %q: %s", clip(c.Text, 60), oneLine(rerr.Error()))

@@ -48,6 +48,7 @@ steps:
       - output_not_contains: nope
       - output_matches: '^ok$'
       - output_not_matches: '(?m)^x'
+        label: {en: "no line starts with x", ko: "x로 시작하는 줄 없음"}
       - mounted: "{{rootfs}}"
         pane: ns
         fstype: tmpfs
@@ -108,6 +109,9 @@ steps:
 	}
 	if c := st.Checks[0]; !c.ExitNonZero || c.Pane != lab.Host || c.Line != 17 {
 		t.Errorf("exit check = %+v", c)
+	}
+	if c := st.Checks[4]; c.Label.KO != "x로 시작하는 줄 없음" || c.Label.EN != "no line starts with x" {
+		t.Errorf("output_not_matches check = %+v", c)
 	}
 	if c := st.Checks[7]; c.NSType != lab.NSUTS {
 		t.Errorf("same_ns check = %+v", c)
@@ -215,6 +219,8 @@ func TestParseErrors(t *testing.T) {
 		{"timeout just over", step("    timeout: 10m1s\n"), `bad.yaml:10: expected a timeout such as 10s or 2m (at most 10m0s), found "10m1s"`},
 		{"hint missing en", step("    hint: {ko: 힌트}\n"), `bad.yaml:10: expected English text (en) in the hint of step 1, found none`},
 		{"checks not a list", validHead + "  - pane: ns\n    narration: {en: a, ko: b}\n    checks: {exit: 0}\n", `bad.yaml:7: expected the checks of step 1 (a list), found a mapping`},
+		{"label not text", check("output_matches: x\nlabel: x"), `bad.yaml:11: expected the label of a output_matches check (a mapping), found "x"`},
+		{"label on a mount check", check("mounted: /x\nlabel: {en: a, ko: b}"), `bad.yaml:11: expected a key of a mounted check (mounted, pane, fstype, source, root, bind_of, options, super_options), found "label"`},
 		{"check not a mapping", check("exit 0"), `bad.yaml:10: expected a check (a mapping such as {exit: 0}), found "exit 0"`},
 		{"unknown check kind", check("mountd: /x"), `bad.yaml:10: expected a check kind (exit, output_contains, output_not_contains, output_matches, output_not_matches, mounted, not_mounted, same_ns, different_ns, propagation, visible, not_visible, chrooted, root_is_mountpoint, mount_copy), found "mountd"`},
 		{"two kinds", check("mounted: /x\nvisible: /x"), `bad.yaml:11: expected one check kind per check, found "mounted" and "visible"`},

@@ -140,6 +140,9 @@ type Check struct {
 	ExitNonZero bool
 	// Text is the text or regexp of the output checks.
 	Text string
+	// Label, for a regexp check, is what the check claims in words (shown instead of the
+	// regexp, which means nothing to a learner).
+	Label Text
 	// Path is the mount target (mounted, not_mounted, propagation) or the path to
 	// resolve (visible, not_visible), as seen from the pane's mount namespace root.
 	Path string
