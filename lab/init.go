@@ -63,17 +63,18 @@ func InitMain() int {
 	return initLoop(ctl)
 }
 
-// setupLabHost makes this mount namespace safe and gives it a fresh /proc and workspace,
-// with the user's rootfs (if any) as an overlay in it.
+// setupLabHost makes this mount namespace safe and gives it a fresh /proc, /dev/pts, /run
+// and workspace, with the user's rootfs (if any) as an overlay in it.
 func setupLabHost(userRootfs string) (token string, err error) {
 	// mount(2) MS_SLAVE|MS_REC on /: host mounts still propagate in, ours never out —
 	// even when the real / is shared (systemd). mount_namespaces(7).
 	if err := unix.Mount("", "/", "", unix.MS_SLAVE|unix.MS_REC, ""); err != nil {
 		return "", &os.PathError{Op: "make rslave", Path: "/", Err: err}
 	}
-	// A proc for this PID namespace, so ps and /proc/PID in the lab see the lab's processes.
-	if err := unix.Mount("proc", "/proc", "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
-		return "", &os.PathError{Op: "mount proc", Path: "/proc", Err: err}
+	// The lab's own proc, devpts and /run, and nothing of the host's in their place or
+	// elsewhere (guard.go).
+	if err := guardLabHost(); err != nil {
+		return "", err
 	}
 	// The user's rootfs may live under /tmp, which the workspace is about to cover: hold it
 	// by a descriptor first.

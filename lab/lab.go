@@ -61,6 +61,7 @@ type Lab struct {
 	// ended is set when the init died under the lab (killed from outside, or reboot(2)
 	// in a pane) or a Reset could not start a new one; Reset clears it.
 	ended        bool
+	endedBy      *initProc // the init that ended, for EndCause
 	nextID       int
 	rootfs       string // built rootfs path, once built in this init
 	rootfsDetail string
@@ -72,6 +73,8 @@ type initProc struct {
 	ctl   *ctlConn
 	token string
 	done  chan struct{} // closed when the init has been reaped
+	// state is how the init ended, set before done is closed (nil if it never started).
+	state *os.ProcessState
 
 	mu      sync.Mutex
 	waiters map[int]chan ctlMsg // replies by request ID
@@ -115,6 +118,10 @@ func Start(ctx context.Context, opts Options) (*Lab, error) {
 		l.panes[r] = p
 	}
 	if err := l.startInit(ctx); err != nil {
+		l.Close()
+		return nil, err
+	}
+	if err := l.openPTYs(); err != nil {
 		l.Close()
 		return nil, err
 	}
@@ -219,6 +226,70 @@ func (l *Lab) Ended() bool {
 	return l.ended
 }
 
+// EndCause says why a lab's init ended without nslab ending it.
+type EndCause int
+
+// End causes.
+const (
+	EndNone EndCause = iota // it runs, or nslab ended it
+	// EndRebooted: reboot(2) (restart) in a pane. In a PID namespace other than the
+	// machine's it ends that namespace's init, which its parent sees killed by SIGHUP
+	// (pid_namespaces(7)); the machine goes on.
+	EndRebooted
+	// EndHalted: reboot(2) halt or power-off in a pane, seen as SIGINT.
+	EndHalted
+	// EndKilled: a signal from outside the lab (inside it, the init catches or the
+	// kernel drops them).
+	EndKilled
+	// EndExited: the init exited on its own, which it does only when it fails.
+	EndExited
+)
+
+// String says the cause in words.
+func (c EndCause) String() string {
+	switch c {
+	case EndRebooted:
+		return "reboot was called in a pane, which ends the lab, not the machine"
+	case EndHalted:
+		return "halt or poweroff was called in a pane, which ends the lab, not the machine"
+	case EndKilled:
+		return "its init was killed from outside the lab"
+	case EndExited:
+		return "its init exited"
+	}
+	return ""
+}
+
+// endCauseOf reads the init's wait status. SIGHUP and SIGINT are caught by the init, so
+// an init ended by them was ended by reboot(2) in its namespace.
+func endCauseOf(st *os.ProcessState) EndCause {
+	if st == nil {
+		return EndNone
+	}
+	ws, ok := st.Sys().(syscall.WaitStatus)
+	switch {
+	case !ok:
+		return EndNone
+	case ws.Signaled() && ws.Signal() == syscall.SIGHUP:
+		return EndRebooted
+	case ws.Signaled() && ws.Signal() == syscall.SIGINT:
+		return EndHalted
+	case ws.Signaled():
+		return EndKilled
+	}
+	return EndExited
+}
+
+// EndCause says why the lab's init ended when Ended is true (EndNone otherwise).
+func (l *Lab) EndCause() EndCause {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.ended || l.endedBy == nil {
+		return EndNone
+	}
+	return endCauseOf(l.endedBy.state)
+}
+
 // Reset throws the lab away — its init, namespaces, every mount and process in them — and
 // starts a fresh one with the ns pane started as asked. The panes keep their terminals.
 func (l *Lab) Reset(ctx context.Context, nsStart NSStart) error {
@@ -231,7 +302,7 @@ func (l *Lab) Reset(ctx context.Context, nsStart NSStart) error {
 	old := l.init
 	l.init = nil
 	l.rootfs = ""
-	l.ended = false
+	l.ended, l.endedBy = false, nil
 	l.mu.Unlock()
 	for _, r := range Roles {
 		l.panes[r].detach()
@@ -243,6 +314,9 @@ func (l *Lab) Reset(ctx context.Context, nsStart NSStart) error {
 		l.mu.Lock()
 		l.ended = true // no init runs: as good as ended, and Reset may be tried again
 		l.mu.Unlock()
+		return err
+	}
+	if err := l.openPTYs(); err != nil {
 		return err
 	}
 	for _, r := range Roles {
@@ -335,7 +409,7 @@ func (l *Lab) startInit(ctx context.Context) error {
 		}
 		in.pid = p.Pid
 		started <- nil
-		_, _ = p.Wait()
+		in.state, _ = p.Wait()
 		close(in.done)
 	}()
 	if err := <-started; err != nil {
@@ -383,6 +457,11 @@ func (l *Lab) readControl(in *initProc) {
 		if f != nil {
 			f.Close()
 		}
+		if errors.Is(err, errCtlMsg) {
+			// A damaged message: the lab can no longer be driven, so it ends now rather
+			// than leave requests unanswered.
+			_ = unix.Kill(in.pid, unix.SIGKILL)
+		}
 		if err != nil {
 			break
 		}
@@ -401,10 +480,16 @@ func (l *Lab) readControl(in *initProc) {
 			}
 		}
 	}
-	// The init is gone (killed, or it died): tell whoever still waits.
+	// The init is gone (killed, or it died): tell whoever still waits, and why. Its end of
+	// the socket closes as it exits, so it is reaped soon.
+	<-in.done
+	why := "the lab init ended"
+	if c := endCauseOf(in.state); c != EndNone {
+		why += ": " + c.String()
+	}
 	in.mu.Lock()
 	for id, ch := range in.waiters {
-		ch <- ctlMsg{ID: id, Err: "the lab init ended"}
+		ch <- ctlMsg{ID: id, Err: why}
 		delete(in.waiters, id)
 	}
 	in.mu.Unlock()
@@ -412,6 +497,7 @@ func (l *Lab) readControl(in *initProc) {
 	current := l.init == in
 	if current {
 		l.ended = true // before the panes say their shells ended, so whoever hears it knows why
+		l.endedBy = in
 	}
 	l.mu.Unlock()
 	if current {

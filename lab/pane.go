@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
-	"github.com/creack/pty"
 	"golang.org/x/sys/unix"
 )
 
@@ -35,17 +34,14 @@ var ErrShellExited = errors.New("the pane's shell has exited")
 
 // Pane is one pane's shell on its pty, as the UI and the scenario engine use it.
 type Pane struct {
-	lab    *Lab
-	role   Role
-	master *os.File
-	// slave stays open here so the master never sees EIO between shells (restart, reset).
-	slave      *os.File
-	termios    *unix.Termios // the slave's settings at open, restored before each new shell
-	input      chan []byte
-	quit       chan struct{}
-	readerDone chan struct{}
+	lab   *Lab
+	role  Role
+	input chan []byte
+	quit  chan struct{}
 
-	mu         sync.Mutex
+	mu sync.Mutex
+	// tty is the pane's pty on the devpts of the current init (nil before the first shell).
+	tty        *labPTY
 	changed    chan struct{} // closed and replaced on every state change (a broadcast)
 	sink       io.Writer
 	scanner    markScanner
@@ -66,24 +62,102 @@ type Pane struct {
 	closed     bool
 }
 
+// labPTY is a pane's pty, allocated on the devpts instance of one lab init: each init
+// mounts its own, so no host terminal is in the lab, and a Reset brings a new pty.
+type labPTY struct {
+	in     *initProc
+	master *os.File
+	// slave stays open here so the master never sees EIO between shells (restart).
+	slave   *os.File
+	termios *unix.Termios // the slave's settings at open, restored before each new shell
+	done    chan struct{} // closed when its reader ends
+}
+
+// setSize sets the window size (TIOCSWINSZ, ioctl_tty(2)); the kernel sends SIGWINCH to
+// the foreground job.
+func (t *labPTY) setSize(cols, rows int) error {
+	return rawControl(t.master, func(fd int) error {
+		return unix.IoctlSetWinsize(fd, unix.TIOCSWINSZ, &unix.Winsize{Col: uint16(cols), Row: uint16(rows)})
+	})
+}
+
+// masterInt reads an int with an ioctl on the master (TIOCGPGRP, TIOCGSID).
+func (t *labPTY) masterInt(req uint) (int, error) {
+	var v int
+	err := rawControl(t.master, func(fd int) (err error) {
+		v, err = unix.IoctlGetInt(fd, req)
+		return err
+	})
+	return v, err
+}
+
+// close ends the pty once its shells are gone: the master's Close ends the pending Read.
+func (t *labPTY) close() {
+	t.slave.Close()
+	t.master.Close()
+	<-t.done
+}
+
 func newPane(l *Lab, r Role, cols, rows int) (*Pane, error) {
-	// openpty via /dev/ptmx (pty(7)); both ends are close-on-exec in this process.
-	master, slave, err := pty.Open()
-	if err != nil {
-		return nil, fmt.Errorf("open pty for %s pane: %w", r, err)
-	}
 	p := &Pane{
-		lab: l, role: r, master: master, slave: slave,
-		input: make(chan []byte, 256), quit: make(chan struct{}), readerDone: make(chan struct{}),
+		lab: l, role: r,
+		input: make(chan []byte, 256), quit: make(chan struct{}),
 		changed: make(chan struct{}), cols: cols, rows: rows, lastExit: -1,
 	}
-	if t, err := unix.IoctlGetTermios(int(slave.Fd()), unix.TCGETS); err == nil {
-		p.termios = t
-	}
-	_ = pty.Setsize(master, &pty.Winsize{Cols: uint16(cols), Rows: uint16(rows)})
-	go p.readLoop()
 	go p.writeLoop()
 	return p, nil
+}
+
+// ptyFor returns the pane's pty on the devpts of init in, opening it (and closing the one
+// of an earlier init, whose shells are gone) when the pane has none there yet.
+func (p *Pane) ptyFor(in *initProc) (*labPTY, error) {
+	p.mu.Lock()
+	old, cols, rows := p.tty, p.cols, p.rows
+	p.mu.Unlock()
+	if old != nil && old.in == in {
+		return old, nil
+	}
+	master, slave, err := openLabPTY(in.pid)
+	if err != nil {
+		return nil, fmt.Errorf("open a pty for the %s pane: %w", p.role, err)
+	}
+	t := &labPTY{in: in, master: master, slave: slave, done: make(chan struct{})}
+	if tio, err := unix.IoctlGetTermios(int(slave.Fd()), unix.TCGETS); err == nil {
+		t.termios = tio
+	}
+	_ = t.setSize(cols, rows)
+	go p.readLoop(t)
+	p.mu.Lock()
+	closed := p.closed
+	if !closed {
+		p.tty = t
+	}
+	p.mu.Unlock()
+	if closed {
+		t.close()
+		return nil, ErrClosed
+	}
+	if old != nil {
+		old.close()
+	}
+	return t, nil
+}
+
+// openPTYs gives both panes a pty on the current init's devpts before either shell of
+// that init starts, while nothing in the lab can have touched the path (openLabPTY).
+func (l *Lab) openPTYs() error {
+	l.mu.Lock()
+	in := l.init
+	l.mu.Unlock()
+	if in == nil {
+		return ErrClosed
+	}
+	for _, r := range Roles {
+		if _, err := l.panes[r].ptyFor(in); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Role is the pane's role.
@@ -134,8 +208,12 @@ func (p *Pane) writeLoop() {
 	for {
 		select {
 		case b := <-p.input:
-			if _, err := p.master.Write(b); err != nil && errors.Is(err, os.ErrClosed) {
-				return
+			p.mu.Lock()
+			t := p.tty
+			p.mu.Unlock()
+			if t != nil {
+				// An error means the pty was replaced or closed: the input was for it.
+				_, _ = t.master.Write(b)
 			}
 		case <-p.quit:
 			return
@@ -150,9 +228,12 @@ func (p *Pane) Resize(cols, rows int) error {
 	}
 	p.mu.Lock()
 	p.cols, p.rows = cols, rows
+	t := p.tty
 	p.mu.Unlock()
-	// TIOCSWINSZ (ioctl_tty(2)).
-	return pty.Setsize(p.master, &pty.Winsize{Cols: uint16(cols), Rows: uint16(rows)})
+	if t == nil {
+		return nil // the pty, when it comes, starts at this size
+	}
+	return t.setSize(cols, rows)
 }
 
 // ShellPID is the pid of the pane's shell as nslab sees it (0 when none runs).
@@ -176,12 +257,12 @@ func (p *Pane) Alive() (alive bool, lastStatus int) {
 // or not its leader still exists (0 when unknown).
 func (p *Pane) foregroundGroup() int {
 	p.mu.Lock()
-	closed := p.closed
+	closed, t := p.closed, p.tty
 	p.mu.Unlock()
-	if closed {
+	if closed || t == nil {
 		return 0
 	}
-	pgrp, err := unix.IoctlGetInt(int(p.master.Fd()), unix.TIOCGPGRP)
+	pgrp, err := t.masterInt(unix.TIOCGPGRP)
 	if err != nil || pgrp <= 0 {
 		return 0
 	}
@@ -212,18 +293,25 @@ func (p *Pane) Restart(ctx context.Context) error {
 
 // start asks the current init for a new shell on this pane's pty.
 func (p *Pane) start(ctx context.Context) error {
-	if p.termios != nil {
+	l := p.lab
+	l.mu.Lock()
+	opts, cur := l.opts, l.init
+	l.mu.Unlock()
+	if cur == nil {
+		return fmt.Errorf("start %s shell %s: %w", p.role, opts.Shell.Path, ErrClosed)
+	}
+	t, err := p.ptyFor(cur)
+	if err != nil {
+		return err
+	}
+	if t.termios != nil {
 		// A killed full-screen program can leave the tty raw; a new shell starts sane.
-		_ = unix.IoctlSetTermios(int(p.slave.Fd()), unix.TCSETS, p.termios)
+		_ = unix.IoctlSetTermios(int(t.slave.Fd()), unix.TCSETS, t.termios)
 	}
 	p.mu.Lock()
 	cols, rows := p.cols, p.rows
 	p.mu.Unlock()
-	_ = pty.Setsize(p.master, &pty.Winsize{Cols: uint16(cols), Rows: uint16(rows)})
-	l := p.lab
-	l.mu.Lock()
-	opts := l.opts
-	l.mu.Unlock()
+	_ = t.setSize(cols, rows)
 	m := ctlMsg{
 		Op:     opSpawn,
 		Role:   p.role,
@@ -239,7 +327,7 @@ func (p *Pane) start(ctx context.Context) error {
 	p.mu.Lock()
 	p.prompt, p.typed, p.ends, p.capture = false, false, 0, nil
 	p.mu.Unlock()
-	reply, in, err := l.requestFor(ctx, m, p.slave, func(in *initProc, id int) {
+	reply, in, err := l.requestFor(ctx, m, t.slave, func(in *initProc, id int) {
 		p.mu.Lock()
 		p.in, p.spawnID, p.alive = in, id, true
 		p.mu.Unlock()
@@ -251,7 +339,7 @@ func (p *Pane) start(ctx context.Context) error {
 		return fmt.Errorf("start %s shell %s: %w", p.role, opts.Shell.Path, err)
 	}
 	// TIOCGSID on the master gives the session leader — the shell — in our PID namespace.
-	sid, err := unix.IoctlGetInt(int(p.master.Fd()), unix.TIOCGSID)
+	sid, err := t.masterInt(unix.TIOCGSID)
 	if err != nil {
 		sid = 0
 	}
@@ -317,12 +405,13 @@ func (p *Pane) close() {
 		return
 	}
 	p.closed = true
+	t := p.tty
 	p.broadcastLocked()
 	p.mu.Unlock()
 	close(p.quit)
-	p.slave.Close()
-	p.master.Close()
-	<-p.readerDone
+	if t != nil {
+		t.close()
+	}
 }
 
 func (p *Pane) broadcastLocked() {
@@ -331,11 +420,11 @@ func (p *Pane) broadcastLocked() {
 }
 
 // readLoop reads the pty, finds the shell's marks and hands the bytes to the sink.
-func (p *Pane) readLoop() {
-	defer close(p.readerDone)
+func (p *Pane) readLoop(t *labPTY) {
+	defer close(t.done)
 	buf := make([]byte, 32<<10)
 	for {
-		n, err := p.master.Read(buf)
+		n, err := t.master.Read(buf)
 		if n > 0 {
 			chunk := buf[:n]
 			ended, started := false, false
