@@ -237,8 +237,8 @@ func tableOf(s lab.Snapshot) []mnt.Mount {
 	return out
 }
 
-func mountDesc(m mnt.Mount) string {
-	return fmt.Sprintf("mount %d: %s %s, root %s, %s", m.ID, m.FSType, m.Source, m.Root, m.Options)
+func mountDesc(m mnt.Mount) Text {
+	return pf("mount %d: %s %s, root %s, %s", "마운트 %d: %s %s, root 필드 %s, %s", m.ID, m.FSType, m.Source, m.Root, m.Options)
 }
 
 func (p *probe) judgeMounted(c Check) (bool, Text) {
@@ -265,7 +265,7 @@ func (p *probe) judgeMounted(c Check) (bool, Text) {
 		m := at[i]
 		miss, ok := p.mountMatches(c, m, table)
 		if ok {
-			return want, pf("%s", "%s", mountDesc(m))
+			return want, mountDesc(m)
 		}
 		if i == len(at)-1 {
 			mismatch = miss
@@ -379,7 +379,9 @@ func (p *probe) judgeNS(c Check) (bool, Text) {
 	return c.Kind == CheckDifferentNS, pf("host %s:[%d], ns %s:[%d]", "host 창 %s:[%d], ns 창 %s:[%d]", c.NSType, hi, c.NSType, ni)
 }
 
-func propDesc(p mnt.Propagation) string {
+// propDesc says a mount's propagation as mountinfo's optional fields show it; private
+// is told by what is missing.
+func propDesc(p mnt.Propagation) Text {
 	var parts []string
 	if p.PeerGroup != 0 {
 		parts = append(parts, fmt.Sprintf("shared:%d", p.PeerGroup))
@@ -392,11 +394,12 @@ func propDesc(p mnt.Propagation) string {
 	}
 	if len(parts) == 0 {
 		if p.Type == mnt.Unbindable {
-			return "unbindable"
+			return Text{EN: "unbindable", KO: "unbindable"}
 		}
-		return "private (no optional fields)"
+		return Text{EN: "private (no optional fields)", KO: "private (선택 필드 없음)"}
 	}
-	return string(p.Type) + " (" + strings.Join(parts, " ") + ")"
+	d := string(p.Type) + " (" + strings.Join(parts, " ") + ")"
+	return Text{EN: d, KO: d}
 }
 
 // stackAt lists the mounts at target, the one a lookup sees last. A mount stacked on
@@ -444,11 +447,8 @@ func (p *probe) judgePropagation(c Check) (bool, Text) {
 		return false, pf("nothing mounted at %s in %s", "%[2]s 창의 %[1]s 경로에는 마운트가 없습니다", target, c.Pane)
 	}
 	got := propDesc(m.Propagation)
-	if m.Propagation.Type != c.Propagation {
-		return false, pf("%s", "%s", got)
-	}
-	if c.PeerWith == "" {
-		return true, pf("%s", "%s", got)
+	if m.Propagation.Type != c.Propagation || c.PeerWith == "" {
+		return m.Propagation.Type == c.Propagation, got
 	}
 	o, err := p.inspect(c.PeerWith)
 	if err != nil {
@@ -456,17 +456,21 @@ func (p *probe) judgePropagation(c Check) (bool, Text) {
 	}
 	om := topMount(tableOf(o), target)
 	if om == nil {
-		return false, pf("%[1]s; nothing mounted at %[3]s in %[2]s", "%[1]s; %[2]s 창의 %[3]s 경로에는 마운트가 없습니다", got, c.PeerWith, target)
+		return false, Text{EN: fmt.Sprintf("%s; nothing mounted at %s in %s", got.EN, target, c.PeerWith),
+			KO: fmt.Sprintf("%s; %s 창의 %s 경로에는 마운트가 없습니다", got.KO, c.PeerWith, target)}
 	}
 	other := propDesc(om.Propagation)
 	// Ifs, not a switch: a mutation tester counts a case expression as never run.
 	if c.Propagation == mnt.Shared && m.Propagation.PeerGroup == om.Propagation.PeerGroup {
-		return true, pf("%s, same peer group as %s's %s", "%s, %s 창의 마운트(%s)와 같은 피어 그룹", got, c.PeerWith, other)
+		return true, Text{EN: fmt.Sprintf("%s, same peer group as %s's %s", got.EN, c.PeerWith, other.EN),
+			KO: fmt.Sprintf("%s, %s 창의 마운트(%s)와 같은 피어 그룹", got.KO, c.PeerWith, other.KO)}
 	}
 	if c.Propagation != mnt.Shared && m.Propagation.Master != 0 && m.Propagation.Master == om.Propagation.PeerGroup {
-		return true, pf("%s, a slave of %s's %s", "%s, %s 창의 마운트(%s)의 슬레이브", got, c.PeerWith, other)
+		return true, Text{EN: fmt.Sprintf("%s, a slave of %s's %s", got.EN, c.PeerWith, other.EN),
+			KO: fmt.Sprintf("%s, %s 창의 마운트(%s)의 슬레이브", got.KO, c.PeerWith, other.KO)}
 	}
-	return false, pf("%s, but %s's is %s", "%s, 하지만 %s 창의 마운트는 %s", got, c.PeerWith, other)
+	return false, Text{EN: fmt.Sprintf("%s, but %s's is %s", got.EN, c.PeerWith, other.EN),
+		KO: fmt.Sprintf("%s, 하지만 %s 창의 마운트는 %s", got.KO, c.PeerWith, other.KO)}
 }
 
 func (p *probe) judgeCopy(c Check) (bool, Text) {

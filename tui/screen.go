@@ -109,6 +109,9 @@ func newScreen(out io.Writer, opts screenOptions) *screen {
 	draw.SetBackspace(false)
 	draw.SetMapNewline(opts.MapNewline)
 	draw.SetScrollOptim(true)
+	// Cells are as wide as wcwidth says, code point by code point, as the
+	// panes measure them (tui/term/width.go) and tmux does.
+	draw.SetWidthMethod(ansi.WcWidth)
 	return &screen{
 		out: out, opts: opts, draw: draw, updates: updates,
 		kick: make(chan struct{}, 1), quit: make(chan struct{}), done: make(chan struct{}),

@@ -75,6 +75,26 @@ type walkthrough struct {
 	gen int
 	// spot says, after a step, what changed in the panels.
 	spot string
+	// finished counts what the finished scenarios passed, for the end screen.
+	finished totals
+}
+
+// totals are what the walkthrough went through: lessons finished, their
+// steps and the checks that passed.
+type totals struct{ lessons, steps, checks int }
+
+// finishScenario adds the current scenario's steps and passed checks to the
+// totals, once, as it is left for the next.
+func (w *walkthrough) finishScenario() {
+	w.finished.lessons++
+	w.finished.steps += len(w.steps)
+	for _, res := range w.results {
+		for _, c := range res.Checks {
+			if c.State == scenarios.Passed {
+				w.finished.checks++
+			}
+		}
+	}
 }
 
 func newWalkthrough(ctx context.Context, scs []scenarios.Scenario, slab scenarios.Lab, lang scenarios.Lang, panes []Pane, delay time.Duration) *walkthrough {
@@ -226,6 +246,7 @@ func (w *walkthrough) next() tea.Cmd {
 		w.phase = walkReady
 		return nil
 	}
+	w.finishScenario()
 	w.sc++
 	return w.start()
 }
@@ -239,17 +260,27 @@ func (w *walkthrough) passedWithoutCommand(msg stepDoneMsg) bool {
 	return msg.result.Passed()
 }
 
-// ShortHelp is the walkthrough's keys.
-func (w *walkthrough) ShortHelp(k KeyMap) []key.Binding { return []key.Binding{k.Step, k.Previous} }
+// ShortHelp is the walkthrough's keys: none once every scenario is done,
+// when they do nothing.
+func (w *walkthrough) ShortHelp(k KeyMap) []key.Binding {
+	if w.phase == walkFinished || w.sc >= len(w.scs) {
+		return nil
+	}
+	return []key.Binding{k.Step, k.Previous}
+}
 
-// back is Alt+p: go back one step for real, the lab reset and the steps
-// before it replayed (at the first step, the scenario starts again). While
-// the lab is busy the press is kept for when the step is ready.
+// back is Alt+p: go back for real, the lab reset and the steps before
+// replayed. From a step that ran it goes back to that step, not yet run;
+// from a step not run yet, to the one before (at the first step, the
+// scenario starts again). While the lab is busy the press is kept for when
+// the step is ready.
 func (w *walkthrough) back() tea.Cmd {
 	switch w.phase {
 	case walkStarting, walkRewinding, walkRunning:
 		w.queued = keyBack
-	case walkReady, walkResult:
+	case walkResult:
+		return w.rewind(w.step)
+	case walkReady:
 		return w.rewind(max(w.step-1, 0))
 	case walkBroken:
 		if w.rewound {
@@ -391,7 +422,8 @@ func (w *walkthrough) content(st Styles, width, height int) []string {
 	wd := wordsFor(w.lang)
 	switch {
 	case w.sc >= len(w.scs) || w.phase == walkFinished:
-		return []string{st.Pass.Render(symPass + " " + wd.finished), st.Muted.Render(wd.after)}
+		out := wrapStyled(st.Pass, symPass+" "+wd.totals(w.finished.lessons, w.finished.steps, w.finished.checks), width)
+		return append(out, wrapStyled(st.Muted, wd.after, width)...)
 	case w.phase == walkBroken:
 		return []string{st.Fail.Render(symFail + " " + w.problem)}
 	case w.phase == walkStarting || w.step >= len(w.steps):
@@ -411,7 +443,14 @@ func (w *walkthrough) content(st Styles, width, height int) []string {
 		out.add(bar{text: l, prio: prio, para: paraNarration})
 	}
 	if t.command != "" {
-		out.add(bar{text: st.Muted.Render(fmt.Sprintf("[%s] ", t.pane)) + st.Command.Render("$ "+t.command), prio: prioCommand})
+		lead := fmt.Sprintf("[%s] ", t.pane)
+		for i, l := range commandLines(lead, t.command, width) {
+			if i == 0 {
+				out.add(bar{text: st.Muted.Render(lead) + st.Command.Render(l), prio: prioCommand})
+			} else {
+				out.add(bar{text: strings.Repeat(" ", cellWidth(lead)) + st.Command.Render(l), prio: prioCommand})
+			}
+		}
 	} else {
 		out.add(bar{text: st.Muted.Render(fmt.Sprintf("[%s] %s", t.pane, wd.noCommand)), prio: prioCommand})
 	}
@@ -427,14 +466,14 @@ func (w *walkthrough) content(st Styles, width, height int) []string {
 			case scenarios.Skipped:
 				ms = st.Skip
 			}
-			out.addCheck(st, width, ms.Render(c.Mark()), c.Label.In(w.lang), oneLine(c.Reason.In(w.lang)), prio, more, kind)
+			out.addCheck(st, width, ms.Render(c.Mark()), expandTabs(c.Label.In(w.lang)), expandTabs(oneLine(c.Reason.In(w.lang))), prio, more, kind)
 			continue
 		}
 		mark := symPending
 		if w.phase == walkRunning {
 			mark = symRunning
 		}
-		out.add(bar{text: st.Pending.Render(mark) + " " + st.Muted.Render(lbl.In(w.lang)), prio: prioCheck, check: checkPending})
+		out.addPending(st, width, st.Pending.Render(mark), expandTabs(lbl.In(w.lang)))
 	}
 	if showResult {
 		if p := res.Problem(w.lang); p != "" {
@@ -541,6 +580,60 @@ func (p *prioritized) addCheck(st Styles, width int, mark, label, reason string,
 	for _, l := range lines[1:] {
 		p.add(bar{text: "  " + style(l), prio: more, cont: true})
 	}
+}
+
+// addPending adds a check not run yet: its label, muted, wrapped under
+// itself; the wrapped lines go before anything else when the bar is short,
+// and the first line is then cut and marked.
+func (p *prioritized) addPending(st Styles, width int, mark, label string) {
+	lines := wrap(label, max(width-2, 1))
+	first := mark + " " + st.Muted.Render(lines[0])
+	cut := first
+	if len(lines) > 1 {
+		cut = cutWords(mark+" "+st.Muted.Render(label), width)
+	}
+	p.add(bar{text: first, prio: prioCheck, check: checkPending, cut: cut})
+	for _, l := range lines[1:] {
+		p.add(bar{text: "  " + st.Muted.Render(l), prio: prioPassedMore, cont: true})
+	}
+}
+
+// commandLines is a step's command as the bar shows it after lead ("[ns] "):
+// "$ " and the command, wrapped at spaces under itself, so a long command is
+// read whole.
+func commandLines(lead, command string, width int) []string {
+	in := cellWidth(lead)
+	lines := wrap(expandTabs("$ "+command), max(width-in, 1))
+	if len(lines) == 0 {
+		return []string{""}
+	}
+	return lines
+}
+
+// expandTabs turns tabs into spaces to the next multiple of eight columns, as
+// a terminal shows them: a tab in the bar would move the cursor past cells
+// the frame has drawn.
+func expandTabs(s string) string {
+	if !strings.Contains(s, "\t") {
+		return s
+	}
+	var b strings.Builder
+	col := 0
+	for _, r := range s {
+		switch r {
+		case '\t':
+			n := 8 - col%8
+			b.WriteString(strings.Repeat(" ", n))
+			col += n
+		case '\n':
+			b.WriteRune(r)
+			col = 0
+		default:
+			b.WriteRune(r)
+			col += cellWidth(string(r))
+		}
+	}
+	return b.String()
 }
 
 // fit keeps the lines that matter most in height lines. A check is never
@@ -652,7 +745,13 @@ func (w *walkthrough) wantHeight(st Styles, width int) int {
 		h = len(w.content(st, inner, 1<<20))
 	}
 	for _, t := range w.steps {
-		n := len(wrap(strings.TrimSpace(t.narration.In(w.lang)), inner)) + 1 + len(t.labels) + 1
+		n := len(wrap(strings.TrimSpace(t.narration.In(w.lang)), inner)) + 1 + 1
+		if t.command != "" {
+			n += len(commandLines(fmt.Sprintf("[%s] ", t.pane), t.command, inner)) - 1
+		}
+		for _, l := range t.labels {
+			n += len(wrap(expandTabs(l.In(w.lang)), max(inner-2, 1)))
+		}
 		if !t.hint.IsZero() {
 			n += len(wrap(wordsFor(w.lang).hint+": "+t.hint.In(w.lang), inner))
 		}

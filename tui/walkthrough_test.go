@@ -98,8 +98,19 @@ func TestWalkthroughRecheckAndFinish(t *testing.T) {
 	h.untilWalk(walkResult, -1)
 	h.send(press(tea.KeyF5, 0))
 	h.untilWalk(walkFinished, -1)
-	if f := ansi.Strip(h.frame()); !strings.Contains(f, "every scenario is done") {
-		t.Errorf("the end is not shown:\n%s", f)
+	// The end says what was done, and offers no walkthrough key: they do
+	// nothing now.
+	f := ansi.Strip(h.frame())
+	for _, want := range []string{"every lesson is done", "2 lessons and their 4 steps done; 8 checks passed."} {
+		if !strings.Contains(f, want) {
+			t.Errorf("the end lacks %q:\n%s", want, f)
+		}
+	}
+	help := f[strings.LastIndex(f, "\n")+1:]
+	for _, gone := range []string{"f5", "alt+p"} {
+		if strings.Contains(help, gone) {
+			t.Errorf("the help bar still offers %s at the end: %q", gone, help)
+		}
 	}
 
 	// One mark per run or re-check of a step.
@@ -227,9 +238,10 @@ func stepTo(h *harness, step int) {
 	}
 }
 
-// TestWalkthroughRewind: Alt+p at step i rewinds to step i-1 for real: the lab
-// is reset, the commands of the steps before i-1 are typed again at once (no
-// type delay), and step i-1 shows ready to run with its checks not evaluated.
+// TestWalkthroughRewind: Alt+p at step i not yet run rewinds to step i-1 for
+// real: the lab is reset, the commands of the steps before i-1 are typed
+// again at once (no type delay), and step i-1 shows ready to run with its
+// checks not evaluated. Alt+p at a step that ran rewinds to that step.
 func TestWalkthroughRewind(t *testing.T) {
 	fl := newFakeLab()
 	sl := &fakeScenarioLab{lab: fl}
@@ -276,6 +288,19 @@ func TestWalkthroughRewind(t *testing.T) {
 	h.untilWalk(walkResult, 1)
 	if _, ran = sl.counts(); ran[len(ran)-1] != "echo two" {
 		t.Errorf("the step after the rewind typed %q, want echo two", ran[len(ran)-1])
+	}
+
+	// Alt+p from the finished step goes back to that step, not yet run:
+	// only the steps before it are typed again.
+	h.send(press('p', tea.ModAlt))
+	h.until("a rewind to step 2, ready", func(m *Model) bool { return m.walk.phase == walkReady && m.walk.gen == 3 })
+	resets, ran = sl.counts()
+	if resets != 3 || strings.Join(ran[len(ran)-1:], ",") != "echo one" {
+		t.Errorf("Alt+p after step 2 ran: %d resets (want 3), typed last %q (want echo one)", resets, ran[len(ran)-1])
+	}
+	h.do(func(m *Model) { step = m.walk.step; _, evaluated = m.walk.results[1] })
+	if step != 1 || evaluated {
+		t.Errorf("Alt+p after step 2 ran: step %d, evaluated %v; want step 2 ready, not run", step+1, evaluated)
 	}
 }
 
@@ -410,4 +435,90 @@ func TestWalkthroughRewindingInKorean(t *testing.T) {
 	}
 	close(sl.hold)
 	h.untilWalk(walkResult, 1)
+}
+
+// longLabels is a scenario whose one step has a check label longer than the
+// bar is wide at 80 columns, and a long command.
+func longLabels(t *testing.T) scenarios.Scenario {
+	t.Helper()
+	sc, err := scenarios.Parse("long.yaml", []byte(`id: long
+title: {en: Long labels, ko: 긴 라벨}
+summary: {en: One step., ko: 한 단계.}
+steps:
+  - pane: ns
+    narration: {en: Look., ko: 보세요.}
+    command: mount -t tmpfs -o size=1m,mode=0755,uid=0,gid=0 tmpfs /tmp/nslab/a/rather/long/path/to/mount/on/here
+    checks:
+      - output_contains: "this is a rather long piece of text that the output must contain"
+      - mounted: /tmp/nslab/a/rather/long/path/to/mount/on/here
+        fstype: tmpfs
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sc
+}
+
+// TestWalkthroughWrapsChecksAndCommand: where the bar has the rows, a check's
+// label and a long command wrap under themselves instead of being cut with
+// "…", before the step runs and after.
+func TestWalkthroughWrapsChecksAndCommand(t *testing.T) {
+	fl := newFakeLab()
+	sl := &fakeScenarioLab{lab: fl}
+	h := startHarnessWith(t, fl, 80, 24, Options{Walkthrough: []scenarios.Scenario{longLabels(t)}, ScenarioLab: sl})
+	h.untilWalk(walkReady, 0)
+	var bar []string
+	h.do(func(m *Model) { bar = m.walk.content(m.st, m.lay.Narration.inner().W, m.lay.Narration.inner().H) })
+	plain := ansi.Strip(strings.Join(bar, "\n"))
+	if strings.Contains(plain, "…") {
+		t.Errorf("the bar cuts a line though it has the rows:\n%s", plain)
+	}
+	words := strings.Join(strings.Fields(plain), " ")
+	for _, want := range []string{`output contains "this is a rather long piece of text that the output must contain"`,
+		"tmpfs /tmp/nslab/a/rather/long/path/to/mount/on/here"} {
+		if !strings.Contains(words, want) {
+			t.Errorf("the bar lacks %q:\n%s", want, plain)
+		}
+	}
+	f := ansi.Strip(h.frame())
+	if strings.Contains(f[:strings.Index(f, "┏")], "…") {
+		t.Errorf("the frame's bar cuts a line:\n%s", f)
+	}
+}
+
+func TestExpandTabs(t *testing.T) {
+	for _, c := range [][2]string{
+		{"a\tb", "a       b"},
+		{"\tx", "        x"},
+		{"12345678\tx", "12345678        x"},
+		{"한글\tx", "한글    x"},
+		{"a\n\tb", "a\n        b"},
+		{"none", "none"},
+	} {
+		if got := expandTabs(c[0]); got != c[1] {
+			t.Errorf("expandTabs(%q) = %q, want %q", c[0], got, c[1])
+		}
+	}
+}
+
+// TestShellExitNotAFailure: a shell that exits normally is said so without
+// the red ✗ of a failure, in the pane and in the event log; one that fails
+// keeps it.
+func TestShellExitNotAFailure(t *testing.T) {
+	h := startHarness(t, 160, 48, Options{})
+	h.lab.events <- lab.Event{Time: fixedNow, Pane: lab.NS, Kind: lab.ShellExited, Status: 0}
+	h.until("the ns shell shown as exited", func(m *Model) bool { return !m.panes[1].alive })
+	f := ansi.Strip(h.frame())
+	if strings.Contains(f, symFail) {
+		t.Errorf("a normal exit is shown with %s:\n%s", symFail, f)
+	}
+	if !strings.Contains(f, "shell exited · enter: new shell") || !strings.Contains(f, "ns   "+symPass+" shell exited") {
+		t.Errorf("the normal exit is not said in the pane and the log:\n%s", f)
+	}
+	h.lab.events <- lab.Event{Time: fixedNow, Pane: lab.Host, Kind: lab.ShellExited, Status: 2}
+	h.until("the host shell shown as exited", func(m *Model) bool { return !m.panes[0].alive })
+	f = ansi.Strip(h.frame())
+	if !strings.Contains(f, symFail+" exited (2)") || !strings.Contains(f, "host "+symFail+" shell exited") {
+		t.Errorf("a failed exit is not marked %s:\n%s", symFail, f)
+	}
 }

@@ -114,6 +114,8 @@ type words struct {
 	replaying                                                      string
 	// rewinding takes the step number it goes back to.
 	rewinding func(step int) string
+	// totals is the end screen's count of what was done.
+	totals func(lessons, steps, checks int) string
 	// checksHidden marks checks the bar has no room for, failed of them
 	// failed; checksMore checks not yet run.
 	checksHidden func(n, failed int) string
@@ -240,12 +242,16 @@ func english() words {
 		step: "step", hint: "hint", noCommand: "(nothing to type)",
 		starting: "resetting the lab", running: "running", rechecking: "re-checking",
 		run: "f5 run", next: "f5 next", recheck: "fix it by hand, f5 re-check",
-		passed: "passed", failed: "failed", finished: "every scenario is done",
-		broken: "could not start the scenario", tryAgain: "f5 try again", look: "changed",
+		passed: "passed", failed: "failed", finished: "every lesson is done",
+		broken: "could not start the lesson", tryAgain: "f5 try again", look: "changed",
 		after:        "The panes are still yours to explore; f10 quits.",
 		rewindFailed: "could not rewind", stepQueued: "f5 taken: runs when ready",
 		backQueued: "alt+p taken: goes back a step when ready", checkAndGo: "f5 check and go on",
 		rewinding: func(n int) string { return fmt.Sprintf("rewinding to step %d", n) },
+		totals: func(lessons, steps, checks int) string {
+			return fmt.Sprintf("%s and their %s done; %s passed.",
+				plural(lessons, "lesson", "lessons"), plural(steps, "step", "steps"), plural(checks, "check", "checks"))
+		},
 		replaying: "A fresh lab; the commands of the steps before this one are typed again, quickly.",
 		checksHidden: func(n, failed int) string {
 			if failed > 0 {
@@ -368,12 +374,15 @@ func korean() words {
 		step: "단계", hint: "힌트", noCommand: "(입력할 명령 없음)",
 		starting: "랩을 초기화하는 중", running: "실행 중", rechecking: "다시 확인하는 중",
 		run: "f5 실행", next: "f5 다음", recheck: "직접 고친 뒤 f5 다시 확인",
-		passed: "통과", failed: "실패", finished: "모든 시나리오를 마쳤습니다",
-		broken: "시나리오를 시작하지 못했습니다", tryAgain: "f5 다시 시도", look: "바뀐 것",
+		passed: "통과", failed: "실패", finished: "모든 실습을 마쳤습니다",
+		broken: "실습을 시작하지 못했습니다", tryAgain: "f5 다시 시도", look: "바뀐 것",
 		after:        "두 창은 계속 자유롭게 쓸 수 있습니다. 끝내려면 f10을 누르세요.",
 		rewindFailed: "되감지 못했습니다", stepQueued: "f5 받음: 준비되면 실행합니다",
 		backQueued: "alt+p 받음: 준비되면 한 단계 되돌아갑니다", checkAndGo: "f5 확인하고 다음",
 		rewinding: func(n int) string { return fmt.Sprintf("%d단계로 되감는 중", n) },
+		totals: func(lessons, steps, checks int) string {
+			return fmt.Sprintf("실습 %d개의 %d단계를 모두 마쳤고, 확인 %d개를 통과했습니다.", lessons, steps, checks)
+		},
 		replaying: "랩을 새로 만들고, 이 단계 앞의 명령을 빠르게 다시 입력합니다.",
 		checksHidden: func(n, failed int) string {
 			if failed > 0 {

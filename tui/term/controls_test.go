@@ -172,7 +172,7 @@ func TestCoreScreens(t *testing.T) {
 
 		// Clusters.
 		{"CJK, kana, fullwidth and hangul are wide", 20, 1, []string{"あい、「ＡＢ」한x"}, "あい、「ＡＢ」한x", 17, 0},
-		{"a soft hyphen shows nothing", 5, 1, []string{"a\u00ad", "\u00ad"}, "a", 1, 0},
+		{"a soft hyphen is a hyphen of one column, as wcwidth says", 5, 1, []string{"a\u00ad", "\u00ad"}, "a--", 3, 0},
 		{"a no-break space is a character", 5, 1, []string{"\u00a0x"}, "\u00a0x", 2, 0},
 		{"DEL among non-ASCII text", 5, 1, []string{"\u00e9\x7fx\x7f\u00e9"}, "\u00e9x\u00e9", 3, 0},
 		// U+00E9 and U+02E9 share a slot of the rune cache (512 apart).
@@ -182,15 +182,19 @@ func TestCoreScreens(t *testing.T) {
 
 		// A cluster continued in a later write joins the character before.
 		{"combining mark in the next write", 5, 1, []string{"e", "\u0301", "x"}, "e\u0301x", 2, 0},
-		{"VS16 in the next write widens", 5, 1, []string{"\u2764", "\ufe0f", "x"}, "\u2764\ufe0fx", 3, 0},
-		{"VS16 that does not fit is dropped", 3, 1, []string{"ab\u2764", "\ufe0f"}, "ab\u2764", 2, 0},
-		{"VS16 widening over a wide character", 5, 1, []string{"\x1b[1;2H世世\x1b[H\u2764", "\ufe0f"}, "\u2764\ufe0f 世", 2, 0},
+		// Widths are wcwidth's, code point by code point: VS16 takes no
+		// column (and is not drawn), a skin tone modifier its own two.
+		{"VS16 in the next write takes no column", 5, 1, []string{"\u2764", "\ufe0f", "x"}, "\u2764x", 2, 0},
+		{"VS16 at the last column", 3, 1, []string{"ab\u2764", "\ufe0f"}, "ab\u2764", 2, 0},
+		{"VS16 before a wide character", 5, 1, []string{"\x1b[1;2H世世\x1b[H\u2764", "\ufe0f"}, "\u2764世世", 1, 0},
+		{"emoji sequences as bash counts them", 20, 1, []string{"👍🏽|✔️|❤️|👨‍👩‍👧|"}, "👍🏽|✔|❤|👨👩👧|", 16, 0},
+		{"a skin tone in the next write", 6, 1, []string{"👍", "🏽", "x"}, "👍🏽x", 5, 0},
 		{"no join after a control", 5, 1, []string{"e", "\r", "\u0301x"}, "x", 1, 0},
 		{"marks up to the bound in a later write join", 5, 1,
 			[]string{"e", strings.Repeat("\u0301", 14), "\u20d0x"}, "e" + strings.Repeat("\u0301", 14) + "\u20d0x", 2, 0},
 		{"a lone combining mark shows nothing", 5, 1, []string{"\u0301"}, "", 0, 0},
 		{"marks past the bound in a later write are dropped", 5, 1,
-			[]string{"e" + strings.Repeat("\u0301", 14), "\u0301\u0301x"}, "e" + strings.Repeat("\u0301", 14) + "x", 2, 0},
+			[]string{"e" + strings.Repeat("\u0301", 14), "\u0301\u0301x"}, "e" + strings.Repeat("\u0301", 15) + "x", 2, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -259,16 +263,16 @@ func TestCellOutsideView(t *testing.T) {
 	})
 }
 
-// TestWidenedLineInScrollback widens a character over the first half of a
-// wide one, then scrolls the line into the scrollback: it comes back as it
-// was shown, the cut wide character a blank and the next one in its place.
-func TestWidenedLineInScrollback(t *testing.T) {
-	term, _ := newCore(t, 5, 1)
-	write(t, term, "\x1b[1;2H世世\x1b[H\u2764")
-	write(t, term, "\ufe0f")
+// TestJoinedLineInScrollback joins characters of width 0 to the ones before
+// them (in a later write too), then scrolls the line into the scrollback: it
+// comes back as it was shown, each emoji in its own columns.
+func TestJoinedLineInScrollback(t *testing.T) {
+	term, _ := newCore(t, 8, 1)
+	write(t, term, "e\u0301\u2764")
+	write(t, term, "\ufe0f👍🏽")
 	write(t, term, "\r\n")
 	term.ScrollBy(1)
-	if got, want := screen(term)[0], "\u2764\ufe0f 世"; got != want {
+	if got, want := screen(term)[0], "e\u0301\u2764👍🏽"; got != want {
 		t.Errorf("line from the scrollback = %q, want %q", got, want)
 	}
 }

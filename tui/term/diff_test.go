@@ -103,9 +103,6 @@ func diffCorpus() []diffCase {
 		// Wide and combining characters.
 		{name: "CJK", cols: 10, rows: 2, input: "a世b界c"},
 		{name: "emoji", cols: 12, rows: 2, input: "👍x🎉y"},
-		{name: "emoji ZWJ", cols: 12, rows: 2, input: "👨‍👩‍👧x"},
-		{name: "flags", cols: 12, rows: 2, input: "🇫🇷🇩🇪x"},
-		{name: "skin tone", cols: 12, rows: 2, input: "👍🏽x"},
 		{name: "combining", cols: 10, rows: 2, input: "e\u0301a\u0301\u0302x"},
 		{name: "combining after wide", cols: 10, rows: 2, input: "世\u0301x"},
 		{name: "overwrite right half", cols: 10, rows: 2, input: "a世b\x1b[1;3Hz"},
@@ -169,6 +166,21 @@ func knownDifferences() []knownDiff {
 		return diffCase{name: "SGR " + p, cols: 12, rows: 2, input: "a\x1b[" + p + "mbc \x1b[md"}
 	}
 	return []knownDiff{
+		{
+			diffCase: diffCase{name: "emoji ZWJ", cols: 12, rows: 2, input: "👨‍👩‍👧x"},
+			xterm:    []string{"👨👩👧x", ""}, x: 7, y: 0,
+			why: "x/vt measures a whole ZWJ sequence as one character; xterm, tmux and the programs in the pane use wcwidth per code point (2+0+2+0+2), and the joiners are not drawn",
+		},
+		{
+			diffCase: diffCase{name: "flags", cols: 12, rows: 2, input: "🇫🇷🇩🇪x"},
+			xterm:    []string{"🇫🇷🇩🇪x", ""}, x: 5, y: 0,
+			why: "x/vt joins regional indicators in pairs of width 2; glibc's wcwidth gives each one column",
+		},
+		{
+			diffCase: diffCase{name: "skin tone", cols: 12, rows: 2, input: "👍🏽x"},
+			xterm:    []string{"👍🏽x", ""}, x: 5, y: 0,
+			why: "x/vt measures an emoji with its modifier as 2 columns; wcwidth gives the modifier its own 2",
+		},
 		{
 			diffCase: diffCase{name: "SCOSC SCORC", cols: 10, rows: 4, input: "\x1b[2;3H\x1b[s\x1b[4;8Hx\x1b[uy"},
 			xterm:    []string{"", "  y", "", "       x"}, x: 3, y: 1,

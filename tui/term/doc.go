@@ -25,6 +25,12 @@
 // renderer, which works from Cell values. Cell is comparable, so the two can
 // be tested against each other.
 //
+// Characters take the columns the C library's wcwidth(3) gives them, code
+// point by code point, as tmux measures by default and as bash and vim
+// assume (width.go): 👍🏽 is 2+2 columns, ✔️ 1+0. A character of width 0
+// joins the cell before it; the view leaves out U+FE0F and a trailing
+// joiner, which a terminal that joins grapheme clusters would widen by.
+//
 // Core does not reflow lines on resize, and has no left and right margins
 // (DECLRMM, DECSLRM), no DECSCA protection and no sixel or other images.
 //

@@ -55,44 +55,21 @@ type emulator struct {
 	runes runeCache
 }
 
-// runeCache remembers the string and width of recently printed lone runes,
-// so text in CJK or with accents costs no allocation per character.
+// runeCache remembers the string and width of recently printed runes, so
+// text in CJK or with accents costs no allocation per character.
 type runeCache [512]struct {
 	r rune
 	s string
 	w int
 }
 
-// get returns the cell content and width of rune r printed alone.
+// get returns the cell content and the columns of rune r, encoded in enc.
 func (c *runeCache) get(r rune, enc []byte) (string, int) {
 	e := &c[r%rune(len(c))]
 	if e.r != r || e.s == "" {
-		_, w := ansi.FirstGraphemeCluster(enc, ansi.GraphemeWidth)
-		e.r, e.s, e.w = r, string(enc), w
+		e.r, e.s, e.w = r, string(enc), columns(r)
 	}
 	return e.s, e.w
-}
-
-// standalone reports whether r is sure to form a grapheme cluster by itself
-// and never to extend the one before it: none of these is a combining mark,
-// a joiner, a spacing mark, a Prepend, a Hangul jamo or a regional indicator
-// (UAX #29), so the segmenter need not be asked.
-func standalone(r rune) bool {
-	switch {
-	case r < 0x7f:
-		return r >= 0x20
-	case r < 0xa0:
-		return false
-	case r < 0x300: // Latin-1 Supplement to Spacing Modifier Letters
-		return true
-	case r >= 0x2010 && r <= 0x2027, r >= 0x2030 && r <= 0x205e, r >= 0x2190 && r <= 0x2bff:
-		return true // punctuation, arrows, maths, box drawing, symbols
-	case r >= 0x3000 && r <= 0x3029, r >= 0x3030 && r <= 0x303f, r >= 0x3041 && r <= 0x3096, r >= 0x30a0 && r <= 0x30ff:
-		return true // CJK punctuation, kana
-	case r >= 0x3400 && r <= 0x4dbf, r >= 0x4e00 && r <= 0x9fff, r >= 0xac00 && r <= 0xd7a3, r >= 0xff01 && r <= 0xff60:
-		return true // CJK ideographs, Hangul syllables, fullwidth forms
-	}
-	return false
 }
 
 // cursor is the cursor and the pen it writes with.
@@ -188,18 +165,8 @@ func (e *emulator) write(p []byte, budget int) int {
 			for j < len(p) && p[j] >= 0x20 && p[j] < 0x7f {
 				j++
 			}
-			if j < len(p) && p[j] >= 0x80 {
-				// The last ASCII character may take combining marks.
-				j--
-			}
-			if j > i {
-				e.printASCII(p[i:j])
-				i = j
-				continue
-			}
-			n := textLen(p[i:])
-			e.printText(p[i : i+n])
-			i += n
+			e.printASCII(p[i:j])
+			i = j
 		case b >= 0xc2 && b <= 0xf4:
 			if n := textLen(p[i:]); n > 0 {
 				e.printText(p[i : i+n])
@@ -268,13 +235,18 @@ func textLen(p []byte) int {
 // print is the parser's Print: a rune outside the fast paths (a C1 code
 // point, an invalid sequence's replacement).
 func (e *emulator) print(r rune) {
+	if r < 0xa0 {
+		// A C1 control sent as UTF-8 (U+0080-U+009F): xterm executes
+		// none of them that way and shows nothing.
+		return
+	}
 	// Not e.buf: join uses it while the text is being printed.
 	var b [utf8.UTFMax]byte
 	e.printText(b[:utf8.EncodeRune(b[:], r)])
 }
 
-// printText prints text in grapheme clusters, each in the width
-// github.com/charmbracelet/x/ansi gives it (the width the renderer checks).
+// printText prints text code point by code point, each in the columns
+// wcwidth gives it (see width.go); one of width 0 joins the character before.
 func (e *emulator) printText(t []byte) {
 	for len(t) > 0 {
 		if t[0] < 0x80 {
@@ -282,124 +254,36 @@ func (e *emulator) printText(t []byte) {
 			for j < len(t) && t[j] < 0x80 {
 				j++
 			}
-			if j < len(t) {
-				j--
-			}
-			if j > 0 {
-				e.printASCII(t[:j])
-				t = t[j:]
-				continue
-			}
-		} else {
-			r, n := utf8.DecodeRune(t)
-			if standalone(r) {
-				// It extends nothing; alone it is a cluster when what follows
-				// cannot extend it either.
-				next, _ := utf8.DecodeRune(t[n:])
-				if n == len(t) || standalone(next) {
-					s, w := e.runes.get(r, t[:n])
-					if w > 0 {
-						e.put(s, min(w, 2))
-					}
-					t = t[n:]
-					continue
-				}
-			} else if e.joinOK {
-				if n := e.join(t); n > 0 {
-					t = t[n:]
-					continue
-				}
-			}
-		}
-		cluster, w := ansi.FirstGraphemeCluster(t, ansi.GraphemeWidth)
-		if len(cluster) == 0 {
-			return
-		}
-		t = t[len(cluster):]
-		if len(cluster) == 1 {
-			e.put(e.mapChar(cluster[0]), 1)
+			e.printASCII(t[:j])
+			t = t[j:]
 			continue
 		}
-		if w <= 0 {
-			// Nothing to attach it to, and nothing to show by itself.
-			continue
+		r, n := utf8.DecodeRune(t)
+		s, w := e.runes.get(r, t[:n])
+		if w > 0 {
+			e.put(s, w)
+		} else if e.joinOK {
+			e.join(s)
 		}
-		e.put(string(clipCluster(cluster)), min(w, 2))
+		// A zero-width character with nothing before it to join shows
+		// nowhere, as in xterm and tmux.
+		t = t[n:]
 	}
 }
 
-// clipCluster cuts a cluster to at most maxClusterBytes at a character
-// boundary: the base and the marks that fit. A cut inside a character would
-// leave invalid UTF-8, which the view shows as a replacement character.
-func clipCluster(c []byte) []byte {
-	if len(c) <= maxClusterBytes {
-		return c
-	}
-	n := maxClusterBytes
-	for n > 0 && !utf8.RuneStart(c[n]) {
-		n--
-	}
-	return c[:n]
-}
-
-// join extends the character printed last with what t starts with, if they
-// form one grapheme cluster (a base and a combining mark that came in
-// another write, a ZWJ emoji sequence), and returns the bytes taken.
-func (e *emulator) join(t []byte) int {
+// join adds a zero-width character (a combining mark, a variation selector,
+// a joiner) to the character printed last, even one from another Write. It
+// takes no column of its own: the character keeps its width. Past
+// maxClusterBytes further ones are dropped.
+func (e *emulator) join(s string) {
 	l := e.scr.row(e.joinY)
 	c := &l.cells[e.joinX]
-	if c.content == "" || c.kind == covered {
-		return 0
+	if c.content == "" || c.kind == covered || len(c.content)+len(s) > maxClusterBytes {
+		return
 	}
-	e.buf = append(e.buf[:0], c.content...)
-	e.buf = append(e.buf, t[:min(len(t), 4*maxClusterBytes)]...)
-	cluster, w := ansi.FirstGraphemeCluster(e.buf, ansi.GraphemeWidth)
-	n := len(cluster) - len(c.content)
-	if n <= 0 {
-		return 0
-	}
-	w = min(max(w, 1), 2)
-	oldW := 1
-	if c.kind == wide {
-		oldW = 2
-	}
-	if len(cluster) > maxClusterBytes {
-		// Too many marks for one cell: swallow the extra ones.
-		return n
-	}
-	if w != oldW && !e.rewiden(l, w) {
-		return n
-	}
-	l.cells[e.joinX].content = string(cluster)
-	e.last = l.cells[e.joinX].content
-	return n
-}
-
-// rewiden changes the width of the last printed character (an emoji
-// presentation selector made it wide, or a text one narrow), moving the
-// cursor with it. It reports false when the wider form does not fit.
-func (e *emulator) rewiden(l *line, w int) bool {
-	x := e.joinX
-	c := &l.cells[x]
-	if w == 2 {
-		if x+1 >= e.cols {
-			return false
-		}
-		l.splitAt(x + 2)
-		c.kind = wide
-		l.cells[x+1] = cell{style: c.style, kind: covered}
-		l.used = max(l.used, x+2)
-		e.lastWide = true
-		e.cur.y = e.joinY
-		e.advance(x, 2)
-		return true
-	}
-	c.kind = narrow
-	l.cells[x+1] = cell{style: c.style}
-	e.lastWide = false
-	e.cur.y = e.joinY
-	e.advance(x, 1)
-	return true
+	c.content += s
+	e.last = c.content
+	e.work += 6
 }
 
 // mapChar maps an ASCII character through the charset in use (ESC ( 0

@@ -230,7 +230,7 @@ func rowText(t testing.TB, term Terminal, y, cols int) string {
 	var b strings.Builder
 	for x := 0; x < cols; x++ {
 		c := term.Cell(x, y)
-		if c.Width < 1 || c.Width > 2 || ansi.StringWidth(c.Content) != c.Width {
+		if c.Width < 1 || c.Width > 2 || ansi.WcWidth.StringWidth(c.Content) != c.Width {
 			t.Fatalf("cell (%d,%d) = %+v: content and width disagree, or a covered cell without its wide character", x, y, c)
 		}
 		b.WriteString(c.Content)
@@ -260,7 +260,7 @@ func checkGrid(t testing.TB, out string, cols, rows int) {
 		t.Fatalf("render has %d lines, want %d", len(lines), rows)
 	}
 	for i, l := range lines {
-		if w := ansi.StringWidth(l); w != cols {
+		if w := ansi.WcWidth.StringWidth(l); w != cols {
 			t.Fatalf("render line %d is %d columns, want %d: %q", i, w, cols, l)
 		}
 	}

@@ -2,6 +2,7 @@ package term
 
 import (
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -34,7 +35,11 @@ func normalizeLine(dst, src []Cell) {
 			continue
 		case !isASCII(c.Content):
 			nonASCII = true
-			if !printable(c.Content) || ansi.StringWidth(c.Content) != w {
+			c.Content = shown(c.Content)
+			// Both measures must agree: the screen's renderer places cells
+			// by x/ansi's wcwidth, the outer terminal (tmux) by the C
+			// library's, which ours is.
+			if !printable(c.Content) || ansi.WcWidth.StringWidth(c.Content) != w || stringColumns(c.Content) != w {
 				c.Content, c.Width, w = replacement, 1, 1
 			}
 		case len(c.Content) != 1 || !printable(c.Content) || w != 1:
@@ -49,9 +54,9 @@ func normalizeLine(dst, src []Cell) {
 		x += w
 	}
 	if nonASCII && lineWidth(dst) != cols {
-		// Neighbouring clusters joined into one (regional indicators, a
-		// trailing joiner): show the line's non-ASCII cells as replacements
-		// rather than a line of the wrong width.
+		// The cells' widths do not add up (they cannot, one by one, but
+		// this is what keeps the frame in place): show the line's non-ASCII
+		// cells as replacements rather than a line of the wrong width.
 		for x := range dst {
 			c := &dst[x]
 			switch {
@@ -64,13 +69,35 @@ func normalizeLine(dst, src []Cell) {
 	}
 }
 
-// lineWidth measures a normalized line as a terminal would.
+// lineWidth measures a normalized line as the screen's renderer and a
+// terminal of wcwidth's widths (tmux, xterm) would.
 func lineWidth(line []Cell) int {
 	var b []byte
 	for _, c := range line {
 		b = append(b, c.Content...)
 	}
-	return ansi.StringWidth(string(b))
+	return ansi.WcWidth.StringWidth(string(b))
+}
+
+// shown is a cell's content as written to the outer terminal: without
+// U+FE0F, the emoji presentation selector, and without a zero width joiner
+// at its end. Both take no column here, as wcwidth says, but a terminal
+// that joins grapheme clusters would draw ✔️ two columns wide, or join the
+// next cell's emoji to this one, and move the rest of the row.
+func shown(s string) string {
+	if s == "\u00AD" {
+		// A soft hyphen takes a column (wcwidth), so it is drawn, as xterm
+		// does; terminals disagree on its width, not on a hyphen's.
+		return "-"
+	}
+	if !strings.Contains(s, "\uFE0F") && !strings.HasSuffix(s, "\u200D") {
+		return s
+	}
+	s = strings.ReplaceAll(s, "\uFE0F", "")
+	for strings.HasSuffix(s, "\u200D") {
+		s = strings.TrimSuffix(s, "\u200D")
+	}
+	return s
 }
 
 func isASCII(s string) bool {
