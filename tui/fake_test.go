@@ -323,7 +323,7 @@ steps:
   - pane: host
     narration:
       en: Mount a tmpfs on /tmp/mount_test in the host pane. It lives in memory, and only in this namespace's table.
-      ko: host 패널에서 /tmp/mount_test에 tmpfs를 마운트해 보세요. 메모리에 있고, 이 네임스페이스의 테이블에만 있습니다.
+      ko: host 창에서 /tmp/mount_test에 tmpfs를 마운트해 보세요. 메모리에 있고, 이 네임스페이스의 테이블에만 있습니다.
     command: mount -t tmpfs tmpfs /tmp/mount_test
     checks:
       - exit: 0
@@ -338,7 +338,7 @@ steps:
     command: findmnt /tmp/mount_test
     hint:
       en: Mount it in the ns pane by hand, then press F5 to check again.
-      ko: ns 패널에서 직접 마운트한 뒤 F5를 눌러 다시 확인하세요.
+      ko: ns 창에서 직접 마운트한 뒤 F5를 눌러 다시 확인하세요.
     checks:
       - exit: 0
       - mounted: /tmp/mount_test
