@@ -46,10 +46,32 @@ type fakePane struct {
 	onInput  chan struct{}
 	// refuse makes the next writes fail as the lab's full input queue does.
 	refuse int
+	// shell is the shell's pid, that of sampleState's snapshot; fg the
+	// foreground group, the shell's unless a test runs a program.
+	shell, fg int
 }
 
 func newFakePane(r lab.Role) *fakePane {
-	return &fakePane{role: r, alive: true, cols: 80, rows: 24, onInput: make(chan struct{}, 1)}
+	shell := 4242
+	if r == lab.NS {
+		shell = 4250
+	}
+	return &fakePane{role: r, alive: true, cols: 80, rows: 24, onInput: make(chan struct{}, 1), shell: shell, fg: shell}
+}
+
+func (p *fakePane) ShellPID() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.alive {
+		return 0
+	}
+	return p.shell
+}
+
+func (p *fakePane) Foreground() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.fg
 }
 
 func (p *fakePane) Write(b []byte) (int, error) {

@@ -5,11 +5,13 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/nslab/nslab/lab"
 	"github.com/nslab/nslab/tui/term"
 )
 
 // handleKey routes a key: the lab's own keys first, then the focused pane or
-// panel. Everything the lab does not use goes to the focused shell.
+// panel. Everything the lab does not use goes to the focused shell; while a
+// program owns the pane's screen, everything but Ctrl-g goes to it.
 func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	keys := m.keys
 	if m.confirmQuit {
@@ -17,21 +19,41 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(k, keys.Yes):
 			return tea.Quit
 		case key.Matches(k, keys.No), key.Matches(k, keys.Quit):
-			m.confirmQuit = false
+			m.confirmQuit, m.quitBusy = false, nil
 		}
+		return nil
+	}
+	if m.showHelp {
+		// Any key closes the help screen; it is not typed anywhere. F10
+		// quits from it too.
+		m.showHelp = false
+		if key.Matches(k, keys.Quit) {
+			return m.quit()
+		}
+		return nil
+	}
+	if m.prefixArmed {
+		m.prefixArmed = false
+		switch {
+		case key.Matches(k, keys.PrefixAgain):
+			if p := m.focusedPane(); p != nil && p.alive {
+				p.term.SendKey(k)
+			}
+			return nil
+		case !m.isLabKey(k) && !key.Matches(k, keys.ScrollUp, keys.ScrollDown):
+			return nil // as after tmux's prefix: a key that is no lab key does nothing
+		}
+		// A lab key: it does below what it does at a shell prompt.
+	} else if p := m.focusedPane(); p != nil && p.ownsKeys() {
+		if key.Matches(k, keys.Prefix) {
+			m.prefixArmed = true
+			return nil
+		}
+		p.term.SendKey(k)
 		return nil
 	}
 	if key.Matches(k, keys.Quit) {
-		if m.walk != nil && m.walk.running() {
-			m.confirmQuit = true
-			return nil
-		}
-		return tea.Quit
-	}
-	if m.showHelp {
-		// Any key closes the help screen; it is not typed anywhere.
-		m.showHelp = false
-		return nil
+		return m.quit()
 	}
 	if m.lay.Mode == modeTooSmall {
 		// Nothing of the lab shows, so its own keys do nothing; typing still
@@ -72,6 +94,72 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 		return m.paneKey(m.panes[m.focus], k)
 	}
 	return m.panelKey(k)
+}
+
+// focusedPane is the pane with the focus, or nil when a panel has it.
+func (m *Model) focusedPane() *paneView {
+	if !m.focus.isPane() {
+		return nil
+	}
+	return m.panes[m.focus]
+}
+
+// keysOwned reports whether a program owns the focused pane's screen, and
+// with it the keys.
+func (m *Model) keysOwned() bool {
+	p := m.focusedPane()
+	return p != nil && p.ownsKeys()
+}
+
+// quit is F10: it asks first while a walkthrough step runs, or while a pane
+// runs anything but its idle shell (which checkQuit finds out).
+func (m *Model) quit() tea.Cmd {
+	if m.walk != nil && m.walk.running() {
+		m.confirmQuit = true
+		return nil
+	}
+	return m.checkQuit()
+}
+
+// quitCheckMsg says which panes run something other than their idle shell,
+// as "htop (host pane)"; empty, F10 quits at once.
+type quitCheckMsg struct{ busy []string }
+
+// checkQuit asks the lab whether a pane runs anything but its idle shell:
+// the process the panels follow (which lags a new command by a moment) or
+// the pty's foreground group, read now.
+func (m *Model) checkQuit() tea.Cmd {
+	l, wd := m.lab, m.wd
+	panes := [2]Pane{m.panes[0].pane, m.panes[1].pane}
+	return func() tea.Msg {
+		var msg quitCheckMsg
+		st := l.State()
+		for i, r := range lab.Roles {
+			shell := panes[i].ShellPID()
+			if shell == 0 {
+				continue // no shell, nothing to lose
+			}
+			snap := st.Snapshot(r)
+			followed := snap.PID != 0 && snap.PID != shell
+			if fg := panes[i].Foreground(); followed || (fg != 0 && fg != shell) {
+				comm := ""
+				if followed {
+					comm = snap.Comm
+				}
+				msg.busy = append(msg.busy, wd.busyItem(comm, string(r)))
+			}
+		}
+		return msg
+	}
+}
+
+// quitChecked quits, or asks first when a pane runs something.
+func (m *Model) quitChecked(msg quitCheckMsg) tea.Cmd {
+	if len(msg.busy) == 0 {
+		return tea.Quit
+	}
+	m.confirmQuit, m.quitBusy = true, msg.busy
+	return nil
 }
 
 // isLabKey reports whether a key is one the lab keeps for itself wherever
@@ -247,17 +335,12 @@ func (m *Model) handleMouse(msg tea.MouseMsg) tea.Cmd {
 		rel := ms
 		rel.X, rel.Y = ms.X-in.X, ms.Y-in.Y
 		inside := in.contains(ms.X, ms.Y)
-		if inside && p.alive && t == m.focus && p.term.State().Modes.Mouse != term.MouseOff {
+		if _, wheel := msg.(tea.MouseWheelMsg); !wheel && inside && p.alive && t == m.focus && p.term.State().Modes.Mouse != term.MouseOff {
 			p.term.SendMouse(withMouse(msg, rel))
 			return cmd
 		}
 		if wheel, ok := msg.(tea.MouseWheelMsg); ok {
-			switch wheel.Button {
-			case tea.MouseWheelUp:
-				p.term.ScrollBy(3)
-			case tea.MouseWheelDown:
-				p.term.ScrollBy(-3)
-			}
+			p.wheel(wheel.Button, inside, rel)
 		}
 		return cmd
 	}

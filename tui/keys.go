@@ -8,6 +8,12 @@ import (
 
 // KeyMap is every key the lab keeps for itself. Anything else goes to the
 // focused shell, Tab, Ctrl-C and the F-keys not listed here included.
+//
+// While a program owns the focused pane's screen (the alternate screen, or
+// mouse reporting: htop, mc, vim, less), every key is the program's but
+// Prefix, as in zellij's locked mode: Prefix, then one of the lab's keys,
+// does what that key does at a shell prompt (tmux's prefix); Prefix twice
+// sends the program one.
 type KeyMap struct {
 	// Everywhere.
 	FocusHost key.Binding // Alt+←
@@ -39,6 +45,16 @@ type KeyMap struct {
 	// In the walkthrough.
 	Step     key.Binding // F5 or Alt+n: run the step, re-check it, or go on
 	Previous key.Binding // Alt+p: back one step for real (the lab rewound)
+
+	// While a program owns the screen.
+	Prefix key.Binding // Ctrl-g, then a lab key
+	// PrefixAgain is Ctrl-g after Ctrl-g: one Ctrl-g for the program. Its
+	// help reads "ctrl+g ctrl+g" in F1; PrefixSend is the same as the help
+	// bar shows it once Ctrl-g was pressed.
+	PrefixAgain, PrefixSend key.Binding
+	// PrefixCancel is Esc after Ctrl-g; any key that is not the lab's does
+	// the same and reaches nobody.
+	PrefixCancel key.Binding
 
 	// Answers to the quit question, and the filter editor.
 	Yes, No      key.Binding
@@ -86,6 +102,11 @@ func keyMapIn(wd words) KeyMap {
 		Step:     b([]string{"f5", "alt+n"}, "f5/alt+n", wd.keyStep),
 		Previous: b([]string{"alt+p"}, "alt+p", wd.keyPrevious),
 
+		Prefix:       b([]string{"ctrl+g"}, "ctrl+g …", wd.keyPrefix),
+		PrefixAgain:  b([]string{"ctrl+g"}, "ctrl+g ctrl+g", wd.keyPrefixAgain),
+		PrefixSend:   b([]string{"ctrl+g"}, "ctrl+g", wd.keyPrefixSend),
+		PrefixCancel: b([]string{"esc"}, "esc", wd.keyPrefixCancel),
+
 		Yes:          b([]string{"y", "Y"}, "y", wd.keyYes),
 		No:           b([]string{"n", "N", "esc"}, "n", wd.keyNo),
 		FilterDone:   b([]string{"enter"}, "enter", wd.keyFilterDone),
@@ -101,13 +122,22 @@ func (k KeyMap) ShortHelp() []key.Binding {
 }
 
 // FullHelp is the help screen (F1): every key, grouped by where it works.
-func (k KeyMap) FullHelp() [][]key.Binding {
+func (k KeyMap) FullHelp() [][]key.Binding { return k.fullHelp(true) }
+
+// fullHelp is FullHelp with the walkthrough's keys or without them. They
+// share the last column with Ctrl-g's, after a blank row, so that the F1
+// screen fits the smallest terminal in Korean too.
+func (k KeyMap) fullHelp(walk bool) [][]key.Binding {
+	last := []key.Binding{k.Prefix, k.PrefixAgain}
+	if walk {
+		last = append([]key.Binding{k.Step, k.Previous, {}}, last...)
+	}
 	return [][]key.Binding{
 		{k.FocusHost, k.FocusNS, k.CycleFocus, k.Zoom, k.Help, k.Quit},
 		{k.ScrollUp, k.ScrollDown, k.Restart},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Filter, k.Pseudo, k.Tree, k.PrevTab, k.NextTab, k.Back},
-		{k.Step, k.Previous},
+		last,
 	}
 }
 
@@ -123,6 +153,9 @@ type helpContext struct {
 	confirming  bool
 	// zoomed puts the key out of the zoom first: it matters most then.
 	zoomed bool
+	// locked: a program owns the focused pane's screen, so the lab's keys
+	// work after Ctrl-g only; armed: Ctrl-g was pressed.
+	locked, armed bool
 }
 
 // ShortHelp gives the keys that matter now, most useful first, F1 last (the
@@ -135,7 +168,17 @@ func (c helpContext) ShortHelp() []key.Binding {
 	case c.filtering:
 		return []key.Binding{k.FilterDone, k.FilterCancel}
 	}
-	out := append(append([]key.Binding(nil), c.walk...), c.local...)
+	var out []key.Binding
+	if c.armed {
+		// What else Ctrl-g may be followed by, first: the lab's keys are
+		// the same as at a prompt, and F1 lists them all.
+		out = append(out, k.PrefixSend, k.PrefixCancel)
+	}
+	out = append(out, c.walk...)
+	if !c.locked && !c.armed {
+		// The pane's own keys (its scrollback) are the program's now.
+		out = append(out, c.local...)
+	}
 	if c.zoomed {
 		out = append(out, k.Unzoom)
 	}
@@ -154,10 +197,4 @@ func (c helpContext) ShortHelp() []key.Binding {
 
 // FullHelp gives the help screen's groups, with the walkthrough's only when
 // it runs.
-func (c helpContext) FullHelp() [][]key.Binding {
-	groups := c.keys.FullHelp()
-	if len(c.walk) == 0 {
-		groups = groups[:len(groups)-1]
-	}
-	return groups
-}
+func (c helpContext) FullHelp() [][]key.Binding { return c.keys.fullHelp(len(c.walk) > 0) }

@@ -185,7 +185,7 @@ func wantFocus(t *testing.T, m *Model, want target) {
 
 func TestQuit(t *testing.T) {
 	m, _ := newTestModel(t, Options{})
-	if _, cmd := m.Update(press(tea.KeyF10, 0)); !isQuit(cmd) {
+	if !quitsOn(m, press(tea.KeyF10, 0)) {
 		t.Fatal("f10 did not quit the free-form lab")
 	}
 }
@@ -210,7 +210,7 @@ func TestQuitAsksWhileAStepRuns(t *testing.T) {
 	}
 	m.walk.phase = walkResult
 	m.confirmQuit = false
-	if _, cmd := m.Update(press(tea.KeyF10, 0)); !isQuit(cmd) {
+	if !quitsOn(m, press(tea.KeyF10, 0)) {
 		t.Fatal("f10 asked although no step ran")
 	}
 }

@@ -70,6 +70,12 @@ type Model struct {
 	zoomed          bool
 	showHelp        bool
 	confirmQuit     bool
+	// quitBusy names what runs in the panes while the quit question asks.
+	quitBusy []string
+	// prefixArmed: Ctrl-g was pressed while a program owned the keys, so the
+	// next key is the lab's. owned is whether a program owned them at the
+	// last message (the help bar changes with it).
+	prefixArmed, owned bool
 
 	state lab.State
 	hl    highlights
@@ -257,13 +263,19 @@ func (m *Model) idle(now time.Time) tea.Cmd {
 
 // Update routes one message.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	owned := m.keysOwned()
 	switch msg.(type) {
 	case wakeMsg, tickMsg:
 		// Frame messages: only the panes' screens change (tickMsg says when
-		// a highlight ends).
+		// a highlight ends), and with them whether a program owns the keys,
+		// which the help bar tells.
+		if owned != m.owned {
+			m.chromeGen++
+		}
 	default:
 		m.chromeGen++
 	}
+	m.owned = owned
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height, m.sized = msg.Width, msg.Height, true
@@ -343,6 +355,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.problem = m.wd.recording + ": " + oneLine(msg.err.Error())
 		}
 		return m, nil
+	case quitCheckMsg:
+		return m, m.quitChecked(msg)
 	case tea.KeyPressMsg:
 		return m, m.handleKey(msg)
 	case tea.PasteMsg:
@@ -527,7 +541,8 @@ func (m *Model) setFocus(t target) tea.Cmd {
 
 // helpContext says which keys matter now.
 func (m *Model) helpContext() helpContext {
-	c := helpContext{keys: m.keys, confirming: m.confirmQuit, compact: m.lay.Mode == modeCompact, zoomed: m.zoomed}
+	c := helpContext{keys: m.keys, confirming: m.confirmQuit, compact: m.lay.Mode == modeCompact, zoomed: m.zoomed,
+		locked: m.keysOwned(), armed: m.prefixArmed}
 	if m.walk != nil {
 		c.walk = m.walk.ShortHelp(m.keys)
 	}

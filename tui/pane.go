@@ -158,6 +158,46 @@ func (p *paneView) ShortHelp(k KeyMap) []key.Binding {
 	return []key.Binding{k.ScrollUp}
 }
 
+// ownsKeys reports whether the program in the pane owns its screen, and
+// with it every key but Ctrl-g: the alternate screen (vim, less, htop) or
+// mouse reporting on.
+func (p *paneView) ownsKeys() bool {
+	if !p.alive {
+		return false
+	}
+	s := p.term.State()
+	return s.AltScreen || s.Modes.Mouse != term.MouseOff
+}
+
+// wheelLines is how far one notch of the wheel moves: lines of scrollback,
+// or arrow keys on the alternate screen (xterm's alternate scroll).
+const wheelLines = 3
+
+// wheel handles a notch of the wheel over the pane (inside its box or on its
+// border; rel is the event relative to the inside). A program that asked for
+// the mouse gets the wheel; on the alternate screen without mouse reporting
+// it gets arrow keys, in the cursor-key mode it set, as xterm's alternate
+// scroll sends them, so less and man scroll; on the normal screen the wheel
+// scrolls the pane's scrollback.
+func (p *paneView) wheel(b tea.MouseButton, inside bool, rel tea.Mouse) {
+	s := p.term.State()
+	switch {
+	case p.alive && s.Modes.Mouse != term.MouseOff:
+		if inside {
+			p.term.SendMouse(tea.MouseWheelMsg(rel))
+		}
+	case p.alive && s.AltScreen:
+		arrow := map[tea.MouseButton]rune{tea.MouseWheelUp: tea.KeyUp, tea.MouseWheelDown: tea.KeyDown}[b]
+		for i := 0; arrow != 0 && i < wheelLines; i++ {
+			p.term.SendKey(tea.KeyPressMsg{Code: arrow})
+		}
+	case b == tea.MouseWheelUp:
+		p.term.ScrollBy(wheelLines)
+	case b == tea.MouseWheelDown:
+		p.term.ScrollBy(-wheelLines)
+	}
+}
+
 // exited records that the pane's shell ended.
 func (p *paneView) exited(status int) {
 	p.alive, p.status, p.restarting = false, status, false

@@ -181,13 +181,26 @@ func (m *Model) helpBar() string {
 	h.Styles = m.st.Help
 	h.SetWidth(m.width)
 	if m.confirmQuit {
-		q := m.st.Warn.Render(m.wd.quitAnyway) + " "
+		question := m.wd.quitAnyway
+		if len(m.quitBusy) > 0 {
+			question = m.wd.quitBusy(m.quitBusy)
+		}
+		q := m.st.Warn.Render(question) + " "
 		h.SetWidth(max(m.width-cellWidth(q), 1))
 		return fit(q+h.ShortHelpView(m.helpContext().ShortHelp()), m.width)
 	}
 	lead := ""
 	if m.problem != "" {
 		lead = m.st.Warn.Render(symFail+" "+m.problem) + "  "
+	}
+	// While a program owns the keys, the lab's work after Ctrl-g: say so
+	// before them, and that Ctrl-g was pressed once it was.
+	prefix := m.keys.Prefix.Keys()[0]
+	switch {
+	case m.prefixArmed:
+		lead += m.st.Warn.Render(prefix+m.wd.prefixNow) + " "
+	case m.keysOwned():
+		lead += m.st.Help.ShortKey.Render(prefix) + m.st.Help.ShortDesc.Render(m.wd.prefixThen) + " "
 	}
 	return fit(lead+fitKeys(h, m.helpContext().ShortHelp(), m.width-cellWidth(lead), m.keys.Help), m.width)
 }
@@ -235,7 +248,13 @@ func (m *Model) helpView(r rect) []string {
 		st.Muted.Render(symEqual+"/"+symUnequal+" "+wd.sameDifferentNS+"  "+symForChildren+" "+wd.forChildren),
 		st.Warn.Render(symRootMount)+st.Muted.Render(" "+wd.chrootRoot+"  "+symOutOfReach+" "+wd.chrootOut),
 		"")
-	for _, l := range wrap(wd.otherKeys, in.W-1) {
+	other := wrap(wd.otherKeys, in.W-1)
+	// What Ctrl-g and the wheel do while a program owns the screen, where
+	// there is room: the keys above say it in short.
+	if more := wrap(wd.prefixHelp, in.W-1); len(body)+len(more)+len(other) <= in.H {
+		other = append(more, other...)
+	}
+	for _, l := range other {
 		body = append(body, st.Muted.Render(l))
 	}
 	return drawBox(st, r, boxSpec{Focused: true, Title: st.TitleFocus.Render(wd.keysTitle), Lines: padLeft(body, 1)})

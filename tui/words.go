@@ -92,6 +92,15 @@ type words struct {
 	keyFilter, keyBack, keyPseudo, keyNextTab, keyPrevTab                                   string
 	keyTree, keyList                                                                        string
 	keyStep, keyPrevious, keyYes, keyNo, keyFilterDone, keyFilterCancel                     string
+	// While a program owns the focused pane's screen: Ctrl-g, then a lab key.
+	keyPrefix, keyPrefixAgain, keyPrefixSend, keyPrefixCancel string
+	// prefixThen follows "ctrl+g" on the help bar before the lab's keys;
+	// prefixNow once Ctrl-g was pressed. prefixHelp explains both in F1.
+	prefixThen, prefixNow, prefixHelp string
+	// quitBusy asks before quitting while panes run programs, each named by
+	// busyItem (comm is empty when not known yet).
+	quitBusy func(items []string) string
+	busyItem func(comm, pane string) string
 
 	// The spotlight line after a step, one change at a time: a pane's
 	// namespace or root, a mount point's mount. sides is a pane or
@@ -213,6 +222,21 @@ func english() words {
 		keyTree: "tree", keyList: "list",
 		keyStep: "run·next", keyPrevious: "step back", keyYes: "quit", keyNo: "stay",
 		keyFilterDone: "keep filter", keyFilterCancel: "clear filter",
+		keyPrefix: "lab key prefix in full-screen programs", keyPrefixAgain: "one ctrl+g to the program",
+		keyPrefixSend: "to the program", keyPrefixCancel: "cancel",
+		prefixThen: " then:", prefixNow: ", now:",
+		prefixHelp: "While a program in the focused pane uses the whole screen or the mouse (htop, mc, vim, less), " +
+			"every key goes to it, F-keys and Alt too: for the lab's keys press ctrl+g first. " +
+			"The wheel scrolls such a program's screen (as arrow keys) and a shell's scrollback.",
+		quitBusy: func(items []string) string {
+			return "Still running: " + strings.Join(items, ", ") + ". Quit and end the lab?"
+		},
+		busyItem: func(comm, pane string) string {
+			if comm == "" {
+				comm = "a command"
+			}
+			return comm + " (" + pane + " pane)"
+		},
 
 		spotNSNew: func(pane string, t lab.NSType, tag string) string {
 			if strings.HasSuffix(string(t), forChildrenSuffix) {
@@ -345,6 +369,21 @@ func korean() words {
 		keyTree: "트리로 보기", keyList: "목록으로 보기",
 		keyStep: "실행·다음", keyPrevious: "이전 단계", keyYes: "종료", keyNo: "계속",
 		keyFilterDone: "필터 유지", keyFilterCancel: "필터 지우기",
+		keyPrefix: "전체 화면 프로그램에서 nslab 키 앞에", keyPrefixAgain: "프로그램에 ctrl+g 보내기",
+		keyPrefixSend: "프로그램에 보내기", keyPrefixCancel: "취소",
+		prefixThen: "를 누른 뒤:", prefixNow: "를 눌렀습니다. 다음 키:",
+		prefixHelp: "htop, mc, vim, less처럼 화면 전체나 마우스를 쓰는 프로그램이 초점이 있는 창에서 실행되는 동안에는 " +
+			"F 키와 Alt 조합까지 모든 키가 그 프로그램으로 갑니다. 이때 nslab의 키는 ctrl+g를 먼저 누른 뒤 누르세요. " +
+			"마우스 휠은 그런 프로그램에서는 화살표 키가 되어 화면을 넘기고, 셸에서는 스크롤백을 넘깁니다.",
+		quitBusy: func(items []string) string {
+			return "아직 실행 중: " + strings.Join(items, ", ") + ". 랩을 끝낼까요?"
+		},
+		busyItem: func(comm, pane string) string {
+			if comm == "" {
+				comm = "명령"
+			}
+			return comm + "(" + pane + " 창)"
+		},
 
 		spotNSNew: func(pane string, t lab.NSType, tag string) string {
 			if strings.HasSuffix(string(t), forChildrenSuffix) {
