@@ -1,7 +1,9 @@
 package tui
 
 import (
+	"encoding/binary"
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"strings"
 
@@ -41,6 +43,8 @@ type diffPanel struct {
 		key  viewKey
 		view *mountView
 	}
+	// rows keeps each row's cells from one state to the next.
+	rows rowMemo
 }
 
 // viewKey says what the view depends on: the diff (the lab hands out the same
@@ -89,8 +93,11 @@ func (p *diffPanel) handleKey(k tea.KeyPressMsg, keys KeyMap) bool {
 
 // diffItem is one row to show: a live row or a ghost.
 type diffItem struct {
-	row   mnt.DiffRow
+	// row points into the state's diff (or at a ghost): items are copied
+	// around at every change, rows are not.
+	row   *mnt.DiffRow
 	ghost bool
+	info  *rowInfo
 }
 
 // The mount panel's columns, in screen order.
@@ -111,12 +118,10 @@ type mountView struct {
 	items []diffItem
 	// hidden counts the pseudo filesystems left out.
 	hidden int
-	// cells are each item's texts, column by column, and widths their
-	// widths (the mount point's with its place in the tree).
-	cells  [][numCols]string
-	widths [][numCols]int
-	// prefix is each item's place in the tree ("│ ├─"), nil in the list.
-	prefix []string
+	// prefix is each item's place in the tree ("│ ├─"), nil in the list,
+	// and prefixW its width. Each item's cells are in its info.
+	prefix  []string
+	prefixW []int
 	// reach marks each item for the chrooted panes, and chroots counts what
 	// each reaches; both nil when no pane is chrooted.
 	reach   []reachMark
@@ -166,60 +171,68 @@ func (p *diffPanel) view(d panelData) *mountView {
 		return p.memo.view
 	}
 	// Every row in list order, ghosts at their place; then the ones to show.
+	infos := p.rows.infos(d.wd, d.state.Diff)
 	all := make([]diffItem, 0, len(d.state.Diff)+len(ghosts))
 	gi := 0
-	for _, r := range d.state.Diff {
+	for i := range d.state.Diff {
+		r := &d.state.Diff[i]
 		for gi < len(ghosts) && ghosts[gi].Key.Mountpoint < r.Key.Mountpoint {
-			all = append(all, diffItem{row: ghosts[gi], ghost: true})
+			all = append(all, diffItem{row: &ghosts[gi], ghost: true, info: newRowInfo(d.wd, ghosts[gi])})
 			gi++
 		}
-		all = append(all, diffItem{row: r})
+		all = append(all, diffItem{row: r, info: infos[i]})
 	}
 	for ; gi < len(ghosts); gi++ {
-		all = append(all, diffItem{row: ghosts[gi], ghost: true})
+		all = append(all, diffItem{row: &ghosts[gi], ghost: true, info: newRowInfo(d.wd, ghosts[gi])})
 	}
 	v := &mountView{}
-	shown := make([]int, 0, len(all))
-	cells := make(map[int][numCols]string, len(all))
-	for i, it := range all {
-		if !p.showPseudo && isPseudoFS(it.row.Key.FSType) {
+	keep := func(it diffItem) bool {
+		if !p.showPseudo && it.info.pseudo {
 			v.hidden++
-			continue
+			return false
 		}
-		c := rowCells(d.wd, it.row)
-		if p.nav.filter != "" && !p.nav.matches(rowText(d.wd, it.row, c)) {
-			continue
-		}
-		shown = append(shown, i)
-		cells[i] = c
+		return p.nav.filter == "" || p.nav.matches(rowText(d.wd, *it.row, it.info.cells))
 	}
-	order := shown
 	if p.tree {
+		// The tree places each row under its parent, shown or not.
+		shown := make([]int, 0, len(all))
+		for i, it := range all {
+			if keep(it) {
+				shown = append(shown, i)
+			}
+		}
+		var order []int
 		order, v.prefix = treeOrder(all, shown)
+		v.items = make([]diffItem, len(order))
+		for k, i := range order {
+			v.items[k] = all[i]
+		}
+	} else {
+		v.items = all[:0]
+		for _, it := range all {
+			if keep(it) {
+				v.items = append(v.items, it)
+			}
+		}
 	}
-	v.items = make([]diffItem, len(order))
-	v.cells = make([][numCols]string, len(order))
-	for k, i := range order {
-		v.items[k], v.cells[k] = all[i], cells[i]
+	if v.prefix != nil {
+		v.prefixW = make([]int, len(v.prefix))
+		for k, pre := range v.prefix {
+			v.prefixW[k] = cellWidth(pre)
+		}
 	}
 	v.reach, v.chroots = reachOf(d.state, v.items)
-	v.widths = make([][numCols]int, len(v.cells))
-	for k, c := range v.cells {
-		for i, s := range c {
-			v.widths[k][i] = cellWidth(s)
-		}
-		if v.prefix != nil {
-			v.widths[k][colPoint] += cellWidth(v.prefix[k])
-		}
-		for i, cw := range v.widths[k] {
+	for k, it := range v.items {
+		in := it.info
+		for i, cw := range in.widths {
 			v.longest[i] = max(v.longest[i], cw)
 		}
-		_, head := optsText(v.items[k].row)
-		v.heads[colOpts] = max(v.heads[colOpts], head)
-		if root := v.items[k].row.Key.Root; root != "" && root != "/" {
-			v.heads[colSource] = max(v.heads[colSource], cellWidth(root)+3) // "…[" and "]"
+		if v.prefixW != nil {
+			v.longest[colPoint] = max(v.longest[colPoint], in.widths[colPoint]+v.prefixW[k])
 		}
-		v.optsMatter = v.optsMatter || head > 0 || strings.HasPrefix(c[colOpts], "ro")
+		v.heads[colOpts] = max(v.heads[colOpts], in.optsHead)
+		v.heads[colSource] = max(v.heads[colSource], in.srcHead)
+		v.optsMatter = v.optsMatter || in.optsHead > 0 || in.ro
 	}
 	p.memo.key, p.memo.view = key, v
 	return v
@@ -356,7 +369,7 @@ func rank(it diffItem, reach reachMark, d panelData) int {
 	if it.ghost || reach == reachRoot {
 		return 1
 	}
-	switch shownClass(it.row) {
+	switch shownClass(*it.row) {
 	case mnt.Changed:
 		return 1
 	case mnt.HostOnly, mnt.NSOnly:
@@ -611,7 +624,7 @@ func (v *mountView) body(i int, c diffCols, wd *words, id string) string {
 	prefix := v.prefixOf(i)
 	row := v.items[i].row
 	var b strings.Builder
-	for i, s := range v.cells[i] {
+	for i, s := range v.items[i].info.cells {
 		if c.w[i] <= 0 {
 			continue
 		}
@@ -637,7 +650,7 @@ func (v *mountView) body(i int, c diffCols, wd *words, id string) string {
 			continue
 		}
 		if i == colRel && cellWidth(s) > c.w[i] {
-			s = relShort(wd, row)
+			s = relShort(wd, *row)
 		}
 		b.WriteString(col(s, c.w[i]))
 	}
@@ -666,45 +679,86 @@ func (v *mountView) rowIDs(c diffCols, wd *words) []string {
 		return v.ids
 	}
 	ids := make([]string, len(v.items))
-	seen := make(map[string]int, len(v.items))
-	first := make(map[string]int, len(v.items))
-	var key strings.Builder
+	// Texts are told apart by a 64-bit hash: two that collide (about one
+	// chance in 10^9 at 100,000 rows) only show their IDs without need.
+	first := newFirstSeen(len(v.items))
 	for i, it := range v.items {
-		// A row with no cell cut reads alike another only if their texts
-		// are alike; only a cut row is drawn to compare (at 10,000 mounts,
-		// drawing every row was most of the work).
-		key.Reset()
-		key.WriteString(itemSymbol(it))
-		key.WriteString(v.reachSymbol(i))
-		cut := false
-		for col, cw := range v.widths[i] {
-			cut = cut || (c.w[col] > 0 && cw > c.w[col])
+		j := first.put(v.alike(i, c, wd), i)
+		switch {
+		case j == i:
+			continue
+		case j >= 0:
+			ids[j] = idSuffix(*v.items[j].row)
 		}
-		if cut {
-			key.WriteString("\x01")
-			key.WriteString(v.body(i, c, wd, ""))
-		} else {
-			key.WriteString(v.prefixOf(i))
-			for col, cell := range v.cells[i] {
-				if c.w[col] > 0 {
-					key.WriteString(cell)
-					key.WriteByte(0)
-				}
-			}
-		}
-		line := key.String()
-		if j, ok := first[line]; ok {
-			if seen[line] == 1 {
-				ids[j] = idSuffix(v.items[j].row)
-			}
-			ids[i] = idSuffix(it.row)
-		} else {
-			first[line] = i
-		}
-		seen[line]++
+		ids[i] = idSuffix(*it.row)
 	}
 	v.idsFor, v.ids = c, ids
 	return ids
+}
+
+// alike hashes item i's text at the columns c, with its symbols: two rows
+// look alike when their hashes are equal. A row with no cell cut reads alike
+// another only if their cells are alike; only a cut row is drawn to compare.
+// In the list a row keeps its hash from one state to the next: an uncut row
+// while the same columns are shown, a cut one while they keep their widths.
+func (v *mountView) alike(i int, c diffCols, wd *words) uint64 {
+	it := v.items[i]
+	in := it.info
+	cut := false
+	var shown uint8
+	for col, cw := range in.widths {
+		if col == colPoint && v.prefixW != nil {
+			cw += v.prefixW[i]
+		}
+		if c.w[col] > 0 {
+			shown |= 1 << col
+			cut = cut || cw > c.w[col]
+		}
+	}
+	key := alikeKey{cut: cut, shown: shown}
+	if cut {
+		key.cols = c
+	}
+	if v.prefix == nil && in.hasAlike && in.alikeKey == key {
+		return mixReach(in.alike, v.reachSymbol(i))
+	}
+	var h maphash.Hash
+	h.SetSeed(alikeSeed)
+	if cut {
+		h.WriteString("\x01")
+		h.WriteString(v.body(i, c, wd, ""))
+	} else {
+		h.WriteString(v.prefixOf(i))
+		for col, cell := range in.cells {
+			if c.w[col] > 0 {
+				h.WriteString(cell)
+				h.WriteByte(0)
+			}
+		}
+	}
+	// The class symbol is the row's own (a ghost has its own info).
+	h.WriteByte(0)
+	h.WriteString(itemSymbol(it))
+	if v.prefix != nil {
+		// The tree's prefix is the view's, not the row's: not kept.
+		return mixReach(h.Sum64(), v.reachSymbol(i))
+	}
+	in.alike, in.alikeKey, in.hasAlike = h.Sum64(), key, true
+	return mixReach(in.alike, v.reachSymbol(i))
+}
+
+// mixReach adds a row's reach symbol, if any, to the hash of its text.
+func mixReach(text uint64, reach string) uint64 {
+	if reach == "" {
+		return text
+	}
+	var h maphash.Hash
+	h.SetSeed(alikeSeed)
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], text)
+	h.Write(b[:])
+	h.WriteString(reach)
+	return h.Sum64()
 }
 
 // reachSymbol is item i's reach mark and a space, "" while no pane is
@@ -729,7 +783,7 @@ func itemSymbol(it diffItem) string {
 	if it.ghost {
 		return symRemoved
 	}
-	return classSymbol(shownClass(it.row))
+	return classSymbol(shownClass(*it.row))
 }
 
 // rowLine draws item i; a highlighted row is drawn in one style so its
@@ -756,7 +810,7 @@ func (p *diffPanel) rowLine(st Styles, v *mountView, i int, id string, c diffCol
 	if it.ghost {
 		return st.Removed.Render(fit("  "+cls+" "+reach+text, w))
 	}
-	class := shownClass(r)
+	class := shownClass(*r)
 	ts := st.Normal
 	if class == mnt.InBoth {
 		ts = st.Muted

@@ -202,7 +202,7 @@ func TestTreeOrderLoop(t *testing.T) {
 	a := mount(1, 2, "/a", "tmpfs", "a", private)
 	b := mount(2, 1, "/b", "tmpfs", "b", private)
 	rows := mnt.Diff([]mnt.Mount{a, b}, nil)
-	all := []diffItem{{row: rows[0]}, {row: rows[1]}}
+	all := []diffItem{{row: &rows[0]}, {row: &rows[1]}}
 	order, prefix := treeOrder(all, []int{0, 1})
 	if len(order) != 2 || len(prefix) != 2 || order[0] == order[1] {
 		t.Fatalf("order %v, prefixes %q: want each of the two rows once", order, prefix)
@@ -219,8 +219,8 @@ func TestReach(t *testing.T) {
 	s.NS.Mounts = append(append([]mnt.Mount(nil), s.NS.Mounts...), inside)
 	s.Diff = mnt.Diff(s.Host.Mounts, s.NS.Mounts)
 	var items []diffItem
-	for _, r := range s.Diff {
-		items = append(items, diffItem{row: r})
+	for i := range s.Diff {
+		items = append(items, diffItem{row: &s.Diff[i]})
 	}
 	marksOf := func(marks []reachMark) map[string]string {
 		out := map[string]string{}

@@ -65,7 +65,7 @@ func reachOf(s lab.State, items []diffItem) ([]reachMark, []chrootCount) {
 		reach := snap.Reach() // finds the root's mount once, not once per mount
 		c := chrootCount{role: role, root: snap.Root}
 		for i, it := range items {
-			m := side(it.row, role)
+			m := side(*it.row, role)
 			if it.ghost || m == nil {
 				continue
 			}

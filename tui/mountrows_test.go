@@ -1,0 +1,59 @@
+package tui
+
+import (
+	"testing"
+
+	"github.com/nslab/nslab/lab/mnt"
+)
+
+func TestFirstSeen(t *testing.T) {
+	f := newFirstSeen(3)
+	// Hashes that share their low bits probe past each other.
+	step := uint64(len(f))
+	for _, c := range []struct {
+		h       uint64
+		i, want int
+	}{{7, 0, 0}, {7 + step, 1, 1}, {7, 2, 0}, {7, 3, -1}, {7 + step, 4, 1}, {9, 5, 5}} {
+		if got := f.put(c.h, c.i); got != c.want {
+			t.Errorf("put(%d, %d) = %d, want %d", c.h, c.i, got, c.want)
+		}
+	}
+}
+
+// A row keeps its rowInfo while unchanged, also when the state holds a new
+// copy of its table; a changed row gets a new one.
+func TestRowMemoKeepsUnchangedRows(t *testing.T) {
+	host, ns := sampleTables()
+	wd := wordsFor("en")
+	var m rowMemo
+	first := m.infos(&wd, mnt.Diff(host, ns))
+	host2 := append([]mnt.Mount(nil), host...)
+	host2[1].Options = "ro,relatime"
+	host2 = append(host2, mount(990, host2[0].ID, "/zz", "tmpfs", "x", private))
+	d2 := mnt.Diff(host2, ns)
+	second := m.infos(&wd, d2)
+	kept, fresh := 0, 0
+	for j, r := range d2 {
+		reused := false
+		for _, in := range first {
+			reused = reused || in == second[j]
+		}
+		changed := r.Key.Mountpoint == host2[1].Mountpoint || r.Key.Mountpoint == "/zz"
+		switch {
+		case reused && changed:
+			t.Errorf("row %s changed but kept its old cells", r.Key.Mountpoint)
+		case !reused && !changed:
+			t.Errorf("row %s unchanged but formatted again", r.Key.Mountpoint)
+		case reused:
+			kept++
+		default:
+			fresh++
+		}
+		if want := rowCells(&wd, r); second[j].cells != want {
+			t.Errorf("row %s: cells %q, want %q", r.Key.Mountpoint, second[j].cells, want)
+		}
+	}
+	if kept == 0 || fresh == 0 {
+		t.Errorf("kept %d rows, formatted %d: want some of each", kept, fresh)
+	}
+}
