@@ -208,6 +208,9 @@ func TestGoldenWalkthrough(t *testing.T) {
 	sl.mu.Unlock()
 	h.send(press('p', tea.ModAlt))
 	h.untilWalk(walkRewinding, -1)
+	h.until("the rewind's rule on the ns pane", func(m *Model) bool {
+		return strings.Contains(ansi.Strip(m.panes[1].term.Render()), "back to step 2")
+	})
 	t.Run("rewinding", func(t *testing.T) { requirePlain(t, h.frame()) })
 	close(sl.hold)
 	h.untilWalk(walkReady, -1)
@@ -230,8 +233,8 @@ func TestGoldenClassroom(t *testing.T) {
 	fl := newFakeLab()
 	sl := &fakeScenarioLab{lab: fl}
 	h := startHarnessWith(t, fl, 100, 30, Options{Theme: Classroom, Walkthrough: []scenarios.Scenario{sampleScenario(t)}, ScenarioLab: sl})
+	h.untilWalk(walkReady, -1) // the lesson's rule first, then the shells' output
 	shellOutput(h)
-	h.untilWalk(walkReady, -1)
 	failSecondStep(h)
 	f := h.frame()
 	requireSize(t, f, 100, 30)

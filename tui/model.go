@@ -133,6 +133,7 @@ func New(ctx context.Context, l Lab, opts Options) *Model {
 		delay = max(delay, 0)
 		panes := []Pane{m.panes[0].pane, m.panes[1].pane}
 		m.walk = newWalkthrough(ctx, opts.Walkthrough, opts.ScenarioLab, opts.Lang, panes, delay)
+		m.walk.screens = []term.Terminal{m.panes[0].term, m.panes[1].term}
 		for _, p := range panes {
 			p.SetTypeDelay(delay)
 		}

@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/nslab/nslab/lab"
 	"github.com/nslab/nslab/scenarios"
+	"github.com/nslab/nslab/tui/term"
 )
 
 // walkPhase is where the walkthrough is in the current step.
@@ -77,6 +78,9 @@ type walkthrough struct {
 	spot string
 	// finished counts what the finished scenarios passed, for the end screen.
 	finished totals
+	// screens are the panes' terminals: a lesson, and a rewind, starts them
+	// afresh under a rule naming it.
+	screens []term.Terminal
 }
 
 // totals are what the walkthrough went through: lessons finished, their
@@ -146,7 +150,10 @@ func (w *walkthrough) start() tea.Cmd {
 	w.phase, w.step, w.problem, w.spot, w.rewound = walkStarting, 0, "", "", false
 	w.runner, w.steps, w.results = nil, nil, map[int]scenarios.StepResult{}
 	ctx, slab, sc, gen := w.ctx, w.slab, w.scs[w.sc], w.gen
+	screens, rule := w.screens, wordsFor(w.lang).lessonRule(w.sc+1, len(w.scs), sc.ID, sc.Title.In(w.lang))
 	return func() tea.Msg {
+		// Before the reset: the new shells' prompts come after the rule.
+		freshScreens(screens, rule)
 		if slab == nil {
 			return scenarioStartedMsg{gen: gen, err: fmt.Errorf("start scenario %s: no lab to run it on", sc.ID)}
 		}
@@ -319,7 +326,9 @@ func (w *walkthrough) rewind(to int) tea.Cmd {
 		}
 	}
 	ctx, r, gen, panes, delay, sc := w.ctx, w.runner, w.gen, w.panes, w.delay, w.scs[w.sc]
+	screens, rule := w.screens, wordsFor(w.lang).rewindRule(w.sc+1, len(w.scs), sc.ID, to+1)
 	return func() tea.Msg {
+		freshScreens(screens, rule)
 		for _, p := range panes {
 			p.SetTypeDelay(0)
 		}
@@ -344,6 +353,59 @@ func (w *walkthrough) rewoundTo(msg rewoundMsg) bool {
 	}
 	w.phase = walkReady
 	return true
+}
+
+// freshScreens starts each pane's screen afresh, as clear(1) does in tmux:
+// the lines down to the last one written go into the scrollback, where the
+// reader finds them again, and a dim rule naming what comes heads the clean
+// screen, so the text below and the pane's title (its mnt:[…]) agree.
+func freshScreens(screens []term.Terminal, rule string) {
+	for _, t := range screens {
+		t.ScrollToLive()
+		if t.State().AltScreen {
+			// A program the reset kills leaves its screen behind.
+			_, _ = t.Write([]byte("\x1b[?1049l"))
+		}
+		_, _ = t.Write(freshScreen(t, rule))
+	}
+}
+
+// freshScreen is what freshScreens writes to one terminal.
+func freshScreen(t term.Terminal, rule string) []byte {
+	cols, rows := t.Size()
+	used := t.Cursor().Y
+	for i, l := range strings.Split(ansi.Strip(t.Render()), "\n") {
+		if strings.TrimSpace(l) != "" {
+			used = max(used, i)
+		}
+	}
+	var b strings.Builder
+	// No margins or colours a program left behind; then line feeds on the
+	// last row scroll the used rows up into the scrollback.
+	b.WriteString("\x1b[r\x1b[0m")
+	if rows > 0 {
+		fmt.Fprintf(&b, "\x1b[%d;1H%s", rows, strings.Repeat("\n", min(used+1, rows)))
+	}
+	b.WriteString("\x1b[2J\x1b[H\x1b[2m")
+	for _, l := range ruleLines(rule, cols) {
+		b.WriteString(l + "\r\n")
+	}
+	b.WriteString("\x1b[0m")
+	return []byte(b.String())
+}
+
+// ruleLines are "── text ───" across cols cells, the text wrapped at spaces
+// (never inside a word) when it is longer, the rule drawn on after its end.
+func ruleLines(text string, cols int) []string {
+	if cols < 8 {
+		return []string{text}
+	}
+	lines := wrap("── "+text, cols)
+	last := len(lines) - 1
+	if n := cols - cellWidth(lines[last]) - 1; n > 0 {
+		lines[last] += " " + strings.Repeat("─", n)
+	}
+	return lines
 }
 
 // markName names the current step for a recording's marker.

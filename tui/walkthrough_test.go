@@ -522,3 +522,77 @@ func TestShellExitNotAFailure(t *testing.T) {
 		t.Errorf("a failed exit is not marked %s:\n%s", symFail, f)
 	}
 }
+
+// TestWalkthroughLessonStartsOnAFreshScreen: each lesson starts on a clean
+// pane screen headed by a rule naming it; what the panes showed before is in
+// their scrollback, and a program's alternate screen is left.
+func TestWalkthroughLessonStartsOnAFreshScreen(t *testing.T) {
+	fl := newFakeLab()
+	sl := &fakeScenarioLab{lab: fl}
+	second := threeSteps(t, "    command: echo three\n")
+	h := startHarnessWith(t, fl, 100, 30, Options{Walkthrough: []scenarios.Scenario{sampleScenario(t), second}, ScenarioLab: sl})
+	h.untilWalk(walkReady, 0)
+	screen := func(i int) string {
+		var s string
+		h.do(func(m *Model) { s = ansi.Strip(m.panes[i].term.Render()) })
+		return s
+	}
+	for i := range 2 {
+		// The rule wraps between words in a 48-column pane.
+		lines := strings.SplitN(screen(i), "\n", 3)
+		if got := strings.Join(strings.Fields(lines[0]+" "+lines[1]), " "); !strings.HasPrefix(got, "── lesson 1/2 · tmpfs-demo · A new mount stays in its own namespace ─") {
+			t.Fatalf("pane %d starts with %q, want the lesson's rule", i, got)
+		}
+	}
+	// The lesson's work: output on both panes, and a program on the
+	// alternate screen in ns.
+	shellOutput(h)
+	h.lab.panes[lab.NS].output("\x1b[?1049h\x1b[2J\x1b[Hvi screen")
+	h.until("vi on the ns pane", func(m *Model) bool { return strings.Contains(ansi.Strip(m.panes[1].term.Render()), "vi screen") })
+
+	stepTo(h, 1)
+	fixByHand(h)
+	h.send(press(tea.KeyF5, 0))
+	h.untilWalk(walkResult, 1)
+	h.send(press(tea.KeyF5, 0))
+	h.until("the second lesson, ready", func(m *Model) bool { return m.walk.sc == 1 && m.walk.phase == walkReady })
+	for i := range 2 {
+		s := screen(i)
+		lines := strings.Split(s, "\n")
+		if !strings.HasPrefix(lines[0], "── lesson 2/2 · three · Three steps ─") {
+			t.Errorf("pane %d starts with %q, want the second lesson's rule", i, lines[0])
+		}
+		if strings.TrimSpace(strings.Join(lines[1:], "")) != "" {
+			t.Errorf("pane %d is not clean below the rule:\n%s", i, s)
+		}
+	}
+	h.do(func(m *Model) {
+		if m.panes[1].term.State().AltScreen {
+			t.Error("the ns pane is still on the alternate screen")
+		}
+		// The first lesson's output is in the scrollback, where it was.
+		p := m.panes[0].term
+		p.ScrollBy(100)
+		if back := ansi.Strip(p.Render()); !strings.Contains(back, "[host] ~ # mkdir -p /tmp/mount_test") || !strings.Contains(back, "── lesson 1/2") {
+			t.Errorf("the host pane's scrollback lacks the first lesson:\n%s", back)
+		}
+		p.ScrollToLive()
+	})
+}
+
+// TestRuleLines: a rule too long for the pane wraps between words, never
+// inside one, and the rule is drawn on after its end.
+func TestRuleLines(t *testing.T) {
+	got := ruleLines("실습 4/12 · tmpfs · 새 마운트는 자기 네임스페이스에만 있습니다", 30)
+	for _, l := range got {
+		if w := cellWidth(l); w > 30 {
+			t.Errorf("line %q is %d cells, more than 30", l, w)
+		}
+	}
+	if joined := strings.Join(got, " "); !strings.Contains(joined, "네임스페이스에만") {
+		t.Errorf("a word was broken: %q", got)
+	}
+	if last := got[len(got)-1]; !strings.HasSuffix(last, "─") || cellWidth(last) != 30 {
+		t.Errorf("the last line %q does not draw the rule to 30 cells", last)
+	}
+}

@@ -125,6 +125,10 @@ type words struct {
 	rewinding func(step int) string
 	// totals is the end screen's count of what was done.
 	totals func(lessons, steps, checks int) string
+	// lessonRule and rewindRule head a pane's fresh screen when a lesson
+	// starts and when a rewind starts the lab afresh.
+	lessonRule func(n, of int, id, title string) string
+	rewindRule func(n, of int, id string, step int) string
 	// checksHidden marks checks the bar has no room for, failed of them
 	// failed; checksMore checks not yet run.
 	checksHidden func(n, failed int) string
@@ -276,6 +280,12 @@ func english() words {
 			return fmt.Sprintf("%s and their %s done; %s passed.",
 				plural(lessons, "lesson", "lessons"), plural(steps, "step", "steps"), plural(checks, "check", "checks"))
 		},
+		lessonRule: func(n, of int, id, title string) string {
+			return fmt.Sprintf("lesson %d/%d · %s · %s", n, of, id, title)
+		},
+		rewindRule: func(n, of int, id string, step int) string {
+			return fmt.Sprintf("lesson %d/%d · %s · back to step %d: a fresh lab, the steps before it typed again", n, of, id, step)
+		},
 		replaying: "A fresh lab; the commands of the steps before this one are typed again, quickly.",
 		checksHidden: func(n, failed int) string {
 			if failed > 0 {
@@ -421,6 +431,12 @@ func korean() words {
 		rewinding: func(n int) string { return fmt.Sprintf("%d단계로 되감는 중", n) },
 		totals: func(lessons, steps, checks int) string {
 			return fmt.Sprintf("실습 %d개의 %d단계를 모두 마쳤고, 확인 %d개를 통과했습니다.", lessons, steps, checks)
+		},
+		lessonRule: func(n, of int, id, title string) string {
+			return fmt.Sprintf("실습 %d/%d · %s · %s", n, of, id, title)
+		},
+		rewindRule: func(n, of int, id string, step int) string {
+			return fmt.Sprintf("실습 %d/%d · %s · %d단계로 돌아감: 랩을 새로 만들고 앞 단계의 명령을 다시 입력합니다", n, of, id, step)
 		},
 		replaying: "랩을 새로 만들고, 이 단계 앞의 명령을 빠르게 다시 입력합니다.",
 		checksHidden: func(n, failed int) string {
