@@ -213,6 +213,9 @@ func (m *Model) paneKey(p *paneView, k tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	if !p.alive {
+		if key.Matches(k, m.keys.Restart) && (m.ended.on || m.ended.restarting) {
+			return m.restartLab()
+		}
 		if key.Matches(k, m.keys.Restart) {
 			return p.restart(m.ctx)
 		}

@@ -27,6 +27,8 @@ type (
 	labEventsMsg struct {
 		events []lab.Event
 		state  lab.State
+		// ended says the lab itself ended under the screen (see Restarter).
+		ended bool
 	}
 	// stateMsg is a fresh read of the lab's state.
 	stateMsg struct{ state lab.State }
@@ -95,6 +97,8 @@ type Model struct {
 	ticks       int
 	// problem is the last error a command reported, for the help bar.
 	problem string
+	// ended is the lab's own end under the screen; the panes' footers show it.
+	ended labEnd
 
 	// Everything but the panes' screens changes only on a message that is not
 	// a frame tick; it is drawn once per such change and kept.
@@ -124,6 +128,7 @@ func New(ctx context.Context, l Lab, opts Options) *Model {
 		t := term.New(paneInput{p}, term.Options{Cols: 80, Rows: 24, Scrollback: opts.Scrollback, Colors: paneColors(opts.Theme)})
 		p.SetSink(wakeSink{t: t, wake: m.wake})
 		m.panes[i] = newPaneView(r, p, t)
+		m.panes[i].ended = &m.ended
 	}
 	if len(opts.Walkthrough) > 0 {
 		delay := opts.TypeDelay
@@ -186,7 +191,11 @@ func (m *Model) waitEvents() tea.Cmd {
 				break drain
 			}
 		}
-		return labEventsMsg{events: batch, state: l.State()}
+		ended := false
+		if r, ok := l.(Restarter); ok {
+			ended = r.Ended() // read after the batch: the lab sets it before its shells' ends
+		}
+		return labEventsMsg{events: batch, state: l.State(), ended: ended}
 	}
 }
 
@@ -307,7 +316,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.idle(now)
 	case labEventsMsg:
+		m.ended.heard(msg.ended)
 		return m, tea.Batch(m.handleEvents(msg), m.waitEvents())
+	case labRestartedMsg:
+		m.labRestarted(msg)
+		return m, nil
 	case stateMsg:
 		if msg.state.Seq >= m.state.Seq { // a read can come back after a newer one
 			m.state = msg.state
@@ -342,12 +355,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.walk == nil {
 			return m, nil
 		}
+		m.ended.restarting = false // a fresh lab, or why not: the bar says which
 		m.walk.started(msg)
 		return m, tea.Batch(m.relayout(), m.takeQueued())
 	case rewoundMsg:
 		if m.walk == nil || !m.walk.rewoundTo(msg) {
 			return m, nil
 		}
+		m.ended.restarting = false
 		return m, tea.Batch(m.relayout(), m.takeQueued())
 	case stepDoneMsg:
 		return m, m.stepDone(msg)

@@ -28,6 +28,8 @@ type paneView struct {
 	// read of Alive, which may be older, is then ignored.
 	heard   bool
 	problem string // why the last restart failed
+	// ended is the lab's own end, shared by both panes (nil: never ends).
+	ended *labEnd
 
 	box rect
 	// The pty's size: asked for (applied or in flight), and wanted now. One
@@ -292,6 +294,9 @@ func (p *paneView) View(st Styles, wd *words, focused, zoomed bool, snap lab.Sna
 	}
 	footer := ""
 	switch {
+	case !p.alive && p.ended.footer(st, wd) != "":
+		// The whole lab ended: a new shell cannot start, a fresh lab can.
+		footer = p.ended.footer(st, wd)
 	case p.restarting:
 		footer = st.Warn.Render(symRunning + " " + wd.startingShell)
 	case !p.alive && p.problem != "":

@@ -78,6 +78,9 @@ type words struct {
 	zoom, startingShell, retry, newShell string
 	noShellBecause                       func(why string) string
 	exited                               func(status int) string
+	// The lab's own end under the screen (labended.go).
+	labEnded, newLab, startingLab string
+	noLabBecause                  func(why string) string
 
 	// Help.
 	keysTitle, otherKeys, justChanged, spotlight, sameDifferentNS string
@@ -198,6 +201,9 @@ func english() words {
 		superChange:  func(from, to string) string { return fmt.Sprintf("super %s → %s", from, to) },
 
 		zoom: "zoom", startingShell: "starting a new shell", retry: "enter: retry", newShell: "enter: new shell",
+		labEnded: "lab ended (init killed or rebooted)", newLab: "enter: fresh lab",
+		startingLab:    "starting a fresh lab",
+		noLabBecause:   func(why string) string { return "no fresh lab: " + why },
 		noShellBecause: func(why string) string { return "no shell: " + why },
 		exited: func(s int) string {
 			if s == 0 {
@@ -351,6 +357,9 @@ func korean() words {
 		superChange: func(from, to string) string { return fmt.Sprintf("슈퍼블록 %s → %s", from, to) },
 
 		zoom: "확대", startingShell: "새 셸을 시작하는 중", retry: "enter: 다시 시도", newShell: "enter: 새 셸",
+		labEnded: "실습 환경 종료 (init 종료 또는 재부팅)", newLab: "enter: 새 실습 환경",
+		startingLab:    "새 실습 환경을 시작하는 중",
+		noLabBecause:   func(why string) string { return "새 실습 환경을 시작하지 못했습니다: " + why },
 		noShellBecause: func(why string) string { return "셸 없음: " + why },
 		exited: func(s int) string {
 			if s == 0 {
