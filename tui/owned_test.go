@@ -115,13 +115,18 @@ func TestKeysWhileAProgramOwnsTheScreen(t *testing.T) {
 }
 
 // TestWalkthroughKeysWhileAProgramOwnsTheScreen: F5 and Alt+n reach a
-// full-screen program in the walkthrough too; Ctrl-g, then F5, runs the step.
+// full-screen program in the walkthrough too, and the narration's bar says
+// so; Ctrl-g, then F5, runs the step.
 func TestWalkthroughKeysWhileAProgramOwnsTheScreen(t *testing.T) {
 	fl := newFakeLab()
 	sl := &fakeScenarioLab{lab: fl}
 	h := startHarnessWith(t, fl, 100, 30, Options{Walkthrough: []scenarios.Scenario{threeSteps(t, "    command: echo three\n")}, ScenarioLab: sl})
 	h.untilWalk(walkReady, 0)
 	fl.panes[lab.Host].output(altScreen)
+	// The narration's bar says F5 needs Ctrl-g first now.
+	h.until("the narration saying f5 run (ctrl+g first)", func(m *Model) bool {
+		return strings.Contains(ansi.Strip(m.View().Content), "f5 run (ctrl+g first)")
+	})
 	h.send(press(tea.KeyF5, 0), press('n', tea.ModAlt))
 	h.do(func(m *Model) {
 		if m.walk.phase != walkReady {

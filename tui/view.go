@@ -61,7 +61,7 @@ func (m *Model) helpRect() rect { return rect{W: m.width, H: m.lay.Help.Y} }
 func (m *Model) drawChrome() map[string][]string {
 	out := map[string][]string{}
 	if m.walk != nil && !m.lay.Narration.empty() {
-		out["narration"] = m.walk.View(m.st, m.lay.Narration)
+		out["narration"] = m.walk.View(m.st, m.lay.Narration, m.keysOwned())
 	}
 	d := m.panelData()
 	for _, t := range []target{targetNSPanel, targetDiff, targetLog} {

@@ -823,11 +823,17 @@ func (w *walkthrough) wantHeight(st Styles, width int) int {
 }
 
 // View draws the bar.
-func (w *walkthrough) View(st Styles, r rect) []string {
+// locked says a program owns the focused pane's keys: the walkthrough's keys
+// then work after Ctrl-g, and the status says so.
+func (w *walkthrough) View(st Styles, r rect, locked bool) []string {
 	in := r.inner()
+	status := w.status(st)
+	if locked && (w.phase == walkReady || w.phase == walkResult || w.phase == walkBroken) {
+		status += " " + st.Muted.Render(wordsFor(w.lang).prefixFirst)
+	}
 	return drawBox(st, r, boxSpec{
 		Title:  w.title(st),
-		Status: w.status(st),
+		Status: status,
 		Lines:  w.content(st, in.W, in.H),
 	})
 }

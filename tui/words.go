@@ -100,6 +100,8 @@ type words struct {
 	// prefixThen follows "ctrl+g" on the help bar before the lab's keys;
 	// prefixNow once Ctrl-g was pressed. prefixHelp explains both in F1.
 	prefixThen, prefixNow, prefixHelp string
+	// prefixFirst follows the walkthrough's keys on its bar then.
+	prefixFirst string
 	// quitBusy asks before quitting while panes run programs, each named by
 	// busyItem (comm is empty when not known yet).
 	quitBusy func(items []string) string
@@ -234,7 +236,7 @@ func english() words {
 		keyFilterDone: "keep filter", keyFilterCancel: "clear filter",
 		keyPrefix: "lab key prefix in full-screen programs", keyPrefixAgain: "one ctrl+g to the program",
 		keyPrefixSend: "to the program", keyPrefixCancel: "cancel",
-		prefixThen: " then:", prefixNow: ", now:",
+		prefixThen: " then:", prefixNow: ", now:", prefixFirst: "(ctrl+g first)",
 		prefixHelp: "While a program in the focused pane uses the whole screen or the mouse (htop, mc, vim, less), " +
 			"every key goes to it, F-keys and Alt too: for the lab's keys press ctrl+g first. " +
 			"The wheel scrolls such a program's screen (as arrow keys) and a shell's scrollback.",
@@ -390,7 +392,7 @@ func korean() words {
 		keyFilterDone: "필터 유지", keyFilterCancel: "필터 지우기",
 		keyPrefix: "전체 화면 프로그램에서 nslab 키 앞에", keyPrefixAgain: "프로그램에 ctrl+g 보내기",
 		keyPrefixSend: "프로그램에 보내기", keyPrefixCancel: "취소",
-		prefixThen: "를 누른 뒤:", prefixNow: "를 눌렀습니다. 다음 키:",
+		prefixThen: "를 누른 뒤:", prefixNow: "를 눌렀습니다. 다음 키:", prefixFirst: "(ctrl+g 먼저)",
 		prefixHelp: "htop, mc, vim, less처럼 화면 전체나 마우스를 쓰는 프로그램이 초점이 있는 창에서 실행되는 동안에는 " +
 			"F 키와 Alt 조합까지 모든 키가 그 프로그램으로 갑니다. 이때 nslab의 키는 ctrl+g를 먼저 누른 뒤 누르세요. " +
 			"마우스 휠은 그런 프로그램에서는 화살표 키가 되어 화면을 넘기고, 셸에서는 스크롤백을 넘깁니다.",
