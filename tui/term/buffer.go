@@ -42,12 +42,17 @@ type line struct {
 	// used bounds the cells that may differ from a default blank: every cell
 	// at or after it is one. Clearing and saving a line touch only these.
 	used int
+	// wrapped says the text goes on in the next line: an automatic wrap
+	// left this one, so a resize joins them again (reflow). Erasing the
+	// line's end ends it.
+	wrapped bool
 }
 
 // clear blanks the whole line to the default blank.
 func (l *line) clear() {
 	clear(l.cells[:l.used])
 	l.used = 0
+	l.wrapped = false
 }
 
 // fill sets cells [from, to) to c, then repairs wide characters cut at
@@ -56,6 +61,9 @@ func (l *line) fill(from, to int, c cell) {
 	from, to = max(from, 0), min(to, len(l.cells))
 	if from >= to {
 		return
+	}
+	if to == len(l.cells) {
+		l.wrapped = false
 	}
 	if c == (cell{}) && from >= l.used {
 		return
@@ -102,7 +110,10 @@ func (l *line) insertBlanks(x, n int, c cell) {
 		copy(l.cells[x+n:], l.cells[x:end])
 		l.used = max(l.used, end+n)
 	}
+	// Text moved along the line still goes on in the next one.
+	wrapped := l.wrapped
 	l.fill(x, x+n, c)
+	l.wrapped = wrapped
 }
 
 // deleteCells removes n cells at x, shifting the rest left, and fills the
@@ -123,7 +134,9 @@ func (l *line) deleteCells(x, n int, c cell) {
 	if end > l.used {
 		clear(l.cells[l.used:end])
 	}
+	wrapped := l.wrapped
 	l.fill(cols-n, cols, c)
+	l.wrapped = wrapped
 }
 
 // buffer is one screen (main or alternate): a grid of lines kept as a ring,
@@ -207,6 +220,7 @@ func (s *buffer) resized(cols, rows, from int) *buffer {
 		used := min(src.used, cols)
 		copy(dst.cells, src.cells[:used])
 		dst.used = used
+		dst.wrapped = src.wrapped
 		if cols < src.used && cols > 0 && dst.cells[cols-1].kind == wide {
 			dst.cells[cols-1] = cell{style: dst.cells[cols-1].style}
 		}

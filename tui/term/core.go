@@ -148,6 +148,9 @@ func (t *Core) Resize(cols, rows int) {
 	t.cols, t.rows = cols, rows
 	pushed := t.sb.pushed
 	t.guard(func() { t.emu.resize(cols, rows) })
+	// The scrollback may have been cut anew: its lines are not where a
+	// view scrolled up was.
+	t.offset = 0
 	t.changedLocked(pushed)
 }
 

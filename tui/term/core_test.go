@@ -95,15 +95,20 @@ func TestScrollbackErasedLines(t *testing.T) {
 	}
 }
 
-// TestScrollbackNarrowerView scrolls up to lines stored wider than the view
-// now is: they are cut at its edge, a wide character that no longer fits
-// shown as a blank, and a line's last character, whatever its encoding, kept.
-func TestScrollbackNarrowerView(t *testing.T) {
+// TestScrollbackNarrower narrows the view over lines stored wider than it
+// now is: they are cut anew at its edge (reflow), a wide character that no
+// longer fits going to the next row whole, and a line's last character,
+// whatever its encoding, kept.
+func TestScrollbackNarrower(t *testing.T) {
 	c, _ := newCore(t, 10, 1)
 	write(t, c, "abcdefghij\r\nabcd\u4e16xyz\r\nab\u00e9\r\nabc\u4e16\r\n")
 	c.Resize(5, 1)
-	for i, want := range []string{"abcde", "abcd", "ab\u00e9", "abc\u4e16"} {
-		c.ScrollBy(4 - i - c.State().ScrollOffset)
+	lines := []string{"abcde", "fghij", "abcd", "\u4e16xyz", "ab\u00e9", "abc\u4e16"}
+	if n := c.State().ScrollbackLen; n != len(lines) {
+		t.Fatalf("scrollback holds %d lines, want %d", n, len(lines))
+	}
+	for i, want := range lines {
+		c.ScrollBy(len(lines) - i - c.State().ScrollOffset)
 		if got := screen(c)[0]; got != want {
 			t.Errorf("scrollback line %d at 5 columns = %q, want %q", i, got, want)
 		}
@@ -232,8 +237,11 @@ func TestCoreResize(t *testing.T) {
 		{"shorter keeps the cursor row", "1\r\n2\r\n3\r\n4\r\n5", 10, 3, "", []string{"3", "4", "5"}, 1, 2, 2},
 		{"shorter, cursor near the top", "1\r\n2\x1b[H", 10, 3, "", []string{"1", "2", ""}, 0, 0, 0},
 		{"taller", "1\r\n2\r\n3\r\n4\r\n5", 10, 7, "", []string{"1", "2", "3", "4", "5", "", ""}, 1, 4, 0},
-		{"narrower cuts", "abcdefghij", 5, 5, "", []string{"abcde", "", "", "", ""}, 4, 0, 0},
-		{"narrower cuts a wide character", "abcd世", 5, 5, "", []string{"abcd", "", "", "", ""}, 4, 0, 0},
+		// A new width reflows: the cursor stays on its character (after the
+		// last one, the wrap still pending) and on its row, as in tmux.
+		{"narrower reflows", "abcdefghij", 5, 5, "", []string{"fghij", "", "", "", ""}, 4, 0, 1},
+		{"narrower reflows, then writes on", "abcdefghij", 5, 5, "X", []string{"fghij", "X", "", "", ""}, 1, 1, 1},
+		{"narrower moves a wide character whole", "abcd世", 5, 5, "", []string{"世", "", "", "", ""}, 2, 0, 1},
 		{"wider", "abc", 20, 5, "", []string{"abc", "", "", "", ""}, 3, 0, 0},
 		// The alternate screen loses its top rows, to no scrollback; the
 		// main screen under it keeps its own.

@@ -31,7 +31,9 @@
 // joins the cell before it; the view leaves out U+FE0F and a trailing
 // joiner, which a terminal that joins grapheme clusters would widen by.
 //
-// Core does not reflow lines on resize, and has no left and right margins
+// A new width reflows the main screen and the scrollback as tmux does
+// (reflow.go): rows an automatic wrap cut join again, the cursor keeps its
+// character and its row. Core has no left and right margins
 // (DECLRMM, DECSLRM), no DECSCA protection and no sixel or other images.
 //
 // # Replies and the input queue

@@ -439,8 +439,7 @@ func (e *emulator) put(s string, w int) {
 		if e.autowrap {
 			// xterm wraps a wide character that does not fit, leaving the
 			// last column as it was.
-			c.x = 0
-			e.index()
+			e.wrap()
 		} else {
 			c.x = e.cols - 2
 		}
@@ -480,6 +479,7 @@ func (e *emulator) advance(x, w int) {
 // wrap carries out a deferred wrap: the next line's first column, scrolling
 // at the bottom of the region. LNM plays no part.
 func (e *emulator) wrap() {
+	e.scr.row(e.cur.y).wrapped = true
 	e.cur.x = 0
 	e.index()
 }
@@ -930,38 +930,59 @@ func (e *emulator) fullReset() {
 	e.work += 2 * e.rows
 }
 
-// resize changes the screen size. Nothing reflows; when the screen gets
-// shorter, rows above the cursor go (on the main screen, into the
-// scrollback) so the cursor's row stays in view.
+// resize changes the screen size. A new width reflows the main screen and
+// the scrollback (reflow.go). Otherwise, when the screen gets shorter, rows
+// above the cursor go (on the main screen, into the scrollback) so the
+// cursor's row stays in view. The alternate screen keeps its rows from the
+// left, as its program draws it again.
 func (e *emulator) resize(cols, rows int) {
 	cols, rows = max(cols, 1), max(rows, 1)
 	if cols == e.cols && rows == e.rows {
 		return
 	}
+	onAlt := e.onAlt()
 	shift := max(e.cur.y-rows+1, 0)
-	if shift > 0 && e.scr == e.main {
+	altShift := 0
+	if onAlt {
+		altShift = shift
+	}
+	alt := e.alt.resized(cols, rows, altShift)
+	var main *buffer
+	switch {
+	case cols != e.cols && onAlt:
+		// The cursor to come back to is the one 1049 saved; without one,
+		// the main screen keeps its bottom row in place.
+		if saved := e.main.saved; saved.ok {
+			var c cursor
+			main, c = e.reflowMain(cols, rows, saved.cur)
+			main.saved.cur = c
+		} else {
+			main, _ = e.reflowMain(cols, rows, cursor{y: e.main.rows - 1})
+		}
+	case cols != e.cols:
+		main, e.cur = e.reflowMain(cols, rows, e.cur)
+	case onAlt:
+		main = e.main.resized(cols, rows, 0)
+	default:
 		for y := range shift {
 			e.sb.push(e.main.row(y))
 		}
+		main = e.main.resized(cols, rows, shift)
+		e.cur.y -= shift
+		e.cur.pendingWrap = false
 	}
-	onAlt := e.onAlt()
-	mainShift, altShift := 0, 0
-	if !onAlt {
-		mainShift = shift
-	} else {
-		altShift = shift
-	}
-	e.main = e.main.resized(cols, rows, mainShift)
-	e.alt = e.alt.resized(cols, rows, altShift)
 	if onAlt {
-		e.scr = e.alt
-	} else {
-		e.scr = e.main
+		e.cur.y -= shift
+		e.cur.pendingWrap = false
+	}
+	e.main, e.alt = main, alt
+	e.scr = main
+	if onAlt {
+		e.scr = alt
 	}
 	e.cols, e.rows = cols, rows
-	e.cur.y -= shift
 	e.cur.x = min(e.cur.x, cols-1)
-	e.cur.pendingWrap = false
+	e.cur.y = min(max(e.cur.y, 0), rows-1)
 	e.top, e.bot = 0, rows-1
 	e.tabs = defaultTabs(e.tabs, cols)
 	e.joinOK = false

@@ -12,9 +12,11 @@ import "encoding/binary"
 //	                      a character of w columns (1 or 2) whose cluster is
 //	                      n bytes; a wide one's second column is implied
 //
-// A line starts in the default style. At 200 columns a line of plain text
+// A line that wrapped into the next (see line.wrapped) starts with
+// markWrapped. A line starts in the default style. At 200 columns a line of plain text
 // costs its length in bytes, against 200 cells of 40 bytes on the screen.
 const (
+	markWrapped = 0xfd
 	markStyle   = 0xfe
 	markCluster = 0xff
 	styleBytes  = 15
@@ -75,7 +77,21 @@ func (s *scrollback) reset() {
 
 // push stores a screen line as the newest scrollback line.
 func (s *scrollback) push(l *line) {
-	s.enc = encodeLine(s.enc[:0], l.cells[:l.used])
+	s.pushCells(l.cells[:l.used], l.wrapped)
+}
+
+// pushCells stores cells, and whether they go on in the next line, as the
+// newest scrollback line.
+func (s *scrollback) pushCells(cells []cell, wrapped bool) {
+	s.enc = s.enc[:0]
+	if wrapped {
+		// Every column counts: a blank at the end of a wrapped line is
+		// text (the space between two words).
+		s.enc = append(s.enc, markWrapped)
+		s.enc = appendCells(s.enc, cells)
+	} else {
+		s.enc = encodeLine(s.enc, cells)
+	}
 	s.store(s.enc)
 	s.pushed++
 }
@@ -142,9 +158,18 @@ func (s *scrollback) growLines() {
 // line decodes stored line i (0 is the oldest) into dst, padding or cutting
 // it to len(dst) columns.
 func (s *scrollback) line(i int, dst []cell) {
+	decodeLine(dst, s.encoded(i))
+}
+
+// wrapped reports whether stored line i goes on in the next.
+func (s *scrollback) wrapped(i int) bool {
+	b := s.encoded(i)
+	return len(b) > 0 && b[0] == markWrapped
+}
+
+func (s *scrollback) encoded(i int) []byte {
 	ref := s.lines[(s.head+i)%len(s.lines)]
-	blk := s.blocks[ref.block]
-	decodeLine(dst, blk[ref.off:ref.off+ref.n])
+	return s.blocks[ref.block][ref.off : ref.off+ref.n]
 }
 
 // encodeLine appends the compact form of cells, stopping after the last one
@@ -154,8 +179,13 @@ func encodeLine(b []byte, cells []cell) []byte {
 	for end > 0 && cells[end-1] == (cell{}) {
 		end--
 	}
+	return appendCells(b, cells[:end])
+}
+
+// appendCells appends the compact form of every one of cells.
+func appendCells(b []byte, cells []cell) []byte {
 	var cur Style
-	for i := 0; i < end; i++ {
+	for i := range cells {
 		c := &cells[i]
 		if c.kind == covered {
 			continue
@@ -189,7 +219,11 @@ func encodeLine(b []byte, cells []cell) []byte {
 
 // decodeLine fills dst from an encoded line; columns past its end are blank.
 // A truncated or damaged encoding ends the line early rather than failing.
-func decodeLine(dst []cell, b []byte) {
+// It returns the columns the line filled.
+func decodeLine(dst []cell, b []byte) int {
+	if len(b) > 0 && b[0] == markWrapped {
+		b = b[1:]
+	}
 	var cur Style
 	x := 0
 	for len(b) > 0 && x < len(dst) {
@@ -240,6 +274,7 @@ func decodeLine(dst []cell, b []byte) {
 		}
 	}
 	clear(dst[x:])
+	return x
 }
 
 // printableASCII holds every printable ASCII character in order, so a cell's
