@@ -126,6 +126,8 @@ func (p *probe) judge(c Check, res *Result) (bool, Text) {
 			return false, pf("bad regular expression: %v", "정규식이 잘못되었습니다: %v", err)
 		}
 		return judgeMatches(res.Output, re, c.Kind == CheckOutputMatches)
+	case CheckOutputShowsNS:
+		return p.judgeShowsNS(c, res.Output)
 	case CheckMounted, CheckNotMounted:
 		return p.judgeMounted(c)
 	case CheckSameNS, CheckDifferentNS:
@@ -188,7 +190,8 @@ func judgeContains(out, text string, want bool) (bool, Text) {
 	lines := outputLines(out)
 	for i, l := range lines {
 		if strings.Contains(l, text) {
-			return want, pf("found on line %d: %s", "%d번째 줄에 있습니다: %s", i+1, clip(strings.TrimSpace(l), 60))
+			// Whole: the handout quotes it, and the UI wraps it.
+			return want, pf("found on line %d: %s", "%d번째 줄에 있습니다: %s", i+1, strings.TrimSpace(l))
 		}
 	}
 	if strings.Contains(out, text) { // spans lines
@@ -204,14 +207,14 @@ func judgeMatches(out string, re *regexp.Regexp, want bool) (bool, Text) {
 	}
 	line := strings.Count(out[:loc[0]], "\n") + 1
 	return want, pf("matched on line %d: %s", "%d번째 줄에서 일치합니다: %s", line,
-		clip(strings.TrimSpace(oneLine(out[loc[0]:loc[1]])), 60))
+		strings.TrimSpace(oneLine(out[loc[0]:loc[1]])))
 }
 
 func notInOutput(lines []string) Text {
 	if len(lines) == 0 {
 		return pf("the command printed nothing", "명령이 아무것도 출력하지 않았습니다")
 	}
-	last := clip(strings.TrimSpace(lines[len(lines)-1]), 50)
+	last := strings.TrimSpace(lines[len(lines)-1])
 	return pf("not in %d lines of output (last: %s)", "출력 %d줄에 없습니다 (마지막 줄: %s)", len(lines), last)
 }
 
@@ -358,6 +361,25 @@ func without(table []mnt.Mount, id int) []mnt.Mount {
 		}
 	}
 	return out
+}
+
+// judgeShowsNS looks in the output for the inode number of the pane's namespace, as the
+// kernel gives it now: a display of a namespace is only right if the number is.
+func (p *probe) judgeShowsNS(c Check, out string) (bool, Text) {
+	s, err := p.inspect(c.Pane)
+	if err != nil {
+		return false, inspectFailed(c.Pane, err)
+	}
+	ino := s.NS[c.NSType]
+	if ino == 0 {
+		return false, pf("cannot read %s's %s namespace", "%s 창의 %s 네임스페이스를 읽지 못했습니다", c.Pane, c.NSType)
+	}
+	re := regexp.MustCompile(fmt.Sprintf(`(^|[^0-9])%d([^0-9]|$)`, ino))
+	if loc := re.FindStringIndex(out); loc != nil {
+		line := strings.Count(out[:loc[0]], "\n") + 1
+		return true, pf("the kernel says %s:[%d]; on line %d", "커널이 알려 준 값 %s:[%d]이 %d번째 줄에 있습니다", c.NSType, ino, line)
+	}
+	return false, pf("the kernel says %s:[%d], not in the output", "커널이 알려 준 값 %s:[%d]이 출력에 없습니다", c.NSType, ino)
 }
 
 func (p *probe) judgeNS(c Check) (bool, Text) {

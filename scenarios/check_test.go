@@ -410,6 +410,25 @@ func TestChecksSeeTheTopOfAStack(t *testing.T) {
 	}
 }
 
+// output_shows_ns wants the pane's inode as the kernel has it, as a whole number.
+func TestOutputShowsNS(t *testing.T) {
+	for _, tt := range []struct {
+		out    string
+		pass   bool
+		reason string
+	}{
+		{"mnt:[4026532002]\n", true, "the kernel says mnt:[4026532002]; on line 1"},
+		{"a\ninode 4026532002\n", true, "the kernel says mnt:[4026532002]; on line 2"},
+		{"mnt:[4026532001]\n", false, "the kernel says mnt:[4026532002], not in the output"},
+		{"mnt:[40265320021]\n", false, "the kernel says mnt:[4026532002], not in the output"},
+	} {
+		got := runCheck(t, "ns", "readlink", "output_shows_ns: mnt", nil, Result{Output: tt.out})
+		if got.Passed() != tt.pass || got.Reason.EN != tt.reason {
+			t.Errorf("output %q: got %s, want passed=%v, %q", tt.out, got.Line(EN), tt.pass, tt.reason)
+		}
+	}
+}
+
 // What each check claims, in both languages, placeholders expanded.
 func TestLabels(t *testing.T) {
 	tests := []struct{ check, en, ko string }{
@@ -420,6 +439,7 @@ func TestLabels(t *testing.T) {
 		{"output_matches: '^a$'", "output has the expected form", "출력이 기대한 형식과 맞음"},
 		{"output_not_matches: '^a$'", "output lacks the excluded form", "출력에 제외한 형식이 없음"},
 		{"output_matches: '^a$'\nlabel: {en: 'output is a in {{rootfs}}', ko: '{{rootfs}} 안의 a 출력'}", "output is a in /tmp/nslab/rootfs", "/tmp/nslab/rootfs 안의 a 출력"},
+		{"output_shows_ns: mnt\npane: host", "output shows host's mnt namespace as the kernel has it", "출력에 커널이 아는 host 창의 mnt 네임스페이스 번호가 있음"},
 		{"mounted: /tmp/x", "mounted at /tmp/x in ns", "ns 창에서 /tmp/x 경로에 마운트됨"},
 		{"mounted: /tmp/x\nfstype: tmpfs\nsource: labtmp\nbind_of: \"{{rootfs}}\"\nroot: /r\noptions: [ro, nosuid]\nsuper_options: rw",
 			"mounted tmpfs from labtmp bind of /tmp/nslab/rootfs root /r (ro,nosuid) (super rw) at /tmp/x in ns",

@@ -20,6 +20,7 @@
 //	    timeout: 10s               # optional (default 10s, at most 10m)
 //	    hint: {en: …, ko: …}       # optional, shown when a check fails
 //	    display_only: true         # optional: the command shows state, changes none
+//	    refused: true              # optional: the kernel must refuse it, changing nothing
 //	    checks:
 //	      - exit: 0                # or: exit: nonzero
 //	      - mounted: /tmp/mount_test
@@ -33,7 +34,16 @@
 // # Checks
 //
 // About the command: exit (a status or nonzero), output_contains, output_not_contains,
-// output_matches and output_not_matches (Go regexps; (?m) for line anchors).
+// output_matches and output_not_matches (Go regexps; (?m) for line anchors; a label
+// {en, ko} says in words what the regexp means, shown instead of it), and
+// output_shows_ns (a namespace type: the output holds the pane's inode number of that
+// namespace as the kernel has it).
+//
+// A display_only step changes nothing; it needs a check of the kernel that proves what
+// it shows. A refused step needs exit: nonzero, a check of its output (the exact error)
+// and a check of the kernel (nothing changed). The mutation test (mutation_test.go)
+// requires every other step's kernel checks to tell its command from one that only
+// prints what it printed.
 //
 // About the kernel, after the command ends: mounted and not_mounted (a target, with
 // optional fstype, source, root, bind_of, options and super_options for mounted);

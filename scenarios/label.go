@@ -29,6 +29,8 @@ func label(c Check, ws Workspace) Text {
 			return Text{EN: "output has the expected form", KO: "출력이 기대한 형식과 맞음"}
 		}
 		return Text{EN: "output lacks the excluded form", KO: "출력에 제외한 형식이 없음"}
+	case CheckOutputShowsNS:
+		return pf("output shows %s's %s namespace as the kernel has it", "출력에 커널이 아는 %s 창의 %s 네임스페이스 번호가 있음", c.Pane, c.NSType)
 	case CheckMounted:
 		what := mountWhat(c, ws)
 		return Text{EN: fmt.Sprintf("mounted %sat %s in %s", what.EN, x(c.Path), c.Pane),

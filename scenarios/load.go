@@ -573,7 +573,7 @@ func (p *parser) scenario(n *yaml.Node) (Scenario, error) {
 func (p *parser) step(n *yaml.Node, num int) (Step, error) {
 	what := fmt.Sprintf("step %d", num)
 	st := Step{Line: n.Line, Timeout: DefaultTimeout}
-	f, err := p.mapping(n, what, []string{"narration", "pane", "command", "checks", "hint", "timeout", "display_only"})
+	f, err := p.mapping(n, what, []string{"narration", "pane", "command", "checks", "hint", "timeout", "display_only", "refused"})
 	if err != nil {
 		return st, err
 	}
@@ -620,6 +620,11 @@ func (p *parser) step(n *yaml.Node, num int) (Step, error) {
 			return st, err
 		}
 	}
+	if v := f.val["refused"]; v != nil {
+		if st.Refused, err = p.boolean(v, "refused of "+what); err != nil {
+			return st, err
+		}
+	}
 	if v := f.val["timeout"]; v != nil {
 		s, _ := p.str(v, "")
 		d, perr := time.ParseDuration(s)
@@ -645,14 +650,26 @@ func (p *parser) step(n *yaml.Node, num int) (Step, error) {
 		// that what the step shows is really there.
 		return st, p.errf(f.val["display_only"], "expected a display_only %s to have a command and a check of the kernel (mounted, same_ns, …), found none", what)
 	}
+	if st.Refused && (!provesKernelState(st) || !hasCheck(st, func(c Check) bool { return c.Kind == CheckExit && c.ExitNonZero }) ||
+		!hasCheck(st, func(c Check) bool { return c.Kind != CheckExit && c.Kind.needsCommand() })) {
+		// A refusal is taught by its exact error and by the state it left alone.
+		return st, p.errf(f.val["refused"], "expected a refused %s to have a command, exit: nonzero, a check of its output and a check of the kernel, found less", what)
+	}
+	if st.DisplayOnly && st.Refused {
+		return st, p.errf(f.val["refused"], "expected a step to be display_only or refused, found both")
+	}
 	return st, nil
 }
 
 // provesKernelState reports whether a step has a command and a check that reads the kernel.
 func provesKernelState(st Step) bool {
+	return st.Command != "" && hasCheck(st, func(c Check) bool { return c.Kind.readsKernel() })
+}
+
+func hasCheck(st Step, f func(Check) bool) bool {
 	for _, c := range st.Checks {
-		if !c.Kind.needsCommand() {
-			return st.Command != ""
+		if f(c) {
+			return true
 		}
 	}
 	return false
@@ -667,7 +684,7 @@ func checkKeys(k CheckKind) []string {
 		return []string{"pane", "fstype", "source"}
 	case CheckPropagation:
 		return []string{"target", "pane", "peer_with"}
-	case CheckVisible, CheckNotVisible, CheckChrooted, CheckRootIsMountpoint:
+	case CheckVisible, CheckNotVisible, CheckChrooted, CheckRootIsMountpoint, CheckOutputShowsNS:
 		return []string{"pane"}
 	case CheckOutputMatches, CheckOutputNotMatches:
 		return []string{"label"}
@@ -748,7 +765,7 @@ func (p *parser) check(n *yaml.Node, st Step) (Check, error) {
 	case CheckVisible, CheckNotVisible:
 		c.Path, err = p.path(arg, "the path of "+what)
 		return c, err
-	case CheckSameNS, CheckDifferentNS:
+	case CheckSameNS, CheckDifferentNS, CheckOutputShowsNS:
 		s, _ := p.str(arg, "")
 		for _, t := range lab.NSTypes {
 			if string(t) == s {

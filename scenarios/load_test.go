@@ -49,6 +49,8 @@ steps:
       - output_matches: '^ok$'
       - output_not_matches: '(?m)^x'
         label: {en: "no line starts with x", ko: "x로 시작하는 줄 없음"}
+      - output_shows_ns: mnt
+        pane: ns
       - mounted: "{{rootfs}}"
         pane: ns
         fstype: tmpfs
@@ -99,12 +101,15 @@ steps:
 			t.Errorf("check %d is %s, want %s", i, st.Checks[i].Kind, k)
 		}
 	}
-	m := st.Checks[5]
+	if c := st.Checks[5]; c.NSType != lab.NSMnt || c.Pane != lab.NS {
+		t.Errorf("output_shows_ns check = %+v", c)
+	}
+	m := st.Checks[6]
 	if m.Pane != lab.NS || m.FSType != "tmpfs" || m.Source != "labtmp" || m.Root != "/nslab/rootfs" ||
 		m.BindOf != "{{rootfs}}" || strings.Join(m.Options, "|") != "ro|nosuid" || strings.Join(m.SuperOptions, "|") != "rw" {
 		t.Errorf("mounted check = %+v", m)
 	}
-	if p := st.Checks[9]; p.Propagation != mnt.Slave || p.Path != "/tmp" || p.PeerWith != lab.Host || p.Pane != lab.NS {
+	if p := st.Checks[10]; p.Propagation != mnt.Slave || p.Path != "/tmp" || p.PeerWith != lab.Host || p.Pane != lab.NS {
 		t.Errorf("propagation check = %+v", p)
 	}
 	if c := st.Checks[0]; !c.ExitNonZero || c.Pane != lab.Host || c.Line != 17 {
@@ -113,10 +118,10 @@ steps:
 	if c := st.Checks[4]; c.Label.KO != "x로 시작하는 줄 없음" || c.Label.EN != "no line starts with x" {
 		t.Errorf("output_not_matches check = %+v", c)
 	}
-	if c := st.Checks[7]; c.NSType != lab.NSUTS {
+	if c := st.Checks[8]; c.NSType != lab.NSUTS {
 		t.Errorf("same_ns check = %+v", c)
 	}
-	if c := st.Checks[14]; !c.Want {
+	if c := st.Checks[15]; !c.Want {
 		t.Errorf("mount_copy check = %+v", c)
 	}
 }
@@ -137,6 +142,26 @@ func TestParseDisplayOnly(t *testing.T) {
 	}
 	if !sc.Steps[0].DisplayOnly {
 		t.Errorf("step = %+v, want display-only", sc.Steps[0])
+	}
+}
+
+// A refused step with its error and the state it left alone loads, marked.
+func TestParseRefused(t *testing.T) {
+	src := validHead + `  - pane: host
+    narration: {en: a, ko: b}
+    command: pivot_root . old
+    refused: true
+    checks:
+      - exit: nonzero
+      - output_contains: Invalid argument
+      - chrooted: false
+`
+	sc, err := Parse("refused.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sc.Steps[0].Refused || sc.Steps[0].DisplayOnly {
+		t.Errorf("step = %+v, want refused", sc.Steps[0])
 	}
 }
 
@@ -192,7 +217,9 @@ func TestParseErrors(t *testing.T) {
 		{"empty steps", strings.TrimSuffix(validHead, "\n") + " []\n", `bad.yaml:4: expected at least one step, found an empty list`},
 		{"null steps", validHead, `bad.yaml:4: expected steps (a list), found nothing (null)`},
 		{"step not a mapping", validHead + "  - mount\n", `bad.yaml:5: expected step 1 (a mapping), found "mount"`},
-		{"unknown step key", step("    cmd: ls\n"), `bad.yaml:10: expected a key of step 1 (narration, pane, command, checks, hint, timeout, display_only), found "cmd"`},
+		{"unknown step key", step("    cmd: ls\n"), `bad.yaml:10: expected a key of step 1 (narration, pane, command, checks, hint, timeout, display_only, refused), found "cmd"`},
+		{"refused without nonzero exit", step("    refused: true\n"), `bad.yaml:10: expected a refused step 1 to have a command, exit: nonzero, a check of its output and a check of the kernel, found less`},
+		{"refused without a kernel check", strings.Replace(step("    refused: true\n"), "exit: 0", "exit: nonzero\n      - output_contains: x", 1), `bad.yaml:11: expected a refused step 1 to have a command, exit: nonzero, a check of its output and a check of the kernel, found less`},
 		{"display_only not bool", step("    display_only: yes\n"), `bad.yaml:10: expected display_only of step 1 (true or false), found "yes"`},
 		{"display_only without a kernel check", step("    display_only: true\n"), `bad.yaml:10: expected a display_only step 1 to have a command and a check of the kernel (mounted, same_ns, …), found none`},
 		{"missing pane", validHead + "  - narration: {en: a, ko: b}\n", `bad.yaml:5: expected key "pane" in step 1, found none`},
@@ -222,7 +249,7 @@ func TestParseErrors(t *testing.T) {
 		{"label not text", check("output_matches: x\nlabel: x"), `bad.yaml:11: expected the label of a output_matches check (a mapping), found "x"`},
 		{"label on a mount check", check("mounted: /x\nlabel: {en: a, ko: b}"), `bad.yaml:11: expected a key of a mounted check (mounted, pane, fstype, source, root, bind_of, options, super_options), found "label"`},
 		{"check not a mapping", check("exit 0"), `bad.yaml:10: expected a check (a mapping such as {exit: 0}), found "exit 0"`},
-		{"unknown check kind", check("mountd: /x"), `bad.yaml:10: expected a check kind (exit, output_contains, output_not_contains, output_matches, output_not_matches, mounted, not_mounted, same_ns, different_ns, propagation, visible, not_visible, chrooted, root_is_mountpoint, mount_copy), found "mountd"`},
+		{"unknown check kind", check("mountd: /x"), `bad.yaml:10: expected a check kind (exit, output_contains, output_not_contains, output_matches, output_not_matches, output_shows_ns, mounted, not_mounted, same_ns, different_ns, propagation, visible, not_visible, chrooted, root_is_mountpoint, mount_copy), found "mountd"`},
 		{"two kinds", check("mounted: /x\nvisible: /x"), `bad.yaml:11: expected one check kind per check, found "mounted" and "visible"`},
 		{"unknown check key", check("mounted: /x\nfs_type: tmpfs"), `bad.yaml:11: expected a key of a mounted check (mounted, pane, fstype, source, root, bind_of, options, super_options), found "fs_type"`},
 		{"key of another kind", check("not_mounted: /x\nbind_of: /y"), `bad.yaml:11: expected a key of a not_mounted check (not_mounted, pane, fstype, source), found "bind_of"`},
@@ -230,7 +257,8 @@ func TestParseErrors(t *testing.T) {
 		{"exit not a number", check("exit: zero"), `bad.yaml:10: expected an exit status (0 to 255) or nonzero, found "zero"`},
 		{"exit out of range", check("exit: 256"), `bad.yaml:10: expected an exit status (0 to 255) or nonzero, found the number 256`},
 		{"exit negative", check("exit: -1"), `bad.yaml:10: expected an exit status (0 to 255) or nonzero, found the number -1`},
-		{"check with no keys", check("{}"), `bad.yaml:10: expected a check kind (exit, output_contains, output_not_contains, output_matches, output_not_matches, mounted, not_mounted, same_ns, different_ns, propagation, visible, not_visible, chrooted, root_is_mountpoint, mount_copy), found no keys`},
+		{"bad shows_ns type", check("output_shows_ns: mount"), `bad.yaml:10: expected a namespace type (mnt, pid, uts, ipc, net, user, cgroup, time, pid_for_children, time_for_children), found "mount"`},
+		{"check with no keys", check("{}"), `bad.yaml:10: expected a check kind (exit, output_contains, output_not_contains, output_matches, output_not_matches, output_shows_ns, mounted, not_mounted, same_ns, different_ns, propagation, visible, not_visible, chrooted, root_is_mountpoint, mount_copy), found no keys`},
 		{"unknown placeholder in a source", check("mounted: /x\nsource: '{{nope}}'"), `bad.yaml:11: expected a placeholder ({{workspace}}, {{rootfs}}, {{canary}}, {{token}}, {{nslab}}), found {{nope}}`},
 		{"exit quoted", check(`exit: "0"`), `bad.yaml:10: expected an exit status (0 to 255) or nonzero, found "0"`},
 		{"bad regexp", check(`output_matches: "a(b"`), `bad.yaml:10: expected a regular expression (Go syntax), found "a(b": error parsing regexp: missing closing ): ` + "`a(b`"},

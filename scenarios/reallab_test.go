@@ -83,7 +83,7 @@ func TestRewindMatchesAFreshRun(t *testing.T) {
 }
 
 // runStep runs step i and fails the test unless it ran and every check passed.
-func runStep(t *testing.T, r *Runner, ctx context.Context, i int) {
+func runStep(t *testing.T, r *Runner, ctx context.Context, i int) StepResult {
 	t.Helper()
 	res := r.Run(ctx, i)
 	if res.Err != nil || !res.Passed() || (res.Command != "" && !res.Ran) {
@@ -94,6 +94,7 @@ func runStep(t *testing.T, r *Runner, ctx context.Context, i int) {
 		t.Fatalf("%s step %d (%s): err %v, problem %q\n%s", r.Scenario().ID, i+1, res.Command, res.Err,
 			res.Problem(EN), strings.Join(lines, "\n"))
 	}
+	return res
 }
 
 // startLab starts the real lab for the test and closes it when the test ends; a failed

@@ -82,8 +82,11 @@ type Step struct {
 	Timeout time.Duration
 	// DisplayOnly marks a step that shows state and changes none (`findmnt`, `ps`): its
 	// kernel checks prove that the state shown is there, and the mutation test does not
-	// require `true` in its place to fail them.
+	// require a command that prints the same to fail them.
 	DisplayOnly bool
+	// Refused marks a step whose command the kernel must refuse, changing nothing: its
+	// output checks name the exact error, its kernel checks prove nothing changed.
+	Refused bool
 }
 
 // CheckKind names what a check asks of the kernel.
@@ -97,6 +100,7 @@ const (
 	CheckOutputNotContains CheckKind = "output_not_contains" // output_not_contains: TEXT
 	CheckOutputMatches     CheckKind = "output_matches"      // output_matches: REGEXP
 	CheckOutputNotMatches  CheckKind = "output_not_matches"  // output_not_matches: REGEXP
+	CheckOutputShowsNS     CheckKind = "output_shows_ns"     // output_shows_ns: mnt (the pane's inode, read from the kernel)
 	// About the live kernel.
 	CheckMounted          CheckKind = "mounted"            // mounted: TARGET [fstype, source, root, bind_of, options, super_options]
 	CheckNotMounted       CheckKind = "not_mounted"        // not_mounted: TARGET [fstype, source]
@@ -113,7 +117,7 @@ const (
 // CheckKinds lists every check kind in the order the documentation gives them.
 func CheckKinds() []CheckKind {
 	return []CheckKind{CheckExit, CheckOutputContains, CheckOutputNotContains, CheckOutputMatches,
-		CheckOutputNotMatches, CheckMounted, CheckNotMounted, CheckSameNS, CheckDifferentNS,
+		CheckOutputNotMatches, CheckOutputShowsNS, CheckMounted, CheckNotMounted, CheckSameNS, CheckDifferentNS,
 		CheckPropagation, CheckVisible, CheckNotVisible, CheckChrooted, CheckRootIsMountpoint,
 		CheckMountCopy}
 }
@@ -121,10 +125,15 @@ func CheckKinds() []CheckKind {
 // needsCommand reports whether the kind reads the command's result rather than the kernel.
 func (k CheckKind) needsCommand() bool {
 	switch k {
-	case CheckExit, CheckOutputContains, CheckOutputNotContains, CheckOutputMatches, CheckOutputNotMatches:
+	case CheckExit, CheckOutputContains, CheckOutputNotContains, CheckOutputMatches, CheckOutputNotMatches, CheckOutputShowsNS:
 		return true
 	}
 	return false
+}
+
+// readsKernel reports whether the kind asks the live kernel (output_shows_ns reads both).
+func (k CheckKind) readsKernel() bool {
+	return !k.needsCommand() || k == CheckOutputShowsNS
 }
 
 // Check is one claim to test against the kernel after a step's command. Which fields
@@ -154,7 +163,7 @@ type Check struct {
 	BindOf       string
 	Options      []string
 	SuperOptions []string
-	// NSType is the namespace type of same_ns and different_ns.
+	// NSType is the namespace type of same_ns, different_ns and output_shows_ns.
 	NSType lab.NSType
 	// Propagation is the wanted type; PeerWith, if set, also requires the mount to be
 	// in the same peer group as (shared) or a slave of (slave) that pane's mount.
