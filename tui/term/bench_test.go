@@ -235,3 +235,18 @@ func BenchmarkMemory(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReflow zooms a pane with a full scrollback of mixed output (5,000
+// lines, some wrapped) to half its width and back: the cost of one resize
+// is the cost of cutting every line of it anew, under the lock.
+func BenchmarkReflow(b *testing.B) {
+	out, _ := mixedOutput(2 << 20)
+	t := NewCore(io.Discard, Options{Cols: benchCols, Rows: benchRows})
+	defer t.Close()
+	t.Write(out)
+	b.ResetTimer()
+	for i := range b.N {
+		t.Resize(benchCols/2+i%2*benchCols/2, benchRows)
+	}
+	b.ReportMetric(float64(t.State().ScrollbackLen), "lines")
+}
