@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 // TranscriptOptions choose how a headless run reads.
@@ -130,10 +132,10 @@ func (t *textReport) step(st stepReport, lang Lang) {
 		t.block("   # ", st.narration.In(lang))
 	}
 	if res.Ran {
-		t.block("   | ", strings.TrimRight(res.Result.Output, "\r\n"))
+		t.block("   | ", expandTabs(strings.TrimRight(res.Result.Output, "\r\n")))
 	}
 	for _, c := range res.Checks {
-		t.printf("   %s\n", c.Line(lang))
+		t.printf("   %s\n", expandTabs(c.Line(lang)))
 	}
 	if p := res.Problem(lang); p != "" {
 		t.printf("   ✗ %s\n", p)
@@ -183,10 +185,10 @@ func (m *markdownReport) step(st stepReport, lang Lang) {
 		m.fence("console", "["+string(res.Pane)+"] # "+res.Command)
 	}
 	if res.Ran && strings.TrimSpace(res.Result.Output) != "" {
-		m.fence("text", strings.TrimRight(res.Result.Output, "\r\n"))
+		m.fence("text", expandTabs(strings.TrimRight(res.Result.Output, "\r\n")))
 	}
 	for _, c := range res.Checks {
-		m.printf("- %s\n", c.Line(lang))
+		m.printf("- %s\n", expandTabs(c.Line(lang)))
 	}
 	if p := res.Problem(lang); p != "" {
 		m.printf("- ✗ %s\n", p)
@@ -218,6 +220,32 @@ func (m *markdownReport) summary(total int, failed []string, lang Lang) {
 		m.printf(" — %s: %s", word[1], strings.Join(failed, ", "))
 	}
 	m.printf("\n")
+}
+
+// expandTabs turns tabs into spaces to the next multiple of eight columns of
+// their line, as the terminal showed them: after the transcript's indent or
+// in a handout a tab would no longer line the columns up.
+func expandTabs(s string) string {
+	if !strings.Contains(s, "\t") {
+		return s
+	}
+	var b strings.Builder
+	col := 0
+	for _, r := range s {
+		switch r {
+		case '\t':
+			n := 8 - col%8
+			b.WriteString(strings.Repeat(" ", n))
+			col += n
+		case '\n', '\r':
+			b.WriteRune(r)
+			col = 0
+		default:
+			b.WriteRune(r)
+			col += ansi.StringWidth(string(r))
+		}
+	}
+	return b.String()
 }
 
 // fanout sends every report to several renderings.
