@@ -225,7 +225,7 @@ func TestRunHeadlessStopsAScenarioAtItsFirstFailure(t *testing.T) {
 	got := out.String()
 	for _, want := range []string{
 		"== demo (1/2): 데모\n",
-		"   ✗ host에 /tmp/nslab/x 마운트됨 (tmpfs): host의 마운트 테이블에 없습니다 (마운트 3개, 가장 가까운 것: /tmp tmpfs)\n",
+		"   ✗ host 창에서 /tmp/nslab/x 경로에 마운트됨 (tmpfs): host 창의 마운트 테이블에 없습니다 (마운트 3개, 가장 가까운 것: /tmp tmpfs)\n",
 		"   힌트: /tmp/nslab 를 써 보세요.\n",
 		"   중단: 남은 1단계는 실행하지 않았습니다\n",
 		"== other (2/2): 데모\n",
@@ -302,7 +302,7 @@ func TestRunHeadlessMarkdownHandout(t *testing.T) {
 	md.Reset()
 	ok, err = RunHeadless(context.Background(), newFakeLab(), []Scenario{sc}, &out, TranscriptOptions{Lang: KO, Markdown: &md})
 	got := md.String()
-	if ok || err != nil || !strings.Contains(got, "# nslab 실습 기록") || !strings.Contains(got, "- ✗ host에 /tmp/nslab/x 마운트됨") ||
+	if ok || err != nil || !strings.Contains(got, "# nslab 실습 기록") || !strings.Contains(got, "- ✗ host 창에서 /tmp/nslab/x 경로에 마운트됨") ||
 		!strings.Contains(got, "> 힌트: /tmp/nslab 를 써 보세요.") || !strings.Contains(got, "*중단: 남은 1단계는 실행하지 않았습니다*") ||
 		!strings.Contains(got, "**0/1 통과** — 실패: demo") {
 		t.Errorf("failed run, Korean handout:\n%s", got)

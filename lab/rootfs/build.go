@@ -701,6 +701,15 @@ func Equip(dir string, opts Options) (Info, error) {
 	if err := copyRCs(dir, opts); err != nil {
 		return Info{}, fmt.Errorf("equip rootfs %s: %w", dir, err)
 	}
+	// The lessons tell the rootfs by its marker in `ls /`, a user's one too.
+	if p, err := ResolveIn(dir, MarkerPath); err == nil {
+		if _, err := os.Lstat(filepath.Join(dir, p)); errors.Is(err, fs.ErrNotExist) {
+			err = b.writeIn(MarkerPath, markerText("This is your own rootfs (--rootfs), seen through an overlay that nslab\nmounted in the lab's workspace; what changes here vanishes with the lab"))
+			if err != nil {
+				return Info{}, fmt.Errorf("equip rootfs %s: %w", dir, err)
+			}
+		}
+	}
 	if p, err := ResolveIn(dir, NslabPath); err == nil && isExecutable(filepath.Join(dir, p)) {
 		b.info.Nslab = NslabPath // the user put one there
 		return b.info, nil

@@ -25,16 +25,21 @@ func etcFiles(source Source) []etcFile {
 		{SystemBashRCPath, "# nslab: bash in the lab rootfs keeps the lab's prompt and command marks.\n" +
 			"if [ -r " + BashRCPath + " ]; then . " + BashRCPath + "\n" +
 			"elif [ -r " + ShellRCPath + " ]; then . " + ShellRCPath + "\nfi\n"},
-		{MarkerPath, fmt.Sprintf(`You are inside the nslab lab rootfs.
+		{MarkerPath, markerText("This directory tree was built by nslab from " + from + ", in the lab's\nworkspace")},
+	}
+}
 
-This directory tree was built by nslab from %s, in the lab's
-workspace (%s on the lab host). A process whose root is here sees
+// markerText is the marker file's text; origin says where the tree came from and in
+// which words.
+func markerText(origin string) string {
+	return fmt.Sprintf(`You are inside the nslab lab rootfs.
+
+%s (%s on the lab host). A process whose root is here sees
 only this tree: that is what chroot(2) and pivot_root(2) change.
 
 The host canary (%s) lives outside this tree. If you can read it,
 you have left the rootfs.
 
 %s provides the escape applets of the chroot-escape scenario.
-`, from, RootfsDir, CanaryPath, NslabPath)},
-	}
+`, origin, RootfsDir, CanaryPath, NslabPath)
 }
