@@ -664,3 +664,61 @@ func TestGoldenPropagation(t *testing.T) {
 	}
 	requirePlain(t, f)
 }
+
+// TestGoldenSpotlightKorean is TestGoldenSpotlight in Korean: the spotlight
+// line says in Korean what the step changed.
+func TestGoldenSpotlightKorean(t *testing.T) {
+	fl := newFakeLab()
+	sl := &fakeScenarioLab{lab: fl, release: make(chan struct{})}
+	h := startHarnessWith(t, fl, 100, 30, Options{Lang: scenarios.KO, Walkthrough: []scenarios.Scenario{sampleScenario(t)}, ScenarioLab: sl})
+	h.untilWalk(walkReady, 0)
+	h.send(press(tea.KeyF5, 0))
+	h.untilWalk(walkRunning, 0)
+	s := fl.State()
+	added := mount(140, 105, "/tmp/spot", "tmpfs", "tmpfs", private)
+	hostTbl := append(append([]mnt.Mount(nil), s.Host.Mounts...), added)
+	s.Host.Mounts, s.Diff, s.Seq = hostTbl, mnt.Diff(hostTbl, s.NS.Mounts), s.Seq+1
+	fl.setState(s)
+	fl.events <- lab.Event{Time: fixedNow, Pane: lab.Host, Kind: lab.MountAdded, Mount: &added}
+	h.until("the state with /tmp/spot", func(m *Model) bool { return m.state.Seq == s.Seq })
+	deliver(t, sl.release, struct{}{}, "the step's command")
+	h.untilWalk(walkResult, 0)
+	f := h.frame()
+	requireSize(t, f, 100, 30)
+	if plain := ansi.Strip(f); !strings.Contains(plain, symSpotlight+" 바뀐 것: host에서 /tmp/spot 마운트됨") {
+		t.Errorf("the frame lacks the Korean spotlight line:\n%s", plain)
+	}
+	requirePlain(t, f)
+}
+
+// TestGoldenFinishedKorean is the end of a Korean walkthrough: the totals,
+// and a help bar without the walkthrough's keys, which do nothing now.
+func TestGoldenFinishedKorean(t *testing.T) {
+	fl := newFakeLab()
+	sl := &fakeScenarioLab{lab: fl}
+	h := startHarnessWith(t, fl, 100, 30, Options{Lang: scenarios.KO, Walkthrough: []scenarios.Scenario{threeSteps(t, "    command: echo three\n")}, ScenarioLab: sl})
+	for {
+		var phase walkPhase
+		h.do(func(m *Model) { phase = m.walk.phase })
+		if phase == walkFinished {
+			break
+		}
+		stepped := 0
+		h.do(func(m *Model) { stepped = m.walk.step + 10*m.walk.sc })
+		h.send(press(tea.KeyF5, 0))
+		h.until("the next step's result or the end", func(m *Model) bool {
+			return m.walk.phase == walkFinished || (m.walk.phase == walkResult && m.walk.step+10*m.walk.sc == stepped) ||
+				(m.walk.phase == walkReady && m.walk.step+10*m.walk.sc != stepped)
+		})
+	}
+	f := h.frame()
+	requireSize(t, f, 100, 30)
+	plain := ansi.Strip(f)
+	if !strings.Contains(plain, "실습 1개의 3단계를 모두 마쳤고, 확인 2개를 통과했습니다.") || !strings.Contains(plain, "모든 실습을 마쳤습니다") {
+		t.Errorf("the end lacks its totals:\n%s", plain)
+	}
+	if help := plain[strings.LastIndex(plain, "\n")+1:]; strings.Contains(help, "f5") || strings.Contains(help, "alt+p") {
+		t.Errorf("the help bar offers walkthrough keys at the end: %q", help)
+	}
+	requirePlain(t, f)
+}
