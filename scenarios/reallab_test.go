@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -35,6 +38,67 @@ func TestBuiltinScenariosOnLab(t *testing.T) {
 	}
 	if !ok {
 		t.Fatal("a scenario failed on the lab; see the transcript")
+	}
+}
+
+// With --rootfs, every lesson passes too: the user's rootfs (here a busybox tree made by
+// hand, as a learner would) is an overlay mount, where the lab's own is a plain directory,
+// and the lessons must be right about both.
+func TestBuiltinScenariosWithAUserRootfs(t *testing.T) {
+	bb, err := exec.LookPath("busybox")
+	if err != nil {
+		t.Skip("no busybox on this host: cannot make a user rootfs by hand (install busybox-static)")
+	}
+	if !labtest.InNewNamespace(t) {
+		return
+	}
+	dir := t.TempDir()
+	for _, d := range []string{"bin", "proc", "dev", "tmp", "etc", "sys", "root"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data, err := os.ReadFile(bb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "bin/busybox"), data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	list, err := exec.Command(bb, "--list").Output()
+	if err != nil {
+		t.Fatalf("busybox --list: %v", err)
+	}
+	for _, applet := range strings.Fields(string(list)) {
+		if applet != "busybox" {
+			if err := os.Symlink("busybox", filepath.Join(dir, "bin", applet)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	scs, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer cancel()
+	l, err := lab.Start(ctx, lab.Options{Rootfs: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := l.Close(); err != nil {
+			t.Errorf("close the lab: %v", err)
+		}
+	})
+	var out bytes.Buffer
+	ok, err := RunHeadless(ctx, patient{Live(l)}, scs, &out, TranscriptOptions{Lang: KO})
+	t.Logf("transcript:\n%s", out.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ok {
+		t.Fatal("a scenario failed with a user rootfs; see the transcript")
 	}
 }
 
