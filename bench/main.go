@@ -35,6 +35,7 @@ func main() {
 	perfDir := flag.String("perf", "", "record perf profiles (perf record -g) of nslab and the tmux server during the pane-output rows and the Ctrl-C into this directory, and print their CPU times")
 	sizeList := flag.String("mounts", "1000,10000,100000", "mount table sizes for the mount rows (the kernel's fs.mount-max, 100,000 by default, caps a namespace)")
 	mountsOnly := flag.Bool("mountsonly", false, "only the mount rows")
+	keysOnly := flag.Bool("keysonly", false, "only start-up and keystroke → screen (a quick look at latency)")
 	flag.Parse()
 	var sizes []int
 	for _, f := range strings.Split(*sizeList, ",") {
@@ -52,7 +53,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench: run as root with -nslab PATH (see bench/run.sh)")
 		os.Exit(2)
 	}
-	b := &bench{nslab: *nslab, work: *work, quick: *quick, seq1m: *seq1m, perfDir: *perfDir, sizes: sizes, mountsOnly: *mountsOnly, srv: server{socket: fmt.Sprintf("nslab-bench-%d", os.Getpid())}}
+	b := &bench{nslab: *nslab, work: *work, quick: *quick, seq1m: *seq1m, perfDir: *perfDir, sizes: sizes, mountsOnly: *mountsOnly, keysOnly: *keysOnly, srv: server{socket: fmt.Sprintf("nslab-bench-%d", os.Getpid())}}
 	err := b.run()
 	b.srv.kill()
 	b.table.print(os.Stdout)
@@ -69,6 +70,7 @@ type bench struct {
 	perfDir     string
 	sizes       []int // mount table sizes
 	mountsOnly  bool
+	keysOnly    bool
 	srv         server
 	table       table
 	self        string // this binary, copied where the panes can run it
@@ -148,8 +150,11 @@ func (b *bench) run() error {
 	if err != nil {
 		return fmt.Errorf("keystrokes in tmux: %w", err)
 	}
-	b.table.add("keystroke → screen, median", ms(pct(nsKeys, 50)), "tmux: "+ms(pct(plKeys, 50)), "≤ 10 ms", pct(nsKeys, 50) <= 10*time.Millisecond)
+	b.table.add("keystroke → screen, median", ms(pct(nsKeys, 50)), "tmux: "+ms(pct(plKeys, 50)), "≤ 2× tmux", pct(nsKeys, 50) <= 2*pct(plKeys, 50))
 	b.table.add("keystroke → screen, p90", ms(pct(nsKeys, 90)), "tmux: "+ms(pct(plKeys, 90)), "", true)
+	if b.keysOnly {
+		return nil
+	}
 	// The rest runs without control clients: one attached receives every byte a pane
 	// prints, which would load tmux (and the reference) more than a terminal does.
 	nsc.close()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 
 	tea "charm.land/bubbletea/v2"
@@ -51,6 +52,9 @@ type screen struct {
 	cells    uv.ScreenBuffer
 	drawn    frame
 	anyDrawn bool
+	// lines are drawn's lines: a new frame's lines are parsed into cells
+	// only where they differ (a keystroke changes one or two).
+	lines []string
 	// recorded is the size the recording knows.
 	recCols, recRows int
 	style            int // the cursor style written (0: the terminal's own)
@@ -234,7 +238,8 @@ func (s *screen) drawPending() {
 // drawFrame writes what turns the last frame into f: a full redraw when the
 // size changed, only the changed cells otherwise.
 func (s *screen) drawFrame(f frame, syncd bool) error {
-	if !s.anyDrawn || f.width != s.drawn.width || f.height != s.drawn.height {
+	full := !s.anyDrawn || f.width != s.drawn.width || f.height != s.drawn.height
+	if full {
 		s.cells = uv.NewScreenBuffer(f.width, f.height)
 		s.draw.Resize(f.width, f.height)
 		s.draw.Erase()
@@ -245,8 +250,7 @@ func (s *screen) drawFrame(f frame, syncd bool) error {
 		}
 		s.recCols, s.recRows = f.width, f.height
 	}
-	s.cells.Clear()
-	uv.NewStyledString(f.content).Draw(s.cells, s.cells.Bounds())
+	s.drawLines(f, full)
 	s.draw.Render(s.cells.RenderBuffer)
 	if f.cursor != nil {
 		s.draw.MoveTo(f.cursor.X, f.cursor.Y)
@@ -290,6 +294,25 @@ func (s *screen) drawFrame(f frame, syncd bool) error {
 	s.frames++
 	s.mu.Unlock()
 	return err
+}
+
+// drawLines puts f's lines into the cell buffer: all of them, or only those
+// that differ from the frame drawn before. A line of a frame stands alone
+// (it starts and ends in the default style), so it parses the same alone.
+func (s *screen) drawLines(f frame, full bool) {
+	lines := strings.Split(f.content, "\n")
+	if full || len(s.lines) != len(lines) {
+		s.cells.Clear()
+		uv.NewStyledString(f.content).Draw(s.cells, s.cells.Bounds())
+		s.lines = lines
+		return
+	}
+	for y, l := range lines {
+		if y < f.height && l != s.lines[y] {
+			uv.NewStyledString(l).Draw(s.cells, uv.Rect(0, y, f.width, 1))
+		}
+	}
+	s.lines = lines
 }
 
 // cursorStyle is DECSCUSR's number for a cursor: 1 and 2 a blinking and a

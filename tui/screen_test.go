@@ -11,6 +11,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
+	uv "github.com/charmbracelet/ultraviolet"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/nslab/nslab/lab"
 	"github.com/nslab/nslab/tui/term"
@@ -405,5 +406,37 @@ func TestScreenRedrawsAfterAResizeToTheSameSize(t *testing.T) {
 	got, _ := emulate(t, emu, out.take())
 	if strings.Join(got, "\n") != strings.Join(plainLines(f), "\n") {
 		t.Errorf("after the terminal shrank and grew back the screen shows:\n%s", strings.Join(got, "\n"))
+	}
+}
+
+// TestScreenChangedLinesAsTheWhole: parsing only the lines that changed
+// since the frame before leaves the cell buffer, styles and all, as parsing
+// each whole frame does.
+func TestScreenChangedLinesAsTheWhole(t *testing.T) {
+	frames := modelFrames(t, 100, 30)
+	s := testScreen(&tape{}, 100, 30)
+	s.cells = uv.NewScreenBuffer(100, 30)
+	changed := 0
+	for i, f := range frames {
+		if i > 0 {
+			for y, l := range strings.Split(f.content, "\n") {
+				if l != s.lines[y] {
+					changed++
+				}
+			}
+		}
+		s.drawLines(f, i == 0)
+		want := uv.NewScreenBuffer(f.width, f.height)
+		uv.NewStyledString(f.content).Draw(want, want.Bounds())
+		for y := range f.height {
+			for x := range f.width {
+				if got, w := s.cells.CellAt(x, y), want.CellAt(x, y); !got.Equal(w) {
+					t.Fatalf("frame %d, cell %d,%d = %+v, want %+v", i, x, y, got, w)
+				}
+			}
+		}
+	}
+	if changed == 0 || changed >= (len(frames)-1)*30 {
+		t.Errorf("%d lines changed over %d frames: the frames do not try the line by line path", changed, len(frames)-1)
 	}
 }
