@@ -60,7 +60,7 @@ func InitMain() int {
 	if err := ctl.send(ctlMsg{Op: opHello, Token: token}, nil); err != nil {
 		return 1
 	}
-	return initLoop(ctl)
+	return initLoop(ctl, userRootfs != "")
 }
 
 // setupLabHost makes this mount namespace safe and gives it a fresh /proc, /dev/pts, /run
@@ -155,7 +155,7 @@ type shellProc struct {
 
 // initLoop serves spawn requests and reports every shell that ends. As PID 1 it also reaps
 // orphans, which the kernel reparents to it.
-func initLoop(ctl *ctlConn) int {
+func initLoop(ctl *ctlConn, userRootfs bool) int {
 	reqs := make(chan ctlReq)
 	go func() {
 		defer close(reqs)
@@ -170,7 +170,27 @@ func initLoop(ctl *ctlConn) int {
 	sigchld := make(chan os.Signal, 1)
 	signal.Notify(sigchld, syscall.SIGCHLD)
 	shells := map[int]shellProc{} // by pid in this namespace
+	// The lessons' rootfs is built once both shells run and nothing waits, so the free-form
+	// lab has it where the lessons say too, without slowing the start; a later rootfs
+	// request finds it built. In this loop, as that request is: the build's own children
+	// must not be reaped under it.
+	prebuild := true
 	for {
+		if prebuild && len(shells) >= 2 {
+			select {
+			case r, ok := <-reqs:
+				if !ok {
+					return 0
+				}
+				handleRequest(ctl, r, shells)
+			case <-sigchld:
+				reap(ctl, shells)
+			default:
+				prebuild = false
+				_, _ = buildRootfs(RootfsDir, userRootfs) // an error is told to the request that needs it
+			}
+			continue
+		}
 		select {
 		case r, ok := <-reqs:
 			if !ok {
