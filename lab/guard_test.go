@@ -355,3 +355,19 @@ func TestResetGivesNewPTYs(t *testing.T) {
 		t.Errorf("after Reset: devpts device and size %q (before: devpts %q, size 20 90)", got, before)
 	}
 }
+
+// The lab has its own UTS and IPC namespaces (shared by both panes): a `hostname` or an
+// `ipcrm` typed in a pane stays in the lab.
+func TestLabHasItsOwnUTSAndIPC(t *testing.T) {
+	l := startLab(t, Options{})
+	st := waitState(t, l, "both panes inspected", func(s State) bool { return s.Host.PID > 0 && s.NS.PID > 0 })
+	for _, typ := range []NSType{NSUTS, NSIPC} {
+		mine, err := nsInode(os.Getpid(), typ)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Host.NS[typ] == mine || st.Host.NS[typ] != st.NS.NS[typ] {
+			t.Errorf("%s: host pane %d, ns pane %d, nslab %d; want both panes in one of the lab's own", typ, st.Host.NS[typ], st.NS.NS[typ], mine)
+		}
+	}
+}

@@ -398,7 +398,8 @@ func (l *Lab) startInit(ctx context.Context) error {
 			Env:   initEnv(l.opts.Env),
 			Files: []*os.File{devnull, devnull, stderr, childEnd},
 			Sys: &syscall.SysProcAttr{
-				Cloneflags: unix.CLONE_NEWNS | unix.CLONE_NEWPID,
+				// UTS and IPC too: a `hostname` or `ipcrm -a` typed in a pane stays in the lab.
+				Cloneflags: unix.CLONE_NEWNS | unix.CLONE_NEWPID | unix.CLONE_NEWUTS | unix.CLONE_NEWIPC,
 				Pdeathsig:  syscall.SIGKILL,
 			},
 		})
