@@ -11,8 +11,8 @@ import (
 )
 
 // TestMain lets the test binary stand in for nslab: as the lab's init (re-executed by the
-// lab), and as the escape applets ({{nslab}}: the lab and the kernel test copy this binary
-// into the rootfs, as the lab copies nslab itself).
+// lab), and as the escape and bind-ro applets ({{nslab}}: the lab and the kernel test copy
+// this binary into the rootfs, as the lab copies nslab itself).
 func TestMain(m *testing.M) {
 	// The escape applets run inside a chroot that may have no /proc, where signals.Reset
 	// cannot read this thread's signal state; they keep what the pane's shell gave them
@@ -20,6 +20,13 @@ func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == "escape" {
 		fmt.Fprintln(os.Stderr, "nslab escape:", rootfs.RunEscape(os.Args[2:]))
 		os.Exit(1)
+	}
+	if len(os.Args) > 1 && os.Args[1] == "bind-ro" {
+		if err := rootfs.RunBindRO(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "nslab bind-ro:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
 	}
 	// What the tests start (labs, stand-ins, shells) gets default signals, also when the
 	// suite runs under nohup or as a background job.

@@ -42,6 +42,12 @@ func main() {
 		err := rootfs.RunEscape(os.Args[2:]) // returns only on failure: it execs
 		fmt.Fprintln(os.Stderr, "nslab escape:", err)
 		os.Exit(1)
+	case len(os.Args) > 1 && os.Args[1] == "bind-ro": // the ro-bind lesson's one-call bind
+		if err := rootfs.RunBindRO(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "nslab bind-ro:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
 	}
 	// Whatever nslab inherited (nohup's ignored SIGHUP, a script's ignored SIGINT, a
 	// blocked mask), the lab's init and shells start with default signals: Ctrl-C must work.
