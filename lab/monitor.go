@@ -36,11 +36,13 @@ type hub struct {
 	events  chan Event
 	dropped atomic.Uint64
 
-	mu       sync.Mutex
-	snaps    map[Role]Snapshot
-	seq      uint64
-	diff     []mnt.DiffRow
-	diffSeq  uint64
+	mu      sync.Mutex
+	snaps   map[Role]Snapshot
+	seq     uint64
+	diff    []mnt.DiffRow
+	diffSeq uint64
+	// differ keeps the order of the side that did not change (guarded by mu).
+	differ   mnt.Differ
 	monitors map[Role]*monitor
 	closed   bool
 
@@ -177,7 +179,7 @@ func (h *hub) state() State {
 	defer h.mu.Unlock()
 	if h.diffSeq != h.seq || h.diff == nil {
 		// Computed on demand, so a burst of changes costs one diff per reader.
-		h.diff = mnt.Diff(h.snaps[Host].Mounts, h.snaps[NS].Mounts)
+		h.diff = h.differ.Diff(h.snaps[Host].Mounts, h.snaps[NS].Mounts)
 		h.diffSeq = h.seq
 	}
 	return State{Host: h.snaps[Host], NS: h.snaps[NS], Diff: h.diff, Seq: h.seq, Dropped: h.dropped.Load()}

@@ -31,7 +31,35 @@ import (
 // which a table read while it changes might hold, does not stop Diff: the mounts of the
 // loop count as bottoms. The rows point into host and ns.
 func Diff(host, ns []Mount) []DiffRow {
-	h, n := sortSide(host), sortSide(ns)
+	return diffSides(host, ns, sortSide(host), sortSide(ns))
+}
+
+// Differ is Diff for a caller whose tables change one side at a time: it keeps each
+// side's sorted order while that side's table is the same slice, so a change on one side
+// sorts only that side (sorting was most of Diff's work). The tables must not be changed
+// in place after a call; a changed table is a new slice, as Snapshot tables are.
+type Differ struct {
+	host, ns sortedSide
+}
+
+type sortedSide struct {
+	table []Mount
+	side  side
+}
+
+// Diff is Diff(host, ns).
+func (d *Differ) Diff(host, ns []Mount) []DiffRow {
+	return diffSides(host, ns, d.host.of(host), d.ns.of(ns))
+}
+
+func (c *sortedSide) of(table []Mount) side {
+	if len(table) == 0 || len(c.table) != len(table) || &c.table[0] != &table[0] {
+		c.table, c.side = table, sortSide(table)
+	}
+	return c.side
+}
+
+func diffSides(host, ns []Mount, h, n side) []DiffRow {
 	rows := make([]DiffRow, 0, max(len(host), len(ns)))
 	var g group
 	i, j := 0, 0
@@ -396,4 +424,25 @@ func compareKeys(a, b *MountKey) int {
 		return c
 	}
 	return cmp.Compare(a.Minor, b.Minor)
+}
+
+// ComparePoints orders two mount points as Diff orders its rows: tree order (a
+// directory's mounts before the mounts below it), then byte order.
+func ComparePoints(a, b string) int {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		x, y := a[i], b[i]
+		if x == '/' {
+			x = 0
+		}
+		if y == '/' {
+			y = 0
+		}
+		if x != y {
+			return cmp.Compare(x, y)
+		}
+	}
+	if c := cmp.Compare(len(a), len(b)); c != 0 {
+		return c
+	}
+	return strings.Compare(a, b)
 }

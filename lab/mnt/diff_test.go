@@ -598,3 +598,22 @@ func TestNames(t *testing.T) {
 		}
 	}
 }
+
+// ComparePoints agrees with the order of Diff's rows.
+func TestComparePoints(t *testing.T) {
+	points := []string{"/", "/a", "/a/b", "/a b", "/a.b", "/ab", "/a/b/c", "/b", "/a\x00", "/a/\x00"}
+	for _, a := range points {
+		for _, b := range points {
+			want := 0
+			switch {
+			case treeLess(a, b):
+				want = -1
+			case treeLess(b, a):
+				want = 1
+			}
+			if got := ComparePoints(a, b); got != want {
+				t.Errorf("ComparePoints(%q, %q) = %d, want %d", a, b, got, want)
+			}
+		}
+	}
+}

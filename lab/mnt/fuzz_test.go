@@ -273,6 +273,17 @@ func FuzzDiff(f *testing.F) {
 	f.Fuzz(func(t *testing.T, a, b []byte) {
 		host, ns := fuzzTable(a), fuzzTable(b)
 		rows := Diff(host, ns)
+		// A Differ that keeps the host side's order from a call with another ns table
+		// gives the same rows, and so does one that keeps the ns side's.
+		var d Differ
+		d.Diff(host, slices.Clone(ns[:len(ns)/2]))
+		if got := d.Diff(host, ns); !reflect.DeepEqual(got, rows) {
+			t.Fatalf("Differ after an ns change:\n got %+v\nwant %+v", got, rows)
+		}
+		d.Diff(slices.Clone(host[:len(host)/2]), ns)
+		if got := d.Diff(host, ns); !reflect.DeepEqual(got, rows) {
+			t.Fatalf("Differ after a host change:\n got %+v\nwant %+v", got, rows)
+		}
 		hostSeen, nsSeen := map[*Mount]int{}, map[*Mount]int{}
 		for i, r := range rows {
 			if r.Host != nil {
