@@ -1,8 +1,12 @@
 package tui
 
 import (
+	"fmt"
+	"slices"
 	"testing"
+	"time"
 
+	"github.com/nslab/nslab/lab"
 	"github.com/nslab/nslab/lab/mnt"
 )
 
@@ -55,5 +59,43 @@ func TestRowMemoKeepsUnchangedRows(t *testing.T) {
 	}
 	if kept == 0 || fresh == 0 {
 		t.Errorf("kept %d rows, formatted %d: want some of each", kept, fresh)
+	}
+}
+
+// The highlighted rows found by binary search are those a look at every row
+// finds, ghosts (placed among the rows in mount point order) and stacked
+// mounts included; in the list and in the tree.
+func TestHotRows(t *testing.T) {
+	host, ns := sampleTables()
+	for i := range 300 {
+		host = append(host, mount(1000+i, 105, fmt.Sprintf("/tmp/st/%d", i), "tmpfs", "st", private))
+	}
+	host = append(host, mount(2000, 1100, "/tmp/st/100", "tmpfs", "over", private)) // stacked
+	s := sampleState()
+	s.Host.Mounts = host
+	s.Diff = mnt.Diff(host, ns)
+	hl := newHighlights()
+	now := fixedNow
+	for _, i := range []int{5, 100, 250} {
+		m := host[len(host)-301+i]
+		hl.mountEvent(lab.Event{Pane: lab.Host, Kind: lab.MountChanged, Mount: &m}, mark{until: now.Add(time.Hour)}, now, s.Diff)
+	}
+	over := host[len(host)-1]
+	hl.mountEvent(lab.Event{Pane: lab.Host, Kind: lab.MountChanged, Mount: &over}, mark{until: now.Add(time.Hour)}, now, s.Diff)
+	gone := mount(3000, 105, "/tmp/st/1 a", "tmpfs", "gone", private)
+	hl.mountEvent(lab.Event{Pane: lab.Host, Kind: lab.MountRemoved, Mount: &gone}, mark{until: now.Add(time.Hour)}, now, s.Diff)
+	d := englishData(s, &hl)
+	for _, tree := range []bool{false, true} {
+		p := diffPanel{tree: tree}
+		v := p.view(d)
+		var want []int
+		for i, it := range v.items {
+			if _, ok := hl.mounts[it.row.Key]; ok {
+				want = append(want, i)
+			}
+		}
+		if got := v.hotRows(&hl); !slices.Equal(got, want) || len(want) != 5 {
+			t.Errorf("tree=%v: hot rows %v, want %v (5 of them)", tree, got, want)
+		}
 	}
 }
