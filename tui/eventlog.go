@@ -91,7 +91,8 @@ func signText(wd *words, e lab.Event, followed uint64) (sign, text string) {
 	case lab.MountChanged:
 		return symModified, tag + e.Mount.Mountpoint + changeNote(wd, e)
 	case lab.NamespaceChanged:
-		text = wd.nsChanged(string(e.NSType), inode(e.OldInode), inode(e.NewInode))
+		// pid↓ as the namespace panel names it: "pid_for_children" breaks a narrow log.
+		text = wd.nsChanged(nsLabel(e.NSType), inode(e.OldInode), inode(e.NewInode))
 		if e.Comm != "" {
 			text += " (" + e.Comm + ")"
 		}

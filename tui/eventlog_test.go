@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/nslab/nslab/lab"
+	"github.com/nslab/nslab/scenarios"
 )
 
 func TestEventLogLines(t *testing.T) {
@@ -176,5 +177,40 @@ func TestEventLogNamesOtherNamespaces(t *testing.T) {
 	}, state: fl.State()})
 	if _, ok := m.hl.mounts[tmp.Key()]; !ok {
 		t.Error("a change in the namespace shown marked no row")
+	}
+}
+
+// TestEventLogKorean: the log's words follow --lang ko; a for-children link
+// is named as the namespace panel names it (pid↓), which a narrow log keeps
+// whole; a normal shell exit is no failure.
+func TestEventLogKorean(t *testing.T) {
+	_, evs := changedState()
+	evs = append(evs,
+		lab.Event{Time: evs[0].Time, Pane: lab.NS, Kind: lab.NamespaceChanged, NSType: lab.NSPIDForChildren, OldInode: 4026531835, NewInode: 4026532600, Comm: "unshare"},
+		lab.Event{Time: evs[0].Time, Pane: lab.NS, Kind: lab.ShellExited, Status: 0})
+	var p logPanel
+	for _, e := range evs {
+		p.add(e)
+	}
+	wd := wordsFor(scenarios.KO)
+	d := panelData{state: sampleState(), wd: &wd}
+	want := []string{
+		"09:26:50 host + /tmp/new_in_host tmpfs tmpfs",
+		"09:26:50 ns ~ /tmp/ns_only (rw,relatime → ro,relatime)",
+		"09:26:50 host − /tmp",
+		"09:26:50 ns − /tmp",
+		"09:26:50 ns ≠ mnt 네임스페이스 4026532377 → 4026532499 (unshare)",
+		"09:26:50 host ✗ 셸 종료 (상태 130)",
+		"09:26:50 host ● 셸 시작 (PID 4400)",
+		"09:26:50 ns ≠ pid↓ 네임스페이스 4026531835 → 4026532600 (unshare)",
+		"09:26:50 ns ✓ 셸 종료",
+	}
+	if len(p.entries) != len(want) {
+		t.Fatalf("%d entries, want %d", len(p.entries), len(want))
+	}
+	for i, en := range p.entries {
+		if got := p.text(d, en); got != want[i] {
+			t.Errorf("entry %d: %q, want %q", i, got, want[i])
+		}
 	}
 }
