@@ -464,6 +464,9 @@ func (p *probe) judgePropagation(c Check) (bool, Text) {
 		return false, inspectFailed(c.Pane, err)
 	}
 	target := path.Clean(p.ws.Expand(c.Path))
+	if c.Recursive {
+		return judgeEveryPropagation(c, tableOf(s), target)
+	}
 	m := topMount(tableOf(s), target)
 	if m == nil {
 		return false, pf("nothing mounted at %s in %s", "%[2]s 창의 %[1]s 경로에는 마운트가 없습니다", target, c.Pane)
@@ -493,6 +496,27 @@ func (p *probe) judgePropagation(c Check) (bool, Text) {
 	}
 	return false, Text{EN: fmt.Sprintf("%s, but %s's is %s", got.EN, c.PeerWith, other.EN),
 		KO: fmt.Sprintf("%s, 하지만 %s 창의 마운트는 %s", got.KO, c.PeerWith, other.KO)}
+}
+
+// judgeEveryPropagation wants every mount at or below target to have the check's
+// propagation: a claim about every mount is checked on every one.
+func judgeEveryPropagation(c Check, table []mnt.Mount, target string) (bool, Text) {
+	n := 0
+	for _, m := range table {
+		if m.Mountpoint != target && !strings.HasPrefix(m.Mountpoint, strings.TrimSuffix(target, "/")+"/") {
+			continue
+		}
+		n++
+		if m.Propagation.Type != c.Propagation {
+			got := propDesc(m.Propagation)
+			return false, Text{EN: fmt.Sprintf("%s at %s is %s", m.FSType, m.Mountpoint, got.EN),
+				KO: fmt.Sprintf("%s 경로의 %s: %s", m.Mountpoint, m.FSType, got.KO)}
+		}
+	}
+	if n == 0 {
+		return false, pf("nothing mounted at or below %s in %s", "%[2]s 창의 %[1]s 경로와 그 아래에 마운트가 없습니다", target, c.Pane)
+	}
+	return true, pf("all %d mounts at or below %s are %s", "%[2]s 경로와 그 아래의 마운트 %[1]d개가 모두 %[3]s", n, target, c.Propagation)
 }
 
 func (p *probe) judgeCopy(c Check) (bool, Text) {

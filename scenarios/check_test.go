@@ -151,6 +151,11 @@ func TestCheckKinds(t *testing.T) {
 
 		{name: "propagation private", pane: "ns", check: "propagation: private\ntarget: /tmp", pass: true, reason: "private (no optional fields)"},
 		{name: "propagation differs", pane: "ns", check: "propagation: shared\ntarget: /tmp", reason: "private (no optional fields)"},
+		{name: "propagation of every mount", pane: "ns", check: "propagation: private\ntarget: /\nrecursive: true", pass: true, reason: "all 3 mounts at or below / are private"},
+		{name: "propagation of every mount, one shared", pane: "ns", check: "propagation: private\ntarget: /\nrecursive: true",
+			setup: withMount(lab.NS, sharedAt(prop, mnt.Shared, 4, 0)), reason: "tmpfs at /tmp/nslab/prop is shared (shared:4)"},
+		{name: "propagation of every mount below, one shared elsewhere", pane: "ns", check: "propagation: private\ntarget: /tmp/nslab/prop/x\nrecursive: true",
+			setup: withMount(lab.NS, sharedAt(prop, mnt.Shared, 4, 0)), reason: "nothing mounted at or below /tmp/nslab/prop/x in ns"},
 		{name: "propagation from a master out of reach", pane: "ns", check: "propagation: slave\ntarget: /tmp/nslab/prop", setup: func(f *fakeLab) {
 			m := sharedAt(prop, mnt.Slave, 0, 7)
 			m.Propagation.PropagateFrom = 3
@@ -447,6 +452,7 @@ func TestLabels(t *testing.T) {
 		{"not_mounted: /tmp/y\nfstype: proc\npane: host", "nothing proc mounted at /tmp/y in host", "host 창에서 /tmp/y 경로에 마운트 없음 (proc)"},
 		{"same_ns: uts", "same uts namespace in host and ns", "host 창과 ns 창의 uts 네임스페이스가 같음"},
 		{"different_ns: mnt", "different mnt namespaces in host and ns", "host 창과 ns 창의 mnt 네임스페이스가 다름"},
+		{"propagation: private\ntarget: /p\nrecursive: true", "every mount at or below /p is private in ns", "ns 창에서 /p 경로와 그 아래의 모든 마운트의 전파 유형은 private"},
 		{"propagation: private\ntarget: /p", "/p is private in ns", "ns 창에서 /p 경로의 전파 유형은 private"},
 		{"propagation: shared\ntarget: /p\npeer_with: host", "/p is shared in ns (peer of host's)", "ns 창에서 /p 경로의 전파 유형은 shared (host 창 마운트와 같은 피어 그룹)"},
 		{"propagation: slave\ntarget: /p\npeer_with: host", "/p is slave in ns (slave of host's)", "ns 창에서 /p 경로의 전파 유형은 slave (host 창 마운트의 슬레이브)"},

@@ -49,7 +49,8 @@
 // optional fstype, source, root, bind_of, options and super_options for mounted);
 // same_ns and different_ns (mnt, pid, uts, ipc, net, user, cgroup, time; between the
 // two panes); propagation (private, shared, slave, shared+slave or unbindable, with a
-// target and an optional peer_with pane); visible and not_visible (a path resolved
+// target and an optional peer_with pane, or recursive: true for every mount at or below
+// the target); visible and not_visible (a path resolved
 // inside the pane's root); chrooted, root_is_mountpoint and mount_copy (true or false).
 //
 // Mount targets are paths from the root of the pane's mount namespace, even when the

@@ -44,6 +44,9 @@ func label(c Check, ws Workspace) Text {
 	case CheckDifferentNS:
 		return pf("different %s namespaces in host and ns", "host 창과 ns 창의 %s 네임스페이스가 다름", c.NSType)
 	case CheckPropagation:
+		if c.Recursive {
+			return pf("every mount at or below %s is %s in %s", "%[3]s 창에서 %[1]s 경로와 그 아래의 모든 마운트의 전파 유형은 %[2]s", x(c.Path), c.Propagation, c.Pane)
+		}
 		t := Text{EN: fmt.Sprintf("%s is %s in %s", x(c.Path), c.Propagation, c.Pane),
 			KO: fmt.Sprintf("%s 창에서 %s 경로의 전파 유형은 %s", c.Pane, x(c.Path), c.Propagation)}
 		if c.PeerWith != "" {

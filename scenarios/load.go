@@ -683,7 +683,7 @@ func checkKeys(k CheckKind) []string {
 	case CheckNotMounted:
 		return []string{"pane", "fstype", "source"}
 	case CheckPropagation:
-		return []string{"target", "pane", "peer_with"}
+		return []string{"target", "pane", "peer_with", "recursive"}
 	case CheckVisible, CheckNotVisible, CheckChrooted, CheckRootIsMountpoint, CheckOutputShowsNS:
 		return []string{"pane"}
 	case CheckOutputMatches, CheckOutputNotMatches:
@@ -921,6 +921,14 @@ func (p *parser) propagation(f fields, arg *yaml.Node, what string, c *Check) er
 		}
 		if c.Propagation != mnt.Shared && c.Propagation != mnt.Slave && c.Propagation != mnt.SharedSlave {
 			return p.errf(v, "expected peer_with only with shared, slave or shared+slave, found it with %s", c.Propagation)
+		}
+	}
+	if v := f.val["recursive"]; v != nil {
+		if c.Recursive, err = p.boolean(v, "recursive of "+what); err != nil {
+			return err
+		}
+		if c.Recursive && c.PeerWith != "" {
+			return p.errf(v, "expected recursive or peer_with in %s, found both", what)
 		}
 	}
 	return nil

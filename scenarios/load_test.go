@@ -270,6 +270,8 @@ func TestParseErrors(t *testing.T) {
 		{"bad propagation", check("propagation: public\ntarget: /x"), `bad.yaml:10: expected a propagation type (private, shared, slave, shared+slave, unbindable), found "public"`},
 		{"propagation without target", check("propagation: shared"), `bad.yaml:10: expected key "target" in a propagation check, found none`},
 		{"peer with itself", check("propagation: shared\ntarget: /x\npeer_with: host"), `bad.yaml:12: expected peer_with to name the other pane, found "host" (the checked pane)`},
+		{"recursive and peer_with", check("propagation: shared\ntarget: /x\npeer_with: ns\nrecursive: true"), `bad.yaml:13: expected recursive or peer_with in a propagation check, found both`},
+		{"recursive not bool", check("propagation: shared\ntarget: /x\nrecursive: all"), `bad.yaml:12: expected recursive of a propagation check (true or false), found "all"`},
 		{"peer of private", check("propagation: private\ntarget: /x\npeer_with: ns"), `bad.yaml:12: expected peer_with only with shared, slave or shared+slave, found it with private`},
 		{"bool as text", check("chrooted: yes"), `bad.yaml:10: expected the value of a chrooted check (true or false), found "yes"`},
 		{"bool as number", check("mount_copy: 1"), `bad.yaml:10: expected the value of a mount_copy check (true or false), found the number 1`},

@@ -106,7 +106,7 @@ const (
 	CheckNotMounted       CheckKind = "not_mounted"        // not_mounted: TARGET [fstype, source]
 	CheckSameNS           CheckKind = "same_ns"            // same_ns: mnt
 	CheckDifferentNS      CheckKind = "different_ns"       // different_ns: mnt
-	CheckPropagation      CheckKind = "propagation"        // propagation: shared, target: PATH [peer_with: host]
+	CheckPropagation      CheckKind = "propagation"        // propagation: shared, target: PATH [peer_with: host | recursive: true]
 	CheckVisible          CheckKind = "visible"            // visible: PATH
 	CheckNotVisible       CheckKind = "not_visible"        // not_visible: PATH
 	CheckChrooted         CheckKind = "chrooted"           // chrooted: true|false
@@ -169,6 +169,8 @@ type Check struct {
 	// in the same peer group as (shared) or a slave of (slave) that pane's mount.
 	Propagation mnt.PropagationType
 	PeerWith    lab.Role
+	// Recursive makes a propagation check hold for every mount at or below the target.
+	Recursive bool
 	// Want is the wanted answer of chrooted, root_is_mountpoint and mount_copy.
 	Want bool
 }
