@@ -10,6 +10,13 @@ import (
 
 var sentenceEnd = regexp.MustCompile(`[.?!]\s`)
 
+// A particle written apart from the Latin word or path it follows ("/proc 는"), and the
+// template forms that pick neither ("이(가)"): a Korean editor allows neither.
+var (
+	detachedParticle = regexp.MustCompile("[A-Za-z0-9_/\\])}`'\"] (는|은|를|을|가|이|로|으로|와|과|의|에|에서)[ .,)]")
+	templateParticle = regexp.MustCompile(`이\(가\)|을\(를\)|은\(는\)|와\(과\)|\(으\)로`)
+)
+
 // The walkthrough's story, in order.
 var walkthrough = []string{"ns-identity", "unshare", "mount-copy", "tmpfs", "umount", "chroot",
 	"chroot-escape", "pivot-root", "propagation", "ro-bind", "pid-proc", "unbindable"}
@@ -23,6 +30,11 @@ func TestBuiltinScenarios(t *testing.T) {
 		t.Fatalf("teaching order:\n got %s\nwant %s", got, strings.Join(walkthrough, " "))
 	}
 	for i, sc := range scs {
+		for _, ko := range []string{sc.Title.KO, sc.Summary.KO} {
+			if m := detachedParticle.FindString(ko); m != "" {
+				t.Errorf("%s: Korean particle written apart from its word: %q", sc.ID, m)
+			}
+		}
 		if want := fmt.Sprintf("scenarios/%02d-%s.yaml", i+1, sc.ID); sc.File != want {
 			t.Errorf("%s comes from %s, want %s", sc.ID, sc.File, want)
 		}
@@ -31,6 +43,20 @@ func TestBuiltinScenarios(t *testing.T) {
 			// Every narrated claim is checked against the kernel or the command's result.
 			if len(st.Checks) == 0 {
 				t.Errorf("%s: no checks", where)
+			}
+			for _, ko := range []string{st.Narration.KO, st.Hint.KO} {
+				if m := detachedParticle.FindString(ko); m != "" {
+					t.Errorf("%s: Korean particle written apart from its word: %q", where, m)
+				}
+				if m := templateParticle.FindString(ko); m != "" {
+					t.Errorf("%s: Korean template particle: %q", where, m)
+				}
+			}
+			// A check label never shows a raw regular expression: the file says it in words.
+			for _, c := range st.Checks {
+				if (c.Kind == CheckOutputMatches || c.Kind == CheckOutputNotMatches) && (c.Label.EN == "" || c.Label.KO == "") {
+					t.Errorf("%s: %s check on line %d has no label", where, c.Kind, c.Line)
+				}
 			}
 			// Korean narration is polite (존댓말): a sentence that ends in Hangul ends in
 			// -니다 or -요 (code, paths and "..." continuations are left alone).
