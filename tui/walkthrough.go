@@ -143,7 +143,8 @@ func (w *walkthrough) busy() bool { return w.phase == walkStarting || w.phase ==
 // start resets the lab for the current scenario, in a command.
 func (w *walkthrough) start() tea.Cmd {
 	if w.sc >= len(w.scs) {
-		w.phase = walkFinished
+		// The end: the bar shrinks to what it says, the panes grow.
+		w.phase, w.steps, w.spot = walkFinished, nil, ""
 		return nil
 	}
 	w.gen++
