@@ -39,6 +39,26 @@ func readComm(pid int) string {
 	return strings.TrimSpace(string(b))
 }
 
+// readNSPID reads the last NSpid field of /proc/PID/status (proc(5)): the process's PID in
+// the innermost PID namespace it is in; 0 where unreadable.
+func readNSPID(pid int) int {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "NSpid:"); ok {
+			f := strings.Fields(rest)
+			if len(f) == 0 {
+				return 0
+			}
+			n, _ := strconv.Atoi(f[len(f)-1])
+			return n
+		}
+	}
+	return 0
+}
+
 // parentPID reads the PPid field of /proc/PID/stat (proc(5)).
 func parentPID(pid int) int {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
@@ -109,6 +129,7 @@ func inspectProcess(pid int) (Snapshot, error) {
 		return s, errors.New("inspect: no process")
 	}
 	s.Comm = readComm(pid)
+	s.NSPID = readNSPID(pid)
 	for _, t := range NSTypes {
 		ino, err := nsInode(pid, t)
 		if err != nil && t == NSMnt {

@@ -49,6 +49,9 @@ type Snapshot struct {
 	// namespace; Comm is its command name.
 	PID  int
 	Comm string
+	// NSPID is the same process's PID in its own PID namespace (the last NSpid field of
+	// /proc/PID/status, proc(5)); 0 where unreadable.
+	NSPID int
 	// NS maps each namespace type to its inode number (0 where unreadable).
 	NS map[NSType]uint64
 	// Root and Cwd are /proc/PID/root and /proc/PID/cwd as the lab host sees them.

@@ -166,6 +166,15 @@ func (p *probe) judge(c Check, res *Result) (bool, Text) {
 		return !c.Want, pf("%s is a plain directory, not a mount point", "%s: 마운트 지점이 아닌 보통 디렉터리", root)
 	case CheckMountCopy:
 		return p.judgeCopy(c)
+	case CheckPIDInNS:
+		s, err := p.inspect(c.Pane)
+		if err != nil {
+			return false, inspectFailed(c.Pane, err)
+		}
+		if s.NSPID == 0 {
+			return false, pf("cannot read the PID of %s inside its PID namespace", "%s의 PID 네임스페이스 안 PID를 읽지 못했습니다", procName(s))
+		}
+		return s.NSPID == c.PID, pf("%s is PID %d there", "%s: 그 안에서 PID %d", procName(s), s.NSPID)
 	}
 	return false, pf("unknown check kind %q", "알 수 없는 확인 종류 %q", c.Kind)
 }

@@ -139,6 +139,17 @@ func TestCheckKinds(t *testing.T) {
 		{name: "not mounted but is", pane: "ns", check: "not_mounted: /tmp/mount_test", setup: withMount(lab.NS, testTmpfs), reason: "mount 300: tmpfs tmpfs, root /, rw,relatime"},
 		{name: "not mounted of that fstype", pane: "ns", check: "not_mounted: /tmp/mount_test\nfstype: ext4", setup: withMount(lab.NS, testTmpfs), pass: true, reason: "found tmpfs tmpfs at /tmp/mount_test (wanted fstype ext4)"},
 
+		{name: "pid in ns", pane: "ns", check: "pid_in_ns: 1", setup: func(f *fakeLab) {
+			s := f.snaps[lab.NS]
+			s.NSPID = 1
+			f.snaps[lab.NS] = s
+		}, pass: true, reason: "pid 20 (bash) is PID 1 there"},
+		{name: "pid in ns differs", pane: "ns", check: "pid_in_ns: 1", setup: func(f *fakeLab) {
+			s := f.snaps[lab.NS]
+			s.NSPID = 42
+			f.snaps[lab.NS] = s
+		}, reason: "pid 20 (bash) is PID 42 there"},
+		{name: "pid in ns unreadable", pane: "ns", check: "pid_in_ns: 1", reason: "cannot read the PID of pid 20 (bash) inside its PID namespace"},
 		{name: "same ns", pane: "ns", check: "same_ns: pid", pass: true, reason: "both pid:[4026531831]"},
 		{name: "same ns differs", pane: "ns", check: "same_ns: mnt", reason: "host mnt:[4026532001], ns mnt:[4026532002]"},
 		{name: "different ns", pane: "ns", check: "different_ns: mnt", pass: true, reason: "host mnt:[4026532001], ns mnt:[4026532002]"},
@@ -462,6 +473,7 @@ func TestLabels(t *testing.T) {
 		{"chrooted: false", "ns is not chrooted", "ns 창은 chroot 상태가 아님"},
 		{"root_is_mountpoint: true", "ns's root is a mount point", "ns 창의 루트는 마운트 지점"},
 		{"root_is_mountpoint: false", "ns's root is not a mount point", "ns 창의 루트는 마운트 지점이 아님"},
+		{"pid_in_ns: 1", "ns's process is PID 1 in its PID namespace", "ns 창의 프로세스는 자기 PID 네임스페이스에서 PID 1"},
 		{"mount_copy: true", "ns's mount table is a copy of host's", "ns 창의 마운트 테이블은 host 창의 복사본"},
 		{"mount_copy: false", "ns's mount table is not a copy of host's", "ns 창의 마운트 테이블은 host 창의 복사본이 아님"},
 	}

@@ -51,7 +51,8 @@
 // two panes); propagation (private, shared, slave, shared+slave or unbindable, with a
 // target and an optional peer_with pane, or recursive: true for every mount at or below
 // the target); visible and not_visible (a path resolved
-// inside the pane's root); chrooted, root_is_mountpoint and mount_copy (true or false).
+// inside the pane's root); chrooted, root_is_mountpoint and mount_copy (true or false);
+// pid_in_ns (the PID the pane's process has in its own PID namespace).
 //
 // Mount targets are paths from the root of the pane's mount namespace, even when the
 // pane is chrooted: a chrooted shell's own mount at /escape is checked as

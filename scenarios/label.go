@@ -72,6 +72,8 @@ func label(c Check, ws Workspace) Text {
 			return pf("%s's root is a mount point", "%s 창의 루트는 마운트 지점", c.Pane)
 		}
 		return pf("%s's root is not a mount point", "%s 창의 루트는 마운트 지점이 아님", c.Pane)
+	case CheckPIDInNS:
+		return pf("%s's process is PID %d in its PID namespace", "%s 창의 프로세스는 자기 PID 네임스페이스에서 PID %d", c.Pane, c.PID)
 	case CheckMountCopy:
 		if c.Want {
 			return Text{EN: "ns's mount table is a copy of host's", KO: "ns 창의 마운트 테이블은 host 창의 복사본"}

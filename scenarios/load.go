@@ -684,7 +684,7 @@ func checkKeys(k CheckKind) []string {
 		return []string{"pane", "fstype", "source"}
 	case CheckPropagation:
 		return []string{"target", "pane", "peer_with", "recursive"}
-	case CheckVisible, CheckNotVisible, CheckChrooted, CheckRootIsMountpoint, CheckOutputShowsNS:
+	case CheckVisible, CheckNotVisible, CheckChrooted, CheckRootIsMountpoint, CheckOutputShowsNS, CheckPIDInNS:
 		return []string{"pane"}
 	case CheckOutputMatches, CheckOutputNotMatches:
 		return []string{"label"}
@@ -783,6 +783,14 @@ func (p *parser) check(n *yaml.Node, st Step) (Check, error) {
 	case CheckChrooted, CheckRootIsMountpoint, CheckMountCopy:
 		c.Want, err = p.boolean(arg, "the value of "+what)
 		return c, err
+	case CheckPIDInNS:
+		if arg.Kind == yaml.ScalarNode && arg.ShortTag() == "!!int" {
+			if v, err := strconv.Atoi(arg.Value); err == nil && v >= 1 {
+				c.PID = v
+				return c, nil
+			}
+		}
+		return c, p.errf(arg, "expected a process ID (1 or more) in %s, found %s", what, describe(arg))
 	}
 	return c, p.errf(kindNode, "expected a check kind (%s), found %q", kindList(), c.Kind)
 }

@@ -112,6 +112,7 @@ const (
 	CheckChrooted         CheckKind = "chrooted"           // chrooted: true|false
 	CheckRootIsMountpoint CheckKind = "root_is_mountpoint" // root_is_mountpoint: true|false
 	CheckMountCopy        CheckKind = "mount_copy"         // mount_copy: true|false
+	CheckPIDInNS          CheckKind = "pid_in_ns"          // pid_in_ns: 1 (the process's PID in its own PID namespace)
 )
 
 // CheckKinds lists every check kind in the order the documentation gives them.
@@ -119,7 +120,7 @@ func CheckKinds() []CheckKind {
 	return []CheckKind{CheckExit, CheckOutputContains, CheckOutputNotContains, CheckOutputMatches,
 		CheckOutputNotMatches, CheckOutputShowsNS, CheckMounted, CheckNotMounted, CheckSameNS, CheckDifferentNS,
 		CheckPropagation, CheckVisible, CheckNotVisible, CheckChrooted, CheckRootIsMountpoint,
-		CheckMountCopy}
+		CheckMountCopy, CheckPIDInNS}
 }
 
 // needsCommand reports whether the kind reads the command's result rather than the kernel.
@@ -173,4 +174,6 @@ type Check struct {
 	Recursive bool
 	// Want is the wanted answer of chrooted, root_is_mountpoint and mount_copy.
 	Want bool
+	// PID is the wanted PID of pid_in_ns.
+	PID int
 }
