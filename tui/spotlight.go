@@ -170,19 +170,12 @@ func otherRole(r lab.Role) lab.Role {
 	return lab.Host
 }
 
-// spotSummary is the spotlight line: what the last step changed, in words.
+// spotSummary is the spotlight line: what the last step changed, in words,
+// plain (the bar styles and wraps it).
 func (m *Model) spotSummary() string {
 	parts := spotChanges(&m.wd, m.stepBefore, m.state)
-	if len(parts) == 0 {
-		return ""
+	if len(parts) > maxSpotParts {
+		parts = append(parts[:maxSpotParts], m.wd.spotMore(len(parts)-maxSpotParts))
 	}
-	var out []string
-	for i, p := range parts {
-		if i == maxSpotParts {
-			out = append(out, m.st.Muted.Render(m.wd.spotMore(len(parts)-maxSpotParts)))
-			break
-		}
-		out = append(out, m.st.Normal.Render(p))
-	}
-	return strings.Join(out, m.st.Muted.Render(" · "))
+	return strings.Join(parts, " · ")
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/nslab/nslab/lab"
 	"github.com/nslab/nslab/lab/mnt"
 	"github.com/nslab/nslab/scenarios"
@@ -116,5 +118,32 @@ func TestOptionsDiff(t *testing.T) {
 		if from, to := optionsDiff(c[0], c[1]); from != c[2] || to != c[3] {
 			t.Errorf("optionsDiff(%q, %q) = %q, %q; want %q, %q", c[0], c[1], from, to, c[2], c[3])
 		}
+	}
+}
+
+// TestSpotlightLineWraps: a spotlight line longer than the bar wraps under
+// itself where the bar has rows, and is cut and marked only where it has not.
+func TestSpotlightLineWraps(t *testing.T) {
+	sc := threeSteps(t, "    command: echo three\n")
+	w := newWalkthrough(nil, []scenarios.Scenario{sc}, nil, scenarios.EN, nil, 0)
+	w.phase = walkResult
+	for _, st := range sc.Steps {
+		w.steps = append(w.steps, stepText{narration: st.Narration, command: st.Command, pane: st.Pane})
+	}
+	w.results[0] = scenarios.StepResult{Ran: true}
+	w.spot = "/tmp/nslab/prop/a mounted in host and ns · /tmp/nslab/prop/b mounted in host and ns · ns in a new mount namespace, mnt:[4026532499]"
+	st := NewStyles(Dark, true)
+	plain := func(lines []string) string { return ansi.Strip(strings.Join(lines, "\n")) }
+	for _, l := range w.content(st, 60, 20) {
+		if cellWidth(l) > 60 {
+			t.Errorf("a line of %d cells in a 60-cell bar: %q", cellWidth(l), ansi.Strip(l))
+		}
+	}
+	roomy := plain(w.content(st, 60, 20))
+	if strings.Contains(roomy, "…") || !strings.Contains(strings.Join(strings.Fields(roomy), " "), "mnt:[4026532499]") {
+		t.Errorf("with rows to spare the spotlight line is cut:\n%s", roomy)
+	}
+	if tight := plain(w.content(st, 60, 3)); !strings.Contains(tight, "★ changed: /tmp/nslab/prop/a") || !strings.HasSuffix(tight, "…") {
+		t.Errorf("in three rows the spotlight's first line should stay, cut and marked:\n%s", tight)
 	}
 }

@@ -488,7 +488,7 @@ func (w *walkthrough) content(st Styles, width, height int) []string {
 		out := wrapStyled(st.Pass, symPass+" "+wd.totals(w.finished.lessons, w.finished.steps, w.finished.checks), width)
 		return append(out, wrapStyled(st.Muted, wd.after, width)...)
 	case w.phase == walkBroken:
-		return []string{st.Fail.Render(symFail + " " + w.problem)}
+		return wrapStyled(st.Fail, symFail+" "+w.problem, width)
 	case w.phase == walkStarting || w.step >= len(w.steps):
 		sc := w.scs[w.sc]
 		return wrapStyled(st.Narration, sc.Summary.In(w.lang), width)
@@ -540,7 +540,9 @@ func (w *walkthrough) content(st Styles, width, height int) []string {
 	}
 	if showResult {
 		if p := res.Problem(w.lang); p != "" {
-			out.add(bar{text: st.Fail.Render(symFail + " " + p), prio: prioCommand})
+			for _, l := range wrapStyled(st.Fail, symFail+" "+p, width) {
+				out.add(bar{text: l, prio: prioCommand})
+			}
 		}
 		if !res.Passed() && !t.hint.IsZero() {
 			// After a failure what to do outlasts the narration's second line.
@@ -551,9 +553,9 @@ func (w *walkthrough) content(st Styles, width, height int) []string {
 	}
 	switch {
 	case w.phase == walkRewinding:
-		out.add(bar{text: st.Warn.Render(symRunning+" ") + st.Muted.Render(wd.replaying), prio: prioSpot})
+		out.addLead(st.Warn, symRunning+" ", st.Muted, wd.replaying, width, prioSpot, paraSpot)
 	case w.spot != "":
-		out.add(bar{text: st.Spot.Render(symSpotlight+" "+wd.look+": ") + w.spot, prio: prioSpot})
+		out.addLead(st.Spot, symSpotlight+" "+wd.look+": ", st.Normal, w.spot, width, prioSpot, paraSpot)
 	}
 	return out.fit(st, &wd, height, width)
 }
@@ -585,6 +587,7 @@ const (
 	paraNone = iota
 	paraNarration
 	paraHint
+	paraSpot
 )
 
 // bar is one line of the narration bar.
@@ -642,6 +645,18 @@ func (p *prioritized) addCheck(st Styles, width int, mark, label, reason string,
 	p.add(bar{text: first, prio: prio, check: kind, cut: cut})
 	for _, l := range lines[1:] {
 		p.add(bar{text: "  " + style(l), prio: more, cont: true})
+	}
+}
+
+// addLead adds a paragraph that starts with a lead in its own style, both
+// wrapped together at spaces.
+func (p *prioritized) addLead(ls interface{ Render(...string) string }, lead string, ts interface{ Render(...string) string }, text string, width, prio, para int) {
+	for i, l := range wrap(lead+text, width) {
+		if i == 0 && strings.HasPrefix(l, lead) {
+			p.add(bar{text: ls.Render(lead) + ts.Render(l[len(lead):]), prio: prio, para: para})
+			continue
+		}
+		p.add(bar{text: ts.Render(l), prio: prio, para: para})
 	}
 }
 
