@@ -50,6 +50,7 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		p.term.SendKey(k)
+		m.typed = true
 		return nil
 	}
 	if key.Matches(k, keys.Quit) {
@@ -222,6 +223,7 @@ func (m *Model) paneKey(p *paneView, k tea.KeyPressMsg) tea.Cmd {
 		return nil // nothing reads a dead pane's input
 	}
 	p.term.SendKey(k)
+	m.typed = true
 	return nil
 }
 

@@ -95,6 +95,9 @@ type Model struct {
 	tickGen     int
 	tickPending bool
 	ticks       int
+	// typed is set while a key is handled that went to a pane and did
+	// nothing else.
+	typed bool
 	// problem is the last error a command reported, for the help bar.
 	problem string
 	// ended is the lab's own end under the screen; the panes' footers show it.
@@ -374,7 +377,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case quitCheckMsg:
 		return m, m.quitChecked(msg)
 	case tea.KeyPressMsg:
-		return m, m.handleKey(msg)
+		armed := m.prefixArmed
+		cmd := m.handleKey(msg)
+		if m.typed && armed == m.prefixArmed {
+			// Typed into a pane and nothing else: only the pane's screen
+			// can change, when the output comes. The chrome drawn before
+			// still holds, and the frame after a keystroke is not held up
+			// redrawing it (half a millisecond at 200×50).
+			m.chromeGen--
+		}
+		m.typed = false
+		return m, cmd
 	case tea.PasteMsg:
 		return m, m.handlePaste(msg.Content)
 	case tea.MouseMsg:

@@ -37,6 +37,41 @@ type paneView struct {
 	ptyCols, ptyRows   int
 	wantCols, wantRows int
 	resizing           bool
+
+	// drawn keeps what View drew last that a frame of output leaves as it
+	// was, so drawing the pane after a keystroke costs its lines only.
+	drawn paneDrawn
+}
+
+// paneDrawn is a pane's title and borders as drawn last, with what they were
+// drawn from, and its screen's lines.
+type paneDrawn struct {
+	titleKey titleKey
+	title    string
+
+	borderKey                borderKey
+	top, bottom, left, right string
+
+	render string
+	lines  []string
+}
+
+// titleKey is everything the title depends on besides the styles and
+// words, which do not change while the lab runs.
+type titleKey struct {
+	ok, focused bool
+	comm, root  string
+	pid         int
+	mntNS       uint64
+	chrooted    bool
+	room        int
+}
+
+// borderKey is everything a box's borders depend on besides the styles.
+type borderKey struct {
+	ok, focused           bool
+	title, status, footer string
+	box                   rect
 }
 
 // wakeSink feeds pty output to the pane's Terminal and then taps the wake
@@ -314,21 +349,43 @@ func (p *paneView) View(st Styles, wd *words, focused, zoomed bool, snap lab.Sna
 	if statusLine != "" {
 		room -= cellWidth(statusLine) + 3
 	}
+	d := &p.drawn
 	var lines []string
 	exact := false
 	if in := p.box.inner(); in.W > 0 && in.H > 0 {
-		lines = strings.Split(p.term.Render(), "\n")
+		if r := p.term.Render(); r != d.render || d.lines == nil {
+			d.render, d.lines = r, strings.Split(r, "\n")
+		}
+		lines = d.lines
 		c, r := p.term.Size()
 		exact = c == in.W && r == in.H
 	}
-	return drawBox(st, p.box, boxSpec{
-		Focused: focused,
-		Title:   p.title(st, wd, focused, snap, room),
-		Status:  statusLine,
-		Footer:  footer,
-		Lines:   lines,
-		Exact:   exact,
-	})
+	tk := titleKey{ok: true, focused: focused, comm: snap.Comm, root: snap.Root, pid: snap.PID,
+		mntNS: snap.NS[lab.NSMnt], chrooted: snap.Chrooted, room: room}
+	if tk != d.titleKey {
+		d.titleKey, d.title = tk, p.title(st, wd, focused, snap, room)
+	}
+	spec := boxSpec{Focused: focused, Title: d.title, Status: statusLine, Footer: footer, Lines: lines, Exact: exact}
+	if !exact || p.box.W < 2 || p.box.H < 2 {
+		return drawBox(st, p.box, spec)
+	}
+	// The borders as drawBox draws them, kept while nothing on them changes.
+	bk := borderKey{ok: true, focused: focused, title: d.title, status: statusLine, footer: footer, box: p.box}
+	if bk != d.borderKey {
+		edges := drawBox(st, rect{X: p.box.X, Y: p.box.Y, W: p.box.W, H: 2}, boxSpec{Focused: focused, Title: d.title, Status: statusLine, Footer: footer})
+		frame, bs := st.Frame, st.Border
+		if focused {
+			frame, bs = st.FrameFocus, st.BorderFocus
+		}
+		d.borderKey, d.top, d.bottom = bk, edges[0], edges[1]
+		d.left, d.right = bs.Render(frame.Left), bs.Render(frame.Right)
+	}
+	out := make([]string, 0, p.box.H)
+	out = append(out, d.top)
+	for _, l := range lines {
+		out = append(out, d.left+l+d.right)
+	}
+	return append(out, d.bottom)
 }
 
 // cursor gives the screen position of the shell's cursor when it should show.

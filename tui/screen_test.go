@@ -440,3 +440,40 @@ func TestScreenChangedLinesAsTheWhole(t *testing.T) {
 		t.Errorf("%d lines changed over %d frames: the frames do not try the line by line path", changed, len(frames)-1)
 	}
 }
+
+// TestScreenScrollingFrames draws frames whose lines move up, as a zoomed
+// pane's do under output, with a line changed here and there: the terminal
+// must show each frame exactly, whether the renderer scrolls or repaints.
+func TestScreenScrollingFrames(t *testing.T) {
+	const w, h = 40, 12
+	out := &tape{}
+	s := testScreen(out, w, h)
+	if err := s.start(); err != nil {
+		t.Fatal(err)
+	}
+	defer stopScreen(t, s)
+	emu := term.New(&bytes.Buffer{}, term.Options{Cols: w, Rows: h})
+	defer emu.Close()
+	line := func(n int) string {
+		return fmt.Sprintf("│\x1b[3%dmline %-4d\x1b[m%*s│", n%8, n, w-12, "")
+	}
+	for i := range 60 {
+		var lines []string
+		lines = append(lines, fmt.Sprintf("%-*s", w, "top bar"))
+		for y := 1; y < h-1; y++ {
+			n := i + y
+			if i%7 == 3 && y == 4 {
+				n = 1000 + i // a line that does not move with the rest
+			}
+			lines = append(lines, line(n))
+		}
+		lines = append(lines, fmt.Sprintf("%-*d", w, i))
+		f := frame{content: strings.Join(lines, "\n"), width: w, height: h}
+		s.show(f)
+		drawn(t, s, i+1)
+		got, _ := emulate(t, emu, out.take())
+		if want := plainLines(f); strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Fatalf("frame %d on the emulated terminal:\n%s\nwant:\n%s", i, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+}

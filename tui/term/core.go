@@ -2,6 +2,7 @@ package term
 
 import (
 	"io"
+	"runtime"
 	"sync"
 	"sync/atomic"
 
@@ -326,8 +327,12 @@ func (t *Core) sendLocked(b []byte) {
 // SendKey implements Terminal.
 func (t *Core) SendKey(k tea.KeyPressMsg) {
 	t.mu.Lock()
-	defer t.mu.Unlock()
 	t.sendLocked(EncodeKey(k.Key(), t.emu.input))
+	t.mu.Unlock()
+	// The writer goroutine, made ready from this one, would wait for the
+	// caller (the UI, which goes on to draw, half a millisecond at 200×50)
+	// to block: yield, so the key reaches the program first.
+	runtime.Gosched()
 }
 
 // Paste implements Terminal.
