@@ -205,35 +205,35 @@ func TestCheckKinds(t *testing.T) {
 			f.addMount(lab.NS, sharedAt(prop, mnt.Slave, 0, 3))
 		}, reason: "slave (master:3), but host's is shared (shared:7)"},
 
-		{name: "visible", pane: "ns", check: `visible: "{{canary}}"`, setup: func(f *fakeLab) { f.visible[lab.NS]["/tmp/nslab/canary"] = true }, pass: true, reason: "exists inside ns's root (/)"},
+		{name: "visible", pane: "ns", check: `visible: "{{canary}}"`, setup: func(f *fakeLab) { f.visible[lab.NS]["/tmp/nslab/canary"] = true }, pass: true, reason: "it exists (root /)"},
 		{name: "visible from a root that cannot be read", pane: "ns", check: `visible: "{{canary}}"`, setup: func(f *fakeLab) {
 			f.visible[lab.NS]["/tmp/nslab/canary"] = true
 			s := f.snaps[lab.NS]
 			s.Root = ""
 			f.snaps[lab.NS] = s
-		}, pass: true, reason: "exists inside ns's root (?)"},
-		{name: "visible not", pane: "ns", check: `visible: "{{canary}}"`, reason: "no such path inside ns's root (/)"},
-		{name: "not visible", pane: "ns", check: `not_visible: "{{canary}}"`, pass: true, reason: "no such path inside ns's root (/)"},
-		{name: "not visible but is", pane: "ns", check: `not_visible: "{{canary}}"`, setup: func(f *fakeLab) { f.visible[lab.NS]["/tmp/nslab/canary"] = true }, reason: "exists inside ns's root (/)"},
+		}, pass: true, reason: "it exists (root ?)"},
+		{name: "visible not", pane: "ns", check: `visible: "{{canary}}"`, reason: "no such path (root /)"},
+		{name: "not visible", pane: "ns", check: `not_visible: "{{canary}}"`, pass: true, reason: "no such path (root /)"},
+		{name: "not visible but is", pane: "ns", check: `not_visible: "{{canary}}"`, setup: func(f *fakeLab) { f.visible[lab.NS]["/tmp/nslab/canary"] = true }, reason: "it exists (root /)"},
 
-		{name: "chrooted", pane: "ns", check: "chrooted: true", setup: chrootNS, pass: true, reason: "pid 30 (sh) is chrooted: its root is /tmp/nslab/rootfs"},
+		{name: "chrooted", pane: "ns", check: "chrooted: true", setup: chrootNS, pass: true, reason: "pid 30 (sh), root /tmp/nslab/rootfs"},
 		{name: "chrooted, no command name", pane: "ns", check: "chrooted: true", setup: func(f *fakeLab) {
 			chrootNS(f)
 			s := f.snaps[lab.NS]
 			s.Comm = ""
 			f.snaps[lab.NS] = s
-		}, pass: true, reason: "pid 30 is chrooted: its root is /tmp/nslab/rootfs"},
-		{name: "chrooted not", pane: "ns", check: "chrooted: true", reason: "pid 20 (bash)'s root is its namespace's root (/)"},
-		{name: "not chrooted", pane: "ns", check: "chrooted: false", pass: true, reason: "pid 20 (bash)'s root is its namespace's root (/)"},
-		{name: "not chrooted but is", pane: "ns", check: "chrooted: false", setup: chrootNS, reason: "pid 30 (sh) is chrooted: its root is /tmp/nslab/rootfs"},
+		}, pass: true, reason: "pid 30, root /tmp/nslab/rootfs"},
+		{name: "chrooted not", pane: "ns", check: "chrooted: true", reason: "pid 20 (bash), root /: its namespace's root"},
+		{name: "not chrooted", pane: "ns", check: "chrooted: false", pass: true, reason: "pid 20 (bash), root /: its namespace's root"},
+		{name: "not chrooted but is", pane: "ns", check: "chrooted: false", setup: chrootNS, reason: "pid 30 (sh), root /tmp/nslab/rootfs"},
 
-		{name: "root is a mount point", pane: "ns", check: "root_is_mountpoint: true", pass: true, reason: "/ is a mount point"},
+		{name: "root is a mount point", pane: "ns", check: "root_is_mountpoint: true", pass: true, reason: "root /"},
 		{name: "root is not a mount point", pane: "ns", check: "root_is_mountpoint: true", setup: func(f *fakeLab) { chrootNS(f); f.rootMP[lab.NS] = false },
-			reason: "/tmp/nslab/rootfs is a plain directory, not a mount point"},
+			reason: "root /tmp/nslab/rootfs: a plain directory"},
 		{name: "root cannot be inspected", pane: "ns", check: "root_is_mountpoint: true", setup: func(f *fakeLab) { f.inspectErr = errors.New("gone") },
 			reason: "cannot inspect ns's root: gone"},
-		{name: "root not a mount point wanted", pane: "ns", check: "root_is_mountpoint: false", setup: func(f *fakeLab) { f.rootMP[lab.NS] = false }, pass: true, reason: "/ is a plain directory, not a mount point"},
-		{name: "root a mount point unwanted", pane: "ns", check: "root_is_mountpoint: false", reason: "/ is a mount point"},
+		{name: "root not a mount point wanted", pane: "ns", check: "root_is_mountpoint: false", setup: func(f *fakeLab) { f.rootMP[lab.NS] = false }, pass: true, reason: "root /: a plain directory"},
+		{name: "root a mount point unwanted", pane: "ns", check: "root_is_mountpoint: false", reason: "root /"},
 
 		{name: "mount copy", pane: "ns", check: "mount_copy: true", pass: true, reason: "ns has all 3 of host's mounts, each with a new mount ID (/ 100→200)"},
 		{name: "mount copy without a root mount", pane: "ns", check: "mount_copy: true", setup: func(f *fakeLab) {
