@@ -471,7 +471,7 @@ func TestRunnerErrorsSayWhere(t *testing.T) {
 	res = r.Recheck(cctx, 1)
 	if errText(res.Err) != "re-check step 2 of demo: context canceled" || res.Passed() || len(res.Checks) != 2 ||
 		res.Checks[0].State != Skipped || res.Checks[1].State != Failed ||
-		res.Checks[1].Reason != (Text{EN: "not checked: context canceled", KO: "확인하지 못했습니다: context canceled"}) {
+		res.Checks[1].Reason != (Text{EN: "not checked: interrupted", KO: "확인하지 못했습니다: 중단되었습니다"}) {
 		t.Errorf("Recheck in an ended context: %+v", res)
 	}
 

@@ -17,6 +17,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -60,15 +62,23 @@ func main() {
 	// close_range(2) with CLOSE_RANGE_CLOEXEC: nothing nslab inherited reaches the lab.
 	_ = unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC)
 
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGHUP, syscall.SIGINT)
-	defer stop()
+	// The first SIGTERM, SIGHUP or SIGINT ends ctx with the signal as its cause: the lab
+	// closes, output files are finished, and nslab exits with 128+signal (run() says so).
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGINT)
+	go func() {
+		if s, ok := (<-sigs).(syscall.Signal); ok {
+			cancel(interrupted{s})
+		}
+	}()
 	if path := os.Getenv(statsEnv); path != "" {
 		if err := startStats(ctx, path, 5*time.Second); err != nil {
 			fmt.Fprintln(os.Stderr, "nslab:", err)
 			os.Exit(exitUsage)
 		}
 	}
-	stopProfile := func() {}
+	stopProfile := func() error { return nil }
 	if path := os.Getenv(cpuProfileEnv); path != "" {
 		var err error
 		if stopProfile, err = startCPUProfile(path); err != nil {
@@ -77,9 +87,33 @@ func main() {
 		}
 	}
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stopProfile()
-	stop()
+	if err := stopProfile(); err != nil {
+		fmt.Fprintln(os.Stderr, "nslab:", err)
+	}
+	signal.Stop(sigs)
 	os.Exit(code)
+}
+
+// interrupted is the cause of ctx's end when a signal ended it.
+type interrupted struct{ sig syscall.Signal }
+
+func (e interrupted) Error() string { return "interrupted by " + signalName(e.sig) }
+
+// signalName is SIGTERM rather than "terminated".
+func signalName(s syscall.Signal) string {
+	if n := unix.SignalName(s); n != "" {
+		return n
+	}
+	return fmt.Sprintf("signal %d", int(s))
+}
+
+// interruptedBy returns the signal that ended ctx, or 0.
+func interruptedBy(ctx context.Context) syscall.Signal {
+	var in interrupted
+	if errors.As(context.Cause(ctx), &in) {
+		return in.sig
+	}
+	return 0
 }
 
 // Exit codes.
@@ -88,6 +122,8 @@ const (
 	exitFailed  = 1 // a check failed, or the lab could not start
 	exitUsage   = 2 // bad command line or scenario files
 	exitNotRoot = 3
+	// exitSignal+N: ended by signal N, as a shell reports it (130 for Ctrl-C, 143 for SIGTERM).
+	exitSignal = 128
 )
 
 // config is what the command line says.
@@ -102,28 +138,9 @@ type config struct {
 	record    string
 	markdown  string
 	all       bool
+	// helpFor is the command whose help was asked for ("" for the global help).
+	helpFor string
 }
-
-const usage = `nslab — a lab for Linux mount namespaces, chroot and pivot_root, on the real kernel
-
-Usage:
-  sudo nslab [flags]                      free-form lab: two shells, live namespace and mount panels
-  sudo nslab walkthrough [SCENARIO…]      the guided tour (all lessons in teaching order, or those named)
-  nslab scenarios                         list the lessons: id, steps, title
-  sudo nslab run SCENARIO… | --all        run lessons without the UI; exit non-zero if a check fails
-  nslab doctor                            check this machine: privileges, kernel, terminal, rootfs
-
-Flags (every command):
-  --lang en|ko        language of the lessons (default from LANG)
-  --theme NAME        dark, light or classroom (high contrast, colour-blind safe)
-  --rootfs DIR        use your own rootfs for chroot and pivot_root lessons
-  --shell PATH        the panes' shell (default $SHELL, else bash, else sh)
-  --scenarios DIR     add (or override) lessons from a directory of YAML files
-  --record FILE.cast  record the screen as an asciicast v2 file (lab and walkthrough)
-  --markdown FILE.md  with run: also write the transcript as a Markdown handout
-  --all               with run: every lesson
-  -h, --help          this help
-`
 
 // usageError is a bad command line: one sentence, exit 2.
 type usageError struct{ msg string }
@@ -144,12 +161,13 @@ func parseArgs(args []string, getenv func(string) string) (config, error) {
 	fs.BoolVar(&c.all, "all", false, "")
 	help := fs.Bool("help", false, "")
 	fs.BoolVar(help, "h", false, "")
+	version := fs.Bool("version", false, "")
 	// Flags may come before or after the command and its arguments.
 	rest := args
 	var positional []string
 	for {
 		if err := fs.Parse(rest); err != nil {
-			return c, usageError{strings.TrimPrefix(err.Error(), "flag provided but not defined: ") + flagHint(err)}
+			return c, flagError(err, rest, positional)
 		}
 		rest = fs.Args()
 		if len(rest) == 0 {
@@ -162,21 +180,14 @@ func parseArgs(args []string, getenv func(string) string) (config, error) {
 		positional = append(positional, rest[0])
 		rest = rest[1:]
 	}
-	if *help {
-		c.command = "help"
-		return c, nil
-	}
 	if len(positional) > 0 {
 		c.command, c.args = positional[0], positional[1:]
 	}
-	switch c.command {
-	case "", "walkthrough", "scenarios", "run", "doctor", "help":
-	default:
+	if !knownCommand(c.command) {
 		return c, usageError{fmt.Sprintf("unknown command %q: try nslab --help", c.command)}
 	}
-	if c.command == "help" {
-		return c, nil
-	}
+	// The help and the version come before any other check: they are how to find the
+	// right command line.
 	l := *lang
 	if l == "" {
 		l = langFromEnv(getenv)
@@ -184,6 +195,23 @@ func parseArgs(args []string, getenv func(string) string) (config, error) {
 	var err error
 	if c.lang, err = scenarios.ParseLang(l); err != nil {
 		return c, usageError{fmt.Sprintf("--lang %q: use en or ko", l)}
+	}
+	switch {
+	case c.command == "help" && len(c.args) > 0:
+		// nslab help run, nslab help run --help
+		if !knownCommand(c.args[0]) {
+			return c, usageError{fmt.Sprintf("unknown command %q: try nslab --help", c.args[0])}
+		}
+		c.helpFor, c.command = c.args[0], "help"
+		return c, nil
+	case *help:
+		c.helpFor, c.command = c.command, "help"
+		return c, nil
+	case *version || c.command == "version":
+		c.command = "version"
+		return c, nil
+	case c.command == "help":
+		return c, nil
 	}
 	if _, err := tui.ParseTheme(c.theme); err != nil {
 		return c, usageError{fmt.Sprintf("--theme %q: use dark, light or classroom", c.theme)}
@@ -194,6 +222,9 @@ func parseArgs(args []string, getenv func(string) string) (config, error) {
 	if c.markdown != "" && c.command != "run" {
 		return c, usageError{"--markdown goes with run: nslab run --all --markdown FILE.md"}
 	}
+	if c.record != "" && c.command != "" && c.command != "walkthrough" {
+		return c, usageError{"--record goes with the lab or walkthrough: nslab walkthrough --record FILE.cast"}
+	}
 	if c.command == "run" && !c.all && len(c.args) == 0 {
 		return c, usageError{"run needs scenario ids or --all (see nslab scenarios)"}
 	}
@@ -201,16 +232,82 @@ func parseArgs(args []string, getenv func(string) string) (config, error) {
 		return c, usageError{"run takes scenario ids or --all, not both"}
 	}
 	if (c.command == "" || c.command == "scenarios" || c.command == "doctor") && len(c.args) > 0 {
-		return c, usageError{fmt.Sprintf("unexpected argument %q: try nslab --help", c.args[0])}
+		return c, usageError{fmt.Sprintf("unexpected argument %q: try %s --help", c.args[0], commandLine(c.command))}
+	}
+	// Output paths are checked before anything starts: a link or a missing directory is
+	// a bad command line, not a lab that ran for nothing.
+	if c.markdown != "" {
+		if err := checkOutputPath("--markdown", c.markdown); err != nil {
+			return c, err
+		}
+	}
+	if c.record != "" {
+		if err := checkOutputPath("--record", c.record); err != nil {
+			return c, err
+		}
 	}
 	return c, nil
 }
 
-func flagHint(err error) string {
-	if strings.Contains(err.Error(), "not defined") {
-		return ": unknown flag, try nslab --help"
+func knownCommand(s string) bool {
+	for _, c := range commands {
+		if c == s {
+			return true
+		}
 	}
-	return ""
+	return false
+}
+
+// commandLine is how a command is typed, for "try … --help".
+func commandLine(command string) string {
+	if command == "" {
+		return "nslab"
+	}
+	return "nslab " + command
+}
+
+// badValue reads the flag package's "invalid boolean value "x" for -all: …" and
+// "invalid value "x" for flag -lang: …".
+var badValue = regexp.MustCompile(`^invalid (?:boolean )?value ("(?:[^"\\]|\\.)*") for (?:flag )?-([^:]+):`)
+
+// flagError turns the flag package's error into one sentence that shows the flag as it
+// was typed (--bogus, not -bogus) and points at the help of the command being typed.
+func flagError(err error, rest, positional []string) error {
+	command := ""
+	if len(positional) > 0 && knownCommand(positional[0]) {
+		command = positional[0]
+	}
+	msg := err.Error()
+	name, value := "", ""
+	for _, prefix := range []string{"flag provided but not defined: -", "flag needs an argument: -"} {
+		if strings.HasPrefix(msg, prefix) {
+			name = strings.TrimPrefix(msg, prefix)
+		}
+	}
+	if m := badValue.FindStringSubmatch(msg); m != nil {
+		value, name = m[1], m[2]
+	}
+	if name == "" {
+		// Bad syntax (---x, -=x): the flag package already shows what was typed.
+		return usageError{fmt.Sprintf("%s: try %s --help", msg, commandLine(command))}
+	}
+	typed := "--" + name
+	for _, a := range rest {
+		if n := strings.TrimLeft(a, "-"); strings.HasPrefix(a, "-") && (n == name || strings.HasPrefix(n, name+"=")) {
+			typed = a
+			if i := strings.IndexByte(a, '='); i >= 0 {
+				typed = a[:i]
+			}
+			break
+		}
+	}
+	if m := badValue.FindStringSubmatch(msg); m != nil {
+		return usageError{fmt.Sprintf("invalid value %s for %s: try %s --help", value, typed, commandLine(command))}
+	}
+	if strings.HasPrefix(msg, "flag needs an argument") {
+		return usageError{fmt.Sprintf("flag %s needs an argument: try %s --help", typed, commandLine(command))}
+	}
+	return usageError{fmt.Sprintf("unknown flag %s: try %s --help", typed, commandLine(command))}
 }
 
 // langFromEnv reads LANGUAGE, LC_ALL, LC_MESSAGES and LANG the way gettext does.
@@ -232,19 +329,39 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "nslab:", err)
 		return exitUsage
 	}
+	var code int
 	switch c.command {
 	case "help":
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, helpText(c.helpFor, c.lang))
+		return exitOK
+	case "version":
+		fmt.Fprintln(stdout, versionText(debug.ReadBuildInfo()))
 		return exitOK
 	case "scenarios":
-		return cmdScenarios(c, stdout, stderr)
+		code = cmdScenarios(c, stdout, stderr)
 	case "doctor":
-		return cmdDoctor(ctx, c, stdout)
+		code = cmdDoctor(ctx, c, stdout)
 	case "run":
-		return cmdRun(ctx, c, stdout, stderr)
+		code = cmdRun(ctx, c, stdout, stderr)
 	default:
-		return cmdLab(ctx, c, stderr)
+		code = cmdLab(ctx, c, stderr)
 	}
+	// Ended by a signal: said once, in words, with the shell's convention for the status
+	// (the commands leave the ended context's own error unsaid).
+	if sig := interruptedBy(ctx); sig != 0 {
+		fmt.Fprintln(stderr, "nslab: interrupted by", signalName(sig))
+		return exitSignal + int(sig)
+	}
+	return code
+}
+
+// failed says why a command failed, unless a signal ended it: then run says that instead
+// of "context canceled".
+func failed(ctx context.Context, stderr io.Writer, what string, err error) {
+	if interruptedBy(ctx) != 0 {
+		return
+	}
+	fmt.Fprintln(stderr, what, err)
 }
 
 func loadScenarios(c config) ([]scenarios.Scenario, error) {
@@ -265,7 +382,7 @@ func cmdScenarios(c config, stdout, stderr io.Writer) int {
 		w = max(w, len(e.ID))
 	}
 	for _, e := range scenarios.List(scs, c.lang) {
-		fmt.Fprintf(stdout, "%-*s  %2d steps  %s\n", w, e.ID, e.Steps, e.Title)
+		fmt.Fprintf(stdout, "%-*s  %s  %s\n", w, e.ID, stepsWord(e.Steps, c.lang), e.Title)
 	}
 	return exitOK
 }
@@ -317,7 +434,7 @@ func startLab(ctx context.Context, c config, cols, rows int, stderr io.Writer) (
 			fmt.Fprintln(stderr, "nslab:", err)
 			return nil, exitNotRoot
 		}
-		fmt.Fprintln(stderr, "nslab: cannot start the lab:", err)
+		failed(ctx, stderr, "nslab: cannot start the lab:", err)
 		return nil, exitFailed
 	}
 	return l, exitOK
@@ -336,24 +453,29 @@ func cmdRun(ctx context.Context, c config, stdout, stderr io.Writer) int {
 		}
 	}
 	opts := scenarios.TranscriptOptions{Lang: c.lang, Narration: true}
+	var md *outputFile
 	if c.markdown != "" {
-		// Written as the run goes (no buffering), so an interrupted run keeps what it showed.
-		f, err := os.Create(c.markdown)
-		if err != nil {
-			fmt.Fprintln(stderr, "nslab: --markdown:", err)
+		// Written as the run goes, beside the target; put in place once the run ends
+		// (an interrupted run keeps what it showed), never if the lab did not start.
+		if md, err = createOutput("--markdown", c.markdown); err != nil {
+			fmt.Fprintln(stderr, "nslab:", err)
 			return exitUsage
 		}
-		defer f.Close()
-		opts.Markdown = f
+		defer md.abort()
+		opts.Markdown = md
 	}
 	l, code := startLab(ctx, c, 120, 40, stderr)
 	if l == nil {
 		return code
 	}
-	defer l.Close()
 	ok, err := scenarios.RunHeadless(ctx, scenarios.Live(l), scs, stdout, opts)
+	l.Close()
+	if cerr := md.commit(); cerr != nil {
+		fmt.Fprintln(stderr, "nslab:", cerr)
+		return exitFailed
+	}
 	if err != nil {
-		fmt.Fprintln(stderr, "nslab:", err)
+		failed(ctx, stderr, "nslab:", err)
 		return exitFailed
 	}
 	if !ok {
@@ -392,25 +514,26 @@ func cmdLab(ctx context.Context, c config, stderr io.Writer) int {
 	}
 	cols, rows := max(int(ws.Col), 1), max(int(ws.Row), 1)
 	opts := tui.Options{Lang: c.lang, Theme: theme, NoColor: os.Getenv("NO_COLOR") != "", Walkthrough: walk}
+	var recFile *outputFile
+	var rec *cast.Writer
 	if c.record != "" {
-		// Written as it goes (no buffering): a crash loses nothing already shown.
-		f, err := os.Create(c.record)
-		if err != nil {
-			fmt.Fprintln(stderr, "nslab: --record:", err)
+		// Written as it goes, beside the target; put in place when the lab ends (also by
+		// a signal), never if it did not start.
+		if recFile, err = createOutput("--record", c.record); err != nil {
+			fmt.Fprintln(stderr, "nslab:", err)
 			return exitUsage
 		}
-		defer f.Close()
+		defer recFile.abort()
 		title := "nslab"
 		if c.command != "" {
 			title += " " + c.command
 		}
-		rec, err := cast.New(f, cast.Options{Cols: cols, Rows: rows, Title: title,
+		rec, err = cast.New(recFile, cast.Options{Cols: cols, Rows: rows, Title: title,
 			Env: map[string]string{"TERM": os.Getenv("TERM"), "SHELL": os.Getenv("SHELL")}})
 		if err != nil {
 			fmt.Fprintln(stderr, "nslab: --record:", err)
 			return exitUsage
 		}
-		defer rec.Close()
 		opts.Record = rec
 	}
 	// The panes start at half the screen; the UI sizes them exactly on its first frame.
@@ -418,12 +541,23 @@ func cmdLab(ctx context.Context, c config, stderr io.Writer) int {
 	if l == nil {
 		return code
 	}
-	defer l.Close()
+	defer l.Close() // also on a panic: the lab never outlives nslab
 	if len(walk) > 0 {
 		opts.ScenarioLab = scenarios.Live(l)
 	}
-	if err := tui.Run(ctx, tui.FromLab(l), opts); err != nil && !errors.Is(err, context.Canceled) {
-		fmt.Fprintln(stderr, "nslab:", err)
+	err = tui.Run(ctx, tui.FromLab(l), opts)
+	l.Close()
+	if rec != nil {
+		if rerr := rec.Close(); rerr != nil {
+			fmt.Fprintln(stderr, "nslab: --record:", rerr)
+		}
+		if cerr := recFile.commit(); cerr != nil {
+			fmt.Fprintln(stderr, "nslab:", cerr)
+			return exitFailed
+		}
+	}
+	if err != nil && !errors.Is(err, context.Canceled) {
+		failed(ctx, stderr, "nslab:", err)
 		return exitFailed
 	}
 	return exitOK

@@ -69,7 +69,7 @@ func TestParseArgs(t *testing.T) {
 		{"--theme neon", "", "", "", `--theme "neon"`},
 		{"--bogus", "", "", "", "unknown flag"},
 		{"doctor extra", "", "", "", `unexpected argument "extra"`},
-		{"--lang", "", "", "", "flag needs an argument"},
+		{"--lang", "", "", "", "flag --lang needs an argument"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.args, func(t *testing.T) {

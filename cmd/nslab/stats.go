@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"syscall"
 	"time"
 )
 
@@ -13,17 +14,18 @@ import (
 // where the time goes under bench/run.sh; unset, nothing runs.
 const cpuProfileEnv = "NSLAB_CPUPROFILE"
 
-// startCPUProfile starts the profile and returns the function that ends it.
-func startCPUProfile(path string) (func(), error) {
-	f, err := os.Create(path)
+// startCPUProfile starts the profile and returns the function that ends it and puts the
+// profile in place (written beside it first, as every file nslab writes).
+func startCPUProfile(path string) (func() error, error) {
+	f, err := createOutput(cpuProfileEnv, path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", cpuProfileEnv, err)
+		return nil, err
 	}
 	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
+		f.abort()
 		return nil, fmt.Errorf("%s: %w", cpuProfileEnv, err)
 	}
-	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+	return func() error { pprof.StopCPUProfile(); return f.commit() }, nil
 }
 
 // statsEnv names a file to which nslab appends its own vital signs every few seconds, for
@@ -33,7 +35,9 @@ const statsEnv = "NSLAB_STATS"
 // startStats appends one line per interval until ctx ends:
 // unix-seconds goroutines heap-bytes open-fds.
 func startStats(ctx context.Context, path string, every time.Duration) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	// Appended to as it goes (the soak script reads it meanwhile); a symbolic link is
+	// refused (O_NOFOLLOW), as for every file nslab writes.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND|syscall.O_NOFOLLOW, 0o644)
 	if err != nil {
 		return fmt.Errorf("%s: %w", statsEnv, err)
 	}
