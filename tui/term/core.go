@@ -3,6 +3,8 @@ package term
 import (
 	"io"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -22,9 +24,17 @@ type Core struct {
 	in    *inputQueue
 	dirty atomic.Bool
 
-	// renderMu serializes Render, which owns grid between calls.
+	// renderMu serializes Render, which owns grid, raw and lines between
+	// calls.
 	renderMu sync.Mutex
 	grid     []Cell
+	// lines are the view's rows as Render styled them last, and raw the
+	// cells they were made from: a row whose cells did not change (all but
+	// one or two after a keystroke's echo) is not normalized and styled
+	// again.
+	raw     []Cell
+	lines   []string
+	lineBuf []byte
 
 	mu       sync.Mutex
 	emu      *emulator
@@ -209,13 +219,23 @@ func (t *Core) Render() string {
 	})
 	t.mu.Unlock()
 
+	fresh := len(t.raw) != cols*rows || len(t.lines) != rows
+	if fresh {
+		t.raw, t.lines = make([]Cell, cols*rows), make([]string, rows)
+	}
 	for y := range rows {
+		row, prev := grid[y*cols:(y+1)*cols], t.raw[y*cols:(y+1)*cols]
+		if !fresh && slices.Equal(row, prev) {
+			continue
+		}
+		copy(prev, row)
 		// In place: normalizeLine reads each cell before writing at or
 		// after it.
-		row := grid[y*cols : (y+1)*cols]
 		normalizeLine(row, row)
+		t.lineBuf = renderLine(t.lineBuf[:0], row)
+		t.lines[y] = string(t.lineBuf)
 	}
-	s := renderGrid(grid, cols, rows)
+	s := strings.Join(t.lines, "\n")
 
 	t.mu.Lock()
 	if t.gen == gen {
