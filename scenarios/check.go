@@ -143,18 +143,18 @@ func (p *probe) judge(c Check, res *Result) (bool, Text) {
 		}
 		root := p.rootName(c.Pane)
 		if ok {
-			return c.Kind == CheckVisible, pf("exists inside %s's root (%s)", "%s 창의 루트(%s) 안에 있습니다", c.Pane, root)
+			return c.Kind == CheckVisible, pf("it exists (root %s)", "있습니다 (루트 %s)", root)
 		}
-		return c.Kind == CheckNotVisible, pf("no such path inside %s's root (%s)", "%s 창의 루트(%s) 안에 없습니다", c.Pane, root)
+		return c.Kind == CheckNotVisible, pf("no such path (root %s)", "그런 경로가 없습니다 (루트 %s)", root)
 	case CheckChrooted:
 		s, err := p.inspect(c.Pane)
 		if err != nil {
 			return false, inspectFailed(c.Pane, err)
 		}
 		if s.Chrooted {
-			return c.Want, pf("%s is chrooted: its root is %s", "%s: chroot 상태이며 루트는 %s", procName(s), s.Root)
+			return c.Want, pf("%s, root %s", "%s, 루트 %s", procName(s), s.Root)
 		}
-		return !c.Want, pf("%s's root is its namespace's root (%s)", "%s: 루트가 네임스페이스의 루트(%s)", procName(s), s.Root)
+		return !c.Want, pf("%s, root %s: its namespace's root", "%s, 루트 %s: 네임스페이스의 루트", procName(s), s.Root)
 	case CheckRootIsMountpoint:
 		ok, err := p.lab.RootIsMountpoint(c.Pane)
 		if err != nil {
@@ -162,9 +162,9 @@ func (p *probe) judge(c Check, res *Result) (bool, Text) {
 		}
 		root := p.rootName(c.Pane)
 		if ok {
-			return c.Want, pf("%s is a mount point", "%s: 마운트 지점", root)
+			return c.Want, pf("root %s", "루트 %s", root)
 		}
-		return !c.Want, pf("%s is a plain directory, not a mount point", "%s: 마운트 지점이 아닌 보통 디렉터리", root)
+		return !c.Want, pf("root %s: a plain directory", "루트 %s: 보통 디렉터리", root)
 	case CheckMountCopy:
 		return p.judgeCopy(c)
 	case CheckPIDInNS:
