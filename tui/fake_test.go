@@ -155,6 +155,8 @@ type fakeLab struct {
 	events chan lab.Event
 	mu     sync.Mutex
 	state  lab.State
+	// marks is what EndMarks says: commands ended so far.
+	marks uint64
 }
 
 func newFakeLab() *fakeLab {
@@ -172,6 +174,11 @@ func (f *fakeLab) Pane(r lab.Role) Pane {
 	return nil
 }
 func (f *fakeLab) Events() <-chan lab.Event { return f.events }
+func (f *fakeLab) EndMarks() uint64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.marks
+}
 func (f *fakeLab) State() lab.State {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -127,13 +127,15 @@ func (m *Model) quit() tea.Cmd {
 type quitCheckMsg struct{ busy []string }
 
 // checkQuit asks the lab whether a pane runs anything but its idle shell:
-// the process the panels follow (which lags a new command by a moment) or
-// the pty's foreground group, read now.
+// the pty's foreground group, read now, or the process the panels follow,
+// which also finds a pipeline whose first command has ended (less in
+// seq | less) but lags a moment behind a command that starts or ends.
 func (m *Model) checkQuit() tea.Cmd {
 	l, wd := m.lab, m.wd
 	panes := [2]Pane{m.panes[0].pane, m.panes[1].pane}
 	return func() tea.Msg {
 		var msg quitCheckMsg
+		marks := l.EndMarks() // before the state: a state read after is as new
 		st := l.State()
 		for i, r := range lab.Roles {
 			shell := panes[i].ShellPID()
@@ -141,10 +143,12 @@ func (m *Model) checkQuit() tea.Cmd {
 				continue // no shell, nothing to lose
 			}
 			snap := st.Snapshot(r)
-			followed := snap.PID != 0 && snap.PID != shell
-			if fg := panes[i].Foreground(); followed || (fg != 0 && fg != shell) {
-				comm := ""
-				if followed {
+			other := snap.PID != 0 && snap.PID != shell
+			// Read before a command's end, the panels may still follow it.
+			current := snap.Ends >= marks
+			if fg := panes[i].Foreground(); (other && current) || (fg != 0 && fg != shell) {
+				comm := "" // not known yet: the panels follow a command a moment late
+				if other && current {
 					comm = snap.Comm
 				}
 				msg.busy = append(msg.busy, wd.busyItem(comm, string(r)))

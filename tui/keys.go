@@ -176,7 +176,7 @@ func (c helpContext) ShortHelp() []key.Binding {
 	}
 	out = append(out, c.walk...)
 	if !c.locked && !c.armed {
-		// The pane's own keys (its scrollback) are the program's now.
+		// Locked, the pane's own keys (its scrollback) are the program's.
 		out = append(out, c.local...)
 	}
 	if c.zoomed {

@@ -18,6 +18,9 @@ type Lab interface {
 	// State is the latest kernel state of both panes. It must be cheap: the
 	// lab's monitors have already read the kernel.
 	State() lab.State
+	// EndMarks counts the commands ended in either pane; a snapshot whose
+	// Ends is behind it is older than the last command's end.
+	EndMarks() uint64
 }
 
 // Pane is one pane's shell as the screen uses it. *lab.Pane satisfies it.
@@ -54,3 +57,4 @@ func (a labAdapter) Pane(r lab.Role) Pane {
 }
 func (a labAdapter) Events() <-chan lab.Event { return a.l.Events() }
 func (a labAdapter) State() lab.State         { return a.l.State() }
+func (a labAdapter) EndMarks() uint64         { return a.l.EndMarks() }

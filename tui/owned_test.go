@@ -198,7 +198,7 @@ func TestQuitAsksWhileAPaneRuns(t *testing.T) {
 		ask   string // "" quits at once
 	}{
 		{name: "idle shells", ask: ""},
-		{name: "the panels follow htop in the host pane",
+		{name: "the panels follow htop in the host pane (a pipeline's first command gone: no foreground leader)",
 			setup: func(m *Model, fl *fakeLab) {
 				s := fl.State()
 				s.Host.PID, s.Host.Comm = 5001, "htop"
@@ -216,6 +216,14 @@ func TestQuitAsksWhileAPaneRuns(t *testing.T) {
 				fl.panes[lab.NS].fg = 5002
 			},
 			ask: "아직 실행 중: vim(host 창), 명령(ns 창). 랩을 끝낼까요?"},
+		{name: "the panels still follow a command that has ended since",
+			setup: func(m *Model, fl *fakeLab) {
+				s := fl.State()
+				s.Host.PID, s.Host.Comm, s.Host.Ends = 5001, "sleep", 3
+				fl.setState(s)
+				fl.marks = 4
+			},
+			ask: ""},
 		{name: "a pane whose shell exited",
 			setup: func(m *Model, fl *fakeLab) {
 				fl.panes[lab.NS].alive = false
