@@ -165,3 +165,43 @@ func TestShellExitInARunningLabRestartsTheShell(t *testing.T) {
 		t.Errorf("lab restarts %d, host shell restarts %d; want 0 and 1", el.restartCount(), el.panes[lab.Host].restarts)
 	}
 }
+
+// restartingScenarioLab resets an ended lab as the real one does: Reset starts a fresh
+// lab (a new init, new shells).
+type restartingScenarioLab struct {
+	*fakeScenarioLab
+	el *endingLab
+}
+
+func (r restartingScenarioLab) Reset(ctx context.Context, s scenarios.NSStart) error {
+	if r.el.Ended() {
+		if err := r.el.Restart(ctx); err != nil {
+			return err
+		}
+	}
+	return r.fakeScenarioLab.Reset(ctx, s)
+}
+
+// In the walkthrough, Enter on an ended lab goes back to the step it was at, for real: a
+// fresh lab with the earlier steps typed again.
+func TestLabEndedInTheWalkthroughRewindsToTheStep(t *testing.T) {
+	el := &endingLab{fakeLab: newFakeLab()}
+	sl := &fakeScenarioLab{lab: el.fakeLab}
+	h := startOn(t, el, el.fakeLab, 140, 40, Options{Walkthrough: []scenarios.Scenario{threeSteps(t, "    command: echo three\n")},
+		ScenarioLab: restartingScenarioLab{sl, el}})
+	stepTo(h, 2)
+	el.end()
+	h.until("the lab to be seen ended", func(m *Model) bool { return m.ended.on && !m.panes[0].alive })
+	h.send(press(tea.KeyEnter, 0))
+	h.untilSeen("the walkthrough back at step 3 on a fresh lab", func(m *Model) (bool, string) {
+		return m.walk.phase == walkReady && m.walk.step == 2 && !m.ended.on && !m.ended.restarting && m.panes[0].alive,
+			phaseNames[m.walk.phase]
+	})
+	resets, ran := sl.counts()
+	if resets != 2 || strings.Join(ran, ",") != "echo one,echo two,echo one,echo two" {
+		t.Errorf("%d resets, typed %q; want a second reset and steps 1 and 2 typed again", resets, ran)
+	}
+	if n := el.restartCount(); n != 1 {
+		t.Errorf("the lab was restarted %d times, want once", n)
+	}
+}
