@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what nslab's tests use from Debian's packages, when missing: tmux (end-to-end
 # runs), busybox-static (the busybox rootfs), vim, less, htop and procps (real programs in
-# the panes), util-linux (unshare, findmnt, pivot_root), gcc and the C library's headers (the
+# the panes), vttest (the terminal held to tmux screen by screen), util-linux (unshare, findmnt, pivot_root), gcc and the C library's headers (the
 # ELF tests build small programs and libraries). Installs nothing when all are present.
 # Needs root and apt-get; otherwise it only says what is missing. Another package install
 # running at the same time is waited for (up to 5 minutes, saying so), and a failed
@@ -13,6 +13,7 @@ command -v busybox >/dev/null || need+=(busybox-static)
 command -v vi >/dev/null || need+=(vim-tiny)
 command -v less >/dev/null || need+=(less)
 command -v htop >/dev/null || need+=(htop)
+command -v vttest >/dev/null || need+=(vttest)
 command -v ps >/dev/null || need+=(procps)
 command -v findmnt >/dev/null || need+=(util-linux)
 command -v pivot_root >/dev/null || need+=(util-linux)
