@@ -18,6 +18,28 @@ type Restarter interface {
 }
 
 func (a labAdapter) Ended() bool { return a.l.Ended() }
+
+// EndCause says why the lab ended (lab.EndNone while it runs).
+func (a labAdapter) EndCause() lab.EndCause { return a.l.EndCause() }
+
+// labFate is whether the lab ended under the screen, and why if it knows.
+type labFate struct {
+	ended bool
+	cause lab.EndCause
+}
+
+// fateOf reads a lab's fate; a Lab that is no Restarter never ends.
+func fateOf(l Lab) labFate {
+	r, ok := l.(Restarter)
+	if !ok || !r.Ended() {
+		return labFate{}
+	}
+	f := labFate{ended: true}
+	if c, ok := l.(interface{ EndCause() lab.EndCause }); ok {
+		f.cause = c.EndCause()
+	}
+	return f
+}
 func (a labAdapter) Restart(ctx context.Context) error {
 	return a.l.Reset(ctx, lab.NSUnshared)
 }
@@ -26,6 +48,7 @@ func (a labAdapter) Restart(ctx context.Context) error {
 // one starting, or why starting one failed. The panes' footers say it while it holds.
 type labEnd struct {
 	on, restarting bool
+	cause          lab.EndCause
 	problem        string
 }
 
@@ -33,13 +56,14 @@ type labEnd struct {
 // walkthrough starts one by replaying the current lesson up to its step).
 type labRestartedMsg struct{ err error }
 
-// heard takes what the lab said with a batch of events: ended, or running again.
-func (e *labEnd) heard(ended bool) {
-	if ended == e.on {
+// heard takes what the lab said with a batch of events: ended (and why), or running again.
+func (e *labEnd) heard(f labFate) {
+	e.cause = f.cause
+	if f.ended == e.on {
 		return
 	}
-	e.on = ended
-	if !ended {
+	e.on = f.ended
+	if !f.ended {
 		e.restarting, e.problem = false, ""
 	}
 }
@@ -93,5 +117,9 @@ func (e *labEnd) footer(st Styles, wd *words) string {
 		return st.Fail.Render(symFail) + " " + st.Key.Render(wd.retry) + st.Fail.Render(" · "+wd.noLabBecause(e.problem))
 	}
 	// The key first, as for a failed restart: a narrow pane cuts the reason, not the way on.
-	return st.Fail.Render(symFail) + " " + st.Key.Render(wd.newLab) + st.Fail.Render(" · "+wd.labEnded)
+	why := wd.labEndedBy(e.cause)
+	if why == "" {
+		why = wd.labEnded
+	}
+	return st.Fail.Render(symFail) + " " + st.Key.Render(wd.newLab) + st.Fail.Render(" · "+why)
 }

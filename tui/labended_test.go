@@ -205,3 +205,31 @@ func TestLabEndedInTheWalkthroughRewindsToTheStep(t *testing.T) {
 		t.Errorf("the lab was restarted %d times, want once", n)
 	}
 }
+
+// causedLab is an ending lab that knows why it ended.
+type causedLab struct {
+	*endingLab
+	cause lab.EndCause
+}
+
+func (c causedLab) EndCause() lab.EndCause { return c.cause }
+
+// The lab says why it ended when it knows: reboot in a pane is not an attack from outside.
+func TestLabEndedSaysWhy(t *testing.T) {
+	for _, cause := range []lab.EndCause{lab.EndRebooted, lab.EndHalted, lab.EndKilled, lab.EndExited} {
+		for _, lang := range []scenarios.Lang{scenarios.EN, scenarios.KO} {
+			wd := wordsFor(lang)
+			why := wd.labEndedBy(cause)
+			if why == "" || why == wd.labEnded {
+				t.Errorf("%s has no words for end cause %d", lang, cause)
+				continue
+			}
+			el := &endingLab{fakeLab: newFakeLab()}
+			h := startOn(t, causedLab{el, cause}, el.fakeLab, 140, 40, Options{Lang: lang})
+			el.end()
+			h.untilSeen("the panes to say why the lab ended: "+why, func(m *Model) (bool, string) {
+				return strings.Count(ansi.Strip(m.View().Content), why) == 2, ""
+			})
+		}
+	}
+}

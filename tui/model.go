@@ -27,8 +27,9 @@ type (
 	labEventsMsg struct {
 		events []lab.Event
 		state  lab.State
-		// ended says the lab itself ended under the screen (see Restarter).
-		ended bool
+		// fate says whether the lab itself ended under the screen, and why
+		// (see Restarter).
+		fate labFate
 	}
 	// stateMsg is a fresh read of the lab's state.
 	stateMsg struct{ state lab.State }
@@ -194,11 +195,8 @@ func (m *Model) waitEvents() tea.Cmd {
 				break drain
 			}
 		}
-		ended := false
-		if r, ok := l.(Restarter); ok {
-			ended = r.Ended() // read after the batch: the lab sets it before its shells' ends
-		}
-		return labEventsMsg{events: batch, state: l.State(), ended: ended}
+		// Read after the batch: the lab sets it before its shells' ends.
+		return labEventsMsg{events: batch, state: l.State(), fate: fateOf(l)}
 	}
 }
 
@@ -319,7 +317,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.idle(now)
 	case labEventsMsg:
-		m.ended.heard(msg.ended)
+		m.ended.heard(msg.fate)
 		return m, tea.Batch(m.handleEvents(msg), m.waitEvents())
 	case labRestartedMsg:
 		m.labRestarted(msg)

@@ -81,6 +81,8 @@ type words struct {
 	// The lab's own end under the screen (labended.go).
 	labEnded, newLab, startingLab string
 	noLabBecause                  func(why string) string
+	// labEndedBy says why, when the lab knows ("" otherwise: labEnded).
+	labEndedBy func(c lab.EndCause) string
 
 	// Help.
 	keysTitle, otherKeys, justChanged, spotlight, sameDifferentNS string
@@ -204,8 +206,21 @@ func english() words {
 
 		zoom: "zoom", startingShell: "starting a new shell", retry: "enter: retry", newShell: "enter: new shell",
 		labEnded: "lab ended (init killed or rebooted)", newLab: "enter: fresh lab",
-		startingLab:    "starting a fresh lab",
-		noLabBecause:   func(why string) string { return "no fresh lab: " + why },
+		startingLab:  "starting a fresh lab",
+		noLabBecause: func(why string) string { return "no fresh lab: " + why },
+		labEndedBy: func(c lab.EndCause) string {
+			switch c {
+			case lab.EndRebooted:
+				return "lab ended: reboot in a pane"
+			case lab.EndHalted:
+				return "lab ended: halt or poweroff in a pane"
+			case lab.EndKilled:
+				return "lab ended: its init was killed"
+			case lab.EndExited:
+				return "lab ended: its init exited"
+			}
+			return ""
+		},
 		noShellBecause: func(why string) string { return "no shell: " + why },
 		exited: func(s int) string {
 			if s == 0 {
@@ -360,8 +375,21 @@ func korean() words {
 
 		zoom: "확대", startingShell: "새 셸을 시작하는 중", retry: "enter: 다시 시도", newShell: "enter: 새 셸",
 		labEnded: "실습 환경 종료 (init 종료 또는 재부팅)", newLab: "enter: 새 실습 환경",
-		startingLab:    "새 실습 환경을 시작하는 중",
-		noLabBecause:   func(why string) string { return "새 실습 환경을 시작하지 못했습니다: " + why },
+		startingLab:  "새 실습 환경을 시작하는 중",
+		noLabBecause: func(why string) string { return "새 실습 환경을 시작하지 못했습니다: " + why },
+		labEndedBy: func(c lab.EndCause) string {
+			switch c {
+			case lab.EndRebooted:
+				return "실습 환경 종료: 창에서 reboot 실행"
+			case lab.EndHalted:
+				return "실습 환경 종료: 창에서 halt/poweroff 실행"
+			case lab.EndKilled:
+				return "실습 환경 종료: init이 강제 종료됨"
+			case lab.EndExited:
+				return "실습 환경 종료: init이 스스로 끝남"
+			}
+			return ""
+		},
 		noShellBecause: func(why string) string { return "셸 없음: " + why },
 		exited: func(s int) string {
 			if s == 0 {
