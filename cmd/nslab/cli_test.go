@@ -476,7 +476,7 @@ func TestE2ELabKilledUnderTheUI(t *testing.T) {
 		t.Fatalf("kill the lab init %d: %v", initPID, err)
 	}
 	r.waitScreen("both panes saying the lab ended", func(s string) bool {
-		return strings.Count(s, "lab ended (init killed or rebooted)") == 2 && strings.Contains(s, "enter: fresh lab")
+		return strings.Count(s, "lab ended: its init was killed") == 2 && strings.Contains(s, "enter: fresh lab")
 	})
 	r.keys("Enter")
 	// A dead pane drops what is typed: wait for both shells of the fresh lab.

@@ -130,7 +130,7 @@ var helpKO = map[string]string{
   --lang en|ko        수업과 화면의 언어 (기본값은 LANG에서 정함)
   --theme 이름        dark, light, classroom (고대비, 색각 이상에도 구별됨)
   --rootfs 디렉터리   chroot·pivot_root 수업에 직접 준비한 rootfs 사용
-  --shell 경로        패널에서 실행할 셸 (기본값은 $SHELL, 없으면 bash, 그것도 없으면 sh)
+  --shell 경로        창에서 실행할 셸 (기본값은 $SHELL, 없으면 bash, 그것도 없으면 sh)
   --scenarios 디렉터리  YAML 파일 디렉터리의 수업을 추가 (같은 ID는 대체)
   --record 파일.cast  화면을 asciicast v2 파일로 녹화 (자유 실습과 안내 실습)
   --markdown 파일.md  run과 함께: 실행 기록을 마크다운 유인물로도 저장
@@ -145,7 +145,7 @@ var helpKO = map[string]string{
 
 안내 실습: 모든 수업을 배우는 순서대로, 또는 지정한 수업만 진행합니다 (목록은
 nslab scenarios). 각 단계는 무엇을 할지 먼저 알려 주고, F5를 누르면 명령을 해당
-패널에 입력한 뒤 수업의 설명이 맞는지 실제 커널에서 확인합니다. Alt+p는 실제로
+창에 입력한 뒤 수업의 설명이 맞는지 실제 커널에서 확인합니다. Alt+p는 실제로
 한 단계 되돌아가고, F10은 끝냅니다.
 
 플래그:
@@ -153,7 +153,7 @@ nslab scenarios). 각 단계는 무엇을 할지 먼저 알려 주고, F5를 누
   --theme 이름        dark, light, classroom
   --scenarios 디렉터리  YAML 파일 디렉터리의 수업을 추가 (같은 ID는 대체)
   --rootfs 디렉터리   chroot·pivot_root 수업에 직접 준비한 rootfs 사용
-  --shell 경로        패널에서 실행할 셸 (기본값은 $SHELL, 없으면 bash, 그것도 없으면 sh)
+  --shell 경로        창에서 실행할 셸 (기본값은 $SHELL, 없으면 bash, 그것도 없으면 sh)
   --record 파일.cast  화면을 asciicast v2 파일로 녹화
 
 종료 상태: 0 완료, 1 실습 환경 시작 실패, 2 잘못된 명령줄 또는 시나리오 파일,
@@ -181,7 +181,7 @@ nslab scenarios). 각 단계는 무엇을 할지 먼저 알려 주고, F5를 누
   --lang en|ko        실행 기록의 언어 (기본값은 LANG에서 정함)
   --scenarios 디렉터리  YAML 파일 디렉터리의 수업을 추가 (같은 ID는 대체)
   --rootfs 디렉터리   chroot·pivot_root 수업에 직접 준비한 rootfs 사용
-  --shell 경로        패널에서 실행할 셸 (기본값은 $SHELL, 없으면 bash, 그것도 없으면 sh)
+  --shell 경로        창에서 실행할 셸 (기본값은 $SHELL, 없으면 bash, 그것도 없으면 sh)
 
 종료 상태: 0 모든 확인 통과, 1 확인 실패 또는 실습 환경 시작 실패, 2 잘못된 명령줄
 또는 시나리오 파일, 3 root 권한 없음, 130 Ctrl-C, 128+N 시그널 N으로 종료.
