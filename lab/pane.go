@@ -269,6 +269,12 @@ func (p *Pane) foregroundGroup() int {
 	return pgrp
 }
 
+// ForegroundGroup is the pty's foreground process group (TIOCGPGRP on the master, in
+// nslab's PID namespace) even when its leader has ended, as a pipeline's first command does;
+// the shell's own while it waits at its prompt; 0 when unknown. The UI asks before quitting
+// while it is another.
+func (p *Pane) ForegroundGroup() int { return p.foregroundGroup() }
+
 // Foreground is the pty's foreground process group (TIOCGPGRP on the master, in nslab's PID
 // namespace): the process the panels inspect. It falls back to the shell.
 func (p *Pane) Foreground() int {
