@@ -68,7 +68,7 @@ func (p *fakePane) ShellPID() int {
 	return p.shell
 }
 
-func (p *fakePane) Foreground() int {
+func (p *fakePane) ForegroundGroup() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.fg

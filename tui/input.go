@@ -127,9 +127,9 @@ func (m *Model) quit() tea.Cmd {
 type quitCheckMsg struct{ busy []string }
 
 // checkQuit asks the lab whether a pane runs anything but its idle shell:
-// the pty's foreground group, read now, or the process the panels follow,
-// which also finds a pipeline whose first command has ended (less in
-// seq | less) but lags a moment behind a command that starts or ends.
+// whether the pty's foreground process group, read now, is another than
+// the shell's (a job control shell gives each job its own). The process the
+// panels follow names it, when it was read since the job started.
 func (m *Model) checkQuit() tea.Cmd {
 	l, wd := m.lab, m.wd
 	panes := [2]Pane{m.panes[0].pane, m.panes[1].pane}
@@ -139,20 +139,17 @@ func (m *Model) checkQuit() tea.Cmd {
 		st := l.State()
 		for i, r := range lab.Roles {
 			shell := panes[i].ShellPID()
-			if shell == 0 {
-				continue // no shell, nothing to lose
+			if fg := panes[i].ForegroundGroup(); shell == 0 || fg == 0 || fg == shell {
+				continue // no shell, or idle at its prompt: nothing to lose
 			}
+			// The panels follow a new job a moment late, and may still
+			// follow one that ended before the last command's end.
 			snap := st.Snapshot(r)
-			other := snap.PID != 0 && snap.PID != shell
-			// Read before a command's end, the panels may still follow it.
-			current := snap.Ends >= marks
-			if fg := panes[i].Foreground(); (other && current) || (fg != 0 && fg != shell) {
-				comm := "" // not known yet: the panels follow a command a moment late
-				if other && current {
-					comm = snap.Comm
-				}
-				msg.busy = append(msg.busy, wd.busyItem(comm, string(r)))
+			comm := ""
+			if snap.PID != 0 && snap.PID != shell && snap.Ends >= marks {
+				comm = snap.Comm
 			}
+			msg.busy = append(msg.busy, wd.busyItem(comm, string(r)))
 		}
 		return msg
 	}

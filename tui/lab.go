@@ -37,11 +37,11 @@ type Pane interface {
 	Alive() (alive bool, lastStatus int)
 	// SetTypeDelay sets the pause between characters of a typed command.
 	SetTypeDelay(d time.Duration)
-	// ShellPID is the pane's own shell (0 when none runs); Foreground is the
-	// pty's foreground process group, the shell when it is idle at its
-	// prompt. Foreground may read the kernel: call it from a tea.Cmd.
+	// ShellPID is the pane's own shell (0 when none runs); ForegroundGroup
+	// is the pty's foreground process group, the shell's while it waits at
+	// its prompt. ForegroundGroup reads the kernel: call it from a tea.Cmd.
 	ShellPID() int
-	Foreground() int
+	ForegroundGroup() int
 }
 
 // FromLab adapts a running *lab.Lab to the screen's Lab interface.

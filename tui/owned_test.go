@@ -187,8 +187,9 @@ func TestHelpBarWhileAProgramOwnsTheScreen(t *testing.T) {
 }
 
 // TestQuitAsksWhileAPaneRuns: F10 quits at once while both shells are idle
-// at their prompts (or gone); while a pane runs anything else it asks, in
-// the screen's language, naming what runs, and n keeps the lab.
+// at their prompts (or gone); while a pane runs anything else, which the
+// pty's foreground group says, it asks, in the screen's language, naming
+// what runs when the panels know, and n keeps the lab.
 func TestQuitAsksWhileAPaneRuns(t *testing.T) {
 	f10 := press(tea.KeyF10, 0)
 	for _, tc := range []struct {
@@ -198,30 +199,48 @@ func TestQuitAsksWhileAPaneRuns(t *testing.T) {
 		ask   string // "" quits at once
 	}{
 		{name: "idle shells", ask: ""},
-		{name: "the panels follow htop in the host pane (a pipeline's first command gone: no foreground leader)",
+		{name: "htop in the host pane, followed by the panels",
 			setup: func(m *Model, fl *fakeLab) {
+				fl.panes[lab.Host].fg = 5001
 				s := fl.State()
 				s.Host.PID, s.Host.Comm = 5001, "htop"
 				fl.setState(s)
 			},
 			ask: "Still running: htop (host pane). Quit and end the lab?"},
+		{name: "a pipeline whose first command has ended: its group still has the terminal",
+			setup: func(m *Model, fl *fakeLab) {
+				fl.panes[lab.Host].fg = 5000
+				s := fl.State()
+				s.Host.PID, s.Host.Comm = 5001, "less"
+				fl.setState(s)
+			},
+			ask: "Still running: less (host pane). Quit and end the lab?"},
 		{name: "a command just started in the ns pane, not yet followed",
 			setup: func(m *Model, fl *fakeLab) { fl.panes[lab.NS].fg = 5002 },
 			ask:   "Still running: a command (ns pane). Quit and end the lab?"},
+		{name: "a job followed before the last command's end, another running now",
+			setup: func(m *Model, fl *fakeLab) {
+				fl.panes[lab.Host].fg = 5003
+				s := fl.State()
+				s.Host.PID, s.Host.Comm, s.Host.Ends = 5001, "sleep", 3
+				fl.setState(s)
+				fl.marks = 4
+			},
+			ask: "Still running: a command (host pane). Quit and end the lab?"},
 		{name: "both, in Korean", lang: scenarios.KO,
 			setup: func(m *Model, fl *fakeLab) {
+				fl.panes[lab.Host].fg = 5001
 				s := fl.State()
 				s.Host.PID, s.Host.Comm = 5001, "vim"
 				fl.setState(s)
 				fl.panes[lab.NS].fg = 5002
 			},
 			ask: "아직 실행 중: vim(host 창), 명령(ns 창). 랩을 끝낼까요?"},
-		{name: "the panels still follow a command that has ended since",
+		{name: "the panels still follow a job that has ended: the shell has the terminal",
 			setup: func(m *Model, fl *fakeLab) {
 				s := fl.State()
-				s.Host.PID, s.Host.Comm, s.Host.Ends = 5001, "sleep", 3
+				s.Host.PID, s.Host.Comm = 5001, "sleep"
 				fl.setState(s)
-				fl.marks = 4
 			},
 			ask: ""},
 		{name: "a pane whose shell exited",
