@@ -217,7 +217,7 @@ func judgeMatches(out string, re *regexp.Regexp, want bool) (bool, Text) {
 	}
 	line := strings.Count(out[:loc[0]], "\n") + 1
 	return want, pf("matched on line %d: %s", "%d번째 줄에서 일치합니다: %s", line,
-		strings.TrimSpace(oneLine(out[loc[0]:loc[1]])))
+		oneLine(strings.TrimSpace(out[loc[0]:loc[1]]))) // a match's own line end is no "\n" to show
 }
 
 func notInOutput(lines []string) Text {
