@@ -507,3 +507,42 @@ func labInitOf(t *testing.T, nslab int) int {
 	}
 	return pid
 }
+
+// SIGTERM to the lab's screen: the terminal is given back, nslab says it was interrupted
+// and exits 143, the lab is gone, and the recording so far replaces the old file whole.
+func TestE2ESignalEndsTheScreenByConvention(t *testing.T) {
+	requireTmux(t)
+	dir := t.TempDir()
+	cast := filepath.Join(dir, "class.cast")
+	if err := os.WriteFile(cast, []byte("last week's recording"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A shell around nslab shows its status (tmux 3.3 clears a dead pane's screen).
+	r := startTmux(t, 160, 48, fmt.Sprintf("sh -c '%s --record %s; echo \"exit $?\"; sleep 600'", nslabBin, cast))
+	r.waitScreen("both prompts", func(s string) bool {
+		return strings.Contains(s, "[host] ~ #") && strings.Contains(s, "[ns] ~ #")
+	})
+	if b, _ := os.ReadFile(cast); string(b) != "last week's recording" {
+		t.Errorf("the old recording changed while the lab runs: %.60q", b)
+	}
+	nslab := childrenNamed(r.panePID(), "nslab")
+	if len(nslab) != 1 {
+		t.Fatalf("nslab processes under the pane's shell: %v", nslab)
+	}
+	procs := labOf(t, nslab[0])
+	if err := unix.Kill(nslab[0], unix.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	s := r.waitFor("exit ")
+	if !strings.Contains(s, "nslab: interrupted by SIGTERM") || !strings.Contains(s, "exit 143") || strings.Contains(s, "context canceled") {
+		t.Errorf("the terminal after SIGTERM:\n%s", s)
+	}
+	labtest.WaitGone(t, procs, func() bool { return false }, labtest.Patience)
+	b, err := os.ReadFile(cast)
+	if err != nil || !strings.HasPrefix(string(b), `{"version":2`) {
+		t.Errorf("the recording after SIGTERM: %v %.80q", err, b)
+	}
+	if left := tempFiles(t, dir); len(left) > 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+}
