@@ -62,6 +62,7 @@ func TestTypingStopsAtTheTimeout(t *testing.T) {
 	if !res.TimedOut || !res.TypingTimedOut {
 		t.Fatalf("a 2,000-character command at 20 ms each with a 500 ms timeout: %+v", res)
 	}
+	t.Logf("typing a 40 s command stopped after %v of its 500 ms timeout", res.Duration.Round(time.Millisecond))
 	p.SetTypeDelay(0)
 	if got := run(t, l, Host, "echo back"); got.Output != "back\n" {
 		t.Fatalf("after typing stopped: %q (the half-typed line should be gone)", got.Output)
