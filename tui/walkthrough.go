@@ -381,9 +381,11 @@ func freshScreen(t term.Terminal, rule string) []byte {
 		}
 	}
 	var b strings.Builder
-	// No margins or colours a program left behind; then line feeds on the
-	// last row scroll the used rows up into the scrollback.
-	b.WriteString("\x1b[r\x1b[0m")
+	// Nothing a killed program left behind: DECSTR (margins, cursor keys,
+	// colours…), mouse and focus reports, bracketed paste (the new shell
+	// asks for what it wants). Then line feeds on the last row scroll the
+	// used rows up into the scrollback.
+	b.WriteString("\x1b[!p\x1b[?9l\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1004l\x1b[?1005l\x1b[?1006l\x1b[?1015l\x1b[?2004l\x1b[0m")
 	if rows > 0 {
 		fmt.Fprintf(&b, "\x1b[%d;1H%s", rows, strings.Repeat("\n", min(used+1, rows)))
 	}

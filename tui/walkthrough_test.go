@@ -15,6 +15,7 @@ import (
 	"github.com/nslab/nslab/lab"
 	"github.com/nslab/nslab/lab/mnt"
 	"github.com/nslab/nslab/scenarios"
+	"github.com/nslab/nslab/tui/term"
 )
 
 // recorder is a Record writer that also marks steps.
@@ -547,7 +548,7 @@ func TestWalkthroughLessonStartsOnAFreshScreen(t *testing.T) {
 	// The lesson's work: output on both panes, and a program on the
 	// alternate screen in ns.
 	shellOutput(h)
-	h.lab.panes[lab.NS].output("\x1b[?1049h\x1b[2J\x1b[Hvi screen")
+	h.lab.panes[lab.NS].output("\x1b[?1049h\x1b[?1000h\x1b[?1006h\x1b[?1h\x1b[2J\x1b[Hvi screen")
 	h.until("vi on the ns pane", func(m *Model) bool { return strings.Contains(ansi.Strip(m.panes[1].term.Render()), "vi screen") })
 
 	stepTo(h, 1)
@@ -567,8 +568,8 @@ func TestWalkthroughLessonStartsOnAFreshScreen(t *testing.T) {
 		}
 	}
 	h.do(func(m *Model) {
-		if m.panes[1].term.State().AltScreen {
-			t.Error("the ns pane is still on the alternate screen")
+		if st := m.panes[1].term.State(); st.AltScreen || st.Modes.Mouse != term.MouseOff || st.Modes.MouseSGR || st.Modes.CursorKeysApp {
+			t.Errorf("the ns pane keeps what the killed program set: alternate screen %v, modes %+v", st.AltScreen, st.Modes)
 		}
 		// The first lesson's output is in the scrollback, where it was.
 		p := m.panes[0].term
