@@ -429,7 +429,7 @@ func TestWalkthroughRewindingInKorean(t *testing.T) {
 	sl.mu.Unlock()
 	h.send(press('p', tea.ModAlt), press(tea.KeyF5, 0))
 	f := ansi.Strip(h.frame())
-	for _, want := range []string{"2단계로 되감는 중", "랩을 새로 만들고", "f5 받음"} {
+	for _, want := range []string{"2단계로 되돌리는 중", "실습 환경을 새로 만들고", "f5 받음"} {
 		if !strings.Contains(f, want) {
 			t.Errorf("the Korean bar lacks %q:\n%s", want, f)
 		}
