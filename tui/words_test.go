@@ -91,4 +91,3 @@ func TestKoreanWordsAreKorean(t *testing.T) {
 		}
 	}
 }
-
