@@ -9,8 +9,9 @@ import (
 )
 
 // A full-screen program in a pane gets the keys the lab uses at a prompt: htop's own F10
-// ends htop, not the lab; the lab's keys work after Ctrl-g; F10 asks while htop runs; the
-// wheel scrolls less (arrow keys on the alternate screen).
+// ends htop, not the lab; the lab's keys work after Ctrl-g; F10 asks while htop runs, and
+// while less runs after seq in seq | less; the wheel scrolls less (arrow keys on the
+// alternate screen).
 func TestE2EKeysReachFullScreenPrograms(t *testing.T) {
 	requireTmux(t)
 	if _, err := exec.LookPath("htop"); err != nil {
@@ -75,6 +76,11 @@ func TestE2EKeysReachFullScreenPrograms(t *testing.T) {
 	r.waitScreen("less scrolled down three more", func(s string) bool { return top(s) == "7" })
 	wheel(64) // up
 	r.waitScreen("less scrolled back up three lines", func(s string) bool { return top(s) == "4" && strings.Contains(s, "\n┃5 ") })
+	// seq has ended, less runs on in the pipeline's group: the lab asks before quitting.
+	r.keys("C-g", "F10")
+	r.waitFor("Still running: less (host pane). Quit and end the lab?")
+	r.keys("n")
+	r.waitScreen("the question gone", func(s string) bool { return !strings.Contains(s, "Still running") })
 	r.text("q")
 	r.waitScreen("the host prompt after less", func(s string) bool {
 		return strings.HasSuffix(lastPaneLine(column(s, false)), "[host] ~ #")
