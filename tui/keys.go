@@ -168,14 +168,18 @@ func (c helpContext) ShortHelp() []key.Binding {
 	case c.filtering:
 		return []key.Binding{k.FilterDone, k.FilterCancel}
 	}
-	var out []key.Binding
 	if c.armed {
-		// What else Ctrl-g may be followed by, first: the lab's keys are
-		// the same as at a prompt, and F1 lists them all.
-		out = append(out, k.PrefixSend, k.PrefixCancel)
+		// After Ctrl-g: the lab's keys most wanted then, and what else
+		// Ctrl-g may be followed by, before those a narrow bar drops.
+		out := append([]key.Binding(nil), c.walk...)
+		out = append(out, k.Quit, k.CycleFocus, k.PrefixSend, k.PrefixCancel, k.FocusPanes)
+		if c.zoomed {
+			return append(out, k.Unzoom, k.Help)
+		}
+		return append(out, k.Zoom, k.Help)
 	}
-	out = append(out, c.walk...)
-	if !c.locked && !c.armed {
+	out := append([]key.Binding(nil), c.walk...)
+	if !c.locked {
 		// Locked, the pane's own keys (its scrollback) are the program's.
 		out = append(out, c.local...)
 	}

@@ -156,7 +156,7 @@ func TestHelpBarWhileAProgramOwnsTheScreen(t *testing.T) {
 		send, cancel    string
 	}{
 		{scenarios.EN, "ctrl+g then:", "ctrl+g, now:", "f10 quit", "ctrl+g to the program", "esc cancel"},
-		{scenarios.KO, "ctrl+g를 누른 뒤:", "ctrl+g를 눌렀습니다. 다음 키:", "f10 종료", "ctrl+g 프로그램에 보내기", "esc 취소"},
+		{scenarios.KO, "ctrl+g를 누른 뒤:", "ctrl+g를 눌렀습니다:", "f10 종료", "ctrl+g 프로그램에 보내기", "esc 취소"},
 	} {
 		t.Run(string(tc.lang), func(t *testing.T) {
 			m, fl := newTestModel(t, Options{Lang: tc.lang})

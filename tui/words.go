@@ -420,7 +420,7 @@ func korean() words {
 		keyFilterDone: "필터 유지", keyFilterCancel: "필터 지우기",
 		keyPrefix: "전체 화면 프로그램에서 nslab 키 앞에", keyPrefixAgain: "프로그램에 ctrl+g 보내기",
 		keyPrefixSend: "프로그램에 보내기", keyPrefixCancel: "취소",
-		prefixThen: "를 누른 뒤:", prefixNow: "를 눌렀습니다. 다음 키:", prefixFirst: "(ctrl+g 먼저)",
+		prefixThen: "를 누른 뒤:", prefixNow: "를 눌렀습니다:", prefixFirst: "(ctrl+g 먼저)",
 		prefixHelp: "htop, mc, vim, less처럼 화면 전체나 마우스를 쓰는 프로그램이 초점이 있는 창에서 실행되는 동안에는 " +
 			"F 키와 Alt 조합까지 모든 키가 그 프로그램으로 갑니다. 이때 nslab의 키는 ctrl+g를 먼저 누른 뒤 누르세요. " +
 			"마우스 휠은 그런 프로그램에서는 화살표 키가 되어 화면을 넘기고, 셸에서는 스크롤백을 넘깁니다.",
