@@ -50,26 +50,86 @@ func spotChanges(wd *words, before, after lab.State) []string {
 	for _, row := range before.Diff {
 		old[row.Key] = row
 	}
+	var changes []mountChange
 	seen := make(map[mnt.MountKey]bool, len(after.Diff))
 	for _, row := range after.Diff {
 		seen[row.Key] = true
-		o := old[row.Key]
-		out = append(out, mountChanges(wd, row.Key.Mountpoint, o, row, moved)...)
+		changes = append(changes, mountChanges(wd, row.Key.Mountpoint, old[row.Key], row, moved)...)
 	}
 	for _, o := range before.Diff {
 		if !seen[o.Key] {
-			out = append(out, mountChanges(wd, o.Key.Mountpoint, o, mnt.DiffRow{}, moved)...)
+			changes = append(changes, mountChanges(wd, o.Key.Mountpoint, o, mnt.DiffRow{}, moved)...)
+		}
+	}
+	return append(out, sayMountChanges(wd, changes)...)
+}
+
+// mountChange is one thing that happened to one mount on one side, or on
+// both alike (sides names them).
+type mountChange struct {
+	point, kind, sides string
+	from, to           string
+	// group is what changes alike share, to be said at once: the kind,
+	// the sides and, for propagation, its types before and after.
+	group string
+}
+
+// manyAlike is how many alike changes are said as one, by their count
+// (mount --make-rshared / changes every mount under /).
+const manyAlike = 3
+
+// sayMountChanges says each change in words, and changes alike, when there
+// are manyAlike or more, once with their count, where the first of them was.
+func sayMountChanges(wd *words, changes []mountChange) []string {
+	count := map[string]int{}
+	for _, c := range changes {
+		count[c.group]++
+	}
+	said := map[string]bool{}
+	var out []string
+	for _, c := range changes {
+		n := count[c.group]
+		if n < manyAlike || c.kind == "options" || c.kind == "super" { // remounts alike are rare
+			out = append(out, c.say(wd))
+			continue
+		}
+		if said[c.group] {
+			continue
+		}
+		said[c.group] = true
+		switch c.kind {
+		case "mounted":
+			out = append(out, wd.spotMountedMany(n, c.sides))
+		case "unmounted":
+			out = append(out, wd.spotUnmountedMany(n, c.sides))
+		case "propagation":
+			from, to, _ := strings.Cut(strings.TrimPrefix(c.group, c.kind+"|"+c.sides+"|"), "|")
+			out = append(out, wd.spotPropagationMany(n, c.sides, from, to))
 		}
 	}
 	return out
 }
 
+// say is one change in words.
+func (c mountChange) say(wd *words) string {
+	switch c.kind {
+	case "mounted":
+		return wd.spotMounted(c.point, c.sides)
+	case "unmounted":
+		return wd.spotUnmounted(c.point, c.sides)
+	case "propagation":
+		return wd.spotPropagation(c.point, c.sides, c.from, c.to)
+	case "options":
+		return wd.spotRemounted(c.point, c.sides, c.from, c.to)
+	}
+	return wd.spotRemounted(c.point, c.sides, wd.super+" "+c.from, c.to)
+}
+
 // mountChanges names what happened to one mount between two rows (a zero
-// row: not in the table), per side; the same change on both sides is said
-// once, naming both.
-func mountChanges(wd *words, point string, o, r mnt.DiffRow, moved map[lab.Role]bool) []string {
-	type change struct{ kind, from, to string }
-	var per [2]change
+// row: not in the table), per side; the same change on both sides is one,
+// naming both.
+func mountChanges(wd *words, point string, o, r mnt.DiffRow, moved map[lab.Role]bool) []mountChange {
+	var per [2]mountChange
 	for i, side := range lab.Roles {
 		if moved[side] {
 			continue
@@ -78,47 +138,52 @@ func mountChanges(wd *words, point string, o, r mnt.DiffRow, moved map[lab.Role]
 		if side == lab.NS {
 			b, a = o.NS, r.NS
 		}
+		c := mountChange{point: point}
 		switch {
 		case b == nil && a == nil:
+			continue
 		case b == nil:
-			per[i] = change{kind: "mounted"}
+			c.kind = "mounted"
 		case a == nil:
-			per[i] = change{kind: "unmounted"}
+			c.kind = "unmounted"
 		case b.Propagation != a.Propagation:
-			per[i] = change{kind: "propagation", from: b.Propagation.String(), to: a.Propagation.String()}
+			c.kind, c.from, c.to = "propagation", b.Propagation.String(), a.Propagation.String()
+			c.group = string(b.Propagation.Type) + "|" + string(a.Propagation.Type)
 		case b.Options != a.Options:
-			from, to := optionsDiff(b.Options, a.Options)
-			per[i] = change{kind: "options", from: from, to: to}
+			c.kind = "options"
+			c.from, c.to = optionsDiff(b.Options, a.Options)
+			c.group = c.from + "|" + c.to
 		case b.VFSOptions != a.VFSOptions:
-			from, to := optionsDiff(b.VFSOptions, a.VFSOptions)
-			per[i] = change{kind: "super", from: from, to: to}
+			c.kind = "super"
+			c.from, c.to = optionsDiff(b.VFSOptions, a.VFSOptions)
+			c.group = c.from + "|" + c.to
+		default:
+			continue
 		}
-	}
-	say := func(c change, sides string) string {
-		switch c.kind {
-		case "mounted":
-			return wd.spotMounted(point, sides)
-		case "unmounted":
-			return wd.spotUnmounted(point, sides)
-		case "propagation":
-			return wd.spotPropagation(point, sides, c.from, c.to)
-		case "options":
-			return wd.spotRemounted(point, sides, c.from, c.to)
-		}
-		return wd.spotRemounted(point, sides, wd.super+" "+c.from, c.to)
+		per[i] = c
 	}
 	h, n := per[0], per[1]
+	var out []mountChange
 	switch {
 	case h.kind == "" && n.kind == "":
 		return nil
-	case h == n:
-		return []string{say(h, wd.bothPanes)}
+	case h.kind == n.kind && h.from == n.from && h.to == n.to:
+		h.sides = wd.bothPanes
+		out = []mountChange{h}
 	case n.kind == "":
-		return []string{say(h, string(lab.Host))}
+		h.sides = string(lab.Host)
+		out = []mountChange{h}
 	case h.kind == "":
-		return []string{say(n, string(lab.NS))}
+		n.sides = string(lab.NS)
+		out = []mountChange{n}
+	default:
+		h.sides, n.sides = string(lab.Host), string(lab.NS)
+		out = []mountChange{h, n}
 	}
-	return []string{say(h, string(lab.Host)), say(n, string(lab.NS))}
+	for i := range out {
+		out[i].group = out[i].kind + "|" + out[i].sides + "|" + out[i].group
+	}
+	return out
 }
 
 // optionsDiff keeps of two option lists what differs: "rw,relatime" and

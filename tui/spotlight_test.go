@@ -147,3 +147,24 @@ func TestSpotlightLineWraps(t *testing.T) {
 		t.Errorf("in three rows the spotlight's first line should stay, cut and marked:\n%s", tight)
 	}
 }
+
+// TestSpotChangesManyAlike: mount --make-rshared / changes every mount
+// under /; the spotlight says so once, with the count, not mount by mount.
+func TestSpotChangesManyAlike(t *testing.T) {
+	base := sampleState()
+	ns := append([]mnt.Mount(nil), base.NS.Mounts...)
+	for i := range ns {
+		ns[i].Propagation = shared(20 + i)
+	}
+	after := withTables(base, base.Host.Mounts, ns)
+	// Before, ns has seven private mounts and two slaves (/ and /run): the
+	// seven changed alike, said once; the two slaves each.
+	for lang, want := range map[scenarios.Lang][]string{
+		scenarios.EN: {"/ propagation in ns, master:1 → shared:20", "propagation of 7 mounts in ns, private → shared", "/run propagation in ns, master:3 → shared:28"},
+		scenarios.KO: {"ns에서 / 전파 바뀜, master:1 → shared:20", "ns에서 마운트 7개의 전파 바뀜, private → shared", "ns에서 /run 전파 바뀜, master:3 → shared:28"},
+	} {
+		if got := spotLines(lang, base, after); strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("%s: got %q, want %q", lang, got, want)
+		}
+	}
+}

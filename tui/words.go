@@ -120,8 +120,12 @@ type words struct {
 	spotUnmounted   func(point, sides string) string
 	spotRemounted   func(point, sides, from, to string) string
 	spotPropagation func(point, sides, from, to string) string
-	bothPanes       string
-	spotMore        func(n int) string
+	// Many mounts changed alike, said once with their count.
+	spotMountedMany     func(n int, sides string) string
+	spotUnmountedMany   func(n int, sides string) string
+	spotPropagationMany func(n int, sides, from, to string) string
+	bothPanes           string
+	spotMore            func(n int) string
 
 	// The walkthrough's bar.
 	step, hint, noCommand, starting, running, rechecking           string
@@ -286,6 +290,11 @@ func english() words {
 		},
 		spotPropagation: func(point, sides, from, to string) string {
 			return fmt.Sprintf("%s propagation in %s, %s → %s", point, sides, from, to)
+		},
+		spotMountedMany:   func(n int, sides string) string { return fmt.Sprintf("%d new mounts in %s", n, sides) },
+		spotUnmountedMany: func(n int, sides string) string { return fmt.Sprintf("%d mounts unmounted in %s", n, sides) },
+		spotPropagationMany: func(n int, sides, from, to string) string {
+			return fmt.Sprintf("propagation of %d mounts in %s, %s → %s", n, sides, from, to)
 		},
 		bothPanes: "host and ns",
 		spotMore:  func(n int) string { return fmt.Sprintf("+%d more", n) },
@@ -455,6 +464,13 @@ func korean() words {
 		},
 		spotPropagation: func(point, sides, from, to string) string {
 			return fmt.Sprintf("%s에서 %s 전파 바뀜, %s → %s", sides, point, from, to)
+		},
+		spotMountedMany: func(n int, sides string) string { return fmt.Sprintf("%s에 새 마운트 %d개", sides, n) },
+		spotUnmountedMany: func(n int, sides string) string {
+			return fmt.Sprintf("%s에서 마운트 %d개 언마운트됨", sides, n)
+		},
+		spotPropagationMany: func(n int, sides, from, to string) string {
+			return fmt.Sprintf("%s에서 마운트 %d개의 전파 바뀜, %s → %s", sides, n, from, to)
 		},
 		bothPanes: "host와 ns",
 		spotMore:  func(n int) string { return fmt.Sprintf("외 %d개", n) },
