@@ -271,8 +271,11 @@ func (w *walkthrough) passedWithoutCommand(msg stepDoneMsg) bool {
 // ShortHelp is the walkthrough's keys: none once every scenario is done,
 // when they do nothing.
 func (w *walkthrough) ShortHelp(k KeyMap) []key.Binding {
-	if w.phase == walkFinished || w.sc >= len(w.scs) {
+	switch {
+	case w.phase == walkFinished || w.sc >= len(w.scs):
 		return nil
+	case w.phase == walkBroken && !w.rewound:
+		return []key.Binding{k.Step} // a start that failed has no step to go back to
 	}
 	return []key.Binding{k.Step, k.Previous}
 }

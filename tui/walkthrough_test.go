@@ -174,6 +174,10 @@ func TestWalkthroughStartFails(t *testing.T) {
 	if !strings.Contains(f, "the lab init ended") || !strings.Contains(f, "f5 try again") {
 		t.Fatalf("the failure is not shown:\n%s", f)
 	}
+	// Alt+p has no step to go back to: the help bar does not offer it.
+	if help := f[strings.LastIndex(f, "\n")+1:]; strings.Contains(help, "alt+p") || !strings.Contains(help, "f5") {
+		t.Errorf("after a failed start the help bar offers %q, want f5 and not alt+p", help)
+	}
 	h.send(press(tea.KeyF5, 0))
 	h.until("the retried start to fail too", func(m *Model) bool { return m.walk.phase == walkBroken && m.walk.gen == 2 })
 }
