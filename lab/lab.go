@@ -503,7 +503,7 @@ func (l *Lab) readControl(in *initProc) {
 	l.mu.Unlock()
 	if current {
 		for _, p := range l.panes {
-			p.initDied()
+			p.initDied(in)
 		}
 	}
 }

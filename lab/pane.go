@@ -381,8 +381,14 @@ func (p *Pane) exited(id, status int) {
 }
 
 // initDied marks the shell gone when the whole init died under us (not on Reset or Close).
-func (p *Pane) initDied() {
+func (p *Pane) initDied(in *initProc) {
 	p.mu.Lock()
+	if p.in != in {
+		// A Reset came first (the lab said it ended before this ran): the shell is the
+		// fresh lab's.
+		p.mu.Unlock()
+		return
+	}
 	wasAlive := p.alive
 	p.alive, p.shellPID, p.prompt = false, 0, false
 	if wasAlive {
