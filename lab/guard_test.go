@@ -371,3 +371,62 @@ func TestLabHasItsOwnUTSAndIPC(t *testing.T) {
 		}
 	}
 }
+
+// What leads out is swept from wherever it sits in the table the lab copies: a namespace
+// file bound (as `ip netns add` does), a second proc, a bind of devpts, a proc stacked
+// under another mount. The throwaway namespace stands for the host.
+func TestSweepTakesEveryWayOut(t *testing.T) {
+	if !labtest.InNewNamespace(t) {
+		return
+	}
+	dir, err := os.MkdirTemp("/var/tmp", "nslab-guard-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Everything on a tmpfs of the test's, detached with all it holds once the lab is gone.
+	if err := unix.Mount("guard-base", dir, "tmpfs", 0, ""); err != nil {
+		os.Remove(dir)
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = unix.Unmount(dir, unix.MNT_DETACH)
+		_ = os.Remove(dir)
+	})
+	for _, d := range []string{"p", "d", "s"} {
+		if err := os.Mkdir(dir+"/"+d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(dir+"/net", nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []struct {
+		src, target, fstype string
+		flags               uintptr
+	}{
+		{"/proc/self/ns/net", dir + "/net", "", unix.MS_BIND},
+		{"proc", dir + "/p", "proc", 0},
+		{"/dev/pts", dir + "/d", "", unix.MS_BIND},
+		{"proc", dir + "/s", "proc", 0},
+		{"guard-cover", dir + "/s", "tmpfs", 0}, // covers the proc beneath
+	} {
+		if err := unix.Mount(m.src, m.target, m.fstype, m.flags, ""); err != nil {
+			t.Fatalf("mount %s on %s: %v", m.src, m.target, err)
+		}
+	}
+	l := startLab(t, Options{})
+	ms, err := mnt.Read(l.InitPID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if strings.HasPrefix(m.Mountpoint, dir) && m.FSType != "tmpfs" {
+			t.Errorf("still in the lab: %s %s (%s)", m.Mountpoint, m.FSType, m.Source)
+		}
+	}
+	// The covering tmpfs went too, to reach the proc: one umount uncovers nothing more.
+	got := run(t, l, Host, "umount "+dir+"/s 2>/dev/null; ls -A "+dir+"/s | wc -l").Output
+	if strings.TrimSpace(got) != "0" {
+		t.Errorf("%s/s holds %s entries in the lab: a proc is still beneath", dir, strings.TrimSpace(got))
+	}
+}
