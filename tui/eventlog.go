@@ -50,7 +50,10 @@ func (p *logPanel) add(e lab.Event) {
 	}
 	p.entries = append(p.entries, logEntry{time: e.Time, pane: e.Pane, ev: e})
 	if len(p.entries) > maxLogEntries {
-		p.entries = append(p.entries[:0:0], p.entries[len(p.entries)-maxLogEntries:]...)
+		// Drop the oldest by slicing: append copies the kept entries only when the
+		// array is full, not at every event (in a mount storm copying the whole log
+		// each time was an eighth of nslab's work).
+		p.entries = p.entries[len(p.entries)-maxLogEntries:]
 	}
 	if p.nav.offset > 0 {
 		p.nav.offset++ // keep the lines the reader scrolled to in place
