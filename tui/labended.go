@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/nslab/nslab/lab"
 )
@@ -50,6 +51,8 @@ type labEnd struct {
 	on, restarting bool
 	cause          lab.EndCause
 	problem        string
+	// key is Enter as the help bar names it meanwhile: a fresh lab, not a new shell.
+	key key.Binding
 }
 
 // labRestartedMsg reports how starting a fresh lab went (the free-form lab; the

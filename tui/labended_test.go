@@ -109,8 +109,8 @@ func TestLabEndedIsSaidAndEnterStartsAFreshOne(t *testing.T) {
 				f := ansi.Strip(m.View().Content)
 				return strings.Count(f, wd.labEnded) == 2 && strings.Contains(f, wd.newLab), ""
 			})
-			if f := ansi.Strip(h.frame()); strings.Contains(f, wd.exited(137)) {
-				t.Errorf("an ended lab's panes show a shell's exit instead of the lab's end:\n%s", f)
+			if f := ansi.Strip(h.frame()); strings.Contains(f, wd.exited(137)) || !strings.Contains(bottomLine(f), "enter "+wd.keyNewLab) {
+				t.Errorf("an ended lab's panes show a shell's exit, or the help bar does not say Enter starts a fresh lab:\n%s", f)
 			}
 			h.send(press(tea.KeyEnter, 0))
 			h.until("a fresh lab with both shells", func(m *Model) bool {
@@ -232,4 +232,10 @@ func TestLabEndedSaysWhy(t *testing.T) {
 			})
 		}
 	}
+}
+
+// bottomLine is a frame's last line that is not blank: the help bar.
+func bottomLine(frame string) string {
+	lines := strings.Split(strings.TrimRight(frame, " \n"), "\n")
+	return lines[len(lines)-1]
 }

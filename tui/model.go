@@ -133,6 +133,7 @@ func New(ctx context.Context, l Lab, opts Options) *Model {
 		p.SetSink(wakeSink{t: t, wake: m.wake})
 		m.panes[i] = newPaneView(r, p, t)
 		m.panes[i].ended = &m.ended
+		m.ended.key = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", wd.keyNewLab))
 	}
 	if len(opts.Walkthrough) > 0 {
 		delay := opts.TypeDelay

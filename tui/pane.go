@@ -189,6 +189,9 @@ func (p *paneView) restart(ctx context.Context) tea.Cmd {
 // ShortHelp is the pane's keys: a new shell once it has exited, and the
 // scrollback.
 func (p *paneView) ShortHelp(k KeyMap) []key.Binding {
+	if !p.alive && p.ended != nil && (p.ended.on || p.ended.restarting) {
+		return []key.Binding{p.ended.key, k.ScrollUp} // Enter starts a fresh lab
+	}
 	if !p.alive {
 		return []key.Binding{k.Restart, k.ScrollUp}
 	}

@@ -93,6 +93,7 @@ type words struct {
 	// Key descriptions, in KeyMap order.
 	keyHostPane, keyNSPane, keyFocusPane, keyNextPart, keyHelp, keyZoom, keyUnzoom, keyQuit string
 	keyScroll, keyScrollForward, keyNewShell                                                string
+	keyNewLab                                                                               string
 	keyUp, keyDown, keyPageUp, keyPageDown, keyTop, keyBottom                               string
 	keyFilter, keyBack, keyPseudo, keyNextTab, keyPrevTab                                   string
 	keyTree, keyList                                                                        string
@@ -247,7 +248,7 @@ func english() words {
 
 		keyHostPane: "host pane", keyNSPane: "ns pane", keyFocusPane: "focus pane", keyNextPart: "next part",
 		keyHelp: "help", keyZoom: "zoom", keyUnzoom: "unzoom", keyQuit: "quit",
-		keyScroll: "scroll", keyScrollForward: "scroll forward", keyNewShell: "new shell",
+		keyScroll: "scroll", keyScrollForward: "scroll forward", keyNewShell: "new shell", keyNewLab: "fresh lab",
 		keyUp: "up", keyDown: "down", keyPageUp: "page up", keyPageDown: "page down", keyTop: "top", keyBottom: "bottom",
 		keyFilter: "filter", keyBack: "back to pane", keyPseudo: "pseudo fs", keyNextTab: "next tab", keyPrevTab: "prev tab",
 		keyTree: "tree", keyList: "list",
@@ -421,7 +422,7 @@ func korean() words {
 
 		keyHostPane: "host 창", keyNSPane: "ns 창", keyFocusPane: "창 이동", keyNextPart: "다음 영역",
 		keyHelp: "도움말", keyZoom: "확대", keyUnzoom: "확대 해제", keyQuit: "종료",
-		keyScroll: "위로 스크롤", keyScrollForward: "아래로 스크롤", keyNewShell: "새 셸",
+		keyScroll: "위로 스크롤", keyScrollForward: "아래로 스크롤", keyNewShell: "새 셸", keyNewLab: "새 실습 환경",
 		keyUp: "위", keyDown: "아래", keyPageUp: "이전 쪽", keyPageDown: "다음 쪽", keyTop: "맨 위", keyBottom: "맨 아래",
 		keyFilter: "필터", keyBack: "창으로 돌아가기", keyPseudo: "의사 파일 시스템", keyNextTab: "다음 탭", keyPrevTab: "이전 탭",
 		keyTree: "트리로 보기", keyList: "목록으로 보기",
