@@ -546,3 +546,33 @@ func TestE2ESignalEndsTheScreenByConvention(t *testing.T) {
 		t.Errorf("temporary files left: %v", left)
 	}
 }
+
+// A scenario file past a bound stops nslab with exit 2 and one sentence naming the bound;
+// a fifo named *.yaml does not hang it.
+func TestScenarioBoundsThroughTheBinary(t *testing.T) {
+	huge := t.TempDir()
+	f, err := os.Create(filepath.Join(huge, "huge.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(50 << 20); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	fifo := t.TempDir()
+	if err := syscall.Mkfifo(filepath.Join(fifo, "pipe.yaml"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for dir, want := range map[string]string{
+		huge: "huge.yaml:1: expected a scenario file of at most 1 MiB, found 50 MiB",
+		fifo: "pipe.yaml:1: expected a regular file, found a fifo",
+	} {
+		for _, args := range [][]string{{"scenarios", "--scenarios", dir}, {"run", "--all", "--scenarios", dir}} {
+			out, errs, code := runNslab(t, nil, args...)
+			if code != exitUsage || out != "" || !strings.Contains(errs, want) {
+				t.Errorf("nslab %v: exit %d, stdout %q, stderr %q; want exit 2 and %q", args, code, out, errs, want)
+			}
+			assertOneSentence(t, errs)
+		}
+	}
+}
