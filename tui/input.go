@@ -296,6 +296,7 @@ func (m *Model) handlePaste(text string) tea.Cmd {
 	if m.showHelp || m.confirmQuit {
 		return nil
 	}
+	m.prefixArmed = false // a paste is no lab key: it cancels Ctrl-g, and is typed
 	if !m.focus.isPane() {
 		if nav := m.navOf(m.focus); nav.editing {
 			nav.filter += oneLine(text)

@@ -78,6 +78,8 @@ func TestKeysWhileAProgramOwnsTheScreen(t *testing.T) {
 			msgs: []tea.Msg{ctrlG, f1, typeKey('q'), typeKey('j')}, host: "j"},
 		{name: "ctrl+g twice sends one ctrl+g", screen: altScreen, msgs: []tea.Msg{ctrlG, ctrlG, typeKey('a')}, host: "\x07a"},
 		{name: "ctrl+g then a key of no use to the lab: dropped", screen: altScreen, msgs: []tea.Msg{ctrlG, typeKey('a'), typeKey('b')}, host: "b"},
+		{name: "a paste after ctrl+g cancels it and is typed", screen: altScreen,
+			msgs: []tea.Msg{ctrlG, tea.PasteMsg{Content: "x"}, typeKey('a')}, host: "xa"},
 		{name: "ctrl+g then esc cancels", screen: altScreen, msgs: []tea.Msg{ctrlG, press(tea.KeyEscape, 0), f2}, host: "\x1bOQ"},
 		{name: "shell prompt: f2 is the lab's", msgs: []tea.Msg{f2},
 			check: func(t *testing.T, m *Model) { wantFocus(t, m, targetNS) }},
