@@ -918,14 +918,13 @@ func (p *diffPanel) lines(st Styles, d panelData, w, h int) []string {
 // mark says which rows are not shown: "… 2 more (= 2) · f2 next part, ↓/j
 // down", or, scrolled, how many are above and below.
 func (p *diffPanel) mark(st Styles, items []diffItem, shown []int, d panelData) string {
-	in := make(map[int]bool, len(shown))
-	for _, i := range shown {
-		in[i] = true
-	}
-	counts := map[string]int{}
-	above, below := 0, 0
+	// Counted by class into an array, the shown rows skipped as the walk meets
+	// them (shown is in order): no map per row at 10,000 rows.
+	var byClass [5]int // the classes, then ghosts
+	above, below, next := 0, 0, 0
 	for i, it := range items {
-		if in[i] {
+		if next < len(shown) && shown[next] == i {
+			next++
 			continue
 		}
 		if len(shown) > 0 && i < shown[0] {
@@ -933,7 +932,15 @@ func (p *diffPanel) mark(st Styles, items []diffItem, shown []int, d panelData) 
 		} else {
 			below++
 		}
-		counts[itemSymbol(it)]++
+		if it.ghost {
+			byClass[4]++
+		} else {
+			byClass[shownClass(*it.row)]++
+		}
+	}
+	counts := map[string]int{symRemoved: byClass[4]}
+	for c := mnt.InBoth; c <= mnt.Changed; c++ {
+		counts[classSymbol(c)] += byClass[c]
 	}
 	kinds := kindCounts([]string{symChanged, symHostOnly, symNSOnly, symRemoved, symSame}, counts)
 	// Indented as the rows' symbols are.

@@ -109,7 +109,9 @@ func pickImportant(total, n int, rank func(i int) int, ranks int) []int {
 	buckets := make([][]int, ranks)
 	for i := range total {
 		r := clamp(rank(i), 0, ranks-1)
-		buckets[r] = append(buckets[r], i)
+		if len(buckets[r]) < n { // more of one rank than fit are never taken
+			buckets[r] = append(buckets[r], i)
+		}
 	}
 	out := make([]int, 0, n)
 	for _, b := range buckets {
