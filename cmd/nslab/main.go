@@ -50,6 +50,18 @@ func main() {
 			os.Exit(1)
 		}
 		os.Exit(0)
+	case len(os.Args) > 1 && os.Args[1] == "clone-tree": // the mount-api lesson's open_tree
+		if err := rootfs.RunCloneTree(os.Args[2:], os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "nslab clone-tree:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	case len(os.Args) > 1 && os.Args[1] == "fsmount": // the mount-api lesson's fsopen and fsmount
+		if err := rootfs.RunFSMount(os.Args[2:], os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "nslab fsmount:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
 	}
 	// Whatever nslab inherited (nohup's ignored SIGHUP, a script's ignored SIGINT, a
 	// blocked mask), the lab's init and shells start with default signals: Ctrl-C must work.
