@@ -11,7 +11,7 @@ import (
 )
 
 // TestMain lets the test binary stand in for nslab: as the lab's init (re-executed by the
-// lab), and as the escape and bind-ro applets ({{nslab}}: the lab and the kernel test copy
+// lab), and as the escape, bind-ro, clone-tree and fsmount applets ({{nslab}}: the lab and the kernel test copy
 // this binary into the rootfs, as the lab copies nslab itself).
 func TestMain(m *testing.M) {
 	// The escape applets run inside a chroot that may have no /proc, where signals.Reset
@@ -24,6 +24,20 @@ func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == "bind-ro" {
 		if err := rootfs.RunBindRO(os.Args[2:]); err != nil {
 			fmt.Fprintln(os.Stderr, "nslab bind-ro:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	if len(os.Args) > 1 && os.Args[1] == "clone-tree" {
+		if err := rootfs.RunCloneTree(os.Args[2:], os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "nslab clone-tree:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	if len(os.Args) > 1 && os.Args[1] == "fsmount" {
+		if err := rootfs.RunFSMount(os.Args[2:], os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "nslab fsmount:", err)
 			os.Exit(1)
 		}
 		os.Exit(0)

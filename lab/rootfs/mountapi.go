@@ -98,7 +98,7 @@ func FSMount(fstype, target string, keys []string, params map[string]string, out
 	for _, k := range keys {
 		// fsconfig(2) FSCONFIG_SET_STRING: one parameter, checked by the file system now.
 		if err := unix.FsconfigSetString(ctx, k, params[k]); err != nil {
-			return &os.PathError{Op: "fsconfig FSCONFIG_SET_STRING " + k, Path: params[k], Err: err}
+			return &os.PathError{Op: "fsconfig FSCONFIG_SET_STRING", Path: k + "=" + params[k], Err: err}
 		}
 		fmt.Fprintf(out, "fsconfig(%d, FSCONFIG_SET_STRING, %q, %q, 0) = 0\n", ctx, k, params[k])
 	}
