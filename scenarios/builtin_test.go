@@ -20,7 +20,7 @@ var (
 // The walkthrough's story, in order.
 var walkthrough = []string{"ns-identity", "unshare", "mount-copy", "tmpfs", "umount", "chroot",
 	"chroot-escape", "pivot-root", "propagation", "ro-bind", "pid-proc", "unbindable",
-	"container-rootfs", "overlayfs", "userns", "mount-api"}
+	"container-rootfs", "overlayfs", "userns", "nsenter", "mount-api"}
 
 func TestBuiltinScenarios(t *testing.T) {
 	scs, err := Load()
