@@ -771,6 +771,13 @@ func (e *emulator) setMode(mode int, dec, on bool) {
 		return
 	}
 	switch mode {
+	case 3:
+		// DECCOLM: the width stays (the pane's is the pty's), but as on a
+		// VT100, and in tmux, the screen is erased, the cursor homed and
+		// the margins reset (vttest's 132-column pages count on it).
+		e.top, e.bot = 0, e.rows-1
+		e.eraseRows(0, e.rows)
+		e.moveTo(0, 0)
 	case 5:
 		e.reverseVideo = on
 	case 6:
