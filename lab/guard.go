@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 
 	"golang.org/x/sys/unix"
 
@@ -204,6 +203,7 @@ func openLabPTY(pid int) (master, slave *os.File, err error) {
 		return nil, nil, &os.PathError{Op: op, Path: path, Err: err}
 	}
 	var sfd int
+	var num uint32
 	cerr := rawControl(master, func(fd int) error {
 		var fs unix.Statfs_t
 		if err := unix.Fstatfs(fd, &fs); err != nil {
@@ -216,6 +216,10 @@ func openLabPTY(pid int) (master, slave *os.File, err error) {
 		if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
 			return err
 		}
+		var err error
+		if num, err = unix.IoctlGetUint32(fd, unix.TIOCGPTN); err != nil {
+			return err
+		}
 		r, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(fd), unix.TIOCGPTPEER, unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC)
 		if errno != 0 {
 			return errno
@@ -226,8 +230,7 @@ func openLabPTY(pid int) (master, slave *os.File, err error) {
 	if cerr != nil {
 		return fail("pty", cerr)
 	}
-	name := strings.TrimSuffix(path, "ptmx") + "peer"
-	return master, os.NewFile(uintptr(sfd), name), nil
+	return master, os.NewFile(uintptr(sfd), fmt.Sprintf("/proc/%d/root/dev/pts/%d", pid, num)), nil
 }
 
 // rawControl runs f on f's descriptor without taking it out of Go's poller (os.File.Fd

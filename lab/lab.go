@@ -42,7 +42,8 @@ type Options struct {
 	Exe string
 	// Cols and Rows are the initial pane size (default 80×24).
 	Cols, Rows int
-	// Env is the environment the shells' PATH, LANG and LC_* are taken from (default os.Environ()).
+	// Env is the environment the init's and the shells' PATH, LANG and LC_* are taken from
+	// (default os.Environ()); nothing else of it enters the lab (keptEnv).
 	Env []string
 	// Rootfs, when set, is the user's own rootfs directory (--rootfs); otherwise the lab
 	// builds one in its workspace on first need.
