@@ -327,3 +327,23 @@ func BenchmarkChanges(b *testing.B) {
 		Changes(table, newer)
 	}
 }
+
+// BenchmarkDifferOneChange is the hub's diff after one mount came or went on the host
+// side (a new slice, as a Snapshot's table is): the ns side's order is kept and the host
+// side's patched. BenchmarkDiff is the same tables diffed from nothing.
+func BenchmarkDifferOneChange(b *testing.B) {
+	table, err := Parse(bytes.NewReader(syntheticTable(10000)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	other := shiftIDs(table)
+	more := append(slices.Clone(other), other[len(other)-1])
+	more[len(more)-1].ID, more[len(more)-1].Mountpoint = 99999, "/tmp/probe"
+	hosts := [2][]Mount{slices.Clone(other), more}
+	var d Differ
+	i := 0
+	for b.Loop() {
+		i++
+		d.Diff(hosts[i%2], table)
+	}
+}

@@ -1,6 +1,7 @@
 package mnt
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
@@ -615,5 +616,70 @@ func TestComparePoints(t *testing.T) {
 				t.Errorf("ComparePoints(%q, %q) = %d, want %d", a, b, got, want)
 			}
 		}
+	}
+}
+
+// patchSide gives sortSide's order for tables changed by a few mounts: added on top, slid
+// beneath, removed, changed in place, with stacks, parents outside the table and IDs
+// reused; and declines tables that differ too much.
+func TestPatchSideIsSortSide(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	points := []string{"/", "/a", "/a/b", "/a b", "/a/b/c", "/z"}
+	mountAt := func(id, parent int) Mount {
+		var m Mount
+		m.ID, m.Parent = id, parent
+		m.Mountpoint = points[rng.IntN(len(points))]
+		m.Source, m.FSType, m.Root = string(rune('a'+rng.IntN(3))), "tmpfs", "/"
+		m.Options, m.VFSOptions = "rw", "rw"
+		return m
+	}
+	patched := 0
+	for round := range 2000 {
+		var old []Mount
+		for id := 1; id <= 5+rng.IntN(60); id++ {
+			old = append(old, mountAt(id, rng.IntN(id+1))) // parent 0: outside the table
+		}
+		table := slices.Clone(old)
+		for range 1 + rng.IntN(4) {
+			switch k := rng.IntN(len(table)); rng.IntN(4) {
+			case 0: // a new mount, on any mount (on top, or beneath by its parent)
+				table = slices.Insert(table, k, mountAt(100+round%50+rng.IntN(1000), rng.IntN(70)))
+			case 1:
+				table = slices.Delete(table, k, k+1)
+			case 2:
+				table[k].Propagation = Propagation{Type: Shared, PeerGroup: 1 + rng.IntN(3)}
+			case 3:
+				table[k].Parent = rng.IntN(70) // moved
+			}
+		}
+		if !uniqueIDs(table) {
+			continue
+		}
+		want := sortSide(table)
+		got, ok := patchSide(old, sortSide(old), table)
+		if !ok {
+			continue
+		}
+		patched++
+		if !slices.Equal(got.order, want.order) || !slices.Equal(got.depth, want.depth) || !slices.Equal(got.parent, want.parent) {
+			t.Fatalf("round %d: patched order %v depth %v, want %v depth %v\nold %v\nnew %v", round, got.order, got.depth, want.order, want.depth, old, table)
+		}
+		for i := range table {
+			if !bytes.Equal(got.point[i], want.point[i]) {
+				t.Fatalf("round %d: point %d %q, want %q", round, i, got.point[i], want.point[i])
+			}
+		}
+	}
+	if patched < 1000 {
+		t.Errorf("only %d of 2000 rounds patched: the test says little", patched)
+	}
+	// A table replaced whole is not patched.
+	var a, b []Mount
+	for id := 1; id <= 200; id++ {
+		a = append(a, mountAt(id, 0))
+		b = append(b, mountAt(id+1000, 0))
+	}
+	if _, ok := patchSide(a, sortSide(a), b); ok {
+		t.Error("a table with no mount in common was patched")
 	}
 }
