@@ -43,6 +43,16 @@
 // the functions work from a multi-threaded Go program; they end by executing a command
 // with execve(2), which replaces the whole process.
 //
+// # The mount API applets
+//
+// util-linux 2.38 has no command for the new mount API, so the mount-api lesson calls it
+// through two more applets, each printing its calls as strace would: CloneTree (`nslab
+// clone-tree [--recursive-ro] SOURCE TARGET`: open_tree(2) with OPEN_TREE_CLONE and
+// AT_RECURSIVE, optionally mount_setattr(2) with AT_RECURSIVE and MOUNT_ATTR_RDONLY, then
+// move_mount(2)) and FSMount (`nslab fsmount FSTYPE TARGET [KEY=VALUE...]`: fsopen(2),
+// fsconfig(2) per parameter, fsmount(2), move_mount(2)). Both say whether
+// /proc/self/mountinfo lists the new mount before and after it is attached.
+//
 // This package does not make a chroot secure and does not try to: the lab exists to show
 // that it is not.
 package rootfs
