@@ -118,7 +118,7 @@ func (p *probe) judge(c Check, res *Result) (bool, Text) {
 		if c.ExitNonZero {
 			want = res.Exit != 0
 		}
-		return want, pf("exited %d", "실제 값 %d", res.Exit)
+		return want, pf("got %d", "실제 값 %d", res.Exit)
 	case CheckOutputContains, CheckOutputNotContains:
 		return judgeContains(res.Output, p.ws.Expand(c.Text), c.Kind == CheckOutputContains)
 	case CheckOutputMatches, CheckOutputNotMatches:

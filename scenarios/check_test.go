@@ -67,10 +67,10 @@ func TestCheckKinds(t *testing.T) {
 		reason string // the English reason, exactly
 		ko     string // the Korean reason, exactly, where given
 	}{
-		{name: "exit equal", pane: "host", cmd: "true", check: "exit: 0", pass: true, reason: "exited 0"},
-		{name: "exit differs", pane: "host", cmd: "false", check: "exit: 0", res: Result{Exit: 2}, reason: "exited 2"},
-		{name: "exit nonzero passes", pane: "host", cmd: "false", check: "exit: nonzero", res: Result{Exit: 1}, pass: true, reason: "exited 1"},
-		{name: "exit nonzero fails on 0", pane: "host", cmd: "true", check: "exit: nonzero", reason: "exited 0"},
+		{name: "exit equal", pane: "host", cmd: "true", check: "exit: 0", pass: true, reason: "got 0"},
+		{name: "exit differs", pane: "host", cmd: "false", check: "exit: 0", res: Result{Exit: 2}, reason: "got 2"},
+		{name: "exit nonzero passes", pane: "host", cmd: "false", check: "exit: nonzero", res: Result{Exit: 1}, pass: true, reason: "got 1"},
+		{name: "exit nonzero fails on 0", pane: "host", cmd: "true", check: "exit: nonzero", reason: "got 0"},
 		{name: "exit after timeout", pane: "host", cmd: "sleep 99", check: "exit: 0", res: Result{TimedOut: true}, reason: "no end mark within the timeout (0s): the command did not finish"},
 
 		{name: "contains", pane: "ns", cmd: "echo", check: "output_contains: world", res: Result{Output: "a\nhello world\n"}, pass: true, reason: "found on line 2: hello world"},

@@ -201,7 +201,7 @@ func TestRunHeadlessTranscript(t *testing.T) {
    # Mount.
    | mounted
    | fine
-   ✓ exit status 0: exited 0
+   ✓ exit status 0: got 0
    ✓ mounted tmpfs at /tmp/nslab/x in host: mount 400: tmpfs tmpfs, root /, rw,relatime
 
 1/1 passed
@@ -290,7 +290,7 @@ func TestRunHeadlessMarkdownHandout(t *testing.T) {
 		"### Step 2/2 — host\n\nMount.\n\n" +
 		"```console\n[host] # mount -t tmpfs tmpfs /tmp/nslab/x\n```\n\n" +
 		"````text\nhas ``` fences\n````\n\n" +
-		"- ✓ exit status 0: exited 0\n" +
+		"- ✓ exit status 0: got 0\n" +
 		"- ✓ mounted tmpfs at /tmp/nslab/x in host: mount 400: tmpfs tmpfs, root /, rw,relatime\n\n" +
 		"---\n\n**1/1 passed**\n"
 	if md.String() != want {
