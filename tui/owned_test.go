@@ -237,7 +237,7 @@ func TestQuitAsksWhileAPaneRuns(t *testing.T) {
 				fl.setState(s)
 				fl.panes[lab.NS].fg = 5002
 			},
-			ask: "아직 실행 중: vim(host 창), 명령(ns 창). 랩을 끝낼까요?"},
+			ask: "아직 실행 중: vim(host 창), 명령(ns 창). 실습 환경을 끝낼까요?"},
 		{name: "the panels still follow a job that has ended: the shell has the terminal",
 			setup: func(m *Model, fl *fakeLab) {
 				s := fl.State()

@@ -435,7 +435,7 @@ func korean() words {
 			"F 키와 Alt 조합까지 모든 키가 그 프로그램으로 갑니다. 이때 nslab의 키는 ctrl+g를 먼저 누른 뒤 누르세요. " +
 			"마우스 휠은 그런 프로그램에서는 화살표 키가 되어 화면을 넘기고, 셸에서는 스크롤백을 넘깁니다.",
 		quitBusy: func(items []string) string {
-			return "아직 실행 중: " + strings.Join(items, ", ") + ". 랩을 끝낼까요?"
+			return "아직 실행 중: " + strings.Join(items, ", ") + ". 실습 환경을 끝낼까요?"
 		},
 		busyItem: func(comm, pane string) string {
 			if comm == "" {
