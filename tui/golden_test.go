@@ -714,7 +714,7 @@ func TestGoldenFinishedKorean(t *testing.T) {
 	f := h.frame()
 	requireSize(t, f, 100, 30)
 	plain := ansi.Strip(f)
-	if !strings.Contains(plain, "실습 1개의 3단계를 모두 마쳤고, 확인 2개를 통과했습니다.") || !strings.Contains(plain, "모든 실습을 마쳤습니다") {
+	if !strings.Contains(plain, "수업 1개의 3단계를 모두 마쳤고, 확인 2개를 통과했습니다.") || !strings.Contains(plain, "모든 수업을 마쳤습니다") {
 		t.Errorf("the end lacks its totals:\n%s", plain)
 	}
 	if help := plain[strings.LastIndex(plain, "\n")+1:]; strings.Contains(help, "f5") || strings.Contains(help, "alt+p") {

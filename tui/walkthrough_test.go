@@ -588,7 +588,7 @@ func TestWalkthroughLessonStartsOnAFreshScreen(t *testing.T) {
 // TestRuleLines: a rule too long for the pane wraps between words, never
 // inside one, and the rule is drawn on after its end.
 func TestRuleLines(t *testing.T) {
-	got := ruleLines("실습 4/12 · tmpfs · 새 마운트는 자기 네임스페이스에만 있습니다", 30)
+	got := ruleLines("수업 4/12 · tmpfs · 새 마운트는 자기 네임스페이스에만 있습니다", 30)
 	for _, l := range got {
 		if w := cellWidth(l); w > 30 {
 			t.Errorf("line %q is %d cells, more than 30", l, w)

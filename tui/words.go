@@ -479,20 +479,20 @@ func korean() words {
 		step: "단계", hint: "힌트", noCommand: "(입력할 명령 없음)",
 		starting: "실습 환경을 새로 만드는 중", running: "실행 중", rechecking: "다시 확인하는 중",
 		run: "f5 실행", next: "f5 다음", recheck: "직접 고친 뒤 f5 다시 확인",
-		passed: "통과", failed: "실패", finished: "모든 실습을 마쳤습니다",
-		broken: "실습을 시작하지 못했습니다", tryAgain: "f5 다시 시도", look: "바뀐 것",
+		passed: "통과", failed: "실패", finished: "모든 수업을 마쳤습니다",
+		broken: "수업을 시작하지 못했습니다", tryAgain: "f5 다시 시도", look: "바뀐 것",
 		after:        "두 창은 계속 자유롭게 쓸 수 있습니다. 끝내려면 f10을 누르세요.",
 		rewindFailed: "되돌리지 못했습니다", stepQueued: "f5 받음: 준비되면 실행합니다",
 		backQueued: "alt+p 받음: 준비되면 한 단계 되돌아갑니다", checkAndGo: "f5 확인하고 다음",
 		rewinding: func(n int) string { return fmt.Sprintf("%d단계로 되돌리는 중", n) },
 		totals: func(lessons, steps, checks int) string {
-			return fmt.Sprintf("실습 %d개의 %d단계를 모두 마쳤고, 확인 %d개를 통과했습니다.", lessons, steps, checks)
+			return fmt.Sprintf("수업 %d개의 %d단계를 모두 마쳤고, 확인 %d개를 통과했습니다.", lessons, steps, checks)
 		},
 		lessonRule: func(n, of int, id, title string) string {
-			return fmt.Sprintf("실습 %d/%d · %s · %s", n, of, id, title)
+			return fmt.Sprintf("수업 %d/%d · %s · %s", n, of, id, title)
 		},
 		rewindRule: func(n, of int, id string, step int) string {
-			return fmt.Sprintf("실습 %d/%d · %s · %d단계로 되돌림: 실습 환경을 새로 만들고 앞 단계의 명령을 다시 입력합니다", n, of, id, step)
+			return fmt.Sprintf("수업 %d/%d · %s · %d단계로 되돌림: 실습 환경을 새로 만들고 앞 단계의 명령을 다시 입력합니다", n, of, id, step)
 		},
 		replaying: "실습 환경을 새로 만들고, 이 단계 앞의 명령을 빠르게 다시 입력합니다.",
 		checksHidden: func(n, failed int) string {
