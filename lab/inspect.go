@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -282,4 +283,41 @@ func rootIsMountpoint(pid int) (bool, error) {
 		return false, errors.New("statx: this kernel does not report STATX_ATTR_MOUNT_ROOT")
 	}
 	return stx.Attributes&unix.STATX_ATTR_MOUNT_ROOT != 0, nil
+}
+
+// ProcViewOf lists what the /proc at pid's /proc lists (the processes ps there shows, by
+// the PIDs it shows) and the processes of pid's PID namespace as the kernel counts them:
+// every process whose ns/pid link names the same namespace, by its PID in it (proc(5)).
+func ProcViewOf(pid int) (listed, members []int, err error) {
+	ents, err := os.ReadDir(fmt.Sprintf("/proc/%d/root/proc", pid))
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, e := range ents {
+		if n, err := strconv.Atoi(e.Name()); err == nil {
+			listed = append(listed, n)
+		}
+	}
+	ns, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/pid", pid))
+	if err != nil {
+		return nil, nil, err
+	}
+	all, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, e := range all {
+		p, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if l, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/pid", p)); err == nil && l == ns {
+			if n := readNSPID(p); n > 0 {
+				members = append(members, n)
+			}
+		}
+	}
+	slices.Sort(listed)
+	slices.Sort(members)
+	return listed, members, nil
 }

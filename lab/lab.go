@@ -181,6 +181,16 @@ func (l *Lab) RootIsMountpoint(r Role) (bool, error) {
 	return rootIsMountpoint(pid)
 }
 
+// ProcView says what the /proc that the pane's foreground process sees lists (the PIDs
+// ps there shows) and which processes its PID namespace holds, by their PIDs in it.
+func (l *Lab) ProcView(r Role) (listed, members []int, err error) {
+	pid := l.panes[r].Foreground()
+	if pid == 0 {
+		return nil, nil, fmt.Errorf("%s pane: %w", r, ErrShellExited)
+	}
+	return ProcViewOf(pid)
+}
+
 // CheckPrivileges returns ErrNotRoot unless this process may create mount namespaces.
 func CheckPrivileges() error {
 	if os.Geteuid() == 0 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/nslab/nslab/lab"
@@ -176,8 +177,34 @@ func (p *probe) judge(c Check, res *Result) (bool, Text) {
 			return false, pf("cannot read the PID of %s inside its PID namespace", "%s의 PID 네임스페이스 안 PID를 읽지 못했습니다", procName(s))
 		}
 		return s.NSPID == c.PID, pf("%s is PID %d there", "%s: 그 안에서 PID %d", procName(s), s.NSPID)
+	case CheckProcIsOwn:
+		listed, members, err := p.lab.ProcView(c.Pane)
+		if err != nil {
+			return false, pf("cannot compare %s's /proc with its PID namespace: %v", "%s 창의 /proc을 PID 네임스페이스와 비교하지 못했습니다: %v", c.Pane, err)
+		}
+		if slices.Equal(listed, members) {
+			return c.Want, pf("it lists PID %s, the namespace's processes", "보여 주는 프로세스 PID %s: 네임스페이스의 프로세스와 같음", pidList(members))
+		}
+		return !c.Want, pf("it lists %d processes (PID %s); the namespace holds %d (PID %s)", "보여 주는 프로세스 %d개(PID %s), 네임스페이스의 프로세스 %d개(PID %s)",
+			len(listed), pidList(listed), len(members), pidList(members))
 	}
 	return false, pf("unknown check kind %q", "알 수 없는 확인 종류 %q", c.Kind)
+}
+
+// pidList lists PIDs short: "1, 7, 9, 12, 30, …".
+func pidList(pids []int) string {
+	var b strings.Builder
+	for i, p := range pids {
+		if i == 5 {
+			b.WriteString(", …")
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprint(&b, p)
+	}
+	return b.String()
 }
 
 // rootName names a pane's root for a reason, or "?" when it cannot be read.

@@ -150,6 +150,18 @@ func TestCheckKinds(t *testing.T) {
 			f.snaps[lab.NS] = s
 		}, reason: "pid 20 (bash) is PID 42 there"},
 		{name: "pid in ns unreadable", pane: "ns", check: "pid_in_ns: 1", reason: "cannot read the PID of pid 20 (bash) inside its PID namespace"},
+		{name: "proc is own", pane: "ns", check: "proc_is_own: true", setup: func(f *fakeLab) {
+			f.procs = map[lab.Role][2][]int{lab.NS: {{1}, {1}}}
+		}, pass: true, reason: "it lists PID 1, the namespace's processes"},
+		{name: "proc is another's", pane: "ns", check: "proc_is_own: true", setup: func(f *fakeLab) {
+			f.procs = map[lab.Role][2][]int{lab.NS: {{1, 7, 9, 12, 30, 31, 40}, {1}}}
+		}, reason: "it lists 7 processes (PID 1, 7, 9, 12, 30, …); the namespace holds 1 (PID 1)"},
+		{name: "proc is another's, as claimed", pane: "ns", check: "proc_is_own: false", setup: func(f *fakeLab) {
+			f.procs = map[lab.Role][2][]int{lab.NS: {{1, 7}, {1}}}
+		}, pass: true, reason: "it lists 2 processes (PID 1, 7); the namespace holds 1 (PID 1)"},
+		{name: "proc is own, not as claimed", pane: "ns", check: "proc_is_own: false", setup: func(f *fakeLab) {
+			f.procs = map[lab.Role][2][]int{lab.NS: {{1}, {1}}}
+		}, reason: "it lists PID 1, the namespace's processes"},
 		{name: "same ns", pane: "ns", check: "same_ns: pid", pass: true, reason: "both pid:[4026531831]"},
 		{name: "same ns differs", pane: "ns", check: "same_ns: mnt", reason: "host mnt:[4026532001], ns mnt:[4026532002]"},
 		{name: "different ns", pane: "ns", check: "different_ns: mnt", pass: true, reason: "host mnt:[4026532001], ns mnt:[4026532002]"},
@@ -474,6 +486,8 @@ func TestLabels(t *testing.T) {
 		{"root_is_mountpoint: true", "ns's root is a mount point", "ns 창의 루트는 마운트 지점"},
 		{"root_is_mountpoint: false", "ns's root is not a mount point", "ns 창의 루트는 마운트 지점이 아님"},
 		{"pid_in_ns: 1", "ns's process is PID 1 in its PID namespace", "ns 창의 프로세스는 자기 PID 네임스페이스에서 PID 1"},
+		{"proc_is_own: true", "ns's ps reads the /proc of its own PID namespace", "ns 창의 ps가 읽는 /proc은 자기 PID 네임스페이스의 프로세스를 보여 줌"},
+		{"proc_is_own: false", "ns's ps reads the /proc of another PID namespace", "ns 창의 ps가 읽는 /proc은 다른 PID 네임스페이스의 프로세스를 보여 줌"},
 		{"mount_copy: true", "ns's mount table is a copy of host's", "ns 창의 마운트 테이블은 host 창의 복사본"},
 		{"mount_copy: false", "ns's mount table is not a copy of host's", "ns 창의 마운트 테이블은 host 창의 복사본이 아님"},
 	}

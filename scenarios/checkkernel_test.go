@@ -47,6 +47,10 @@ func (l *procLab) RootIsMountpoint(pane lab.Role) (bool, error) {
 	return false, errors.New("procLab does not stat roots")
 }
 
+func (l *procLab) ProcView(pane lab.Role) ([]int, []int, error) {
+	return nil, nil, errors.New("procLab does not list processes")
+}
+
 func (l *procLab) Workspace(context.Context) (Workspace, error) { return l.ws, nil }
 
 // kernelCase is one check and what it must say of the kernel's state.

@@ -52,7 +52,9 @@
 // target and an optional peer_with pane, or recursive: true for every mount at or below
 // the target); visible and not_visible (a path resolved
 // inside the pane's root); chrooted, root_is_mountpoint and mount_copy (true or false);
-// pid_in_ns (the PID the pane's process has in its own PID namespace).
+// pid_in_ns (the PID the pane's process has in its own PID namespace); proc_is_own (true
+// when the /proc the pane's process sees lists exactly the processes of its PID namespace,
+// as ps there would; false when it lists another's).
 //
 // Mount targets are paths from the root of the pane's mount namespace, even when the
 // pane is chrooted: a chrooted shell's own mount at /escape is checked as

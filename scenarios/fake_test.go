@@ -28,6 +28,8 @@ type fakeLab struct {
 	paneErr map[lab.Role]error
 	visible map[lab.Role]map[string]bool
 	rootMP  map[lab.Role]bool
+	// procs are what each pane's /proc lists and what its PID namespace holds.
+	procs map[lab.Role][2][]int
 	// onRun changes the kernel state when a command runs.
 	onRun map[string]func(*fakeLab)
 }
@@ -123,6 +125,13 @@ func (f *fakeLab) RootIsMountpoint(pane lab.Role) (bool, error) {
 		return false, f.inspectErr
 	}
 	return f.rootMP[pane], nil
+}
+
+func (f *fakeLab) ProcView(pane lab.Role) (listed, members []int, err error) {
+	if f.inspectErr != nil {
+		return nil, nil, f.inspectErr
+	}
+	return f.procs[pane][0], f.procs[pane][1], nil
 }
 
 func (f *fakeLab) Workspace(ctx context.Context) (Workspace, error) { return f.ws, f.wsErr }

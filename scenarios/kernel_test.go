@@ -401,4 +401,12 @@ func (l *pipeLab) RootIsMountpoint(pane lab.Role) (bool, error) {
 	return false, nil
 }
 
+func (l *pipeLab) ProcView(pane lab.Role) ([]int, []int, error) {
+	pid, _, err := l.foreground(pane)
+	if err != nil {
+		return nil, nil, err
+	}
+	return lab.ProcViewOf(pid)
+}
+
 func (l *pipeLab) Workspace(ctx context.Context) (Workspace, error) { return l.ws, nil }

@@ -22,6 +22,9 @@ type Lab interface {
 	PathVisible(pane lab.Role, path string) (bool, error)
 	// RootIsMountpoint says whether the pane's foreground process root is a mount point.
 	RootIsMountpoint(pane lab.Role) (bool, error)
+	// ProcView lists the PIDs the /proc the pane's foreground process sees lists (what ps
+	// there shows), and the PIDs its PID namespace holds, both sorted.
+	ProcView(pane lab.Role) (listed, members []int, err error)
 	// Workspace gives the placeholders' values ({{canary}}, {{token}}, {{rootfs}}, …),
 	// building the rootfs first if needed.
 	Workspace(ctx context.Context) (Workspace, error)

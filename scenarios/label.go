@@ -74,6 +74,11 @@ func label(c Check, ws Workspace) Text {
 		return pf("%s's root is not a mount point", "%s 창의 루트는 마운트 지점이 아님", c.Pane)
 	case CheckPIDInNS:
 		return pf("%s's process is PID %d in its PID namespace", "%s 창의 프로세스는 자기 PID 네임스페이스에서 PID %d", c.Pane, c.PID)
+	case CheckProcIsOwn:
+		if c.Want {
+			return pf("%s's ps reads the /proc of its own PID namespace", "%s 창의 ps가 읽는 /proc은 자기 PID 네임스페이스의 프로세스를 보여 줌", c.Pane)
+		}
+		return pf("%s's ps reads the /proc of another PID namespace", "%s 창의 ps가 읽는 /proc은 다른 PID 네임스페이스의 프로세스를 보여 줌", c.Pane)
 	case CheckMountCopy:
 		if c.Want {
 			return Text{EN: "ns's mount table is a copy of host's", KO: "ns 창의 마운트 테이블은 host 창의 복사본"}

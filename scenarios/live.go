@@ -37,6 +37,10 @@ func (s liveLab) RootIsMountpoint(pane lab.Role) (bool, error) {
 	return s.l.RootIsMountpoint(pane)
 }
 
+func (s liveLab) ProcView(pane lab.Role) (listed, members []int, err error) {
+	return s.l.ProcView(pane)
+}
+
 func (s liveLab) Workspace(ctx context.Context) (Workspace, error) {
 	dir, _, err := s.l.EnsureRootfs(ctx)
 	if err != nil {

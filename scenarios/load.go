@@ -684,7 +684,7 @@ func checkKeys(k CheckKind) []string {
 		return []string{"pane", "fstype", "source"}
 	case CheckPropagation:
 		return []string{"target", "pane", "peer_with", "recursive"}
-	case CheckVisible, CheckNotVisible, CheckChrooted, CheckRootIsMountpoint, CheckOutputShowsNS, CheckPIDInNS:
+	case CheckVisible, CheckNotVisible, CheckChrooted, CheckRootIsMountpoint, CheckOutputShowsNS, CheckPIDInNS, CheckProcIsOwn:
 		return []string{"pane"}
 	case CheckOutputMatches, CheckOutputNotMatches:
 		return []string{"label"}
@@ -780,7 +780,7 @@ func (p *parser) check(n *yaml.Node, st Step) (Check, error) {
 		return c, p.errf(arg, "expected a namespace type (%s), found %s", strings.Join(names, ", "), describe(arg))
 	case CheckPropagation:
 		return c, p.propagation(f, arg, what, &c)
-	case CheckChrooted, CheckRootIsMountpoint, CheckMountCopy:
+	case CheckChrooted, CheckRootIsMountpoint, CheckMountCopy, CheckProcIsOwn:
 		c.Want, err = p.boolean(arg, "the value of "+what)
 		return c, err
 	case CheckPIDInNS:

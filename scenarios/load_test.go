@@ -73,6 +73,7 @@ steps:
       - root_is_mountpoint: true
       - mount_copy: true
       - pid_in_ns: 1
+      - proc_is_own: true
 `
 	sc, err := Parse("demo.yaml", []byte(src))
 	if err != nil {
@@ -253,7 +254,7 @@ func TestParseErrors(t *testing.T) {
 		{"label not text", check("output_matches: x\nlabel: x"), `bad.yaml:11: expected the label of a output_matches check (a mapping), found "x"`},
 		{"label on a mount check", check("mounted: /x\nlabel: {en: a, ko: b}"), `bad.yaml:11: expected a key of a mounted check (mounted, pane, fstype, source, root, bind_of, options, super_options), found "label"`},
 		{"check not a mapping", check("exit 0"), `bad.yaml:10: expected a check (a mapping such as {exit: 0}), found "exit 0"`},
-		{"unknown check kind", check("mountd: /x"), `bad.yaml:10: expected a check kind (exit, output_contains, output_not_contains, output_matches, output_not_matches, output_shows_ns, mounted, not_mounted, same_ns, different_ns, propagation, visible, not_visible, chrooted, root_is_mountpoint, mount_copy, pid_in_ns), found "mountd"`},
+		{"unknown check kind", check("mountd: /x"), `bad.yaml:10: expected a check kind (exit, output_contains, output_not_contains, output_matches, output_not_matches, output_shows_ns, mounted, not_mounted, same_ns, different_ns, propagation, visible, not_visible, chrooted, root_is_mountpoint, mount_copy, pid_in_ns, proc_is_own), found "mountd"`},
 		{"two kinds", check("mounted: /x\nvisible: /x"), `bad.yaml:11: expected one check kind per check, found "mounted" and "visible"`},
 		{"unknown check key", check("mounted: /x\nfs_type: tmpfs"), `bad.yaml:11: expected a key of a mounted check (mounted, pane, fstype, source, root, bind_of, options, super_options), found "fs_type"`},
 		{"key of another kind", check("not_mounted: /x\nbind_of: /y"), `bad.yaml:11: expected a key of a not_mounted check (not_mounted, pane, fstype, source), found "bind_of"`},
@@ -262,7 +263,7 @@ func TestParseErrors(t *testing.T) {
 		{"exit out of range", check("exit: 256"), `bad.yaml:10: expected an exit status (0 to 255) or nonzero, found the number 256`},
 		{"exit negative", check("exit: -1"), `bad.yaml:10: expected an exit status (0 to 255) or nonzero, found the number -1`},
 		{"bad shows_ns type", check("output_shows_ns: mount"), `bad.yaml:10: expected a namespace type (mnt, pid, uts, ipc, net, user, cgroup, time, pid_for_children, time_for_children), found "mount"`},
-		{"check with no keys", check("{}"), `bad.yaml:10: expected a check kind (exit, output_contains, output_not_contains, output_matches, output_not_matches, output_shows_ns, mounted, not_mounted, same_ns, different_ns, propagation, visible, not_visible, chrooted, root_is_mountpoint, mount_copy, pid_in_ns), found no keys`},
+		{"check with no keys", check("{}"), `bad.yaml:10: expected a check kind (exit, output_contains, output_not_contains, output_matches, output_not_matches, output_shows_ns, mounted, not_mounted, same_ns, different_ns, propagation, visible, not_visible, chrooted, root_is_mountpoint, mount_copy, pid_in_ns, proc_is_own), found no keys`},
 		{"unknown placeholder in a source", check("mounted: /x\nsource: '{{nope}}'"), `bad.yaml:11: expected a placeholder ({{workspace}}, {{rootfs}}, {{canary}}, {{token}}, {{nslab}}), found {{nope}}`},
 		{"exit quoted", check(`exit: "0"`), `bad.yaml:10: expected an exit status (0 to 255) or nonzero, found "0"`},
 		{"bad regexp", check(`output_matches: "a(b"`), `bad.yaml:10: expected a regular expression (Go syntax), found "a(b": error parsing regexp: missing closing ): ` + "`a(b`"},

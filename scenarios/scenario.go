@@ -113,6 +113,7 @@ const (
 	CheckRootIsMountpoint CheckKind = "root_is_mountpoint" // root_is_mountpoint: true|false
 	CheckMountCopy        CheckKind = "mount_copy"         // mount_copy: true|false
 	CheckPIDInNS          CheckKind = "pid_in_ns"          // pid_in_ns: 1 (the process's PID in its own PID namespace)
+	CheckProcIsOwn        CheckKind = "proc_is_own"        // proc_is_own: true|false (the /proc ps reads lists the process's PID namespace)
 )
 
 // CheckKinds lists every check kind in the order the documentation gives them.
@@ -120,7 +121,7 @@ func CheckKinds() []CheckKind {
 	return []CheckKind{CheckExit, CheckOutputContains, CheckOutputNotContains, CheckOutputMatches,
 		CheckOutputNotMatches, CheckOutputShowsNS, CheckMounted, CheckNotMounted, CheckSameNS, CheckDifferentNS,
 		CheckPropagation, CheckVisible, CheckNotVisible, CheckChrooted, CheckRootIsMountpoint,
-		CheckMountCopy, CheckPIDInNS}
+		CheckMountCopy, CheckPIDInNS, CheckProcIsOwn}
 }
 
 // needsCommand reports whether the kind reads the command's result rather than the kernel.

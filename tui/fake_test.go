@@ -337,6 +337,7 @@ func (f *fakeScenarioLab) Inspect(pane lab.Role) (lab.Snapshot, error) {
 
 func (f *fakeScenarioLab) PathVisible(lab.Role, string) (bool, error) { return false, nil }
 func (f *fakeScenarioLab) RootIsMountpoint(lab.Role) (bool, error)    { return true, nil }
+func (f *fakeScenarioLab) ProcView(lab.Role) ([]int, []int, error)    { return []int{1}, []int{1}, nil }
 func (f *fakeScenarioLab) Workspace(context.Context) (scenarios.Workspace, error) {
 	return scenarios.Workspace{Dir: "/tmp/nslab", Rootfs: "/tmp/nslab/rootfs", Canary: "/tmp/nslab/canary", Token: "t0k3n", NSLab: "/bin/nslab"}, nil
 }
