@@ -233,10 +233,6 @@ type monitor struct {
 	owed    bool                // a whole re-read did not get to publish
 	snap    Snapshot
 	last    time.Time
-	// lastMounts is when a table was last read for mount changes: the storm spacing
-	// counts from it, not from any look (a look every runningLook while a command runs
-	// would otherwise hold a lone mount back).
-	lastMounts time.Time
 }
 
 // nsWatch is one mount namespace a process of the pane is in. It is followed one of two
@@ -356,7 +352,7 @@ func (m *monitor) run() {
 			// A change right after the last look waits for the next one, with whatever
 			// else comes meanwhile: a storm of mounts is read at most once per
 			// minMountRead, a lone change at once.
-			if wait := minMountRead - time.Since(m.lastMounts); wait > 0 && !sig.ended {
+			if wait := minMountRead - time.Since(m.last); wait > 0 && !sig.ended {
 				if delayC == nil {
 					delay = time.NewTimer(wait)
 					delayC = delay.C
@@ -635,9 +631,6 @@ func (m *monitor) startEvents(w *nsWatch) bool {
 // mounts the mount events name, or the whole table when it is dirty or the events cannot
 // say exactly (lost events, a remount, what statmount cannot tell from outside).
 func (m *monitor) readWatch(w *nsWatch, followed paneProc, now time.Time) []Event {
-	if w.dirty || !w.pending.Empty() {
-		m.lastMounts = now
-	}
 	if w.events != nil && !w.dirty && !w.pending.Empty() {
 		b := w.pending
 		w.pending = mntev.Batch{}
