@@ -132,10 +132,10 @@ func (t *textReport) step(st stepReport, lang Lang) {
 		t.block("   # ", st.narration.In(lang))
 	}
 	if res.Ran {
-		t.block("   | ", expandTabs(strings.TrimRight(res.Result.Output, "\r\n")))
+		t.block("   | ", ExpandTabs(strings.TrimRight(res.Result.Output, "\r\n")))
 	}
 	for _, c := range res.Checks {
-		t.printf("   %s\n", expandTabs(c.Line(lang)))
+		t.printf("   %s\n", ExpandTabs(c.Line(lang)))
 	}
 	if p := res.Problem(lang); p != "" {
 		t.printf("   ✗ %s\n", p)
@@ -185,10 +185,10 @@ func (m *markdownReport) step(st stepReport, lang Lang) {
 		m.fence("console", "["+string(res.Pane)+"] # "+res.Command)
 	}
 	if res.Ran && strings.TrimSpace(res.Result.Output) != "" {
-		m.fence("text", expandTabs(strings.TrimRight(res.Result.Output, "\r\n")))
+		m.fence("text", ExpandTabs(strings.TrimRight(res.Result.Output, "\r\n")))
 	}
 	for _, c := range res.Checks {
-		m.printf("- %s\n", expandTabs(c.Line(lang)))
+		m.printf("- %s\n", ExpandTabs(c.Line(lang)))
 	}
 	if p := res.Problem(lang); p != "" {
 		m.printf("- ✗ %s\n", p)
@@ -222,10 +222,10 @@ func (m *markdownReport) summary(total int, failed []string, lang Lang) {
 	m.printf("\n")
 }
 
-// expandTabs turns tabs into spaces to the next multiple of eight columns of
-// their line, as the terminal showed them: after the transcript's indent or
-// in a handout a tab would no longer line the columns up.
-func expandTabs(s string) string {
+// ExpandTabs turns tabs into spaces to the next multiple of eight columns of
+// their line, as the terminal showed them: after the transcript's indent, in a
+// handout or in the walkthrough's bar a tab would no longer line the columns up.
+func ExpandTabs(s string) string {
 	if !strings.Contains(s, "\t") {
 		return s
 	}

@@ -60,8 +60,8 @@ func TestExpandTabs(t *testing.T) {
 		{"a\n\tb", "a\n        b"},
 		{"none", "none"},
 	} {
-		if got := expandTabs(c[0]); got != c[1] {
-			t.Errorf("expandTabs(%q) = %q, want %q", c[0], got, c[1])
+		if got := ExpandTabs(c[0]); got != c[1] {
+			t.Errorf("ExpandTabs(%q) = %q, want %q", c[0], got, c[1])
 		}
 	}
 }

@@ -534,14 +534,14 @@ func (w *walkthrough) content(st Styles, width, height int) []string {
 			case scenarios.Skipped:
 				ms = st.Skip
 			}
-			out.addCheck(st, width, ms.Render(c.Mark()), expandTabs(c.Label.In(w.lang)), expandTabs(oneLine(c.Reason.In(w.lang))), prio, more, kind)
+			out.addCheck(st, width, ms.Render(c.Mark()), scenarios.ExpandTabs(c.Label.In(w.lang)), scenarios.ExpandTabs(oneLine(c.Reason.In(w.lang))), prio, more, kind)
 			continue
 		}
 		mark := symPending
 		if w.phase == walkRunning {
 			mark = symRunning
 		}
-		out.addPending(st, width, st.Pending.Render(mark), expandTabs(lbl.In(w.lang)))
+		out.addPending(st, width, st.Pending.Render(mark), scenarios.ExpandTabs(lbl.In(w.lang)))
 	}
 	if showResult {
 		if p := res.Problem(w.lang); p != "" {
@@ -686,37 +686,11 @@ func (p *prioritized) addPending(st Styles, width int, mark, label string) {
 // read whole.
 func commandLines(lead, command string, width int) []string {
 	in := cellWidth(lead)
-	lines := wrap(expandTabs("$ "+command), max(width-in, 1))
+	lines := wrap(scenarios.ExpandTabs("$ "+command), max(width-in, 1))
 	if len(lines) == 0 {
 		return []string{""}
 	}
 	return lines
-}
-
-// expandTabs turns tabs into spaces to the next multiple of eight columns, as
-// a terminal shows them: a tab in the bar would move the cursor past cells
-// the frame has drawn.
-func expandTabs(s string) string {
-	if !strings.Contains(s, "\t") {
-		return s
-	}
-	var b strings.Builder
-	col := 0
-	for _, r := range s {
-		switch r {
-		case '\t':
-			n := 8 - col%8
-			b.WriteString(strings.Repeat(" ", n))
-			col += n
-		case '\n':
-			b.WriteRune(r)
-			col = 0
-		default:
-			b.WriteRune(r)
-			col += cellWidth(string(r))
-		}
-	}
-	return b.String()
 }
 
 // fit keeps the lines that matter most in height lines. A check is never
@@ -833,7 +807,7 @@ func (w *walkthrough) wantHeight(st Styles, width int) int {
 			n += len(commandLines(fmt.Sprintf("[%s] ", t.pane), t.command, inner)) - 1
 		}
 		for _, l := range t.labels {
-			n += len(wrap(expandTabs(l.In(w.lang)), max(inner-2, 1)))
+			n += len(wrap(scenarios.ExpandTabs(l.In(w.lang)), max(inner-2, 1)))
 		}
 		if !t.hint.IsZero() {
 			n += len(wrap(wordsFor(w.lang).hint+": "+t.hint.In(w.lang), inner))

@@ -500,8 +500,8 @@ func TestExpandTabs(t *testing.T) {
 		{"a\n\tb", "a\n        b"},
 		{"none", "none"},
 	} {
-		if got := expandTabs(c[0]); got != c[1] {
-			t.Errorf("expandTabs(%q) = %q, want %q", c[0], got, c[1])
+		if got := scenarios.ExpandTabs(c[0]); got != c[1] {
+			t.Errorf("scenarios.ExpandTabs(%q) = %q, want %q", c[0], got, c[1])
 		}
 	}
 }
