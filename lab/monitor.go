@@ -233,7 +233,18 @@ type monitor struct {
 	owed    bool                // a whole re-read did not get to publish
 	snap    Snapshot
 	last    time.Time
+	// lastMounts is when a table was last read for mount changes: the storm spacing
+	// counts from it, not from any look (a look every runningLook while a command runs
+	// would otherwise hold a lone mount back).
+	lastMounts time.Time
+	// held are the events of a resolve that could not publish (the followed process ended
+	// while it was read): they go out after the next publish, which is asked for at once,
+	// so no reader is woken for a change State does not have yet.
+	held []Event
 }
+
+// maxHeld bounds the held events; beyond it they count as dropped, as the hub's are.
+const maxHeld = 4096
 
 // nsWatch is one mount namespace a process of the pane is in. It is followed one of two
 // ways: by mount events (mntev), reading only the mounts that changed, when the probe
@@ -262,6 +273,7 @@ type nsSignal struct {
 	ended bool
 }
 
+// poke asks for a resolve (spaced by minResolve); the monitor's own loop may call it.
 func (m *monitor) poke() {
 	select {
 	case m.pokes <- struct{}{}:
@@ -352,7 +364,7 @@ func (m *monitor) run() {
 			// A change right after the last look waits for the next one, with whatever
 			// else comes meanwhile: a storm of mounts is read at most once per
 			// minMountRead, a lone change at once.
-			if wait := minMountRead - time.Since(m.last); wait > 0 && !sig.ended {
+			if wait := minMountRead - time.Since(m.lastMounts); wait > 0 && !sig.ended {
 				if delayC == nil {
 					delay = time.NewTimer(wait)
 					delayC = delay.C
@@ -419,6 +431,7 @@ func (m *monitor) resolve(all bool) {
 			m.snap = Snapshot{Pane: role, Time: time.Now(), Ends: marks}
 			m.hub.publish(m.snap)
 			m.owed = false
+			m.emitHeld()
 			// Said as an event too, so a reader that waits on Events sees the empty pane.
 			m.hub.emit(Event{Time: m.snap.Time, Pane: role, Kind: ProcessChanged})
 		}
@@ -485,20 +498,17 @@ func (m *monitor) resolve(all bool) {
 		}
 	}
 	// Events go out after the state that has them is published: a reader woken by an
-	// event must find the change in State.
-	var pending []Event
-	defer func() {
-		for _, e := range pending {
-			m.hub.emit(e)
-		}
-	}()
+	// event must find the change in State (the UI reads State only when woken).
 	for _, ino := range sortedInodes(m.watched) {
-		pending = append(pending, m.readWatch(m.watched[ino], followed, now)...)
+		m.hold(m.readWatch(m.watched[ino], followed, now))
 	}
 
 	// The followed process: a full snapshot when anything it shows may differ.
 	s, err := inspectFollowed(followed, m.watched[followed.mnt])
 	if err != nil {
+		if len(m.held) > 0 {
+			m.poke() // the tables have moved on: publish them with the next process
+		}
 		return
 	}
 	s.Pane, s.Ends, s.Time = role, marks, now
@@ -507,6 +517,24 @@ func (m *monitor) resolve(all bool) {
 	m.hub.publish(s)
 	m.owed = false
 	m.emitProcessChanges(old, s)
+	m.emitHeld()
+}
+
+// hold keeps events until the state that has them is published.
+func (m *monitor) hold(events []Event) {
+	m.held = append(m.held, events...)
+	if over := len(m.held) - maxHeld; over > 0 {
+		m.hub.dropped.Add(uint64(over))
+		m.held = slices.Delete(m.held, 0, over)
+	}
+}
+
+// emitHeld sends the held events, after a publish.
+func (m *monitor) emitHeld() {
+	for _, e := range m.held {
+		m.hub.emit(e)
+	}
+	m.held = m.held[:0]
 }
 
 // follow picks the followed process: the foreground process group's leader, then down
@@ -631,6 +659,9 @@ func (m *monitor) startEvents(w *nsWatch) bool {
 // mounts the mount events name, or the whole table when it is dirty or the events cannot
 // say exactly (lost events, a remount, what statmount cannot tell from outside).
 func (m *monitor) readWatch(w *nsWatch, followed paneProc, now time.Time) []Event {
+	if w.dirty || !w.pending.Empty() {
+		m.lastMounts = now
+	}
 	if w.events != nil && !w.dirty && !w.pending.Empty() {
 		b := w.pending
 		w.pending = mntev.Batch{}

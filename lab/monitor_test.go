@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -188,4 +189,44 @@ func testMountStorm(t *testing.T, noAlign bool) {
 	}
 	t.Logf("storm: %d single-mount reads, %d whole reads (%d of them with statmount)",
 		l.hub.partialReads.Load()-partial, l.hub.wholeReads.Load(), l.hub.statmountReads.Load())
+}
+
+// A reader woken by a mount event finds that mount in State. Each mount here is made by a
+// command that ends right after it, so the process the panels follow is often gone by the
+// time its state is read: the event must wait for a state that can be published.
+func TestMountEventsFollowTheirState(t *testing.T) {
+	l := startLab(t, Options{})
+	mountPath(t, l)
+	settled(t, l)
+	drain(l)
+	const n = 100
+	seen := make(chan error, 1)
+	go func() {
+		missing, found := 0, 0
+		deadline := time.After(labtest.Patience)
+		for found < n {
+			select {
+			case e := <-l.Events():
+				if e.Kind != MountAdded || e.Pane != Host || e.Mount == nil || !strings.HasPrefix(e.Mount.Mountpoint, "/tmp/ev") {
+					continue
+				}
+				found++
+				if mountAtPoint(l.State().Host.Mounts, e.Mount.Mountpoint) == nil {
+					missing++
+				}
+			case <-deadline:
+				seen <- fmt.Errorf("saw %d of %d mount events within %s", found, n, labtest.Patience)
+				return
+			}
+		}
+		if missing > 0 {
+			seen <- fmt.Errorf("%d of %d mount events came before the state that has their mount", missing, n)
+			return
+		}
+		seen <- nil
+	}()
+	run(t, l, Host, fmt.Sprintf("for i in $(seq 1 %d); do mkdir -p /tmp/ev$i && mount -t tmpfs ev$i /tmp/ev$i; done", n))
+	if err := <-seen; err != nil {
+		t.Fatal(err)
+	}
 }
