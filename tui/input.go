@@ -108,6 +108,9 @@ func (m *Model) focusedPane() *paneView {
 // keysOwned reports whether a program owns the focused pane's screen, and
 // with it the keys.
 func (m *Model) keysOwned() bool {
+	if m.viewer {
+		return false // a spectator's keys are never a program's
+	}
 	p := m.focusedPane()
 	return p != nil && p.ownsKeys()
 }

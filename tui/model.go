@@ -108,6 +108,11 @@ type Model struct {
 	// a frame tick; it is drawn once per such change and kept.
 	chromeGen, cachedGen int
 	cache                map[string][]string
+
+	// share is the teacher's side of --share; viewer says this Model only
+	// draws for a spectator (see Viewer).
+	share  shareState
+	viewer bool
 }
 
 // New builds the screen over a lab: it gives each pane a terminal emulator and
@@ -127,6 +132,7 @@ func New(ctx context.Context, l Lab, opts Options) *Model {
 		hl:   newHighlights(),
 		tab:  targetDiff,
 	}
+	m.share.s = opts.Share
 	for i, r := range lab.Roles {
 		p := l.Pane(r)
 		t := term.New(paneInput{p}, term.Options{Cols: 80, Rows: 24, Scrollback: opts.Scrollback, Colors: paneColors(opts.Theme)})
@@ -170,6 +176,9 @@ func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.waitEvents(), m.waitWake(), m.readAlive(), m.readState()}
 	if m.walk != nil {
 		cmds = append(cmds, m.walk.start())
+	}
+	if m.share.s != nil {
+		cmds = append(cmds, m.waitShare())
 	}
 	return tea.Batch(cmds...)
 }
@@ -375,6 +384,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case quitCheckMsg:
 		return m, m.quitChecked(msg)
+	case shareChangedMsg:
+		m.share.viewers, m.share.info = msg.viewers, msg.info
+		return m, m.waitShare()
 	case tea.KeyPressMsg:
 		armed := m.prefixArmed
 		cmd := m.handleKey(msg)

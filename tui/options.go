@@ -42,6 +42,10 @@ type Options struct {
 	// the screen's size is recorded before the first frame at that size.
 	Record io.Writer
 
+	// Share, when set, publishes the screen to spectators (--share): the
+	// help bar shows how to join and how many watch.
+	Share *Share
+
 	// Input and Output are the terminal (default os.Stdin and os.Stdout).
 	Input  io.Reader
 	Output io.Writer

@@ -11,6 +11,7 @@ import (
 
 // View draws the frame.
 func (m *Model) View() tea.View {
+	defer m.publish() // to spectators, if any: never waits for them
 	v := tea.NewView(m.render())
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
@@ -189,7 +190,7 @@ func (m *Model) helpBar() string {
 		h.SetWidth(max(m.width-cellWidth(q), 1))
 		return fit(q+h.ShortHelpView(m.helpContext().ShortHelp()), m.width)
 	}
-	lead := ""
+	lead := m.shareLead()
 	if m.problem != "" {
 		lead = m.st.Warn.Render(symFail+" "+m.problem) + "  "
 	}
@@ -249,6 +250,9 @@ func (m *Model) helpView(r rect) []string {
 		st.Warn.Render(symRootMount)+st.Muted.Render(" "+wd.chrootRoot+"  "+symOutOfReach+" "+wd.chrootOut),
 		"")
 	other := wrap(wd.otherKeys, in.W-1)
+	if m.viewer {
+		other = wrap(shareWordsFor(m.opts.Lang).viewerKeys, in.W-1)
+	}
 	// What Ctrl-g and the wheel do while a program owns the screen, where
 	// there is room: the keys above say it in short.
 	if more := wrap(wd.prefixHelp, in.W-1); len(body)+len(more)+len(other) <= in.H {
