@@ -254,11 +254,15 @@ func (m *Model) shareLead() string {
 		return ""
 	}
 	sw := shareWordsFor(m.opts.Lang)
-	s := m.st.Key.Render(symWatching+" "+sh.info.SSH) + m.st.Muted.Render(" · "+sw.code+" ") + m.st.Key.Render(sh.info.Code)
-	if sh.info.Web != "" {
-		s += m.st.Muted.Render(" · ") + m.st.Key.Render(sh.info.Web)
+	dot := m.st.Muted.Render(" · ")
+	s := m.st.Key.Render(symWatching)
+	for _, a := range []string{sh.info.SSH, sh.info.Web} {
+		if a != "" {
+			s += " " + m.st.Key.Render(a) + m.st.Muted.Render(" ·")
+		}
 	}
-	return s + m.st.Muted.Render(" · "+sw.viewers(sh.viewers, sh.s.max)) + "  "
+	s += m.st.Muted.Render(" "+sw.code+" ") + m.st.Key.Render(sh.info.Code)
+	return s + dot + m.st.Muted.Render(sw.viewers(sh.viewers, sh.s.max)) + "  "
 }
 
 // symWatching marks the share on the help bar.

@@ -27,8 +27,10 @@ type Viewer struct {
 	notify chan struct{}
 	left   chan struct{}
 	gen    int
-	// Frames: at most one per frameInterval; taps in between are one.
-	last time.Time
+	// Frames: at most one per interval (frameInterval unless every is
+	// set); taps in between are one.
+	last  time.Time
+	every time.Duration
 }
 
 // viewerFrameMsg says the teacher's screen changed.
@@ -74,6 +76,13 @@ func viewerKeys(wd words, lang scenarios.Lang) KeyMap {
 	return k
 }
 
+func (v *Viewer) interval() time.Duration {
+	if v.every > 0 {
+		return v.every
+	}
+	return frameInterval
+}
+
 // Leave detaches the viewer from the share (its connection ended).
 func (v *Viewer) Leave() {
 	select {
@@ -103,9 +112,9 @@ func (v *Viewer) Init() tea.Cmd {
 // wait waits for a tap, at most one frame per frameInterval; it ends the
 // viewer when the share closes.
 func (v *Viewer) wait() tea.Cmd {
-	notify, left, done, last := v.notify, v.left, v.s.done, v.last
+	notify, left, done, last, every := v.notify, v.left, v.s.done, v.last, v.interval()
 	return func() tea.Msg {
-		if d := frameInterval - time.Since(last); d > 0 {
+		if d := every - time.Since(last); d > 0 {
 			select {
 			case <-time.After(d):
 			case <-left:
@@ -338,3 +347,41 @@ func (s *viewScreen) SendMouse(tea.MouseMsg) bool { return false }
 func (s *viewScreen) Focus(bool)                  {}
 func (s *viewScreen) TakeDirty() bool             { return false }
 func (s *viewScreen) Close() error                { return nil }
+
+// Next waits for the teacher's next frame, at most one per frameInterval,
+// and returns the viewer's screen (exactly its size, styled with SGR). It
+// is for a viewer without a Program (the web page): call it from one
+// goroutine. It returns false once done is closed, the share is closed or
+// the viewer left.
+func (v *Viewer) Next(done <-chan struct{}) (string, bool) {
+	if d := v.interval() - time.Since(v.last); d > 0 {
+		t := time.NewTimer(d)
+		select {
+		case <-t.C:
+		case <-done:
+			t.Stop()
+			return "", false
+		case <-v.left:
+			t.Stop()
+			return "", false
+		case <-v.s.done:
+			t.Stop()
+			return "", false
+		}
+	}
+	select {
+	case <-v.notify:
+	case <-done:
+		return "", false
+	case <-v.left:
+		return "", false
+	case <-v.s.done:
+		return "", false
+	}
+	v.Update(viewerFrameMsg{})
+	return v.View().Content, true
+}
+
+// SetFrameInterval sets the least time between two frames of Next (a page
+// over a slow network wants fewer); zero keeps the screen's frame rate.
+func (v *Viewer) SetFrameInterval(d time.Duration) { v.every = d }

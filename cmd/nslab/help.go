@@ -42,6 +42,7 @@ Flags (every command):
   --shell PATH        the panes' shell (default $SHELL, else bash, else sh)
   --scenarios DIR     add (or override) lessons from a directory of YAML files
   --record FILE.cast  record the screen as an asciicast v2 file (lab and walkthrough)
+  --share ADDR        let the class watch over SSH on ADDR (e.g. :2222; lab and walkthrough)
   --markdown FILE.md  with run: also write the transcript as a Markdown handout
   --all               with run: every lesson
   -h, --help          this help; nslab COMMAND --help for one command's
@@ -64,6 +65,9 @@ Flags:
   --rootfs DIR        your own rootfs for the chroot and pivot_root lessons
   --shell PATH        the panes' shell (default $SHELL, else bash, else sh)
   --record FILE.cast  record the screen as an asciicast v2 file
+  --share ADDR        let the class watch, read-only, over SSH on ADDR (e.g. :2222): the
+                      help bar shows the ssh command and the class code (the password)
+  --share-max N       at most N watch at once (default 60)
 
 Exit status: 0 done, 1 the lab could not start, 2 a bad command line or scenario
 file, 3 without root, 128+N ended by signal N.
@@ -133,6 +137,7 @@ var helpKO = map[string]string{
   --shell 경로        창에서 실행할 셸 (기본값은 $SHELL, 없으면 bash, 그것도 없으면 sh)
   --scenarios 디렉터리  YAML 파일 디렉터리의 수업을 추가 (같은 ID는 대체)
   --record 파일.cast  화면을 asciicast v2 파일로 녹화 (자유 실습과 안내 실습)
+  --share 주소        수강생이 주소(예: :2222)에 SSH로 접속해 지켜보게 함 (자유 실습과 안내 실습)
   --markdown 파일.md  run과 함께: 실행 기록을 마크다운 유인물로도 저장
   --all               run과 함께: 모든 수업
   -h, --help          이 도움말; 명령별 도움말은 nslab 명령 --help
@@ -155,6 +160,9 @@ nslab scenarios). 각 단계는 무엇을 할지 먼저 알려 주고, F5를 누
   --rootfs 디렉터리   chroot·pivot_root 수업에 직접 준비한 rootfs 사용
   --shell 경로        창에서 실행할 셸 (기본값은 $SHELL, 없으면 bash, 그것도 없으면 sh)
   --record 파일.cast  화면을 asciicast v2 파일로 녹화
+  --share 주소        수강생이 주소(예: :2222)에 SSH로 접속해 읽기 전용으로 지켜보게 함:
+                      도움말 줄에 ssh 명령과 수업 코드(비밀번호)가 나옴
+  --share-max N       동시에 지켜볼 수 있는 인원 (기본값 60)
 
 종료 상태: 0 완료, 1 실습 환경 시작 실패, 2 잘못된 명령줄 또는 시나리오 파일,
 3 root 권한 없음, 128+N 시그널 N으로 종료.

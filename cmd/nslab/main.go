@@ -27,6 +27,7 @@ import (
 	"github.com/nslab/nslab/lab/rootfs"
 	"github.com/nslab/nslab/lab/signals"
 	"github.com/nslab/nslab/scenarios"
+	"github.com/nslab/nslab/share"
 	"github.com/nslab/nslab/tui"
 	"github.com/nslab/nslab/tui/cast"
 	"golang.org/x/sys/unix"
@@ -149,6 +150,8 @@ type config struct {
 	scenarios string
 	record    string
 	markdown  string
+	share     string
+	shareMax  int
 	all       bool
 	// helpFor is the command whose help was asked for ("" for the global help).
 	helpFor string
@@ -170,6 +173,8 @@ func parseArgs(args []string, getenv func(string) string) (config, error) {
 	fs.StringVar(&c.scenarios, "scenarios", "", "")
 	fs.StringVar(&c.record, "record", "", "")
 	fs.StringVar(&c.markdown, "markdown", "", "")
+	fs.StringVar(&c.share, "share", "", "")
+	fs.IntVar(&c.shareMax, "share-max", share.DefaultMaxViewers, "")
 	fs.BoolVar(&c.all, "all", false, "")
 	help := fs.Bool("help", false, "")
 	fs.BoolVar(help, "h", false, "")
@@ -236,6 +241,9 @@ func parseArgs(args []string, getenv func(string) string) (config, error) {
 	}
 	if c.record != "" && c.command != "" && c.command != "walkthrough" {
 		return c, usageError{"--record goes with the lab or walkthrough: nslab walkthrough --record FILE.cast"}
+	}
+	if err := checkShare(c); err != nil {
+		return c, err
 	}
 	if c.command == "run" && !c.all && len(c.args) == 0 {
 		return c, usageError{"run needs scenario ids or --all (see nslab scenarios)"}
@@ -548,6 +556,14 @@ func cmdLab(ctx context.Context, c config, stderr io.Writer) int {
 		}
 		opts.Record = rec
 	}
+	// Listening before the lab starts: an address in use is a bad command line, not a
+	// lab that started for nothing.
+	sh, err := startSharing(c)
+	if err != nil {
+		fmt.Fprintln(stderr, "nslab:", err)
+		return exitUsage
+	}
+	defer sh.close()
 	// The panes start at half the screen; the UI sizes them exactly on its first frame.
 	l, code := startLab(ctx, c, max(cols/2-2, 20), max(rows-12, 5), stderr)
 	if l == nil {
@@ -557,7 +573,11 @@ func cmdLab(ctx context.Context, c config, stderr io.Writer) int {
 	if len(walk) > 0 {
 		opts.ScenarioLab = scenarios.Live(l)
 	}
+	if sh != nil {
+		opts.Share = sh.share
+	}
 	err = tui.Run(ctx, tui.FromLab(l), opts)
+	sh.close() // every viewer and listener, before the lab goes
 	l.Close()
 	if rec != nil {
 		if rerr := rec.Close(); rerr != nil {
