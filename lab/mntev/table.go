@@ -18,14 +18,18 @@ type Table struct {
 	ids    []uint64    // the 64-bit ID of each mount, ascending
 	loaded bool
 	census Census
+	// owned says mounts' array past its length is the table's alone (no Load caller and
+	// no earlier Mounts slice reaches it), so a new mount can be appended in place.
+	owned bool
 }
 
 // NewTable returns an empty table of namespace ns; Load it before applying changes.
 func NewTable(ns Namespace) *Table { return &Table{ns: ns} }
 
-// Mounts is the table. Load and Apply build a new slice rather than change this one, so
-// a caller may hand it on and keep it.
-func (t *Table) Mounts() []mnt.Mount { return t.mounts }
+// Mounts is the table. Load and Apply never change what an earlier Mounts slice holds, so
+// a caller may hand it on and keep it (its capacity ends at its length: appending to it
+// copies).
+func (t *Table) Mounts() []mnt.Mount { return slices.Clip(t.mounts) }
 
 // Loaded reports whether the table holds a whole read.
 func (t *Table) Loaded() bool { return t.loaded }
@@ -43,7 +47,7 @@ func (t *Table) Load(mounts []mnt.Mount, ids []uint64) error {
 	if !slices.IsSorted(ids) {
 		return fmt.Errorf("load table of mount namespace %d: IDs out of order", t.ns.ID)
 	}
-	t.mounts, t.ids, t.loaded = mounts, slices.Clone(ids), true
+	t.mounts, t.ids, t.loaded, t.owned = mounts, slices.Clone(ids), true, false
 	t.census = Census{}
 	for i := range mounts {
 		t.census.Add(&Mount{Mount: mounts[i]}, 1)
@@ -88,6 +92,11 @@ func (t *Table) Apply(found []Mount, gone []uint64) (changes []mnt.Change, exact
 		return cmp.Compare(boolInt(a.mount == nil), boolInt(b.mount == nil))
 	})
 	edits = slices.CompactFunc(edits, func(a, b edit) bool { return a.id == b.id })
+	if len(edits) > 0 {
+		if changes, exact, ok := t.appendNew(edits[0].id, len(edits), func(i int) *Mount { return edits[i].mount }); ok {
+			return changes, exact
+		}
+	}
 
 	exact = true
 	touchesPropagation := false
@@ -138,13 +147,46 @@ func (t *Table) Apply(found []Mount, gone []uint64) (changes []mnt.Change, exact
 		}
 	}
 	mounts, ids = append(mounts, t.mounts[next:]...), append(ids, t.ids[next:]...)
-	t.mounts, t.ids = mounts, ids
+	// A new array, which no one else has seen past its length.
+	t.mounts, t.ids, t.owned = mounts, ids, true
 	if touchesPropagation && t.census.propagateFromDoubt(t.ns) {
 		exact = false
 	}
 	// Removals in the old table's order, then additions and modifications in the new
 	// one's, as mnt.Changes lists them: both are ID order, the order of the edits.
 	return append(removed, later...), exact
+}
+
+// appendNew applies edits that only add mounts after the last one — what a mount does,
+// since a new mount's ID is the highest yet — by appending in place: one change costs
+// the change, not a copy of the table (at 100,000 mounts the copy took 8 ms). It reports
+// ok false, changing nothing, for any other edits or a mount whose source is unknown; exact
+// as Apply's.
+func (t *Table) appendNew(first uint64, n int, mount func(int) *Mount) (changes []mnt.Change, exact, ok bool) {
+	if len(t.ids) > 0 && first <= t.ids[len(t.ids)-1] {
+		return nil, false, false
+	}
+	for i := range n {
+		if m := mount(i); m == nil || m.NoSource {
+			return nil, false, false
+		}
+	}
+	if !t.owned {
+		// The array may be shared: copy once, with room for the mounts to come.
+		t.mounts = append(make([]mnt.Mount, 0, len(t.mounts)+len(t.mounts)/4+n), t.mounts...)
+		t.ids = slices.Clone(t.ids)
+		t.owned = true
+	}
+	changes = make([]mnt.Change, 0, n)
+	propagates := false
+	for i := range n {
+		m := mount(i)
+		t.census.Add(m, 1)
+		t.mounts, t.ids = append(t.mounts, m.Mount), append(t.ids, m.UniqueID)
+		changes = append(changes, mnt.Change{Kind: mnt.Added, Mount: m.Mount})
+		propagates = propagates || m.Propagation.PeerGroup != 0 || m.Propagation.Master != 0
+	}
+	return changes, !(propagates && t.census.propagateFromDoubt(t.ns)), true
 }
 
 func boolInt(b bool) int {

@@ -2,6 +2,7 @@ package mntev
 
 import (
 	"fmt"
+	"maps"
 	"math/rand"
 	"reflect"
 	"slices"
@@ -199,4 +200,75 @@ func TestTableLoadChecks(t *testing.T) {
 	if tab.Loaded() {
 		t.Error("loaded after failed Loads")
 	}
+}
+
+// A table changed many times in a row, mostly by new mounts (appended in place) and now and
+// then by an unmount or a change: each step gives the table the model says, and no step
+// changes a table an earlier Mounts call handed out (the published states keep theirs).
+func TestTableApplySequenceKeepsEarlierTables(t *testing.T) {
+	rng := rand.New(rand.NewSource(2))
+	ns := Namespace{ID: 9}
+	var ms []Mount
+	next := uint64(1000)
+	for range 20 {
+		next++
+		ms = append(ms, tmount(next, int(next%97), fmt.Sprintf("/m%d", next)))
+	}
+	tab := loaded(t, ns, ms...)
+	model := map[uint64]mnt.Mount{}
+	for _, m := range ms {
+		model[m.UniqueID] = m.Mount
+	}
+	type kept struct{ got, want []mnt.Mount }
+	var handed []kept
+	appends := 0
+	for step := range 600 {
+		var found []Mount
+		var gone []uint64
+		switch r := rng.Intn(10); {
+		case r < 7 || len(model) == 0:
+			for range 1 + rng.Intn(3) {
+				next += uint64(1 + rng.Intn(2))
+				m := tmount(next, int(next%97), fmt.Sprintf("/n%d", next))
+				found = append(found, m)
+				model[next] = m.Mount
+			}
+			appends++
+		case r < 9:
+			for id := range model {
+				gone = append(gone, id)
+				delete(model, id)
+				break
+			}
+		default:
+			for id, m := range model {
+				m.Options = "ro,relatime"
+				found = append(found, Mount{Mount: m, UniqueID: id})
+				model[id] = m
+				break
+			}
+		}
+		if _, exact := tab.Apply(found, gone); !exact {
+			t.Fatalf("step %d: not exact", step)
+		}
+		if len(handed) > 0 {
+			// A caller may append to what it was handed, also after the table grew.
+			_ = append(handed[len(handed)-1].got, tmount(1, 1, "/caller").Mount)
+		}
+		var want []mnt.Mount
+		for _, id := range slices.Sorted(maps.Keys(model)) {
+			want = append(want, model[id])
+		}
+		got := tab.Mounts()
+		if !slices.Equal(got, want) {
+			t.Fatalf("step %d: table\n%+v\nwant\n%+v", step, got, want)
+		}
+		handed = append(handed, kept{got, slices.Clone(want)})
+	}
+	for i, k := range handed {
+		if !slices.Equal(k.got, k.want) {
+			t.Fatalf("the table handed out at step %d changed later:\n%+v\nwas\n%+v", i, k.got, k.want)
+		}
+	}
+	t.Logf("%d steps, %d of them new mounts", len(handed), appends)
 }
