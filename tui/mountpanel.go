@@ -45,6 +45,8 @@ type diffPanel struct {
 	}
 	// rows keeps each row's cells from one state to the next.
 	rows rowMemo
+	// seen is rowIDs' table, kept for the next view.
+	seen firstSeen
 }
 
 // viewKey says what the view depends on: the diff (the lab hands out the same
@@ -139,6 +141,8 @@ type mountView struct {
 	// look alike at those widths with their mount IDs.
 	idsFor diffCols
 	ids    []string
+	// seen is the panel's table for rowIDs.
+	seen *firstSeen
 }
 
 // view builds, or takes from the memo, the rows to show: ghosts at their
@@ -185,7 +189,7 @@ func (p *diffPanel) view(d panelData) *mountView {
 	for ; gi < len(ghosts); gi++ {
 		all = append(all, diffItem{row: &ghosts[gi], ghost: true, info: newRowInfo(d.wd, ghosts[gi])})
 	}
-	v := &mountView{}
+	v := &mountView{seen: &p.seen}
 	keep := func(it diffItem) bool {
 		if !p.showPseudo && it.info.pseudo {
 			v.hidden++
@@ -711,7 +715,11 @@ func (v *mountView) rowIDs(c diffCols, wd *words) []string {
 	ids := make([]string, len(v.items))
 	// Texts are told apart by a 64-bit hash: two that collide (about one
 	// chance in 10^9 at 100,000 rows) only show their IDs without need.
-	first := newFirstSeen(len(v.items))
+	if v.seen == nil {
+		v.seen = new(firstSeen)
+	}
+	*v.seen = v.seen.reuse(len(v.items))
+	first := *v.seen
 	for i, it := range v.items {
 		j := first.put(v.alike(i, c, wd), i)
 		switch {

@@ -118,12 +118,20 @@ type seenSlot struct {
 	at   int32 // index+1 where first put; -1 once asked again; 0 empty
 }
 
-func newFirstSeen(n int) firstSeen {
+// reuse returns f emptied and sized for n hashes. The table is kept from one
+// state to the next: a fresh one each time page-faulted its way in, which at
+// 10,000 rows cost more than the hashing.
+func (f firstSeen) reuse(n int) firstSeen {
 	size := 16
 	for size < 2*n {
 		size *= 2
 	}
-	return make(firstSeen, size)
+	if cap(f) < size || cap(f) > 4*size {
+		return make(firstSeen, size)
+	}
+	f = f[:size]
+	clear(f)
+	return f
 }
 
 // put records h at index i and returns i if h is new; where it was put first

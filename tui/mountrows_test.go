@@ -11,15 +11,19 @@ import (
 )
 
 func TestFirstSeen(t *testing.T) {
-	f := newFirstSeen(3)
-	// Hashes that share their low bits probe past each other.
-	step := uint64(len(f))
-	for _, c := range []struct {
-		h       uint64
-		i, want int
-	}{{7, 0, 0}, {7 + step, 1, 1}, {7, 2, 0}, {7, 3, -1}, {7 + step, 4, 1}, {9, 5, 5}} {
-		if got := f.put(c.h, c.i); got != c.want {
-			t.Errorf("put(%d, %d) = %d, want %d", c.h, c.i, got, c.want)
+	var f firstSeen
+	// Twice: a reused table remembers nothing of its last use.
+	for round := range 2 {
+		f = f.reuse(3)
+		// Hashes that share their low bits probe past each other.
+		step := uint64(len(f))
+		for _, c := range []struct {
+			h       uint64
+			i, want int
+		}{{7, 0, 0}, {7 + step, 1, 1}, {7, 2, 0}, {7, 3, -1}, {7 + step, 4, 1}, {9, 5, 5}} {
+			if got := f.put(c.h, c.i); got != c.want {
+				t.Errorf("round %d: put(%d, %d) = %d, want %d", round, c.h, c.i, got, c.want)
+			}
 		}
 	}
 }
