@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"golang.org/x/sys/unix"
 
@@ -110,7 +111,13 @@ func ownRun() error {
 // sweep detaches every mount of the lab's table that leads out (leadsOut) except keep: a
 // host proc or devpts bound elsewhere, nsfs files of the host's namespaces (/run/netns/…).
 // A mount shadowed by another at the same point is reached once that one is gone.
-func sweep(keep uint64) error {
+//
+// Rootless (locked true), the copy of the host's mounts is locked: umount2(2) refuses each
+// with EINVAL, and those under the lab's own /proc and /run are out of reach by path. Those
+// stay, covered where the lab mounts its own (ownProc, ownRun, ownDevpts); in a user
+// namespace they give a pane nothing its user could not do outside.
+func sweep(keep uint64, locked bool) error {
+	stuck := map[int]bool{}
 	for pass := 0; pass < 64; pass++ {
 		ms, err := readOwnMounts()
 		if err != nil {
@@ -118,11 +125,20 @@ func sweep(keep uint64) error {
 		}
 		found := false
 		for _, m := range ms {
-			if !leadsOut(m.FSType) || uint64(m.ID) == keep {
+			if !leadsOut(m.FSType) || uint64(m.ID) == keep || stuck[m.ID] {
+				continue
+			}
+			if locked && (underPath(m.Mountpoint, "/proc") || underPath(m.Mountpoint, "/run")) {
+				stuck[m.ID] = true // covered by the lab's own: a path there names ours
 				continue
 			}
 			found = true
-			if err := unix.Unmount(m.Mountpoint, unix.MNT_DETACH); err != nil && !errors.Is(err, unix.EINVAL) {
+			err := unix.Unmount(m.Mountpoint, unix.MNT_DETACH)
+			if locked && err != nil {
+				stuck[m.ID] = true
+				continue
+			}
+			if err != nil && !errors.Is(err, unix.EINVAL) {
 				return &os.PathError{Op: "detach the host's " + m.FSType, Path: m.Mountpoint, Err: err}
 			}
 		}
@@ -131,6 +147,11 @@ func sweep(keep uint64) error {
 		}
 	}
 	return errors.New("the host's proc, devpts or nsfs mounts are still in the lab after 64 passes")
+}
+
+// underPath says whether p is dir or lies under it.
+func underPath(p, dir string) bool {
+	return p == dir || strings.HasPrefix(p, dir+"/")
 }
 
 // readOwnMounts reads this process's mount table (proc(5) mountinfo).
@@ -152,6 +173,11 @@ func ownDevpts() error {
 		return err
 	}
 	opts := fmt.Sprintf("newinstance,ptmxmode=0666,mode=0620,gid=%d", ttyGroup)
+	if !idMapped("/proc/self/gid_map", ttyGroup) {
+		// Rootless with one gid mapped: devpts refuses a gid this user namespace does not
+		// map (EINVAL), so the ptys keep the group of their opener.
+		opts = "newinstance,ptmxmode=0666,mode=0620"
+	}
 	if err := unix.Mount(DevptsSource, "/dev/pts", "devpts", unix.MS_NOSUID|unix.MS_NOEXEC, opts); err != nil {
 		return &os.PathError{Op: "mount devpts", Path: "/dev/pts", Err: err}
 	}
@@ -178,7 +204,7 @@ func guardLabHost() error {
 	if err := ownRun(); err != nil {
 		return err
 	}
-	if err := sweep(procID); err != nil {
+	if err := sweep(procID, InUserNS()); err != nil {
 		return err
 	}
 	return ownDevpts()

@@ -34,6 +34,11 @@ import (
 )
 
 func main() {
+	// Rootless, mapped by newuidmap: wait for the maps, then start again as root of the
+	// user namespace (lab.StartRootless).
+	if lab.IsAwaitingUserNSMaps() {
+		os.Exit(lab.AwaitUserNSMaps())
+	}
 	// Hidden roles of the same binary: the lab's init, the doctor's probe, and the escape
 	// applets that run inside the lab's rootfs.
 	switch {
@@ -348,6 +353,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, "nslab:", err)
 		return exitUsage
+	}
+	if needsLab(c.command) && lab.CheckPrivileges() != nil && !lab.IsRootless() {
+		// Without root: the same command in a user namespace of its own. A doctor that
+		// cannot have one says why from here.
+		if code, ran := runRootless(args, stderr, c.command == "doctor"); ran {
+			return code
+		}
 	}
 	var code int
 	switch c.command {
