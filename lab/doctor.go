@@ -54,42 +54,44 @@ func Doctor(ctx context.Context, o DoctorOptions) []Finding {
 		o.Env = os.Getenv
 	}
 	var fs []Finding
-	privErr := CheckPrivileges()
-	root := privErr == nil
+	root := CheckPrivileges() == nil
+	rootless := IsRootless()
+	realRoot := root && !InUserNS()
 	f := Finding{Name: "privileges", Required: true, OK: root}
-	if root {
+	switch {
+	case rootless:
+		f.Detail = "rootless: you are root in a user namespace of nslab's (" + describeUIDMap() + "); the lab runs in it"
+	case root:
 		f.Detail = "root (CAP_SYS_ADMIN): namespaces and mounts are allowed"
-	} else {
-		f.Detail = fmt.Sprintf("running as uid %d without CAP_SYS_ADMIN", os.Geteuid())
-		f.Fix = "run nslab with sudo"
+	default:
+		f.Detail = fmt.Sprintf("running as uid %d without CAP_SYS_ADMIN, and no user namespace could be made to run the lab rootless", os.Geteuid())
+		f.Fix = "run nslab with sudo, or make user namespaces available (see user namespaces below)"
 	}
 	fs = append(fs, f)
 
 	for _, t := range []struct {
-		ns       NSType
-		required bool
-		what     string
-	}{{NSMnt, true, "mount namespaces"}, {NSPID, true, "PID namespaces"}, {NSUser, false, "user namespaces"}} {
+		ns   NSType
+		what string
+	}{{NSMnt, "mount namespaces"}, {NSPID, "PID namespaces"}} {
 		_, err := os.Stat("/proc/self/ns/" + string(t.ns))
-		f := Finding{Name: t.what, Required: t.required, OK: err == nil}
+		f := Finding{Name: t.what, Required: true, OK: err == nil}
 		if err == nil {
 			f.Detail = "the kernel has them (/proc/self/ns/" + string(t.ns) + ")"
 		} else {
 			f.Detail = "not in this kernel"
-			f.Fix = "use a kernel built with CONFIG_" + strings.ToUpper(map[NSType]string{NSMnt: "namespaces", NSPID: "pid_ns", NSUser: "user_ns"}[t.ns])
-		}
-		if t.ns == NSUser && err == nil {
-			if b, err := os.ReadFile("/proc/sys/user/max_user_namespaces"); err == nil && strings.TrimSpace(string(b)) == "0" {
-				f.OK, f.Detail, f.Fix = false, "disabled (max_user_namespaces is 0); only rootless lessons need them", "sysctl -w user.max_user_namespaces=15000"
-			}
+			f.Fix = "use a kernel built with CONFIG_" + map[NSType]string{NSMnt: "NAMESPACES", NSPID: "PID_NS"}[t.ns]
 		}
 		fs = append(fs, f)
+	}
+	fs = append(fs, userNSFinding(readUserNSFacts(readSysFile, realRoot, rootless)))
+	if !realRoot {
+		fs = append(fs, subIDFinding())
 	}
 
 	fs = append(fs, tmpfsFinding())
 	fs = append(fs, probeFinding(ctx, o.Exe, root))
 	fs = append(fs, mountEventsFinding(o.Exe, root))
-	fs = append(fs, propagationFinding())
+	fs = append(fs, propagationFinding(rootless))
 	fs = append(fs, shellFinding(o))
 	fs = append(fs, rootfsFinding(o.Rootfs))
 	fs = append(fs, terminalFindings(o)...)
@@ -114,7 +116,7 @@ func tmpfsFinding() Finding {
 func mountEventsFinding(exe string, root bool) Finding {
 	f := Finding{Name: "mount events"}
 	if !root {
-		f.Detail, f.Fix = "not tried: needs root", "run nslab doctor with sudo"
+		f.Detail, f.Fix = "not tried: needs root or a user namespace", "run nslab doctor with sudo, or make user namespaces available"
 		return f
 	}
 	if os.Getenv(MountEventsEnv) == "off" {
@@ -130,7 +132,7 @@ func mountEventsFinding(exe string, root bool) Finding {
 	return f
 }
 
-func propagationFinding() Finding {
+func propagationFinding(rootless bool) Finding {
 	f := Finding{Name: "host / propagation", OK: true}
 	ms, err := mnt.Read(os.Getpid())
 	if err != nil {
@@ -145,6 +147,9 @@ func propagationFinding() Finding {
 				f.Detail += fmt.Sprintf(" (shared:%d)", p.PeerGroup)
 			}
 			f.Detail += "; the lab makes its own / recursively slave, so lab mounts never reach the host"
+			if rootless {
+				f.Detail += "; rootless, the lab's copies of the host's mounts are locked, and shared ones come out as slaves"
+			}
 		}
 	}
 	return f
@@ -242,7 +247,7 @@ func IsProbe(args []string) bool {
 func probeFinding(ctx context.Context, exe string, root bool) Finding {
 	f := Finding{Name: "mount, tmpfs and pivot_root in a namespace", Required: true}
 	if !root {
-		f.Detail, f.Fix = "not tried: needs root", "run nslab doctor with sudo"
+		f.Detail, f.Fix = "not tried: needs root or a user namespace", "run nslab doctor with sudo, or make user namespaces available"
 		return f
 	}
 	if exe == "" {

@@ -227,13 +227,15 @@ type Entry struct {
 	ID    string
 	Steps int
 	Title string
+	// NeedsRoot says why the lesson cannot run rootless ("" when it can).
+	NeedsRoot string
 }
 
 // List gives each scenario's id, step count and title in lang, in the order given.
 func List(scs []Scenario, lang Lang) []Entry {
 	out := make([]Entry, 0, len(scs))
 	for _, sc := range scs {
-		out = append(out, Entry{ID: sc.ID, Steps: len(sc.Steps), Title: sc.Title.In(lang)})
+		out = append(out, Entry{ID: sc.ID, Steps: len(sc.Steps), Title: sc.Title.In(lang), NeedsRoot: sc.NeedsRoot.In(lang)})
 	}
 	return out
 }
@@ -515,7 +517,7 @@ var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
 
 func (p *parser) scenario(n *yaml.Node) (Scenario, error) {
 	sc := Scenario{File: p.file, NSStart: StartUnshared}
-	f, err := p.mapping(n, "a scenario", []string{"id", "title", "summary", "ns_pane", "override", "steps"})
+	f, err := p.mapping(n, "a scenario", []string{"id", "title", "summary", "ns_pane", "override", "needs_root", "steps"})
 	if err != nil {
 		return sc, err
 	}
@@ -547,6 +549,11 @@ func (p *parser) scenario(n *yaml.Node) (Scenario, error) {
 	}
 	if v := f.val["override"]; v != nil {
 		if sc.Override, err = p.boolean(v, "override"); err != nil {
+			return sc, err
+		}
+	}
+	if v := f.val["needs_root"]; v != nil {
+		if sc.NeedsRoot, err = p.text(v, "needs_root"); err != nil {
 			return sc, err
 		}
 	}
@@ -940,4 +947,17 @@ func (p *parser) propagation(f fields, arg *yaml.Node, what string, c *Check) er
 		}
 	}
 	return nil
+}
+
+// Rootless splits scenarios into those a rootless lab runs and the ids of those whose
+// file says they need root, keeping the order.
+func Rootless(scs []Scenario) (run []Scenario, skipped []string) {
+	for _, sc := range scs {
+		if sc.NeedsRoot.IsZero() {
+			run = append(run, sc)
+		} else {
+			skipped = append(skipped, sc.ID)
+		}
+	}
+	return run, skipped
 }

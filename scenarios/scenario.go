@@ -56,6 +56,9 @@ type Scenario struct {
 	Summary Text
 	// NSStart is where the ns pane starts (StartUnshared unless the file says host).
 	NSStart NSStart
+	// NeedsRoot, when set, says why the lesson cannot run in a rootless lab (the file's
+	// needs_root): `nslab scenarios` shows it, and a rootless run skips the lesson with it.
+	NeedsRoot Text
 	Steps   []Step
 	// File names the file the scenario came from (for messages); Override is set when a
 	// teacher's file replaces a built-in scenario of the same id.

@@ -17,6 +17,9 @@ type TranscriptOptions struct {
 	// Markdown, when set, also receives the transcript as a Markdown handout: steps,
 	// narration, commands, outputs and check results, written as the run goes.
 	Markdown io.Writer
+	// Rootless skips the lessons whose file says they need root (Scenario.NeedsRoot),
+	// saying why: the lab runs in a user namespace.
+	Rootless bool
 }
 
 // RunHeadless runs each scenario in turn on l, as `nslab run` does, and writes a
@@ -35,12 +38,17 @@ func RunHeadless(ctx context.Context, l Lab, scs []Scenario, w io.Writer, opts T
 	}
 	rep := fanout(reps)
 	allPassed := true
-	var failed []string
+	var failed, skipped []string
 	for n, sc := range scs {
 		if err := ctx.Err(); err != nil {
 			return false, fmt.Errorf("run scenarios: %w", err)
 		}
 		rep.scenario(sc, n, len(scs), lang)
+		if opts.Rootless && !sc.NeedsRoot.IsZero() {
+			rep.skipped(sc.NeedsRoot, lang)
+			skipped = append(skipped, sc.ID)
+			continue
+		}
 		if !runOne(ctx, l, sc, rep, lang) {
 			allPassed = false
 			failed = append(failed, sc.ID)
@@ -49,7 +57,7 @@ func RunHeadless(ctx context.Context, l Lab, scs []Scenario, w io.Writer, opts T
 			return false, fmt.Errorf("write transcript: %w", err)
 		}
 	}
-	rep.summary(len(scs), failed, lang)
+	rep.summary(len(scs)-len(skipped), failed, skipped, lang)
 	if err := rep.error(); err != nil {
 		return false, fmt.Errorf("write transcript: %w", err)
 	}
@@ -73,7 +81,10 @@ type reporter interface {
 	scenario(sc Scenario, n, of int, lang Lang)
 	startFailed(err error, lang Lang)
 	step(st stepReport, lang Lang)
-	summary(total int, failed []string, lang Lang)
+	// skipped names the lessons not run (rootless); total counts the others.
+	summary(total int, failed, skipped []string, lang Lang)
+	// skipped says why a lesson is not run: it needs root and the lab is rootless.
+	skipped(why Text, lang Lang)
 	error() error
 }
 
@@ -101,6 +112,10 @@ func runOne(ctx context.Context, l Lab, sc Scenario, rep reporter, lang Lang) bo
 var (
 	hintLabel = Text{EN: "hint: ", KO: "힌트: "}
 	doneWords = map[Lang][2]string{EN: {"passed", "failed"}, KO: {"통과", "실패"}}
+	// skipLabel heads why a lesson is not run rootless; skippedWord names those in the
+	// summary.
+	skipLabel   = Text{EN: "skipped, needs root: ", KO: "건너뜀, root 권한 필요: "}
+	skippedWord = Text{EN: "skipped (need root)", KO: "건너뜀(root 권한 필요)"}
 )
 
 func stoppedText(rest int) Text {
@@ -150,13 +165,20 @@ func (t *textReport) step(st stepReport, lang Lang) {
 	}
 }
 
-func (t *textReport) summary(total int, failed []string, lang Lang) {
+func (t *textReport) summary(total int, failed, skipped []string, lang Lang) {
 	word := doneWords[lang]
 	t.printf("\n%d/%d %s", total-len(failed), total, word[0])
 	if len(failed) > 0 {
 		t.printf("; %s: %s", word[1], strings.Join(failed, ", "))
 	}
+	if len(skipped) > 0 {
+		t.printf("; %s: %s", skippedWord.In(lang), strings.Join(skipped, ", "))
+	}
 	t.printf("\n")
+}
+
+func (t *textReport) skipped(why Text, lang Lang) {
+	t.block("   ", skipLabel.In(lang)+why.In(lang))
 }
 
 // markdownReport is the handout: one section per scenario, one subsection per step.
@@ -213,13 +235,20 @@ func (m *markdownReport) fence(lang, body string) {
 	m.printf("%s%s\n%s\n%s\n\n", ticks, lang, body, ticks)
 }
 
-func (m *markdownReport) summary(total int, failed []string, lang Lang) {
+func (m *markdownReport) summary(total int, failed, skipped []string, lang Lang) {
 	word := doneWords[lang]
 	m.printf("---\n\n**%d/%d %s**", total-len(failed), total, word[0])
 	if len(failed) > 0 {
 		m.printf(" — %s: %s", word[1], strings.Join(failed, ", "))
 	}
+	if len(skipped) > 0 {
+		m.printf(" — %s: %s", skippedWord.In(lang), strings.Join(skipped, ", "))
+	}
 	m.printf("\n")
+}
+
+func (m *markdownReport) skipped(why Text, lang Lang) {
+	m.printf("*%s%s*\n\n", skipLabel.In(lang), why.In(lang))
 }
 
 // ExpandTabs turns tabs into spaces to the next multiple of eight columns of
@@ -269,9 +298,15 @@ func (f fanout) step(st stepReport, lang Lang) {
 	}
 }
 
-func (f fanout) summary(total int, failed []string, lang Lang) {
+func (f fanout) summary(total int, failed, skipped []string, lang Lang) {
 	for _, r := range f {
-		r.summary(total, failed, lang)
+		r.summary(total, failed, skipped, lang)
+	}
+}
+
+func (f fanout) skipped(why Text, lang Lang) {
+	for _, r := range f {
+		r.skipped(why, lang)
 	}
 }
 

@@ -259,3 +259,24 @@ func versionText(bi *debug.BuildInfo, ok bool) string {
 	}
 	return "nslab " + v + " (" + strings.Join(detail, "; ") + ")"
 }
+
+// needsRootWord heads the line of nslab scenarios that says why a lesson needs root.
+var needsRootWord = scenarios.Text{EN: "needs root, skipped without sudo: ", KO: "root 권한 필요, sudo 없이 실행하면 건너뜀: "}
+
+// rootlessSkippedText names the lessons a rootless walkthrough left out.
+func rootlessSkippedText(ids []string) scenarios.Text {
+	l := strings.Join(ids, ", ")
+	return scenarios.Text{
+		EN: "without sudo the walkthrough left out " + l + ", which needs root (nslab scenarios says why)",
+		KO: "sudo 없이 실행해 안내 실습에서 " + l + " 수업을 뺐습니다. root 권한이 필요한 수업입니다(이유는 nslab scenarios에 나옵니다)",
+	}
+}
+
+// rootlessNoneText says that every lesson asked for needs root.
+func rootlessNoneText(ids []string) scenarios.Text {
+	l := strings.Join(ids, ", ")
+	return scenarios.Text{
+		EN: l + " needs root (nslab scenarios says why): run it with sudo",
+		KO: l + " 수업은 root 권한이 필요합니다(이유는 nslab scenarios에 나옵니다). sudo로 실행하세요",
+	}
+}

@@ -415,6 +415,10 @@ func cmdScenarios(c config, stdout, stderr io.Writer) int {
 	}
 	for _, e := range scenarios.List(scs, c.lang) {
 		fmt.Fprintf(stdout, "%-*s  %s  %s\n", w, e.ID, stepsWord(e.Steps, c.lang), e.Title)
+		if e.NeedsRoot != "" {
+			// Under its title: what a rootless lab (nslab without sudo) skips, and why.
+			fmt.Fprintf(stdout, "%-*s  %s%s\n", w, "", needsRootWord.In(c.lang), e.NeedsRoot)
+		}
 	}
 	return exitOK
 }
@@ -484,7 +488,7 @@ func cmdRun(ctx context.Context, c config, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
-	opts := scenarios.TranscriptOptions{Lang: c.lang, Narration: true}
+	opts := scenarios.TranscriptOptions{Lang: c.lang, Narration: true, Rootless: lab.IsRootless()}
 	var md *outputFile
 	if c.markdown != "" {
 		// Written as the run goes, beside the target; put in place once the run ends
@@ -532,6 +536,17 @@ func cmdLab(ctx context.Context, c config, stderr io.Writer) int {
 			return exitUsage
 		}
 		walk = scs
+		if lab.IsRootless() {
+			var skipped []string
+			if walk, skipped = scenarios.Rootless(scs); len(walk) == 0 {
+				fmt.Fprintln(stderr, "nslab:", rootlessNoneText(skipped).In(c.lang))
+				return exitNotRoot
+			}
+			if len(skipped) > 0 {
+				// Said once the screen is back: the walkthrough leaves these out.
+				defer fmt.Fprintln(stderr, "nslab:", rootlessSkippedText(skipped).In(c.lang))
+			}
+		}
 	}
 	theme, err := tui.ParseTheme(c.theme)
 	if err != nil {
