@@ -59,7 +59,7 @@ type Scenario struct {
 	// NeedsRoot, when set, says why the lesson cannot run in a rootless lab (the file's
 	// needs_root): `nslab scenarios` shows it, and a rootless run skips the lesson with it.
 	NeedsRoot Text
-	Steps   []Step
+	Steps     []Step
 	// File names the file the scenario came from (for messages); Override is set when a
 	// teacher's file replaces a built-in scenario of the same id.
 	File     string
