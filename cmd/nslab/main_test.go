@@ -143,26 +143,6 @@ func assertOneSentence(t *testing.T, stderr string) {
 	}
 }
 
-func TestWithoutRootOneSentenceNamingSudo(t *testing.T) {
-	labtest.RequireRoot(t) // to become nobody
-	nobody := &syscall.Credential{Uid: 65534, Gid: 65534}
-	for _, args := range [][]string{{}, {"walkthrough"}, {"run", "--all"}} {
-		out, errs, code := runNslab(t, nobody, args...)
-		if code == 0 || !strings.Contains(errs, "sudo") || out != "" {
-			t.Errorf("nslab %v as nobody: exit %d, stdout %q, stderr %q", args, code, out, errs)
-		}
-		assertOneSentence(t, errs)
-	}
-	// What needs no root works without it.
-	if out, _, code := runNslab(t, nobody, "scenarios"); code != 0 || !strings.Contains(out, "chroot-escape") {
-		t.Errorf("scenarios as nobody: exit %d: %s", code, out)
-	}
-	out, _, code := runNslab(t, nobody, "doctor")
-	if code == 0 || !strings.Contains(out, "✗ privileges") || !strings.Contains(out, "sudo") {
-		t.Errorf("doctor as nobody: exit %d:\n%s", code, out)
-	}
-}
-
 func TestBadInputIsOneSentence(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "broken.yaml"), []byte("id: broken\ntitle: {en: x, ko: y}\nsummary: {en: x, ko: y}\nsteps:\n  - pane: sideways\n"), 0o644); err != nil {

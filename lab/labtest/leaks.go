@@ -111,3 +111,9 @@ func WaitGone(t testing.TB, procs []Proc, leaked func() bool, limit time.Duratio
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// ProcOf is the process pid as it is now (a zero Start if there is none).
+func ProcOf(pid int) Proc {
+	_, start := stat(pid)
+	return Proc{pid, start}
+}

@@ -1,0 +1,111 @@
+package lab
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nslab/nslab/lab/labtest"
+)
+
+func TestInitialUIDMap(t *testing.T) {
+	for _, tt := range []struct {
+		m    string
+		want bool
+	}{
+		{"         0          0 4294967295\n", true},
+		{"         0      65534          1\n", false},
+		{"         0       1000          1\n         1     100000      65536\n", false},
+		{"", false},
+	} {
+		if got := isInitialUIDMap(tt.m); got != tt.want {
+			t.Errorf("isInitialUIDMap(%q) = %v", tt.m, got)
+		}
+	}
+}
+
+func TestParseSubIDs(t *testing.T) {
+	text := "alice:100000:65536\n1001:200000:0\n1001:300000:1000\nbob:x:1\n"
+	for _, tt := range []struct {
+		name string
+		id   int
+		want [2]uint64
+		err  bool
+	}{
+		{"alice", 1000, [2]uint64{100000, 65536}, false},
+		{"carol", 1001, [2]uint64{300000, 1000}, false}, // by number; an empty range skipped
+		{"bob", 1002, [2]uint64{}, true},                // not a number
+		{"dave", 1003, [2]uint64{}, true},
+	} {
+		got, err := parseSubIDs(strings.NewReader(text), tt.name, tt.id)
+		if (err != nil) != tt.err || got != tt.want {
+			t.Errorf("%s: %v, %v", tt.name, got, err)
+		}
+	}
+}
+
+// The lab tests that matter most, again rootless: the test binary runs as nobody in a user
+// namespace of its own (unshare -r, the one mapping nslab makes without subordinate IDs),
+// where it is root and the lab starts as nslab's rootless child starts it. The panels must
+// still agree with findmnt -N and /proc/PID/ns, and a killed lab must leave nothing.
+// (TestMountEventsCarryTheMount is left out: its `mount -o remount,ro` of a tmpfs fails in
+// a user namespace, as mount(8) passes back the uid= and gid= that mountinfo shows in the
+// machine's IDs, which the user namespace does not map.)
+func TestRootlessLab(t *testing.T) {
+	labtest.RequireRoot(t) // to become nobody
+	if os.Getenv("NSLAB_TEST_ROOTLESS") == "1" {
+		t.Skip("already rootless")
+	}
+	for _, prog := range []string{"setpriv", "unshare"} {
+		if _, err := exec.LookPath(prog); err != nil {
+			t.Skipf("%s is not installed (util-linux)", prog)
+		}
+	}
+	if b, err := os.ReadFile("/proc/sys/user/max_user_namespaces"); err != nil || strings.TrimSpace(string(b)) == "0" {
+		t.Skip("user namespaces are not available here (user.max_user_namespaces)")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A copy nobody can run, and a home it owns.
+	dir, err := os.MkdirTemp("", "nslab-rootless-lab-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(dir, 65534, 65534); err != nil {
+		t.Fatal(err)
+	}
+	cp := filepath.Join(dir, "lab.test")
+	b, err := os.ReadFile(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cp, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"--reuid", "65534", "--regid", "65534", "--clear-groups", "unshare", "-r", "--", cp,
+		"-test.run", "^(TestPanelsAgreeWithTheKernel|TestNothingSurvivesNslab|TestPanesInDifferentMountNamespaces|TestTmpfsInHostPaneStaysThere|TestRootfsBuiltInTheWorkspace|TestDoctorAsRoot)$", "-test.v"}
+	if testing.Short() {
+		args = append(args, "-test.short")
+	}
+	cmd := exec.Command("setpriv", args...)
+	cmd.Env = append(os.Environ(), "NSLAB_TEST_ROOTLESS=1", "HOME="+dir, "NSLAB_KILL_ROUNDS=1")
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	t.Logf("as nobody in a user namespace:\n%s", out)
+	if err != nil {
+		t.Fatalf("the rootless lab tests failed: %v", err)
+	}
+	for _, name := range []string{"TestPanelsAgreeWithTheKernel", "TestNothingSurvivesNslab", "TestPanesInDifferentMountNamespaces", "TestTmpfsInHostPaneStaysThere", "TestRootfsBuiltInTheWorkspace", "TestDoctorAsRoot"} {
+		if !strings.Contains(string(out), "--- PASS: "+name) {
+			t.Errorf("%s did not pass rootless", name)
+		}
+	}
+}
