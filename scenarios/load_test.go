@@ -206,7 +206,7 @@ func TestParseErrors(t *testing.T) {
 		{"tab indent", "id: a\n\ttitle: x\n", `bad.yaml:2: expected valid YAML, found a syntax error: found a tab character that violates indentation`},
 		{"two documents", validHead + validStep + "---\nid: b\n", `bad.yaml:10: expected one scenario per file, found a second YAML document`},
 		{"alias", "id: &x demo\ntitle: *x\n", `bad.yaml:2: expected plain YAML, found an alias (*x); write the value out`},
-		{"unknown top key", "idd: demo\n", `bad.yaml:1: expected a key of a scenario (id, title, summary, ns_pane, override, steps), found "idd"`},
+		{"unknown top key", "idd: demo\n", `bad.yaml:1: expected a key of a scenario (id, title, summary, ns_pane, override, needs_root, steps), found "idd"`},
 		{"duplicate key", "id: a\nid: b\n", `bad.yaml:2: expected each key once in a scenario, found "id" again (first on line 1)`},
 		{"missing id", "title: {en: a, ko: b}\n", `bad.yaml:1: expected key "id" in the scenario, found none`},
 		{"bad id", strings.Replace(validHead, "id: demo", "id: Demo_1", 1) + validStep, `bad.yaml:1: expected an id of lowercase letters, digits and dashes, found "Demo_1"`},

@@ -176,12 +176,27 @@ func TestScenariosListFollowsLang(t *testing.T) {
 	for lang, word := range map[scenarios.Lang]string{scenarios.EN: " steps  ", scenarios.KO: "단계  "} {
 		out, _, code := runNslab(t, nil, "scenarios", "--lang", string(lang))
 		lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
-		if code != 0 || len(lines) != len(scs) {
+		entries := scenarios.List(scs, lang)
+		want := len(entries)
+		for _, e := range entries {
+			if e.NeedsRoot != "" {
+				want++ // a line under its title says why it needs root
+			}
+		}
+		if code != 0 || len(lines) != want {
 			t.Fatalf("scenarios --lang %s: exit %d, %d lines for %d lessons:\n%s", lang, code, len(lines), len(scs), out)
 		}
-		for i, e := range scenarios.List(scs, lang) {
+		i := 0
+		for _, e := range entries {
 			if !strings.HasPrefix(lines[i], e.ID+" ") || !strings.Contains(lines[i], word) || !strings.HasSuffix(lines[i], "  "+e.Title) {
 				t.Errorf("--lang %s line %d: %q (want %s, %q and its title %q)", lang, i, lines[i], e.ID, word, e.Title)
+			}
+			i++
+			if e.NeedsRoot != "" {
+				if l := strings.TrimLeft(lines[i], " "); l != needsRootWord.In(lang)+e.NeedsRoot || !strings.HasPrefix(lines[i], "  ") {
+					t.Errorf("--lang %s line %d: %q, want why %s needs root: %q", lang, i, lines[i], e.ID, e.NeedsRoot)
+				}
+				i++
 			}
 		}
 		if lang == scenarios.KO && strings.Contains(out, "steps") {

@@ -28,12 +28,16 @@ var helpEN = map[string]string{
 	"": `nslab — a lab for Linux mount namespaces, chroot and pivot_root, on the real kernel
 
 Usage:
-  sudo nslab [flags]                      free-form lab: two shells, live namespace and mount panels
-  sudo nslab walkthrough [SCENARIO…]      the guided tour (all lessons in teaching order, or those named)
+  nslab [flags]                           free-form lab: two shells, live namespace and mount panels
+  nslab walkthrough [SCENARIO…]           the guided tour (all lessons in teaching order, or those named)
   nslab scenarios                         list the lessons: id, steps, title
-  sudo nslab run SCENARIO… | --all        run lessons without the UI; exit non-zero if a check fails
+  nslab run SCENARIO… | --all             run lessons without the UI; exit non-zero if a check fails
   nslab doctor                            check this machine: privileges, kernel, terminal, rootfs
   nslab version                           print the version (also --version)
+
+Without root (no sudo) the lab runs in a user namespace of its own, where you are
+root: inherited mounts are locked, and lessons that need real root are skipped,
+saying why (nslab scenarios lists them).
 
 Flags (every command):
   --lang en|ko        language of the lessons and the screen (default from LANG)
@@ -49,9 +53,9 @@ Flags (every command):
   --version           print the version
 
 Exit status: 0 done, 1 a check failed or the lab could not start, 2 a bad command
-line or scenario file, 3 without root, 128+N ended by signal N (130 Ctrl-C, 143 SIGTERM).
+line or scenario file, 3 without root where no user namespace is allowed, 128+N ended by signal N (130 Ctrl-C, 143 SIGTERM).
 `,
-	"walkthrough": `Usage: sudo nslab walkthrough [SCENARIO…] [flags]
+	"walkthrough": `Usage: nslab walkthrough [SCENARIO…] [flags]
 
 The guided tour: every lesson in teaching order, or the ones named (see nslab
 scenarios). Each step says what it will do; F5 types its command into its pane and
@@ -82,7 +86,7 @@ Flags:
 
 Exit status: 0 listed, 2 a bad command line or scenario file.
 `,
-	"run": `Usage: sudo nslab run SCENARIO… | --all [flags]
+	"run": `Usage: nslab run SCENARIO… | --all [flags]
 
 Runs lessons without the screen, each in a fresh lab, and prints a transcript: each
 step's command, its output and every check ✓ or ✗ with its reason. A lesson stops at
@@ -123,12 +127,16 @@ var helpKO = map[string]string{
 	"": `nslab — 실제 커널에서 리눅스 마운트 네임스페이스, chroot, pivot_root를 익히는 실습 환경
 
 사용법:
-  sudo nslab [플래그]                     자유 실습: 셸 두 개와 네임스페이스·마운트 패널
-  sudo nslab walkthrough [시나리오…]      안내 실습 (모든 수업을 배우는 순서대로, 또는 지정한 수업만)
+  nslab [플래그]                          자유 실습: 셸 두 개와 네임스페이스·마운트 패널
+  nslab walkthrough [시나리오…]           안내 실습 (모든 수업을 배우는 순서대로, 또는 지정한 수업만)
   nslab scenarios                         수업 목록: ID, 단계 수, 제목
-  sudo nslab run 시나리오… | --all        화면 없이 수업을 실행하고, 확인이 하나라도 실패하면 0이 아닌 값으로 종료
+  nslab run 시나리오… | --all             화면 없이 수업을 실행하고, 확인이 하나라도 실패하면 0이 아닌 값으로 종료
   nslab doctor                            이 컴퓨터 점검: 권한, 커널, 터미널, rootfs
   nslab version                           버전 출력 (--version과 같음)
+
+root 권한 없이(sudo 없이) 실행하면 실습 환경은 자체 사용자 네임스페이스 안에서
+돌아가고, 그 안에서는 여러분이 root입니다. 물려받은 마운트는 잠겨 있고, 실제
+root 권한이 필요한 수업은 이유를 밝히고 건너뜁니다(nslab scenarios에 나옵니다).
 
 플래그 (모든 명령):
   --lang en|ko        수업과 화면의 언어 (기본값은 LANG에서 정함)
@@ -144,9 +152,9 @@ var helpKO = map[string]string{
   --version           버전 출력
 
 종료 상태: 0 완료, 1 확인 실패 또는 실습 환경 시작 실패, 2 잘못된 명령줄 또는
-시나리오 파일, 3 root 권한 없음, 128+N 시그널 N으로 종료 (Ctrl-C는 130, SIGTERM은 143).
+시나리오 파일, 3 root 권한도 사용자 네임스페이스도 쓸 수 없음, 128+N 시그널 N으로 종료 (Ctrl-C는 130, SIGTERM은 143).
 `,
-	"walkthrough": `사용법: sudo nslab walkthrough [시나리오…] [플래그]
+	"walkthrough": `사용법: nslab walkthrough [시나리오…] [플래그]
 
 안내 실습: 모든 수업을 배우는 순서대로, 또는 지정한 수업만 진행합니다 (목록은
 nslab scenarios). 각 단계는 무엇을 할지 먼저 알려 주고, F5를 누르면 명령을 해당
@@ -177,7 +185,7 @@ nslab scenarios). 각 단계는 무엇을 할지 먼저 알려 주고, F5를 누
 
 종료 상태: 0 완료, 2 잘못된 명령줄 또는 시나리오 파일.
 `,
-	"run": `사용법: sudo nslab run 시나리오… | --all [플래그]
+	"run": `사용법: nslab run 시나리오… | --all [플래그]
 
 화면 없이 수업마다 새 실습 환경에서 수업을 실행하고 실행 기록을 출력합니다. 기록에는
 단계마다 명령, 그 출력, 각 확인의 ✓ 또는 ✗와 이유가 담깁니다. 한 단계가 실패하면

@@ -2,11 +2,14 @@
 // pivot_root on the real kernel: two real shells side by side, live panels of what the kernel
 // says about each, and scripted lessons that check what they claim.
 //
-//	sudo nslab                      free-form lab
-//	sudo nslab walkthrough [ID…]    the guided tour
-//	nslab scenarios                 list the lessons
-//	sudo nslab run ID… | --all      run lessons without the UI, print a transcript
-//	nslab doctor                    check this machine
+//	nslab                      free-form lab
+//	nslab walkthrough [ID…]    the guided tour
+//	nslab scenarios            list the lessons
+//	nslab run ID… | --all      run lessons without the UI, print a transcript
+//	nslab doctor               check this machine
+//
+// As root it runs as it is; without root it runs again in a user namespace of its own
+// (rootless.go).
 package main
 
 import (
@@ -139,7 +142,7 @@ const (
 	exitOK      = 0
 	exitFailed  = 1 // a check failed, or the lab could not start
 	exitUsage   = 2 // bad command line or scenario files
-	exitNotRoot = 3
+	exitNotRoot = 3 // no root, and no user namespace allowed either
 	// exitSignal+N: ended by signal N, as a shell reports it (130 for Ctrl-C, 143 for SIGTERM).
 	exitSignal = 128
 )
