@@ -347,3 +347,41 @@ func BenchmarkDifferOneChange(b *testing.B) {
 		d.Diff(hosts[i%2], table)
 	}
 }
+
+// BenchmarkDifferAppend is the hub's diff after one mount was appended in place to the host
+// side's table, as a table changed by mount events is after a mount: only the new mount's
+// rows are diffed.
+func BenchmarkDifferAppend(b *testing.B) {
+	for _, n := range []int{10000, 100000} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			table, err := Parse(bytes.NewReader(syntheticTable(n)))
+			if err != nil {
+				b.Fatal(err)
+			}
+			other := shiftIDs(table)
+			const room = 4096
+			var d Differ
+			var host []Mount
+			fill := func() {
+				host = append(make([]Mount, 0, len(other)+room), other...)
+				d = Differ{}
+				d.Diff(host, table)
+			}
+			fill()
+			next := 1 << 30
+			b.ResetTimer()
+			for range b.N {
+				if len(host) == cap(host) {
+					b.StopTimer()
+					fill()
+					b.StartTimer()
+				}
+				m := other[len(other)-1]
+				m.ID, m.Mountpoint = next, fmt.Sprintf("/tmp/probe%d", next)
+				next++
+				host = append(host, m)
+				d.Diff(host, table)
+			}
+		})
+	}
+}

@@ -40,6 +40,10 @@ func Diff(host, ns []Mount) []DiffRow {
 // in place after a call; a changed table is a new slice, as Snapshot tables are.
 type Differ struct {
 	host, ns sortedSide
+	// rows is the last result, of the tables last; g is the group buffers.
+	rows []DiffRow
+	last [2][]Mount
+	g    group
 }
 
 type sortedSide struct {
@@ -49,7 +53,137 @@ type sortedSide struct {
 
 // Diff is Diff(host, ns).
 func (d *Differ) Diff(host, ns []Mount) []DiffRow {
-	return diffSides(host, ns, d.host.of(host), d.ns.of(ns))
+	if rows, ok := d.appended(host, ns); ok {
+		return rows
+	}
+	rows := diffSides(host, ns, d.host.of(host), d.ns.of(ns))
+	d.rows, d.last = rows, [2][]Mount{host, ns}
+	return rows
+}
+
+// appended is Diff where one side's table is the last one with mounts appended in place
+// (the same array, longer: what a table changed by mount events is after a mount) and the
+// other side's is the same: only the rows of the new mounts' mount points are diffed
+// again, the others copied (at 100,000 mounts a whole diff took tens of milliseconds).
+// ok is false where that does not hold, or where a new mount could change the rows of
+// mounts already there (one names it as its parent).
+func (d *Differ) appended(host, ns []Mount) (_ []DiffRow, ok bool) {
+	var grown *sortedSide
+	var table []Mount
+	switch {
+	case sameTable(d.last[1], ns) && extendsTable(d.last[0], host) && sameTable(d.host.table, d.last[0]):
+		grown, table = &d.host, host
+	case sameTable(d.last[0], host) && extendsTable(d.last[1], ns) && sameTable(d.ns.table, d.last[1]):
+		grown, table = &d.ns, ns
+	default:
+		return nil, false
+	}
+	old := len(grown.table)
+	s, ok := grown.side.extend(table, old)
+	if !ok {
+		return nil, false
+	}
+	grown.table, grown.side = table, s
+	var points []string
+	for i := old; i < len(table); i++ {
+		points = append(points, table[i].Mountpoint)
+	}
+	slices.SortFunc(points, ComparePoints)
+	points = slices.Compact(points)
+	h, n := &d.host.side, &d.ns.side
+	out := make([]DiffRow, 0, len(d.rows)+len(table)-old)
+	at := 0
+	for _, p := range points {
+		rest := d.rows[at:]
+		lo, _ := slices.BinarySearchFunc(rest, p, func(r DiffRow, p string) int { return ComparePoints(r.Key.Mountpoint, p) })
+		hi := lo
+		for hi < len(rest) && rest[hi].Key.Mountpoint == p {
+			hi++
+		}
+		out = append(out, rest[:lo]...)
+		out = d.g.diff(out, host, ns, h, n, h.atPoint(p), n.atPoint(p))
+		at += hi
+	}
+	out = append(out, d.rows[at:]...)
+	d.rows, d.last = out, [2][]Mount{host, ns}
+	return out, true
+}
+
+// sameTable says a and b are one slice: the same array and length.
+func sameTable(a, b []Mount) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}
+
+// extendsTable says table is old with mounts appended in place.
+func extendsTable(old, table []Mount) bool {
+	return len(old) > 0 && len(table) > len(old) && &old[0] == &table[0]
+}
+
+// atPoint is the part of s.order on mount point p.
+func (s *side) atPoint(p string) []int {
+	pb := appendTreeBytes(nil, p)
+	cmpAt := func(i int, _ int) int {
+		if c := bytes.Compare(s.point[i], pb); c != 0 {
+			return c
+		}
+		return strings.Compare(s.raw[i].Mountpoint, p)
+	}
+	lo, _ := slices.BinarySearchFunc(s.order, 0, cmpAt)
+	hi := lo
+	for hi < len(s.order) && s.raw[s.order[hi]].Mountpoint == p {
+		hi++
+	}
+	return s.order[lo:hi]
+}
+
+// extend is s for table, which is s's table (its first old mounts) with mounts appended.
+// It changes s's slices and map in place when it can (ok); s is not to be used after.
+// It cannot when a new mount's ID is already in the table, or one that a mount names as
+// its parent without it being there (the new mount would become that parent), or a new
+// mount's parent is one appended after it.
+func (s side) extend(table []Mount, old int) (_ side, ok bool) {
+	if s.byID == nil || len(s.raw) != old {
+		return side{}, false
+	}
+	fresh := make(map[int]int, len(table)-old)
+	for i := old; i < len(table); i++ {
+		id := table[i].ID
+		if _, dup := s.byID[id]; dup || s.orphans[id] {
+			return side{}, false
+		}
+		if _, dup := fresh[id]; dup {
+			return side{}, false
+		}
+		fresh[id] = i
+	}
+	for i := old; i < len(table); i++ {
+		if p, ok := fresh[table[i].Parent]; ok && p > i {
+			return side{}, false
+		}
+	}
+	s.raw = table
+	for i := old; i < len(table); i++ {
+		s.byID[table[i].ID] = i
+		p, ok := s.byID[table[i].Parent]
+		if !ok || p == i {
+			p = -1
+			if !ok {
+				s.orphans[table[i].Parent] = true
+			}
+		}
+		depth := 0
+		if p >= 0 && table[p].Mountpoint == table[i].Mountpoint {
+			depth = s.depth[p] + 1
+		}
+		s.parent = append(s.parent, p)
+		s.depth = append(s.depth, depth)
+		s.point = append(s.point, appendTreeBytes(nil, table[i].Mountpoint))
+	}
+	for i := old; i < len(table); i++ {
+		at, _ := slices.BinarySearchFunc(s.order, i, s.compare)
+		s.order = slices.Insert(s.order, at, i)
+	}
+	return s, true
 }
 
 func (c *sortedSide) of(table []Mount) side {
@@ -113,11 +247,15 @@ type side struct {
 	point [][]byte
 	// raw is the table itself.
 	raw []Mount
+	// byID is each mount's index by ID; orphans are the parent IDs named but not in the
+	// table (for extend).
+	byID    map[int]int
+	orphans map[int]bool
 }
 
 func sortSide(table []Mount) side {
-	parent := parents(table)
-	s := side{depth: stackDepths(table, parent), parent: parent, point: make([][]byte, len(table)), order: make([]int, len(table)), raw: table}
+	parent, byID, orphans := linkParents(table)
+	s := side{depth: stackDepths(table, parent), parent: parent, point: make([][]byte, len(table)), order: make([]int, len(table)), raw: table, byID: byID, orphans: orphans}
 	size := 0
 	for i := range table {
 		size += len(table[i].Mountpoint)
@@ -204,8 +342,8 @@ func patchSide(old []Mount, s side, table []Mount) (_ side, ok bool) {
 	if gone > maxPatched {
 		return side{}, false
 	}
-	parent := parents(table)
-	p := side{depth: stackDepths(table, parent), parent: parent, point: make([][]byte, len(table)), raw: table}
+	parent, byID, orphans := linkParents(table)
+	p := side{depth: stackDepths(table, parent), parent: parent, point: make([][]byte, len(table)), raw: table, byID: byID, orphans: orphans}
 	for i, j := range newOf {
 		if j >= 0 {
 			p.point[j] = s.point[i]
@@ -413,19 +551,30 @@ func compareRows(a *DiffRow, ra *rank, b *DiffRow, rb *rank) int {
 // parents returns the table index of each mount's parent, -1 where the parent is not in
 // the table (the root's, or one outside the reader's root) or is the mount itself.
 func parents(table []Mount) []int {
-	byID := make(map[int]int, len(table))
+	parent, _, _ := linkParents(table)
+	return parent
+}
+
+// linkParents is parents, with each mount's index by ID and the parent IDs named but not
+// in the table.
+func linkParents(table []Mount) (parent []int, byID map[int]int, orphans map[int]bool) {
+	byID = make(map[int]int, len(table))
 	for i := range table {
 		byID[table[i].ID] = i
 	}
-	parent := make([]int, len(table))
+	parent = make([]int, len(table))
+	orphans = map[int]bool{}
 	for i := range table {
 		p, ok := byID[table[i].Parent]
+		if !ok {
+			orphans[table[i].Parent] = true
+		}
 		if !ok || p == i {
 			p = -1
 		}
 		parent[i] = p
 	}
-	return parent
+	return parent, byID, orphans
 }
 
 // stackDepths finds the stacks in a table. A mount stacked on another has that mount as

@@ -284,6 +284,20 @@ func FuzzDiff(f *testing.F) {
 		if got := d.Diff(host, ns); !reflect.DeepEqual(got, rows) {
 			t.Fatalf("Differ after a host change:\n got %+v\nwant %+v", got, rows)
 		}
+		// A Differ whose tables grow by mounts appended in place, as a table changed by
+		// mount events does, one side at a time, gives at each step what Diff does.
+		var grown Differ
+		grown.Diff(host[:len(host)/2], ns[:len(ns)/2])
+		for k := len(host) / 2; k <= len(host); k++ {
+			if got, want := grown.Diff(host[:k], ns[:len(ns)/2]), Diff(host[:k], ns[:len(ns)/2]); !reflect.DeepEqual(got, want) {
+				t.Fatalf("Differ after appending host mounts up to %d:\n got %+v\nwant %+v", k, got, want)
+			}
+		}
+		for k := len(ns) / 2; k <= len(ns); k++ {
+			if got, want := grown.Diff(host, ns[:k]), Diff(host, ns[:k]); !reflect.DeepEqual(got, want) {
+				t.Fatalf("Differ after appending ns mounts up to %d:\n got %+v\nwant %+v", k, got, want)
+			}
+		}
 		hostSeen, nsSeen := map[*Mount]int{}, map[*Mount]int{}
 		for i, r := range rows {
 			if r.Host != nil {
