@@ -2,7 +2,8 @@
 # Installs what nslab's tests use from Debian's packages, when missing: tmux (end-to-end
 # runs), busybox-static (the busybox rootfs), vim, less, htop and procps (real programs in
 # the panes), vttest (the terminal held to tmux screen by screen), util-linux (unshare, findmnt, pivot_root), gcc and the C library's headers (the
-# ELF tests build small programs and libraries), openssh-client (students joining --share).
+# ELF tests build small programs and libraries), openssh-client and chromium (students joining --share and
+# --share-web).
 # Installs nothing when all are present.
 # Needs root and apt-get; otherwise it only says what is missing. Another package install
 # running at the same time is waited for (up to 5 minutes, saying so), and a failed
@@ -20,6 +21,7 @@ command -v findmnt >/dev/null || need+=(util-linux)
 command -v pivot_root >/dev/null || need+=(util-linux)
 command -v gcc >/dev/null || need+=(gcc)
 command -v ssh >/dev/null || need+=(openssh-client)
+command -v chromium >/dev/null || need+=(chromium)
 [ -e /usr/include/stdio.h ] || need+=(libc6-dev)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"reflect"
 	"strings"
 	"time"
 
@@ -31,6 +32,8 @@ type Viewer struct {
 	// set); taps in between are one.
 	last  time.Time
 	every time.Duration
+	// passive: nobody types here (a web page): the help bar shows no keys.
+	passive bool
 }
 
 // viewerFrameMsg says the teacher's screen changed.
@@ -52,6 +55,9 @@ func (v *Viewer) model(d *shareSnap) *Model {
 	wd := wordsFor(d.lang)
 	m := &Model{opts: Options{Lang: d.lang, Theme: d.theme, NoColor: d.noColor}, now: time.Now, viewer: true,
 		st: NewStyles(d.theme, d.noColor), wd: wd, keys: viewerKeys(wd, d.lang), hl: newHighlights(), tab: targetDiff}
+	if v.passive {
+		disableKeys(&m.keys)
+	}
 	for i, r := range lab.Roles {
 		if v.panes[i] == nil {
 			v.panes[i] = &viewScreen{}
@@ -81,6 +87,24 @@ func (v *Viewer) interval() time.Duration {
 		return v.every
 	}
 	return frameInterval
+}
+
+// SetPassive says nobody types into this viewer (the web page): its help
+// bar shows no keys.
+func (v *Viewer) SetPassive() {
+	v.passive = true
+	disableKeys(&v.m.keys)
+	v.m.chromeGen++
+}
+
+// disableKeys turns off every binding of k, so no help shows any.
+func disableKeys(k *KeyMap) {
+	rv := reflect.ValueOf(k).Elem()
+	for i := range rv.NumField() {
+		if b, ok := rv.Field(i).Addr().Interface().(*key.Binding); ok {
+			b.SetEnabled(false)
+		}
+	}
 }
 
 // Leave detaches the viewer from the share (its connection ended).

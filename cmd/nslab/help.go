@@ -47,6 +47,7 @@ Flags (every command):
   --scenarios DIR     add (or override) lessons from a directory of YAML files
   --record FILE.cast  record the screen as an asciicast v2 file (lab and walkthrough)
   --share ADDR        let the class watch over SSH on ADDR (e.g. :2222; lab and walkthrough)
+  --share-web ADDR    let the class watch in a browser on ADDR (e.g. :8080)
   --markdown FILE.md  with run: also write the transcript as a Markdown handout
   --all               with run: every lesson
   -h, --help          this help; nslab COMMAND --help for one command's
@@ -71,6 +72,7 @@ Flags:
   --record FILE.cast  record the screen as an asciicast v2 file
   --share ADDR        let the class watch, read-only, over SSH on ADDR (e.g. :2222): the
                       help bar shows the ssh command and the class code (the password)
+  --share-web ADDR    the same in a browser on ADDR (e.g. :8080)
   --share-max N       at most N watch at once (default 60)
 
 Exit status: 0 done, 1 the lab could not start, 2 a bad command line or scenario
@@ -146,6 +148,7 @@ root 권한이 필요한 수업은 이유를 밝히고 건너뜁니다(nslab sce
   --scenarios 디렉터리  YAML 파일 디렉터리의 수업을 추가 (같은 ID는 대체)
   --record 파일.cast  화면을 asciicast v2 파일로 녹화 (자유 실습과 안내 실습)
   --share 주소        수강생이 주소(예: :2222)에 SSH로 접속해 지켜보게 함 (자유 실습과 안내 실습)
+  --share-web 주소    수강생이 주소(예: :8080)에서 브라우저로 지켜보게 함
   --markdown 파일.md  run과 함께: 실행 기록을 마크다운 유인물로도 저장
   --all               run과 함께: 모든 수업
   -h, --help          이 도움말; 명령별 도움말은 nslab 명령 --help
@@ -170,6 +173,7 @@ nslab scenarios). 각 단계는 무엇을 할지 먼저 알려 주고, F5를 누
   --record 파일.cast  화면을 asciicast v2 파일로 녹화
   --share 주소        수강생이 주소(예: :2222)에 SSH로 접속해 읽기 전용으로 지켜보게 함:
                       도움말 줄에 ssh 명령과 수업 코드(비밀번호)가 나옴
+  --share-web 주소    브라우저로도 같은 화면을 주소(예: :8080)에서 보여 줌
   --share-max N       동시에 지켜볼 수 있는 인원 (기본값 60)
 
 종료 상태: 0 완료, 1 실습 환경 시작 실패, 2 잘못된 명령줄 또는 시나리오 파일,

@@ -159,6 +159,7 @@ type config struct {
 	record    string
 	markdown  string
 	share     string
+	shareWeb  string
 	shareMax  int
 	all       bool
 	// helpFor is the command whose help was asked for ("" for the global help).
@@ -182,6 +183,7 @@ func parseArgs(args []string, getenv func(string) string) (config, error) {
 	fs.StringVar(&c.record, "record", "", "")
 	fs.StringVar(&c.markdown, "markdown", "", "")
 	fs.StringVar(&c.share, "share", "", "")
+	fs.StringVar(&c.shareWeb, "share-web", "", "")
 	fs.IntVar(&c.shareMax, "share-max", share.DefaultMaxViewers, "")
 	fs.BoolVar(&c.all, "all", false, "")
 	help := fs.Bool("help", false, "")

@@ -10,10 +10,10 @@ import (
 	"github.com/nslab/nslab/tui"
 )
 
-// checkShare checks --share: a host:port address (the host may be empty:
-// every address), with the lab or the walkthrough only.
+// checkShare checks --share and --share-web: host:port addresses (the host
+// may be empty: every address), with the lab or the walkthrough only.
 func checkShare(c config) error {
-	for _, f := range []struct{ name, addr string }{{"--share", c.share}} {
+	for _, f := range []struct{ name, addr string }{{"--share", c.share}, {"--share-web", c.shareWeb}} {
 		if f.addr == "" {
 			continue
 		}
@@ -31,17 +31,18 @@ func checkShare(c config) error {
 	return nil
 }
 
-// sharing is what --share started; a nil *sharing is none.
+// sharing is what --share and --share-web started; a nil *sharing is none.
 type sharing struct {
 	share *tui.Share
 	ssh   *share.SSHServer
+	web   *share.WebServer
 	once  sync.Once
 }
 
 // startSharing listens on the addresses the teacher gave, if any, and sets
 // the class code.
 func startSharing(c config) (*sharing, error) {
-	if c.share == "" {
+	if c.share == "" && c.shareWeb == "" {
 		return nil, nil
 	}
 	code, err := share.NewCode()
@@ -60,7 +61,13 @@ func startSharing(c config) (*sharing, error) {
 		}
 		info.SSH = share.SSHCommand(sh.ssh.Addr())
 	}
-
+	if c.shareWeb != "" {
+		if sh.web, err = share.ListenWeb(c.shareWeb, sh.share, code, c.lang); err != nil {
+			sh.close()
+			return nil, err
+		}
+		info.Web = sh.web.URL()
+	}
 	sh.share.SetInfo(info)
 	return sh, nil
 }
@@ -75,6 +82,8 @@ func (sh *sharing) close() {
 		if sh.ssh != nil {
 			_ = sh.ssh.Close()
 		}
-
+		if sh.web != nil {
+			_ = sh.web.Close()
+		}
 	})
 }

@@ -1,0 +1,137 @@
+package share
+
+import (
+	"fmt"
+	"html"
+	"io"
+	"strings"
+
+	"github.com/nslab/nslab/tui/term"
+)
+
+// htmlScreen turns a viewer's frames (text styled with SGR, exactly cols×rows
+// cells) into HTML rows, through nslab's own terminal emulator, as the
+// README picture's scripts/ansi2svg does into SVG. It keeps the rows it made
+// last, so a frame sends only the rows that changed.
+type htmlScreen struct {
+	t          *term.Core
+	cols, rows int
+	last       []string
+}
+
+func newHTMLScreen(cols, rows int) *htmlScreen {
+	return &htmlScreen{t: term.NewCore(io.Discard, term.Options{Cols: cols, Rows: rows, Scrollback: 1}), cols: cols, rows: rows,
+		last: make([]string, rows)}
+}
+
+func (h *htmlScreen) close() { _ = h.t.Close() }
+
+// frame reads a frame and returns the rows that changed since the last,
+// by row number.
+func (h *htmlScreen) frame(ansi string) map[int]string {
+	// Home and clear, then the rows: lines end in CR LF for the emulator,
+	// and the last has none, so nothing scrolls.
+	_, _ = h.t.Write([]byte("\x1b[m\x1b[H\x1b[2J" + strings.ReplaceAll(ansi, "\n", "\r\n")))
+	changed := map[int]string{}
+	for y := range h.rows {
+		row := h.row(y)
+		if row != h.last[y] {
+			h.last[y] = row
+			changed[y] = row
+		}
+	}
+	return changed
+}
+
+// row draws row y as spans, one per run of cells in one style.
+func (h *htmlScreen) row(y int) string {
+	var b strings.Builder
+	for x := 0; x < h.cols; {
+		c := h.t.Cell(x, y)
+		st := c.Style
+		var run strings.Builder
+		n := 0
+		for x+n < h.cols {
+			d := h.t.Cell(x+n, y)
+			if d.Style != st {
+				break
+			}
+			run.WriteString(d.Content) // covered columns of a wide character are ""
+			n++
+		}
+		css := styleCSS(st)
+		if css == "" {
+			b.WriteString(html.EscapeString(run.String()))
+		} else {
+			fmt.Fprintf(&b, `<span style="%s">%s</span>`, css, html.EscapeString(run.String()))
+		}
+		x += n
+	}
+	return b.String()
+}
+
+// styleCSS is a cell style as inline CSS; the page's own colours are the
+// default ones.
+func styleCSS(st term.Style) string {
+	fg, bg := cssColour(st.Fg), cssColour(st.Bg)
+	if st.Attrs&term.Reverse != 0 {
+		fg, bg = cssColour(st.Bg), cssColour(st.Fg)
+		if fg == "" {
+			fg = "var(--bg)"
+		}
+		if bg == "" {
+			bg = "var(--fg)"
+		}
+	}
+	var parts []string
+	if fg != "" {
+		parts = append(parts, "color:"+fg)
+	}
+	if bg != "" {
+		parts = append(parts, "background:"+bg)
+	}
+	if st.Attrs&term.Bold != 0 {
+		parts = append(parts, "font-weight:bold")
+	}
+	if st.Attrs&term.Faint != 0 {
+		parts = append(parts, "opacity:.7")
+	}
+	if st.Attrs&term.Italic != 0 {
+		parts = append(parts, "font-style:italic")
+	}
+	if st.Underline != 0 {
+		parts = append(parts, "text-decoration:underline")
+	}
+	return strings.Join(parts, ";")
+}
+
+// palette16 is the page's first sixteen colours, as a dark terminal shows them.
+var palette16 = [16]string{"#1b1d23", "#e06c75", "#98c379", "#e5c07b", "#61afef", "#c678dd", "#56b6c2", "#d7dae0",
+	"#5c6370", "#ff7a85", "#b5e890", "#ffd68a", "#7cc4ff", "#de92f5", "#6fd2dd", "#ffffff"}
+
+// cssColour names a cell colour in CSS ("" for the default): the sixteen,
+// xterm's 6×6×6 cube and grey ramp, or the colour itself.
+func cssColour(c term.Color) string {
+	if c == term.DefaultColor {
+		return ""
+	}
+	if r, g, b, ok := c.RGB(); ok {
+		return fmt.Sprintf("#%02x%02x%02x", r, g, b)
+	}
+	i, _ := c.Index()
+	switch {
+	case i < 16:
+		return palette16[i]
+	case i < 232:
+		i -= 16
+		step := func(v uint8) int {
+			if v == 0 {
+				return 0
+			}
+			return 55 + int(v)*40
+		}
+		return fmt.Sprintf("#%02x%02x%02x", step(i/36), step(i/6%6), step(i%6))
+	}
+	g := 8 + int(i-232)*10
+	return fmt.Sprintf("#%02x%02x%02x", g, g, g)
+}
