@@ -140,7 +140,7 @@ type mountView struct {
 	// ids, for the last columns asked (idsFor), marks the rows that would
 	// look alike at those widths with their mount IDs.
 	idsFor diffCols
-	ids    []string
+	ids    map[int]string
 	// seen is the panel's table for rowIDs.
 	seen *firstSeen
 }
@@ -707,31 +707,98 @@ func idSuffix(r mnt.DiffRow) string {
 
 // rowIDs gives each row that would look like another at the columns c (two
 // tmpfs mounts stacked on /tmp/mount_test, two long paths cut alike) its
-// mount IDs, and every other row "". It is kept for the last c.
-func (v *mountView) rowIDs(c diffCols, wd *words) []string {
+// mount IDs; rows not in it show none. It is kept for the last c.
+func (v *mountView) rowIDs(c diffCols, wd *words) map[int]string {
 	if v.ids != nil && v.idsFor == c {
 		return v.ids
 	}
-	ids := make([]string, len(v.items))
-	// Texts are told apart by a 64-bit hash: two that collide (about one
-	// chance in 10^9 at 100,000 rows) only show their IDs without need.
+	ids := map[int]string{}
+	// mark gives rows i and j their IDs (j alone when i < 0: i has them).
+	mark := func(i, j int) {
+		if i >= 0 {
+			ids[i] = idSuffix(*v.items[i].row)
+		}
+		ids[j] = idSuffix(*v.items[j].row)
+	}
+	if v.prefix != nil || c.w[colPoint] == 0 {
+		v.alikeAll(c, wd, mark)
+	} else {
+		v.alikeList(c, wd, mark)
+	}
+	v.idsFor, v.ids = c, ids
+	return ids
+}
+
+// alikeAll finds the rows that look alike by hashing every row's text.
+func (v *mountView) alikeAll(c diffCols, wd *words, mark func(i, j int)) {
 	if v.seen == nil {
 		v.seen = new(firstSeen)
 	}
 	*v.seen = v.seen.reuse(len(v.items))
 	first := *v.seen
-	for i, it := range v.items {
-		j := first.put(v.alike(i, c, wd), i)
-		switch {
-		case j == i:
-			continue
-		case j >= 0:
-			ids[j] = idSuffix(*v.items[j].row)
+	// Texts are told apart by a 64-bit hash: two that collide (about one
+	// chance in 10^9 at 100,000 rows) only show their IDs without need.
+	for i := range v.items {
+		if j := first.put(v.alike(i, c, wd), i); j != i {
+			mark(j, i)
 		}
-		ids[i] = idSuffix(*it.row)
 	}
-	v.idsFor, v.ids = c, ids
-	return ids
+}
+
+// alikeList is alikeAll for the list, where the mount point is shown: rows
+// whose mount point is drawn whole look alike only when their mount points
+// are the same, and such rows are next to each other; so only rows that
+// share a mount point, and rows whose mount point is cut, are hashed. At
+// 100,000 rows hashing all of them each change cost more than the rest of
+// the panel.
+func (v *mountView) alikeList(c diffCols, wd *words, mark func(i, j int)) {
+	var cut []int
+	var run []int
+	var hashes []uint64
+	for i := 0; i < len(v.items); {
+		point := v.items[i].row.Key.Mountpoint
+		j := i + 1
+		for j < len(v.items) && v.items[j].row.Key.Mountpoint == point {
+			j++
+		}
+		run = run[:0]
+		for k := i; k < j; k++ {
+			if v.items[k].info.widths[colPoint] > c.w[colPoint] {
+				cut = append(cut, k)
+			} else if j-i > 1 {
+				run = append(run, k)
+			}
+		}
+		if len(run) > 1 {
+			hashes = hashes[:0]
+			for _, k := range run {
+				hashes = append(hashes, v.alike(k, c, wd))
+			}
+			for a := range run {
+				for b := a + 1; b < len(run); b++ {
+					if hashes[a] == hashes[b] {
+						mark(run[a], run[b])
+					}
+				}
+			}
+		}
+		i = j
+	}
+	if len(cut) < 2 {
+		return
+	}
+	if v.seen == nil {
+		v.seen = new(firstSeen)
+	}
+	*v.seen = v.seen.reuse(len(cut))
+	first := *v.seen
+	for n, i := range cut {
+		if j := first.put(v.alike(i, c, wd), n); j >= 0 && j != n {
+			mark(cut[j], i)
+		} else if j < 0 {
+			mark(-1, i)
+		}
+	}
 }
 
 // alike hashes item i's text at the columns c, with its symbols: two rows

@@ -2,7 +2,10 @@ package tui
 
 import (
 	"fmt"
+	"maps"
+	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -102,4 +105,80 @@ func TestHotRows(t *testing.T) {
 			t.Errorf("tree=%v: hot rows %v, want %v (5 of them)", tree, got, want)
 		}
 	}
+}
+
+// In the list, finding look-alike rows among rows that share a mount point
+// and cut rows only gives every row the IDs that hashing all rows gives:
+// stacked mounts alike and not, the same mount on both sides, long paths cut
+// alike at narrow widths, ghosts, with pseudo filesystems shown or not.
+func TestRowIDsListAsAll(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	long := func(i int) string {
+		return fmt.Sprintf("/very/long/path/that/a/narrow/panel/cuts/%d/%s", i%7, strings.Repeat("x", rng.IntN(30)))
+	}
+	checked, marked := 0, 0
+	for round := range 200 {
+		host, ns := sampleTables()
+		for i := range 40 {
+			point := fmt.Sprintf("/tmp/r/%d", rng.IntN(12))
+			if rng.IntN(3) == 0 {
+				point = long(i)
+			}
+			src := []string{"a", "b", "a"}[rng.IntN(3)]
+			m := mount(1000+i, 105, point, "tmpfs", src, private)
+			if rng.IntN(4) == 0 {
+				m.Options = "ro,relatime"
+			}
+			switch rng.IntN(3) {
+			case 0:
+				host = append(host, m)
+			case 1:
+				m.ID += 5000
+				ns = append(ns, m)
+			default:
+				host = append(host, m)
+				m.ID += 5000
+				ns = append(ns, m)
+			}
+		}
+		s := sampleState()
+		s.Host.Mounts, s.NS.Mounts = host, ns
+		s.Diff = mnt.Diff(host, ns)
+		hl := newHighlights()
+		if len(host) > 0 && rng.IntN(2) == 0 {
+			gone := host[len(host)-1]
+			gone.ID = 9999
+			hl.mountEvent(lab.Event{Pane: lab.Host, Kind: lab.MountRemoved, Mount: &gone}, mark{until: fixedNow.Add(time.Hour)}, fixedNow, s.Diff)
+		}
+		d := englishData(s, &hl)
+		p := diffPanel{showPseudo: round%2 == 0}
+		v := p.view(d)
+		for _, w := range []int{40, 60, 90, 160} {
+			c := columnsFor(w, leadWidth, p.longest(d), v.heads, v.optsMatter)
+			if c.w[colPoint] == 0 {
+				continue
+			}
+			all, list := map[int]string{}, map[int]string{}
+			for _, x := range []struct {
+				ids  map[int]string
+				find func(diffCols, *words, func(int, int))
+			}{{all, v.alikeAll}, {list, v.alikeList}} {
+				x.find(c, d.wd, func(i, j int) {
+					if i >= 0 {
+						x.ids[i] = idSuffix(*v.items[i].row)
+					}
+					x.ids[j] = idSuffix(*v.items[j].row)
+				})
+			}
+			if !maps.Equal(all, list) {
+				t.Fatalf("round %d, width %d: list IDs %v, all rows' %v", round, w, list, all)
+			}
+			checked++
+			marked += len(all)
+		}
+	}
+	if marked == 0 {
+		t.Fatalf("no row needed its IDs in %d views: the test shows nothing", checked)
+	}
+	t.Logf("%d views, %d rows given IDs", checked, marked)
 }
