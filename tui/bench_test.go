@@ -71,3 +71,40 @@ func BenchmarkMountPanel(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkMountEvent is the UI's whole cost of one mount at 10,000 and 100,000
+// mounts: the event and the new state through Update (event log, highlights,
+// panels), then the frame. The state alternates between two tables, each
+// with its diff computed beforehand, as the lab hands them out.
+func BenchmarkMountEvent(b *testing.B) {
+	for _, n := range []int{10000, 100000} {
+		b.Run(fmt.Sprintf("mounts=%d", n), func(b *testing.B) {
+			m, _ := newTestModel(b, Options{})
+			m.Update(tea.WindowSizeMsg{Width: 160, Height: 48})
+			host, ns := sampleTables()
+			for i := range n {
+				host = append(host, mount(1000+i, 105, fmt.Sprintf("/tmp/st/%d", i), "tmpfs", "st", private))
+				ns = append(ns, mount(200000+i, 205, fmt.Sprintf("/tmp/st/%d", i), "tmpfs", "st", private))
+			}
+			var states [2]lab.State
+			var events [2]lab.Event
+			for k := range states {
+				s := sampleState()
+				probe := mount(999990+k, 105, fmt.Sprintf("/tmp/st/probe%d", k), "tmpfs", "probe", private)
+				s.Host.Mounts, s.NS.Mounts = append(slices.Clone(host), probe), ns
+				s.Diff = mnt.Diff(s.Host.Mounts, ns)
+				states[k] = s
+				events[k] = lab.Event{Time: fixedNow, Pane: lab.Host, Kind: lab.MountAdded, Mount: &probe}
+			}
+			m.Update(stateMsg{state: states[1]})
+			_ = m.View()
+			b.ResetTimer()
+			for i := range b.N {
+				s := states[i%2]
+				s.Seq = uint64(i + 2)
+				m.Update(labEventsMsg{events: []lab.Event{events[i%2]}, state: s})
+				_ = m.View()
+			}
+		})
+	}
+}
