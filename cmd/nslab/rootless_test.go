@@ -305,3 +305,66 @@ func childRunning(t *testing.T, pid int, exe string) int {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// With subordinate ID ranges for the user (given here by files bound over /etc/subuid and
+// /etc/subgid in a mount namespace of the test's own), nslab maps them with newuidmap and
+// newgidmap: the lab has 65,537 IDs, so chown to another user works in it.
+func TestRootlessSubordinateIDs(t *testing.T) {
+	requireRootless(t)
+	for _, prog := range []string{"newuidmap", "newgidmap", "unshare", "setpriv"} {
+		if _, err := exec.LookPath(prog); err != nil {
+			t.Skipf("%s is not installed (scripts/deps.sh installs uidmap and util-linux)", prog)
+		}
+	}
+	home := nobodyHome(t)
+	ids := filepath.Join(home, "subids")
+	if err := os.WriteFile(ids, []byte("nobody:100000:65536\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lessons := filepath.Join(home, "lessons")
+	if err := os.Mkdir(lessons, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	lesson := `id: subids
+title: {en: Subordinate IDs, ko: 하위 ID}
+summary: {en: The lab maps a range of IDs., ko: 실습 환경이 ID 범위를 매핑합니다.}
+steps:
+  - pane: host
+    narration: {en: Give a file to uid 1000., ko: 파일을 uid 1000에게 줍니다.}
+    command: cat /proc/self/uid_map; touch /tmp/f && chown 1000:1000 /tmp/f && stat -c owner=%u:%g /tmp/f
+    checks:
+      - exit: 0
+      - output_contains: "owner=1000:1000"
+      - output_contains: "100000"
+`
+	if err := os.WriteFile(filepath.Join(lessons, "subids.yaml"), []byte(lesson), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) (string, int) {
+		script := `mount --bind "$1" /etc/subuid && mount --bind "$1" /etc/subgid && shift && exec setpriv --reuid 65534 --regid 65534 --clear-groups "$@"`
+		cmd := exec.Command("unshare", append([]string{"-m", "--propagation", "private", "/bin/sh", "-c", script, "sh", ids, nslabBin}, args...)...)
+		cmd.Dir = home
+		cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "HOME=" + home, "LANG=C.UTF-8"}
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		err := labtest.WaitExit(cmd, labtest.Patience)
+		if ee, ok := err.(*exec.ExitError); ok {
+			return out.String(), ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return out.String(), 0
+	}
+	out, code := run("doctor")
+	for _, want := range []string{"uid 65534 → 0, uids 100000–165535 → 1–65536", "✓ subordinate IDs (rootless)", "mapped with newuidmap and newgidmap"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("doctor with subordinate IDs lacks %q (exit %d):\n%s", want, code, out)
+		}
+	}
+	if out, code := run("run", "subids", "--scenarios", lessons); code != 0 {
+		t.Errorf("a lesson that chowns to uid 1000, rootless with subordinate IDs: exit %d\n%s", code, out)
+	}
+}
