@@ -55,12 +55,14 @@ func Doctor(ctx context.Context, o DoctorOptions) []Finding {
 	}
 	var fs []Finding
 	root := CheckPrivileges() == nil
-	rootless := IsRootless()
-	realRoot := root && !InUserNS()
+	rootless := root && InUserNS()
+	realRoot := root && !rootless
 	f := Finding{Name: "privileges", Required: true, OK: root}
 	switch {
-	case rootless:
+	case IsRootless():
 		f.Detail = "rootless: you are root in a user namespace of nslab's (" + describeUIDMap() + "); the lab runs in it"
+	case rootless:
+		f.Detail = "root of a user namespace (" + describeUIDMap() + "): the lab runs rootless in it"
 	case root:
 		f.Detail = "root (CAP_SYS_ADMIN): namespaces and mounts are allowed"
 	default:

@@ -61,7 +61,7 @@ func userNSFinding(f userNSFacts) Finding {
 	case !f.Kernel:
 		return fail("not in this kernel", "use a kernel built with CONFIG_USER_NS, or run nslab with sudo")
 	case f.Rootless:
-		out.Detail = "nslab runs in one now, with the lab inside it"
+		out.Detail = "nslab runs in one now, and the lab in it"
 		return out
 	case f.MaxUserNS == "0":
 		return fail("disabled: user.max_user_namespaces is 0",
@@ -114,7 +114,7 @@ func subIDFinding() Finding {
 
 // outerUID is the user's uid on the machine: in nslab's user namespace, the one mapped to 0.
 func outerUID() int {
-	if !IsRootless() {
+	if !InUserNS() {
 		return os.Getuid()
 	}
 	b, err := os.ReadFile("/proc/self/uid_map")

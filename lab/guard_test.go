@@ -23,6 +23,7 @@ import (
 // The lab's table holds one proc (its own, at /proc), one devpts (its own), no nsfs, and
 // its own /run with nothing of the host's beneath it.
 func TestLabTableHasNoWayOut(t *testing.T) {
+	labtest.RequireMachineRoot(t, "inherited mounts are locked in a user namespace, so the lab covers the machine's proc, devpts and /run instead of detaching them (README, Rootless)")
 	l := startLab(t, Options{})
 	ms, err := mnt.Read(l.InitPID())
 	if err != nil {
@@ -64,6 +65,7 @@ func TestLabTableHasNoWayOut(t *testing.T) {
 // ps nor nsenter reaches a host process: a mount through nsenter stays out of the machine.
 // It runs in a throwaway namespace, which is the "host" an escape would reach.
 func TestUmountProcUncoversNothing(t *testing.T) {
+	labtest.RequireMachineRoot(t, "inherited mounts are locked in a user namespace, so the lab covers the machine's proc, devpts and /run instead of detaching them (README, Rootless)")
 	if !labtest.InNewNamespace(t) {
 		return
 	}
@@ -98,7 +100,7 @@ func TestUmountProcUncoversNothing(t *testing.T) {
 // The panes' terminals are on the lab's own devpts, and a terminal of the host (a pty this
 // test opens) can neither be written to nor fed input with TIOCSTI from a pane.
 func TestNoHostTerminalFromAPane(t *testing.T) {
-	labtest.RequireRoot(t)
+	labtest.RequireMachineRoot(t, "inherited mounts are locked in a user namespace, so the lab covers the machine's proc, devpts and /run instead of detaching them (README, Rootless)")
 	// A host pty numbered past the lab's own two (/dev/pts/0 and 1 in the lab): the same
 	// path in the lab must not be taken for the host's terminal.
 	var master, slave *os.File
@@ -376,6 +378,7 @@ func TestLabHasItsOwnUTSAndIPC(t *testing.T) {
 // file bound (as `ip netns add` does), a second proc, a bind of devpts, a proc stacked
 // under another mount. The throwaway namespace stands for the host.
 func TestSweepTakesEveryWayOut(t *testing.T) {
+	labtest.RequireMachineRoot(t, "inherited mounts are locked in a user namespace, so the lab covers the machine's proc, devpts and /run instead of detaching them (README, Rootless)")
 	if !labtest.InNewNamespace(t) {
 		return
 	}

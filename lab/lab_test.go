@@ -574,7 +574,7 @@ func TestStartWithoutRoot(t *testing.T) {
 		}
 		return
 	}
-	labtest.RequireRoot(t)
+	labtest.RequireMachineRoot(t, "it becomes nobody, whom the tests' user namespace does not map")
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)

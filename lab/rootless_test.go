@@ -54,10 +54,7 @@ func TestParseSubIDs(t *testing.T) {
 // a user namespace, as mount(8) passes back the uid= and gid= that mountinfo shows in the
 // machine's IDs, which the user namespace does not map.)
 func TestRootlessLab(t *testing.T) {
-	labtest.RequireRoot(t) // to become nobody
-	if os.Getenv("NSLAB_TEST_ROOTLESS") == "1" {
-		t.Skip("already rootless")
-	}
+	labtest.RequireMachineRoot(t, "it becomes nobody, whom the tests' user namespace does not map")
 	for _, prog := range []string{"setpriv", "unshare"} {
 		if _, err := exec.LookPath(prog); err != nil {
 			t.Skipf("%s is not installed (util-linux)", prog)
@@ -96,7 +93,7 @@ func TestRootlessLab(t *testing.T) {
 		args = append(args, "-test.short")
 	}
 	cmd := exec.Command("setpriv", args...)
-	cmd.Env = append(os.Environ(), "NSLAB_TEST_ROOTLESS=1", "HOME="+dir, "NSLAB_KILL_ROUNDS=1")
+	cmd.Env = append(os.Environ(), "HOME="+dir, "NSLAB_KILL_ROUNDS=1")
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
 	t.Logf("as nobody in a user namespace:\n%s", out)
@@ -107,5 +104,53 @@ func TestRootlessLab(t *testing.T) {
 		if !strings.Contains(string(out), "--- PASS: "+name) {
 			t.Errorf("%s did not pass rootless", name)
 		}
+	}
+}
+
+// doctor's user namespace finding, fed each setting that refuses users their user
+// namespace (nothing on this machine is changed).
+func TestDoctorUserNamespaceFinding(t *testing.T) {
+	files := map[string]string{}
+	read := func(p string) (string, error) {
+		if v, ok := files[p]; ok {
+			return v, nil
+		}
+		return "", os.ErrNotExist
+	}
+	for _, tt := range []struct {
+		name           string
+		max, clone, aa string
+		root, rootless bool
+		ok, required   bool
+		detail, fix    string
+	}{
+		{name: "allowed", max: "15000", ok: true, required: true, detail: "allows them for users"},
+		{name: "max 0", max: "0", required: true, detail: "user.max_user_namespaces is 0", fix: "sysctl -w user.max_user_namespaces=15000"},
+		{name: "Debian switch", max: "15000", clone: "0", required: true, detail: "kernel.unprivileged_userns_clone is 0", fix: "sysctl -w kernel.unprivileged_userns_clone=1"},
+		{name: "Debian switch on", max: "15000", clone: "1", ok: true, required: true, detail: "allows them for users"},
+		{name: "AppArmor", max: "15000", aa: "1", required: true, detail: "kernel.apparmor_restrict_unprivileged_userns is 1", fix: "AppArmor profile with the userns permission"},
+		{name: "AppArmor off", max: "15000", aa: "0", ok: true, required: true, detail: "allows them for users"},
+		// As root none of it stops the lab: said, not required.
+		{name: "root, max 0", max: "0", root: true, required: false, detail: "only nslab without root needs them", fix: "sysctl -w user.max_user_namespaces=15000"},
+		{name: "root, AppArmor", max: "15000", aa: "1", root: true, ok: true, required: false, detail: "only nslab without root needs them"},
+		// Already in its own: whatever the settings say, it has one.
+		{name: "rootless", max: "15000", aa: "1", rootless: true, ok: true, required: true, detail: "nslab runs in one now"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			files = map[string]string{sysctlMaxUserNS: tt.max}
+			if tt.clone != "" {
+				files[sysctlUnprivClone] = tt.clone
+			}
+			if tt.aa != "" {
+				files[sysctlAppArmorUserNS] = tt.aa
+			}
+			f := userNSFinding(readUserNSFacts(read, tt.root, tt.rootless))
+			if f.OK != tt.ok || f.Required != tt.required || !strings.Contains(f.Detail, tt.detail) || !strings.Contains(f.Fix, tt.fix) {
+				t.Errorf("got %+v", f)
+			}
+			if !f.OK && (f.Fix == "" || !strings.Contains(f.Fix, "sudo")) {
+				t.Errorf("a refusal without the fix, or without sudo as the way round: %+v", f)
+			}
+		})
 	}
 }

@@ -40,10 +40,7 @@ func TestBuiltinScenariosOnKernel(t *testing.T) {
 			if !labtest.InNewNamespaceWith(t, labtest.Options{NewPID: true}) {
 				return
 			}
-			scs, err := Load()
-			if err != nil {
-				t.Fatal(err)
-			}
+			scs := loadForThisLab(t)
 			l := newPipeLab(t, source)
 			var out bytes.Buffer
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)

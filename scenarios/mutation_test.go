@@ -25,10 +25,7 @@ func TestEveryStepIsChecked(t *testing.T) {
 	if !labtest.InNewNamespace(t) {
 		return
 	}
-	scs, err := Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	scs := loadForThisLab(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
 	// One lab for every mutant: Start resets it (fresh namespaces, workspace, canary).

@@ -23,10 +23,7 @@ func TestBuiltinScenariosOnLab(t *testing.T) {
 	if !labtest.InNewNamespace(t) {
 		return
 	}
-	scs, err := Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	scs := loadForThisLab(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
 	l := startLab(t, ctx)
@@ -76,10 +73,7 @@ func TestBuiltinScenariosWithAUserRootfs(t *testing.T) {
 			}
 		}
 	}
-	scs, err := Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	scs := loadForThisLab(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
 	l, err := lab.Start(ctx, lab.Options{Rootfs: dir})
@@ -107,10 +101,7 @@ func TestRewindMatchesAFreshRun(t *testing.T) {
 	if !labtest.InNewNamespace(t) {
 		return
 	}
-	scs, err := Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	scs := loadForThisLab(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
 	live := patient{Live(startLab(t, ctx))}

@@ -5,6 +5,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/nslab/nslab/lab/labtest"
 )
 
 const needsRootHead = `id: demo
@@ -79,4 +81,20 @@ func TestRunHeadlessSkipsWhatNeedsRoot(t *testing.T) {
 	if _, err := RunHeadless(context.Background(), f, []Scenario{needs}, &out, TranscriptOptions{}); err != nil || strings.Contains(out.String(), "skipped") || len(f.resets) != 1 {
 		t.Errorf("as root: err %v, resets %d:\n%s", err, len(f.resets), out.String())
 	}
+}
+
+// loadForThisLab loads the built-in lessons the lab here can run: rootless (test.sh
+// without sudo), not those whose file says they need root.
+func loadForThisLab(t *testing.T) []Scenario {
+	t.Helper()
+	scs, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if labtest.Rootless() {
+		var skipped []string
+		scs, skipped = Rootless(scs)
+		t.Logf("rootless: %v need root and are left out", skipped)
+	}
+	return scs
 }

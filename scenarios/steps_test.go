@@ -17,10 +17,7 @@ func TestEveryCommandIsChecked(t *testing.T) {
 	if !labtest.InNewNamespaceWith(t, labtest.Options{NewPID: true}) {
 		return
 	}
-	scs, err := Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	scs := loadForThisLab(t)
 	l := newPipeLab(t, rootfs.SourceHost)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()

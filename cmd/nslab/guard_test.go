@@ -21,6 +21,7 @@ import (
 // /proc is empty, nsenter fails, and the table nslab was started from is unchanged after
 // it ends. The test runs in a throwaway namespace, the "host" an escape would reach.
 func TestGuardUmountProcThenNsenter(t *testing.T) {
+	labtest.RequireMachineRoot(t, "inherited mounts are locked in a user namespace, so the lab covers the machine's proc, devpts and /run instead of detaching them (README, Rootless)")
 	if !labtest.InNewNamespace(t) {
 		return
 	}
@@ -47,6 +48,7 @@ func TestGuardUmountProcThenNsenter(t *testing.T) {
 // be written to nor fed input with TIOCSTI from a pane; the panes' own terminals are on
 // the lab's devpts.
 func TestGuardNoHostTerminal(t *testing.T) {
+	labtest.RequireMachineRoot(t, "inherited mounts are locked in a user namespace, so the lab covers the machine's proc, devpts and /run instead of detaching them (README, Rootless)")
 	requireTmux(t)
 	var master, slave *os.File
 	for {

@@ -493,7 +493,7 @@ func cmdRun(ctx context.Context, c config, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
-	opts := scenarios.TranscriptOptions{Lang: c.lang, Narration: true, Rootless: lab.IsRootless()}
+	opts := scenarios.TranscriptOptions{Lang: c.lang, Narration: true, Rootless: lab.InUserNS()}
 	var md *outputFile
 	if c.markdown != "" {
 		// Written as the run goes, beside the target; put in place once the run ends
@@ -541,7 +541,7 @@ func cmdLab(ctx context.Context, c config, stderr io.Writer) int {
 			return exitUsage
 		}
 		walk = scs
-		if lab.IsRootless() {
+		if lab.InUserNS() { // rootless, or root of some other user namespace
 			var skipped []string
 			if walk, skipped = scenarios.Rootless(scs); len(walk) == 0 {
 				fmt.Fprintln(stderr, "nslab:", rootlessNoneText(skipped).In(c.lang))

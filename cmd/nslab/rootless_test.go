@@ -42,7 +42,7 @@ func nobodyHome(t *testing.T) string {
 // requireRootless skips unless this machine lets nobody have a user namespace.
 func requireRootless(t *testing.T) {
 	t.Helper()
-	labtest.RequireRoot(t) // to become nobody
+	labtest.RequireMachineRoot(t, "it becomes nobody, whom the tests' user namespace does not map")
 	if b, err := os.ReadFile("/proc/sys/user/max_user_namespaces"); err != nil || strings.TrimSpace(string(b)) == "0" {
 		t.Skip("user namespaces are not available here (user.max_user_namespaces)")
 	}

@@ -162,3 +162,25 @@ func runPattern(name string) string {
 	}
 	return strings.Join(parts, "/")
 }
+
+// Rootless reports whether the tests run as root of a user namespace other than the
+// machine's first one (test.sh without sudo runs them so): user_namespaces(7), the initial
+// namespace's uid_map is "0 0 4294967295". There the lab is rootless and inherited mounts
+// are locked.
+func Rootless() bool {
+	b, err := os.ReadFile("/proc/self/uid_map")
+	if err != nil {
+		return false
+	}
+	return strings.Join(strings.Fields(string(b)), " ") != "0 0 4294967295"
+}
+
+// RequireMachineRoot skips a test whose claim holds only for the machine's root, saying
+// why, when the tests run rootless.
+func RequireMachineRoot(t testing.TB, why string) {
+	t.Helper()
+	RequireRoot(t)
+	if Rootless() {
+		t.Skip("needs the machine's root: " + why)
+	}
+}

@@ -367,7 +367,7 @@ func TestWatchCoalesces(t *testing.T) {
 // Close ends the goroutine and closes both descriptors (the ns file was closed at once);
 // a second Close is harmless.
 func TestWatchCloseReleasesEverything(t *testing.T) {
-	labtest.RequireRoot(t)
+	labtest.RequireMachineRoot(t, "it watches the machine's mount namespace, which fanotify lets only the machine's root watch")
 	count := func() int {
 		entries, err := os.ReadDir("/proc/self/fd")
 		if err != nil {

@@ -35,6 +35,7 @@ func mountTmpfs(t *testing.T) string {
 // mountProc mounts proc on dir/proc, so ps works in the chroot.
 func mountProc(t *testing.T, dir string) {
 	t.Helper()
+	labtest.RequireMachineRoot(t, "it mounts a proc of the machine's PID namespace, which only the machine's root may")
 	p := filepath.Join(dir, "proc")
 	if err := unix.Mount("proc", p, "proc", 0, ""); err != nil {
 		t.Fatalf("mount proc on %s: %v", p, err)
