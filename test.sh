@@ -18,12 +18,16 @@ if [ -z "${NSLAB_TEST_ROOTLESS:-}" ]; then
   fi
 fi
 go vet ./...
+# Logs of their own, whoever ran the last test.sh on this machine.
+mlog=$(mktemp /tmp/nslab-mutation.XXXXXX.log)
+flog=$(mktemp /tmp/nslab-fuzz.XXXXXX.log)
+trap 'rm -f "$mlog" "$flog"' EXIT
 # The fault suite ends a stand-in nslab 20 times each way (kill -9, TERM, HUP, terminal).
 # The lessons' mutation test runs on its own, verbose, so its score reaches the log.
 NSLAB_KILL_ROUNDS=${NSLAB_KILL_ROUNDS:-20} go test -count=1 -timeout 40m -skip '^TestEveryStepIsChecked$' ./...
-go test -count=1 -timeout 40m -run '^TestEveryStepIsChecked$' -v ./scenarios >/tmp/nslab-mutation.log 2>&1 || {
-  cat /tmp/nslab-mutation.log; exit 1; }
-grep -o 'mutation score.*' /tmp/nslab-mutation.log
+go test -count=1 -timeout 40m -run '^TestEveryStepIsChecked$' -v ./scenarios >"$mlog" 2>&1 || {
+  cat "$mlog"; exit 1; }
+grep -o 'mutation score.*' "$mlog"
 # A count, not a duration: with a duration Go's fuzz coordinator can fail a clean target with
 # "context deadline exceeded" when its workers are starved at the deadline (golang/go#75804,
 # fixed in Go 1.27); a count has no deadline to race, so a busy machine only makes it slower.
@@ -32,8 +36,8 @@ grep -rl --include='*_test.go' '^func Fuzz' . | while read -r f; do
   pkg=./$(dirname "${f#./}")
   grep -o '^func Fuzz[A-Za-z0-9_]*' "$f" | sed 's/^func //' | while read -r name; do
     echo "fuzz $pkg $name ($fuzztime)"
-    go test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" "$pkg" >/tmp/nslab-fuzz.log 2>&1 || {
-      cat /tmp/nslab-fuzz.log; exit 1; }
+    go test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" "$pkg" >"$flog" 2>&1 || {
+      cat "$flog"; exit 1; }
   done
 done
 echo "test.sh: all passed"
