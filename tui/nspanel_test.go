@@ -64,3 +64,30 @@ func TestNSOrder(t *testing.T) {
 		t.Errorf("%d types in the panel, the lab has %d", len(got), len(lab.NSTypes))
 	}
 }
+
+// Rootless, the namespace panel says the user row is nslab's own namespace, in the
+// language asked for; as root it says nothing of the kind.
+func TestNamespacesSayRootless(t *testing.T) {
+	for _, tt := range []struct {
+		opts Options
+		want string
+	}{
+		{Options{Rootless: true}, "user: nslab's own, rootless"},
+		{Options{Rootless: true, Lang: "ko"}, "user: root 권한 없이 nslab이 만든 네임스페이스"},
+		{Options{}, ""},
+	} {
+		m, fl := newTestModel(t, tt.opts)
+		m.Update(stateMsg{state: fl.State()})
+		run(m, tea.WindowSizeMsg{Width: 200, Height: 45})
+		frame := ansi.Strip(m.View().Content)
+		if tt.want == "" {
+			if strings.Contains(frame, "rootless") {
+				t.Errorf("as root the panel speaks of rootless:\n%s", frame)
+			}
+			continue
+		}
+		if !strings.Contains(frame, tt.want) {
+			t.Errorf("%s: no %q on screen:\n%s", tt.opts.Lang, tt.want, frame)
+		}
+	}
+}

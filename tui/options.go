@@ -19,6 +19,10 @@ type Options struct {
 	// empty (https://no-color.org).
 	NoColor bool
 
+	// Rootless says the lab runs in a user namespace of nslab's (nslab without
+	// sudo): the namespace panel says that its user row is not the machine's.
+	Rootless bool
+
 	// Walkthrough, when not empty, runs these scenarios in order with the
 	// narration bar (`nslab walkthrough`); empty is the free-form lab.
 	Walkthrough []scenarios.Scenario

@@ -100,6 +100,15 @@ func (m *Model) panelBox(t target, r rect, d panelData) []string {
 	spec := boxSpec{Focused: focused, Title: title, Lines: m.panelLines(t, d, in.W, in.H)}
 	if t == targetNSPanel {
 		spec.Footer = nsLegend(m.st, &m.wd, m.nsp.typeRows())
+		if m.opts.Rootless {
+			note := m.st.Muted.Render(m.wd.rootlessUser)
+			if spec.Footer != "" {
+				note = spec.Footer + m.st.Muted.Render(" · ") + note
+			}
+			if cellWidth(note) <= in.W-2 {
+				spec.Footer = note
+			}
+		}
 	}
 	if t == targetDiff {
 		spec.Status = m.diff.status(m.st, d)

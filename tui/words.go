@@ -37,7 +37,9 @@ type words struct {
 	// chroot's line.
 	chrootRoot, chrootOut string
 	// forChildren explains the ↓ of pid↓ and time↓.
-	forChildren         string
+	forChildren string
+	// rootlessUser says, rootless, that the user row is nslab's own namespace.
+	rootlessUser        string
 	pointCol, fstypeCol string
 	sourceCol, relCol   string
 	// opts names the per-mount options (their column, and what differs).
@@ -165,6 +167,7 @@ func english() words {
 		chrootedAt:   func(p string) string { return "chrooted at " + p },
 		chrootedPane: func(pane string) string { return pane + " chrooted" },
 		forChildren:  "for children",
+		rootlessUser: "user: nslab's own, rootless",
 		reachable: func(n, of int) string {
 			return fmt.Sprintf("%d of %s reachable", n, plural(of, "mount", "mounts"))
 		},
@@ -339,6 +342,7 @@ func korean() words {
 		chrootedAt:   func(p string) string { return p + "에 chroot됨" },
 		chrootedPane: func(pane string) string { return pane + " chroot됨" },
 		forChildren:  "자식 프로세스용",
+		rootlessUser: "user: root 권한 없이 nslab이 만든 네임스페이스",
 		reachable:    func(n, of int) string { return fmt.Sprintf("마운트 %d개 중 %d개에 닿음", of, n) },
 		holdsRoot:    "루트가 있는 마운트", outOfReach: "닿지 않음",
 		chrootRoot: "chroot된 프로세스의 루트가 있는 마운트", chrootOut: "그 프로세스가 닿지 않는 마운트",

@@ -565,7 +565,7 @@ func cmdLab(ctx context.Context, c config, stderr io.Writer) int {
 		return exitUsage
 	}
 	cols, rows := max(int(ws.Col), 1), max(int(ws.Row), 1)
-	opts := tui.Options{Lang: c.lang, Theme: theme, NoColor: os.Getenv("NO_COLOR") != "", Walkthrough: walk}
+	opts := tui.Options{Lang: c.lang, Theme: theme, NoColor: os.Getenv("NO_COLOR") != "", Walkthrough: walk, Rootless: lab.InUserNS()}
 	var recFile *outputFile
 	var rec *cast.Writer
 	if c.record != "" {
