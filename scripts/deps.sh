@@ -3,7 +3,7 @@
 # runs), busybox-static (the busybox rootfs), vim, less, htop and procps (real programs in
 # the panes), vttest (the terminal held to tmux screen by screen), util-linux (unshare, findmnt, pivot_root), gcc and the C library's headers (the
 # ELF tests build small programs and libraries), openssh-client and chromium (students joining --share and
-# --share-web).
+# --share-web), uidmap (newuidmap and newgidmap: the rootless lab with subordinate IDs).
 # Installs nothing when all are present.
 # Needs root and apt-get; otherwise it only says what is missing. Another package install
 # running at the same time is waited for (up to 5 minutes, saying so), and a failed
