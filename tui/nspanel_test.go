@@ -73,7 +73,7 @@ func TestNamespacesSayRootless(t *testing.T) {
 		want string
 	}{
 		{Options{Rootless: true}, "user: nslab's own, rootless"},
-		{Options{Rootless: true, Lang: "ko"}, "user: root 권한 없이 nslab이 만든 네임스페이스"},
+		{Options{Rootless: true, Lang: "ko"}, "user: sudo 없이 nslab이 만든 네임스페이스"},
 		{Options{}, ""},
 	} {
 		m, fl := newTestModel(t, tt.opts)

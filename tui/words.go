@@ -342,7 +342,7 @@ func korean() words {
 		chrootedAt:   func(p string) string { return p + "에 chroot됨" },
 		chrootedPane: func(pane string) string { return pane + " chroot됨" },
 		forChildren:  "자식 프로세스용",
-		rootlessUser: "user: root 권한 없이 nslab이 만든 네임스페이스",
+		rootlessUser: "user: sudo 없이 nslab이 만든 네임스페이스",
 		reachable:    func(n, of int) string { return fmt.Sprintf("마운트 %d개 중 %d개에 닿음", of, n) },
 		holdsRoot:    "루트가 있는 마운트", outOfReach: "닿지 않음",
 		chrootRoot: "chroot된 프로세스의 루트가 있는 마운트", chrootOut: "그 프로세스가 닿지 않는 마운트",

@@ -59,7 +59,7 @@ var koAllowed = map[string]bool{
 	"F": true, "Alt": true, "g": true, "p": true, "f": true,
 	"PID": true, "cwd": true, "chroot": true, "mnt": true, "pid": true, "init": true,
 	"reboot": true, "halt": true, "poweroff": true, "htop": true, "mc": true, "vim": true, "less": true,
-	"UTS": true, "IPC": true, "cgroup": true, "uts": true, "ipc": true,
+	"UTS": true, "IPC": true, "cgroup": true, "uts": true, "ipc": true, "user": true, "sudo": true,
 }
 
 // TestKoreanWordsAreKorean: every entry of the Korean table is written in
