@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"math/rand"
 	"os"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/nslab/nslab/lab/labtest"
+	"github.com/nslab/nslab/lab/mnt"
 )
 
 // The oracle test: random commands from a grammar typed into both panes; after each one's
@@ -50,6 +52,11 @@ func TestPanelsAgreeWithTheKernel(t *testing.T) {
 				t.Fatalf("after command %d (seed %d) in %s, %q, following %s(%d) table of %d:\n%s\nthe commands so far:\n%s",
 					i, seed, r, cmd, s.Comm, s.PID, s.TablePID, strings.Join(bad, "\n"), strings.Join(g.log, "\n"))
 			}
+		}
+		// The rows the panel draws are the diff of the two tables it has, however the
+		// hub's Differ came to them (kept, patched, or appended to).
+		if want := mnt.Diff(st.Host.Mounts, st.NS.Mounts); len(want)+len(st.Diff) > 0 && !reflect.DeepEqual(st.Diff, want) {
+			t.Fatalf("after command %d (seed %d) in %s, %q: the state's diff is not the diff of its tables:\n got %+v\nwant %+v", i, seed, r, cmd, st.Diff, want)
 		}
 	}
 	t.Logf("%d commands, %d comparisons with the kernel, 0 mismatches (seed %d)", commands, comparisons, seed)
