@@ -36,6 +36,7 @@ func main() {
 	sizeList := flag.String("mounts", "1000,10000,100000", "mount table sizes for the mount rows (the kernel's fs.mount-max, 100,000 by default, caps a namespace)")
 	mountsOnly := flag.Bool("mountsonly", false, "only the mount rows")
 	keysOnly := flag.Bool("keysonly", false, "only start-up and keystroke → screen (a quick look at latency)")
+	shareOnly := flag.Bool("shareonly", false, "only the spectator rows: the teacher with 0, 10 and 50 ssh viewers")
 	flag.Parse()
 	var sizes []int
 	for _, f := range strings.Split(*sizeList, ",") {
@@ -53,7 +54,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench: run as root with -nslab PATH (see bench/run.sh)")
 		os.Exit(2)
 	}
-	b := &bench{nslab: *nslab, work: *work, quick: *quick, seq1m: *seq1m, perfDir: *perfDir, sizes: sizes, mountsOnly: *mountsOnly, keysOnly: *keysOnly, srv: server{socket: fmt.Sprintf("nslab-bench-%d", os.Getpid())}}
+	b := &bench{nslab: *nslab, work: *work, quick: *quick, seq1m: *seq1m, perfDir: *perfDir, sizes: sizes, mountsOnly: *mountsOnly, keysOnly: *keysOnly, shareOnly: *shareOnly, srv: server{socket: fmt.Sprintf("nslab-bench-%d", os.Getpid())}}
 	err := b.run()
 	b.srv.kill()
 	b.table.print(os.Stdout)
@@ -71,6 +72,7 @@ type bench struct {
 	sizes       []int // mount table sizes
 	mountsOnly  bool
 	keysOnly    bool
+	shareOnly   bool
 	srv         server
 	table       table
 	self        string // this binary, copied where the panes can run it
@@ -100,7 +102,7 @@ func (b *bench) run() error {
 	}
 	start := []string{"start-server", ";", "set-option", "-g", "window-size", "manual", ";",
 		"set-option", "-g", "default-size", fmt.Sprintf("%dx%d", cols, rows), ";", "set-option", "-g", "history-limit", "5000"}
-	if b.mountsOnly {
+	if b.mountsOnly || b.shareOnly {
 		// The server starts with a session that stays, as the plain one does in a full
 		// run, or it exits between rounds; nslab's sessions get a manual window size of
 		// their own: tmux 3.3 crashes making a second session under a global one.
@@ -113,6 +115,9 @@ func (b *bench) run() error {
 
 	if b.mountsOnly {
 		return b.mountRows()
+	}
+	if b.shareOnly {
+		return b.shareRows()
 	}
 	// Start-up to the first complete frame, beside a tmux window with bash at its prompt.
 	nsStart, err := b.startNslab(mountPaths[0])
@@ -208,6 +213,9 @@ func (b *bench) run() error {
 	}
 	b.table.add("Ctrl-C during yes → prompt", ms(nsInt), "tmux: "+ms(plInt), "≤ 250 ms", nsInt <= 250*time.Millisecond)
 
+	if err := b.shareRows(); err != nil {
+		return err
+	}
 	return b.mountRows()
 }
 

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/nslab/nslab/lab"
@@ -39,6 +40,7 @@ type Share struct {
 	// done is closed by Close: every viewer ends.
 	done      chan struct{}
 	closeOnce sync.Once
+	budget    frameBudget
 }
 
 // ShareInfo is what the teacher's screen shows of the share: how to join.
@@ -59,7 +61,9 @@ var ErrShareClosed = errors.New("tui: share: closed")
 
 // NewShare returns a Share that admits at most max viewers at once.
 func NewShare(max int) *Share {
-	return &Share{max: max, viewers: map[*Viewer]struct{}{}, changed: make(chan struct{}, 1), done: make(chan struct{})}
+	s := &Share{max: max, viewers: map[*Viewer]struct{}{}, changed: make(chan struct{}, 1), done: make(chan struct{})}
+	s.budget.burst = float64(2*max + 60)
+	return s
 }
 
 // SetInfo sets what the teacher's screen shows of the share.
@@ -267,3 +271,37 @@ func (m *Model) shareLead() string {
 
 // symWatching marks the share on the help bar.
 const symWatching = "◉"
+
+// frameBudget bounds the frames all viewers together draw: a token bucket
+// that refills at viewerFrames a second up to burst. Each frame costs the
+// machine that runs the lab about a quarter of a millisecond (drawn, diffed,
+// encrypted); during a flood of output the bound keeps a class from taking
+// the teacher's CPU, at the cost of their frame rate (60 a second for up to
+// 5 viewers, 30 for 10, 6 for 50). After a quiet spell the bucket is full,
+// and a change reaches every viewer at once.
+type frameBudget struct {
+	mu     sync.Mutex
+	tokens float64
+	burst  float64
+	last   time.Time
+}
+
+// viewerFrames is the frames a second all viewers together may draw.
+const viewerFrames = 300
+
+// take takes a frame now and returns 0, or says how long until one is there.
+func (b *frameBudget) take(now time.Time) time.Duration {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.last.IsZero() {
+		b.tokens = b.burst
+	} else {
+		b.tokens = min(b.burst, b.tokens+now.Sub(b.last).Seconds()*viewerFrames)
+	}
+	b.last = now
+	if b.tokens >= 1 {
+		b.tokens--
+		return 0
+	}
+	return time.Duration((1 - b.tokens) / viewerFrames * float64(time.Second))
+}

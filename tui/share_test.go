@@ -201,3 +201,32 @@ func TestShareLimit(t *testing.T) {
 		t.Fatalf("a viewer after Close: %v, want ErrShareClosed", err)
 	}
 }
+
+// The frame budget lets a full bucket's frames through at once, then one
+// per 1/viewerFrames of a second, and says how long until the next.
+func TestFrameBudget(t *testing.T) {
+	b := frameBudget{burst: 3}
+	t0 := time.Unix(1000, 0)
+	for i := range 3 {
+		if d := b.take(t0); d != 0 {
+			t.Fatalf("frame %d of a full bucket of 3 waits %v", i+1, d)
+		}
+	}
+	per := time.Second / viewerFrames
+	if d := b.take(t0); d <= 0 || d > per {
+		t.Fatalf("a fourth frame at once waits %v, want (0, %v]", d, per)
+	}
+	if d := b.take(t0.Add(per + time.Microsecond)); d != 0 {
+		t.Fatalf("a frame one refill later waits %v", d)
+	}
+	// A long quiet spell fills the bucket to its burst, no further.
+	later := t0.Add(time.Hour)
+	for i := range 3 {
+		if d := b.take(later); d != 0 {
+			t.Fatalf("frame %d after a quiet hour waits %v", i+1, d)
+		}
+	}
+	if d := b.take(later); d == 0 {
+		t.Fatal("the bucket held more than its burst after a quiet hour")
+	}
+}

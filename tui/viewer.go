@@ -29,7 +29,7 @@ type Viewer struct {
 	left   chan struct{}
 	gen    int
 	// Frames: at most one per interval (frameInterval unless every is
-	// set); taps in between are one.
+	// longer) and within the share's budget; taps in between are one.
 	last  time.Time
 	every time.Duration
 	// passive: nobody types here (a web page): the help bar shows no keys.
@@ -82,11 +82,42 @@ func viewerKeys(wd words, lang scenarios.Lang) KeyMap {
 	return k
 }
 
-func (v *Viewer) interval() time.Duration {
-	if v.every > 0 {
-		return v.every
+// interval is the least time between two of this viewer's frames.
+func (v *Viewer) interval() time.Duration { return max(frameInterval, v.every) }
+
+// pace waits until this viewer may draw a frame: at least its interval
+// after its last, and a frame of the share's budget (see frameBudget). It
+// reports false if stop ended the wait.
+func (v *Viewer) pace(last time.Time, every time.Duration, stop ...<-chan struct{}) bool {
+	for {
+		d := every - time.Since(last)
+		if d <= 0 {
+			if d = v.s.budget.take(time.Now()); d <= 0 {
+				return true
+			}
+		}
+		t := time.NewTimer(d)
+		select {
+		case <-t.C:
+		case <-v.left:
+			t.Stop()
+			return false
+		case <-v.s.done:
+			t.Stop()
+			return false
+		case <-first(stop):
+			t.Stop()
+			return false
+		}
 	}
-	return frameInterval
+}
+
+// first is the first channel of cs, or nil (a channel that never fires).
+func first(cs []<-chan struct{}) <-chan struct{} {
+	if len(cs) == 0 {
+		return nil
+	}
+	return cs[0]
 }
 
 // SetPassive says nobody types into this viewer (the web page): its help
@@ -133,27 +164,22 @@ func (v *Viewer) Init() tea.Cmd {
 	return v.wait()
 }
 
-// wait waits for a tap, at most one frame per frameInterval; it ends the
-// viewer when the share closes.
+// wait waits for a tap, then for the viewer's pace; it ends the viewer
+// when the share closes or it left.
 func (v *Viewer) wait() tea.Cmd {
 	notify, left, done, last, every := v.notify, v.left, v.s.done, v.last, v.interval()
 	return func() tea.Msg {
-		if d := every - time.Since(last); d > 0 {
-			select {
-			case <-time.After(d):
-			case <-left:
-				return tea.Quit()
-			case <-done:
-				return tea.Quit()
-			}
-		}
 		select {
 		case <-notify:
-			return viewerFrameMsg{}
 		case <-left:
+			return tea.Quit()
 		case <-done:
+			return tea.Quit()
 		}
-		return tea.Quit()
+		if !v.pace(last, every) {
+			return tea.Quit()
+		}
+		return viewerFrameMsg{}
 	}
 }
 
@@ -324,20 +350,18 @@ func (s *viewScreen) Render() string {
 		}
 		lines = lines[s.top : s.top+s.rows]
 	}
+	// A look's lines are exactly its columns wide: only a cut needs measuring.
+	pad := strings.Repeat(" ", max(s.cols-s.look.Cols, 0))
 	out := make([]string, s.rows)
 	for i := range out {
-		l := ""
-		if i < len(lines) {
-			l = lines[i]
-		}
-		w := ansi.StringWidth(l)
 		switch {
-		case w > s.cols:
-			l = ansi.Truncate(l, s.cols, "") + "\x1b[m"
-		case w < s.cols:
-			l += strings.Repeat(" ", s.cols-w)
+		case i >= len(lines):
+			out[i] = strings.Repeat(" ", s.cols)
+		case s.look.Cols > s.cols:
+			out[i] = ansi.Truncate(lines[i], s.cols, "") + "\x1b[m"
+		default:
+			out[i] = lines[i] + pad
 		}
-		out[i] = l
 	}
 	return strings.Join(out, "\n")
 }
@@ -372,27 +396,11 @@ func (s *viewScreen) Focus(bool)                  {}
 func (s *viewScreen) TakeDirty() bool             { return false }
 func (s *viewScreen) Close() error                { return nil }
 
-// Next waits for the teacher's next frame, at most one per frameInterval,
-// and returns the viewer's screen (exactly its size, styled with SGR). It
+// Next waits for the teacher's next frame, at the viewer's pace, and returns the viewer's screen (exactly its size, styled with SGR). It
 // is for a viewer without a Program (the web page): call it from one
 // goroutine. It returns false once done is closed, the share is closed or
 // the viewer left.
 func (v *Viewer) Next(done <-chan struct{}) (string, bool) {
-	if d := v.interval() - time.Since(v.last); d > 0 {
-		t := time.NewTimer(d)
-		select {
-		case <-t.C:
-		case <-done:
-			t.Stop()
-			return "", false
-		case <-v.left:
-			t.Stop()
-			return "", false
-		case <-v.s.done:
-			t.Stop()
-			return "", false
-		}
-	}
 	select {
 	case <-v.notify:
 	case <-done:
@@ -400,6 +408,9 @@ func (v *Viewer) Next(done <-chan struct{}) (string, bool) {
 	case <-v.left:
 		return "", false
 	case <-v.s.done:
+		return "", false
+	}
+	if !v.pace(v.last, v.interval(), done) {
 		return "", false
 	}
 	v.Update(viewerFrameMsg{})
