@@ -34,6 +34,9 @@ const (
 	wrongCodeDelay = 500 * time.Millisecond
 )
 
+// The timing the server uses (tests shorten it).
+var idleTimeout, keepAliveEvery = IdleTimeout, KeepAlive
+
 // DefaultMaxViewers is the viewer limit: a class, with room.
 const DefaultMaxViewers = 60
 
@@ -88,7 +91,7 @@ func ListenSSH(addr string, s *tui.Share, code, keyPath string) (*SSHServer, err
 			time.Sleep(wrongCodeDelay)
 			return false
 		}),
-		wish.WithIdleTimeout(IdleTimeout),
+		wish.WithIdleTimeout(idleTimeout),
 		wish.WithMiddleware(viewerMiddleware(s)),
 	)
 	if err != nil {
@@ -173,7 +176,7 @@ func keepAlive(ctx context.Context, sess ssh.Session) {
 	if !ok {
 		return
 	}
-	t := time.NewTicker(KeepAlive)
+	t := time.NewTicker(keepAliveEvery)
 	defer t.Stop()
 	for {
 		select {

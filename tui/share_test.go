@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -228,5 +229,34 @@ func TestFrameBudget(t *testing.T) {
 	}
 	if d := b.take(later); d == 0 {
 		t.Fatal("the bucket held more than its burst after a quiet hour")
+	}
+}
+
+// A viewer that takes no frames (its connection stalled) never holds the teacher up, and
+// what waits for it is one tap, however many frames the teacher draws.
+func TestStalledViewerHoldsNothing(t *testing.T) {
+	fl := newFakeLab()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s := NewShare(2)
+	m := New(ctx, fl, Options{Share: s, Now: func() time.Time { return fixedNow }})
+	defer m.Close()
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	v, err := s.Join(80, 24)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Leave()
+	for i := range 2000 {
+		fl.panes[lab.Host].output(fmt.Sprintf("line %d\r\n", i))
+		m.Update(tea.KeyPressMsg{Code: tea.KeyF2}) // a chrome change: a new snapshot each time
+		m.View()
+	}
+	if n := len(v.notify); n != 1 {
+		t.Fatalf("%d taps wait for the stalled viewer, want 1", n)
+	}
+	// It draws the newest when it comes back.
+	if got := viewerFrame(v); !strings.Contains(got, "line 1999") {
+		t.Errorf("the viewer's next frame is not the newest:\n%s", got)
 	}
 }
