@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -256,6 +257,17 @@ func TestRootlessLabAndKill9(t *testing.T) {
 	r.waitScreen("both tmpfs in the mount panel", func(s string) bool {
 		return strings.Contains(s, "/tmp/m") && strings.Contains(s, "/mnt")
 	})
+	// The window changes size: the terminal passes through, so nslab in the user namespace
+	// gets SIGWINCH and the panes' terminals follow.
+	size := regexp.MustCompile(`SIZE (\d+ \d+)`)
+	r.keys("M-Left")
+	before1 := size.FindStringSubmatch(r.runIn(`echo "SIZE $(stty size)"`, "SIZE "))
+	r.tmux("resize-window", "-t", "e2e", "-x", "200", "-y", "60")
+	r.keys("C-l")
+	after1 := size.FindStringSubmatch(r.runIn(`echo "SIZE $(stty size)" again`, "again"))
+	if before1 == nil || after1 == nil || before1[1] == after1[1] {
+		t.Errorf("the host pane's size did not follow the window: before %v, after %v\n%s", before1, after1, r.screen())
+	}
 	outer := r.panePID()
 	inner := childRunning(t, outer, nslabBin)
 	userNS, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/user", inner))
@@ -284,20 +296,13 @@ func TestRootlessLabAndKill9(t *testing.T) {
 	}
 }
 
-// childRunning finds the child of pid that runs the executable exe.
+// childRunning waits for a child of pid that runs the executable exe.
 func childRunning(t *testing.T, pid int, exe string) int {
 	t.Helper()
 	deadline := time.Now().Add(labtest.Patience)
 	for {
-		kids, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
-		for _, k := range kids {
-			b, _ := os.ReadFile(k)
-			for _, f := range strings.Fields(string(b)) {
-				c, _ := strconv.Atoi(f)
-				if e, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", c)); err == nil && e == exe {
-					return c
-				}
-			}
+		if kids := childrenRunning(pid, exe); len(kids) > 0 {
+			return kids[0]
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("no child of %d runs %s after %v", pid, exe, labtest.Patience)
@@ -306,65 +311,114 @@ func childRunning(t *testing.T, pid int, exe string) int {
 	}
 }
 
-// With subordinate ID ranges for the user (given here by files bound over /etc/subuid and
-// /etc/subgid in a mount namespace of the test's own), nslab maps them with newuidmap and
-// newgidmap: the lab has 65,537 IDs, so chown to another user works in it.
-func TestRootlessSubordinateIDs(t *testing.T) {
+// Signals pass through the nslab the user started to the one in the user namespace:
+// SIGTERM to the first ends the run as with root (exit 143, said once) and leaves no lab;
+// Ctrl-C in the terminal reaches both, and the run exits 130. The lesson run sleeps, so
+// the signal comes while its step runs.
+func TestRootlessSignalsPassThrough(t *testing.T) {
 	requireRootless(t)
-	for _, prog := range []string{"newuidmap", "newgidmap", "unshare", "setpriv"} {
-		if _, err := exec.LookPath(prog); err != nil {
-			t.Skipf("%s is not installed (scripts/deps.sh installs uidmap and util-linux)", prog)
-		}
-	}
 	home := nobodyHome(t)
-	ids := filepath.Join(home, "subids")
-	if err := os.WriteFile(ids, []byte("nobody:100000:65536\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	lessons := filepath.Join(home, "lessons")
 	if err := os.Mkdir(lessons, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	lesson := `id: subids
-title: {en: Subordinate IDs, ko: 하위 ID}
-summary: {en: The lab maps a range of IDs., ko: 실습 환경이 ID 범위를 매핑합니다.}
+	lesson := `id: wait
+title: {en: Wait, ko: 기다림}
+summary: {en: A step that sleeps., ko: 잠드는 단계입니다.}
 steps:
   - pane: host
-    narration: {en: Give a file to uid 1000., ko: 파일을 uid 1000에게 줍니다.}
-    command: cat /proc/self/uid_map; touch /tmp/f && chown 1000:1000 /tmp/f && stat -c owner=%u:%g /tmp/f
-    checks:
-      - exit: 0
-      - output_contains: "owner=1000:1000"
-      - output_contains: "100000"
+    narration: {en: Sleep., ko: 잠듭니다.}
+    command: sleep 600
+    timeout: 10m
 `
-	if err := os.WriteFile(filepath.Join(lessons, "subids.yaml"), []byte(lesson), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(lessons, "wait.yaml"), []byte(lesson), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	run := func(args ...string) (string, int) {
-		script := `mount --bind "$1" /etc/subuid && mount --bind "$1" /etc/subgid && shift && exec setpriv --reuid 65534 --regid 65534 --clear-groups "$@"`
-		cmd := exec.Command("unshare", append([]string{"-m", "--propagation", "private", "/bin/sh", "-c", script, "sh", ids, nslabBin}, args...)...)
-		cmd.Dir = home
-		cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "HOME=" + home, "LANG=C.UTF-8"}
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
+	// sleeping finds the sleep in the lab under the nslab the user started (outer).
+	sleeping := func(outer int) []labtest.Proc {
+		for _, inner := range childrenRunning(outer, nslabBin) {
+			if init := labInitUnder(inner); init != 0 {
+				procs := labtest.PIDNamespaceOf(init)
+				for _, p := range procs {
+					if comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", p.PID)); strings.TrimSpace(string(comm)) == "sleep" {
+						return append(procs, labtest.ProcOf(inner))
+					}
+				}
+			}
 		}
-		err := labtest.WaitExit(cmd, labtest.Patience)
-		if ee, ok := err.(*exec.ExitError); ok {
-			return out.String(), ee.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
+		return nil
+	}
+	cmd := exec.Command(nslabBin, "run", "wait", "--scenarios", lessons)
+	cmd.Dir = home
+	cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "HOME=" + home, "LANG=C.UTF-8"}
+	var stdout, stderr lockedBuffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobodyID, Gid: nobodyID}}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(labtest.Patience)
+	var procs []labtest.Proc
+	for procs = sleeping(cmd.Process.Pid); procs == nil; procs = sleeping(cmd.Process.Pid) {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("waited %v for the sleep in the rootless lab; stdout %q, stderr %q", labtest.Patience, stdout.String(), stderr.String())
 		}
-		return out.String(), 0
+		time.Sleep(10 * time.Millisecond)
 	}
-	out, code := run("doctor")
-	for _, want := range []string{"uid 65534 → 0, uids 100000–165535 → 1–65536", "✓ subordinate IDs (rootless)", "mapped with newuidmap and newgidmap"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("doctor with subordinate IDs lacks %q (exit %d):\n%s", want, code, out)
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	err := labtest.WaitExit(cmd, labtest.Patience)
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	if code != 143 || stderr.String() != "nslab: interrupted by SIGTERM\n" {
+		t.Errorf("SIGTERM: exit %d, stderr %q; want 143 and the signal said once", code, stderr.String())
+	}
+	labtest.WaitGone(t, procs, nil, labtest.Patience)
+
+	// Ctrl-C from the terminal; the script outlives it (its trap) to say nslab's status.
+	script := filepath.Join(home, "run.sh")
+	body := fmt.Sprintf("#!/bin/sh\ntrap : INT\nsetpriv --reuid %d --regid %d --clear-groups env HOME=%s %s run wait --scenarios %s >/dev/null\necho \"status $?\"\nsleep 600\n",
+		nobodyID, nobodyID, home, nslabBin, lessons)
+	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r := startTmux(t, 120, 30, script)
+	deadline = time.Now().Add(labtest.Patience)
+	for procs = nil; procs == nil; {
+		for _, outer := range childrenRunning(r.panePID(), nslabBin) {
+			procs = sleeping(outer)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waited %v for the sleep in the rootless lab; the screen:\n%s", labtest.Patience, r.screen())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	r.keys("C-c")
+	if s := r.waitFor("status "); !strings.Contains(s, "nslab: interrupted by SIGINT") || !strings.Contains(s, "status 130") || strings.Count(s, "interrupted") != 1 {
+		t.Errorf("after Ctrl-C:\n%s", s)
+	}
+	labtest.WaitGone(t, procs, nil, labtest.Patience)
+}
+
+// childrenRunning lists the children of pid that run the executable exe (the nslab in
+// the user namespace was started as /proc/self/exe: its comm is "exe").
+func childrenRunning(pid int, exe string) []int {
+	var out []int
+	kids, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
+	for _, k := range kids {
+		b, _ := os.ReadFile(k)
+		for _, f := range strings.Fields(string(b)) {
+			c, _ := strconv.Atoi(f)
+			if e, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", c)); err == nil && e == exe {
+				out = append(out, c)
+			}
 		}
 	}
-	if out, code := run("run", "subids", "--scenarios", lessons); code != 0 {
-		t.Errorf("a lesson that chowns to uid 1000, rootless with subordinate IDs: exit %d\n%s", code, out)
-	}
+	return out
 }
