@@ -62,6 +62,10 @@ func userNSFinding(f userNSFacts) Finding {
 		return fail("not in this kernel", "use a kernel built with CONFIG_USER_NS, or run nslab with sudo")
 	case f.Rootless:
 		out.Detail = "nslab runs in one now, and the lab in it"
+		if f.AppArmor == "1" {
+			// Whether a profile lets nslab keep its capabilities there, the probe below tells.
+			out.Detail += "; AppArmor restricts user namespaces here (kernel.apparmor_restrict_unprivileged_userns is 1): if the mount probe fails, give nslab a profile with the userns permission"
+		}
 		return out
 	case f.MaxUserNS == "0":
 		return fail("disabled: user.max_user_namespaces is 0",

@@ -134,7 +134,8 @@ func TestDoctorUserNamespaceFinding(t *testing.T) {
 		{name: "root, max 0", max: "0", root: true, required: false, detail: "only nslab without root needs them", fix: "sysctl -w user.max_user_namespaces=15000"},
 		{name: "root, AppArmor", max: "15000", aa: "1", root: true, ok: true, required: false, detail: "only nslab without root needs them"},
 		// Already in its own: whatever the settings say, it has one.
-		{name: "rootless", max: "15000", aa: "1", rootless: true, ok: true, required: true, detail: "nslab runs in one now"},
+		{name: "rootless", max: "15000", rootless: true, ok: true, required: true, detail: "nslab runs in one now, and the lab in it"},
+		{name: "rootless, AppArmor", max: "15000", aa: "1", rootless: true, ok: true, required: true, detail: "if the mount probe fails, give nslab a profile with the userns permission"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			files = map[string]string{sysctlMaxUserNS: tt.max}

@@ -475,6 +475,10 @@ func startLab(ctx context.Context, c config, cols, rows int, stderr io.Writer) (
 			fmt.Fprintln(stderr, "nslab:", err)
 			return nil, exitNotRoot
 		}
+		if lab.IsRootless() {
+			// Rootless the likely cause is a setting doctor names, with its fix.
+			err = fmt.Errorf("%w (rootless, in a user namespace: nslab doctor says what this machine allows)", err)
+		}
 		failed(ctx, stderr, "nslab: cannot start the lab:", err)
 		return nil, exitFailed
 	}
