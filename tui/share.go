@@ -240,6 +240,7 @@ func (m *Model) snapshot() *shareSnap {
 	if w := m.walk; w != nil {
 		c := *w
 		c.ctx, c.slab, c.panes, c.screens, c.runner = nil, nil, nil, nil, nil
+		c.watched = true
 		c.results = maps.Clone(w.results)
 		c.steps = slices.Clone(w.steps)
 		d.walk = &c

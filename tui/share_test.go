@@ -53,13 +53,16 @@ func TestViewerFollowsTeacher(t *testing.T) {
 			t.Errorf("viewer line %d is %d cells wide at 90×28: %q", i, w, l)
 		}
 	}
-	for _, want := range []string{"[ns] ~ # findmnt /tmp/mount_test", "Mount a tmpfs", "watching, read-only", "step 1/2"} {
+	for _, want := range []string{"[ns] ~ # findmnt /tmp/mount_test", "Mount a tmpfs", "watching, read-only", "step 1/2", "the teacher runs it"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the viewer's screen does not show %q:\n%s", want, got)
 		}
 	}
 	if strings.Contains(got, "k7m2qx") {
 		t.Errorf("the viewer's screen shows the class code:\n%s", got)
+	}
+	if strings.Contains(got, "f5") || strings.Contains(got, "alt+p") {
+		t.Errorf("the viewer's screen offers the teacher's keys:\n%s", got)
 	}
 
 	h.send(press(tea.KeyF5, 0))

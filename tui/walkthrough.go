@@ -81,6 +81,9 @@ type walkthrough struct {
 	// screens are the panes' terminals: a lesson, and a rewind, starts them
 	// afresh under a rule naming it.
 	screens []term.Terminal
+	// watched: this is a spectator's copy (see Share): the bar names no
+	// key, the teacher's keys run the steps.
+	watched bool
 }
 
 // totals are what the walkthrough went through: lessons finished, their
@@ -462,6 +465,9 @@ func (w *walkthrough) status(st Styles) string {
 		}
 		return st.Warn.Render(symRunning+" "+wd.running) + queued
 	case walkReady:
+		if w.watched {
+			return st.Muted.Render(shareWordsFor(w.lang).teacherRuns)
+		}
 		if w.step < len(w.steps) && w.steps[w.step].command == "" {
 			return st.Key.Render(wd.checkAndGo)
 		}
@@ -470,13 +476,22 @@ func (w *walkthrough) status(st Styles) string {
 		res, ran := w.results[w.step]
 		sep := st.Muted.Render(" · ")
 		if !ran || res.Passed() {
+			if w.watched {
+				return st.Pass.Render(symPass + " " + wd.passed)
+			}
 			return st.Pass.Render(symPass+" "+wd.passed) + sep + st.Key.Render(wd.next)
+		}
+		if w.watched {
+			return st.Fail.Render(symFail + " " + wd.failed)
 		}
 		return st.Fail.Render(symFail+" "+wd.failed) + sep + st.Key.Render(wd.recheck)
 	case walkBroken:
 		what := wd.broken
 		if w.rewound {
 			what = wd.rewindFailed
+		}
+		if w.watched {
+			return st.Fail.Render(symFail + " " + what)
 		}
 		return st.Fail.Render(symFail+" "+what) + st.Muted.Render(" · ") + st.Key.Render(wd.tryAgain)
 	}
