@@ -24,17 +24,24 @@ type Core struct {
 	in    *inputQueue
 	dirty atomic.Bool
 
-	// renderMu serializes Render, which owns grid, raw and lines between
-	// calls.
+	// renderMu serializes Render, which owns grid, seen, changed and lines
+	// between calls.
 	renderMu sync.Mutex
 	grid     []Cell
-	// lines are the view's rows as Render styled them last, and raw the
-	// cells they were made from: a row whose cells did not change (all but
-	// one or two after a keystroke's echo) is not normalized and styled
-	// again.
-	raw     []Cell
-	lines   []string
-	lineBuf []byte
+	// lines are the view's rows as Render styled them last, and seen the
+	// emulator's cells they were made from, up to the last cell that is not
+	// a default blank: a row whose cells did not change (all but one or two
+	// after a keystroke's echo) is neither copied out of the emulator nor
+	// normalized and styled again.
+	seen     [][]cell
+	seenCols int
+	changed  []int
+	lines    []string
+	lineBuf  []byte
+	// linesGen is the generation lines show (linesOK: any). Read and
+	// written with renderMu held.
+	linesGen uint64
+	linesOK  bool
 
 	mu       sync.Mutex
 	emu      *emulator
@@ -194,55 +201,105 @@ func (t *Core) viewLineLocked(dst []Cell, y int) {
 	}
 }
 
+// viewCellsLocked is view row y as the emulator holds it, without the default
+// blanks at its end (the same row whatever they are), at most t.cols cells.
+// It stays valid until the emulator or t.row next changes.
+func (t *Core) viewCellsLocked(y int) []cell {
+	if y < t.offset {
+		if cap(t.row) < t.cols {
+			t.row = make([]cell, t.cols)
+		}
+		cells := t.row[:t.cols]
+		t.sb.line(t.sb.len()-t.offset+y, cells)
+		end := len(cells)
+		for end > 0 && cells[end-1] == (cell{}) {
+			end--
+		}
+		return cells[:end]
+	}
+	l := t.emu.scr.row(y - t.offset)
+	return l.cells[:min(l.used, len(l.cells), t.cols)]
+}
+
 // Render implements Terminal. The cells are copied under the lock; checking
 // and styling them happens after it is released. An unchanged view returns
 // the previous string.
 func (t *Core) Render() string {
 	t.renderMu.Lock()
 	defer t.renderMu.Unlock()
-
 	t.mu.Lock()
 	if t.cacheOK && t.cacheGen == t.gen {
 		s := t.cache
 		t.mu.Unlock()
 		return s
 	}
-	gen, cols, rows := t.gen, t.cols, t.rows
-	if cap(t.grid) < cols*rows {
-		t.grid = make([]Cell, cols*rows)
+	t.mu.Unlock()
+	gen := t.updateLines()
+	s := strings.Join(t.lines, "\n")
+	t.mu.Lock()
+	t.cache, t.cacheGen, t.cacheOK = s, gen, true
+	t.mu.Unlock()
+	return s
+}
+
+// RenderLines appends the lines Render joins to dst[:0]. A line that did not
+// change since the last call is the same string (its bytes are not copied
+// again), so a caller can tell the changed lines apart cheaply; a pane after
+// a keystroke's echo styles one line, not the whole view.
+func (t *Core) RenderLines(dst []string) []string {
+	t.renderMu.Lock()
+	defer t.renderMu.Unlock()
+	t.updateLines()
+	return append(dst[:0], t.lines...)
+}
+
+// updateLines brings t.lines up to the view and returns the generation they
+// show; renderMu is held.
+func (t *Core) updateLines() uint64 {
+	t.mu.Lock()
+	if t.linesOK && t.linesGen == t.gen {
+		t.mu.Unlock()
+		return t.linesGen
 	}
-	grid := t.grid[:cols*rows]
+	gen, cols, rows := t.gen, t.cols, t.rows
+	fresh := len(t.seen) != rows || len(t.lines) != rows || t.seenCols != cols
+	if fresh {
+		t.seen, t.lines, t.seenCols = make([][]cell, rows), make([]string, rows), cols
+	}
+	t.changed = t.changed[:0]
 	t.guard(func() {
 		for y := range rows {
-			t.viewLineLocked(grid[y*cols:(y+1)*cols], y)
+			cells := t.viewCellsLocked(y)
+			if !fresh && slices.Equal(cells, t.seen[y]) {
+				continue
+			}
+			t.seen[y] = append(t.seen[y][:0], cells...)
+			t.changed = append(t.changed, y)
 		}
 	})
 	t.mu.Unlock()
 
-	fresh := len(t.raw) != cols*rows || len(t.lines) != rows
-	if fresh {
-		t.raw, t.lines = make([]Cell, cols*rows), make([]string, rows)
+	if cap(t.grid) < cols {
+		t.grid = make([]Cell, cols)
 	}
-	for y := range rows {
-		row, prev := grid[y*cols:(y+1)*cols], t.raw[y*cols:(y+1)*cols]
-		if !fresh && slices.Equal(row, prev) {
-			continue
+	row := t.grid[:cols]
+	for _, y := range t.changed {
+		cells := t.seen[y]
+		for x := range row {
+			if x < len(cells) {
+				row[x] = cells[x].toCell()
+			} else {
+				row[x] = Blank()
+			}
 		}
-		copy(prev, row)
 		// In place: normalizeLine reads each cell before writing at or
 		// after it.
 		normalizeLine(row, row)
 		t.lineBuf = renderLine(t.lineBuf[:0], row)
 		t.lines[y] = string(t.lineBuf)
 	}
-	s := strings.Join(t.lines, "\n")
-
-	t.mu.Lock()
-	if t.gen == gen {
-		t.cache, t.cacheGen, t.cacheOK = s, gen, true
-	}
-	t.mu.Unlock()
-	return s
+	t.linesGen, t.linesOK = gen, true
+	return gen
 }
 
 // Cell implements Terminal. A cell depends on the whole row (a wide

@@ -77,6 +77,7 @@ func fuzzTerminal(t *testing.T, term Terminal, data []byte, c, r int, cut uint16
 		}
 		cols, rows := term.Size()
 		checkGrid(t, term.Render(), cols, rows)
+		checkRenderFresh(t, term)
 		if i > 64 {
 			// The rest in one go: enough interleaving for one input.
 			step = len(data)
@@ -115,6 +116,30 @@ func FuzzDifferential(f *testing.F) {
 			t.Fatalf("%s\n  core: %q\n  x/vt: %q", d, screen(core), screen(vt))
 		}
 	})
+}
+
+// checkRenderFresh checks that Core's render, which styles again only the
+// rows whose cells changed since the last one, is each row's cells (read
+// one by one, whole) styled afresh.
+func checkRenderFresh(t *testing.T, term Terminal) {
+	t.Helper()
+	core, ok := term.(*Core)
+	if !ok {
+		return
+	}
+	cols, rows := core.Size()
+	if rows == 0 {
+		return
+	}
+	row := make([]Cell, cols)
+	for y, line := range strings.Split(core.Render(), "\n") {
+		for x := range row {
+			row[x] = core.Cell(x, y)
+		}
+		if want := string(renderLine(nil, row)); line != want {
+			t.Fatalf("row %d renders as %q; styled afresh it is %q", y, line, want)
+		}
+	}
 }
 
 // checkRenderMatchesCells checks the render's size and that its text is the
