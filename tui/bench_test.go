@@ -2,10 +2,12 @@ package tui
 
 import (
 	"fmt"
+	"io"
 	"slices"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 	"github.com/nslab/nslab/lab"
 	"github.com/nslab/nslab/lab/mnt"
 )
@@ -106,5 +108,64 @@ func BenchmarkMountEvent(b *testing.B) {
 				_ = m.View()
 			}
 		})
+	}
+}
+
+// BenchmarkViewKeystroke is the cost of the frame's lines (what Run hands to
+// the screen) after a keystroke's echo at 200×50: one cell of one pane
+// changed (an x typed, then erased), the rest of the screen as drawn before;
+// and of the lines when nothing changed.
+func BenchmarkViewKeystroke(b *testing.B) {
+	m, fl := newTestModel(b, Options{})
+	m.Update(tea.WindowSizeMsg{Width: 200, Height: 50})
+	for i := range 30 {
+		fl.panes[lab.Host].output(fmt.Sprintf("\x1b[32mline\x1b[0m %d of some output that fills the pane\r\n", i))
+		fl.panes[lab.NS].output(fmt.Sprintf("line %d\r\n", i))
+	}
+	fl.panes[lab.Host].output("[host] ~ # ")
+	_ = m.frameLines(nil)
+	b.Run("echo", func(b *testing.B) {
+		for i := range b.N {
+			if i%2 == 0 {
+				fl.panes[lab.Host].output("x")
+			} else {
+				fl.panes[lab.Host].output("\b \b")
+			}
+			_ = m.frameLines(nil)
+		}
+	})
+	b.Run("unchanged", func(b *testing.B) {
+		for range b.N {
+			_ = m.frameLines(nil)
+		}
+	})
+}
+
+// BenchmarkScreenKeystroke is what the screen's drawing goroutine does with
+// the frame after a keystroke's echo at 200×50: find the changed line, parse
+// it and write the changed cell.
+func BenchmarkScreenKeystroke(b *testing.B) {
+	m, fl := newTestModel(b, Options{})
+	m.Update(tea.WindowSizeMsg{Width: 200, Height: 50})
+	for i := range 30 {
+		fl.panes[lab.Host].output(fmt.Sprintf("\x1b[32mline\x1b[0m %d of some output that fills the pane\r\n", i))
+		fl.panes[lab.NS].output(fmt.Sprintf("line %d\r\n", i))
+	}
+	fl.panes[lab.Host].output("[host] ~ # ")
+	var frames [2]frame
+	for i, echo := range []string{"x", "\b \b"} {
+		fl.panes[lab.Host].output(echo)
+		v := m.View()
+		frames[i] = frame{lines: m.frameLines(nil), width: 200, height: 50, cursor: v.Cursor}
+	}
+	s := newScreen(io.Discard, screenOptions{Profile: colorprofile.TrueColor, Cols: 200, Rows: 50})
+	if err := s.drawFrame(frames[1], false); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		if err := s.drawFrame(frames[i%2], false); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

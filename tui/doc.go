@@ -11,7 +11,8 @@
 // The lab (the kernel side) is reached through the Lab interface, so golden
 // tests run a fake one without root. Each pane's pty output goes straight from
 // the lab's reader goroutine into that pane's term.Terminal (Pane.SetSink) and
-// taps a wake channel; the user's keys go back through the Terminal's
+// taps a waker (in Run, the first output after a quiet spell is sent to the
+// program from that goroutine itself); the user's keys go back through the Terminal's
 // queue-only input methods. Lab events come in through one command that waits
 // on Lab.Events, drains whatever else is queued into one message and is issued
 // again after it.
@@ -32,7 +33,11 @@
 // Tea asks for the view; the frame goes to a screen of ours (screen.go) only
 // if it differs from the last one, and the screen's one goroutine writes the
 // cells that changed (ultraviolet's terminal renderer), the newest frame only
-// when several came while it wrote. So a pane's echo is on the terminal as
+// when several came while it wrote. A frame is its lines: a line that did not
+// change is the same string as in the frame before (from the terminal's rows
+// through the pane's box to the screen's rows), so after a keystroke's echo
+// only one line is styled, joined and parsed again, and a key typed into a
+// shell, which changes nothing until its echo, asks for no frame at all. So a pane's echo is on the terminal as
 // soon as the Model has drawn it, and an idle lab writes nothing. Run owns
 // what the renderer did: raw mode, the alternate screen, mouse and paste
 // modes, the keyboard protocol, the cursor, SIGWINCH, and giving all of it

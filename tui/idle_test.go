@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -95,5 +96,111 @@ func TestShellExitNeedsNoTimer(t *testing.T) {
 	cancel()
 	for _, msg := range expand(cmd) {
 		t.Errorf("a shell's exit scheduled a later message: %T", msg)
+	}
+}
+
+// TestDirectWake: once Run gives the Model the program's Send, the first
+// output after a quiet spell is sent by the output's own reader, once, and
+// output that came while the Model was not yet waiting is drawn when it
+// starts to wait; output while the ticker runs sends nothing.
+func TestDirectWake(t *testing.T) {
+	m, fl := newTestModel(t, Options{})
+	sent := make(chan tea.Msg, 8)
+	send := func(msg tea.Msg) { sent <- msg }
+	m.wake.send.Store(&send)
+	m.Init() // its commands wait on channels; only its bookkeeping matters here
+	count := func() int { return len(sent) }
+	// What the panes printed before: drawn, then a quiet frame waits.
+	m.Update(wakeMsg{})
+	m.Update(tickMsg{gen: m.tickGen})
+	m.Update(tickMsg{gen: m.tickGen})
+	if !m.waiting || count() != 0 {
+		t.Fatalf("a quiet start does not wait for output (waiting %v, %d wakes sent)", m.waiting, count())
+	}
+
+	fl.panes[lab.Host].output("one")
+	fl.panes[lab.Host].output(" two")
+	if n := count(); n != 1 {
+		t.Fatalf("two outputs after a quiet spell sent %d wakes, want 1", n)
+	}
+	if msg := <-sent; msg != (wakeMsg{}) {
+		t.Fatalf("sent %#v, want a wakeMsg", msg)
+	}
+	m.Update(wakeMsg{})
+	fl.panes[lab.NS].output("while ticking")
+	if n := count(); n != 0 {
+		t.Fatalf("output while the ticker runs sent %d wakes", n)
+	}
+	// The tick draws it; the quiet tick after that waits again.
+	m.Update(tickMsg{gen: m.tickGen})
+	m.Update(tickMsg{gen: m.tickGen})
+	if !m.waiting || m.tickPending {
+		t.Fatalf("a quiet frame did not wait for output (waiting %v, pending %v)", m.waiting, m.tickPending)
+	}
+	fl.panes[lab.NS].output("after")
+	if n := count(); n != 1 {
+		t.Fatalf("output after the ticker stopped sent %d wakes, want 1", n)
+	}
+	<-sent
+
+	// Output that comes between the Model's last look (a quiet tick) and
+	// its wait: the wait sees it and draws at once.
+	m.Update(wakeMsg{})
+	fl.panes[lab.Host].output("in between") // not armed: nothing is sent
+	if n := count(); n != 0 {
+		t.Fatalf("output while the ticker runs sent %d wakes", n)
+	}
+	cmd := m.waitWake()
+	if cmd == nil {
+		t.Fatal("the wait did not draw output that came before it")
+	}
+	found := false
+	for _, msg := range flatten(cmd) {
+		if msg == (wakeMsg{}) {
+			found = true
+		}
+	}
+	if !found || count() != 0 {
+		t.Fatalf("the wait's commands gave no wake (%v), or output was also sent (%d)", found, count())
+	}
+}
+
+// flatten runs a command and the commands of the batches it returns.
+func flatten(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	msg := cmd()
+	if b, ok := msg.(tea.BatchMsg); ok {
+		var out []tea.Msg
+		for _, c := range b {
+			out = append(out, flatten(c)...)
+		}
+		return out
+	}
+	return []tea.Msg{msg}
+}
+
+// TestTypedKeyDrawsNothing: a key typed into the shell changes nothing on
+// screen until its echo comes, so Run hands no frame over for it; unless the
+// pane was scrolled back, which typing ends at once.
+func TestTypedKeyDrawsNothing(t *testing.T) {
+	m, fl := newTestModel(t, Options{})
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	m.Update(typeKey('a'))
+	if !m.unchanged {
+		t.Fatal("a typed key asks for a frame before its echo")
+	}
+	m.Update(wakeMsg{})
+	if m.unchanged {
+		t.Fatal("output after a typed key draws no frame")
+	}
+	for i := range 100 {
+		fl.panes[lab.Host].output(fmt.Sprintf("line %d\r\n", i))
+	}
+	m.panes[0].term.ScrollBy(5)
+	m.Update(typeKey('b'))
+	if m.unchanged || m.panes[0].term.State().ScrollOffset != 0 {
+		t.Fatalf("typing into a scrolled-back pane drew no frame (offset now %d)", m.panes[0].term.State().ScrollOffset)
 	}
 }

@@ -87,9 +87,9 @@ type Model struct {
 	stepBefore               lab.State
 	spotUntil, spotWindowEnd time.Time
 
-	// wake is tapped by the panes' sinks; waiting is set while a command
+	// wake is tapped by the panes' sinks; waiting is set while the Model
 	// waits on it.
-	wake    chan struct{}
+	wake    *waker
 	waiting bool
 	// The one ticker: tickGen names the tick that counts, tickPending says one
 	// is scheduled, ticks counts every tick ever scheduled.
@@ -97,8 +97,9 @@ type Model struct {
 	tickPending bool
 	ticks       int
 	// typed is set while a key is handled that went to a pane and did
-	// nothing else.
-	typed bool
+	// nothing else; unchanged is set after such a key left the screen as
+	// it was (the pane changes when its echo comes), until the next message.
+	typed, unchanged bool
 	// problem is the last error a command reported, for the help bar.
 	problem string
 	// ended is the lab's own end under the screen; the panes' footers show it.
@@ -108,6 +109,9 @@ type Model struct {
 	// a frame tick; it is drawn once per such change and kept.
 	chromeGen, cachedGen int
 	cache                map[string][]string
+	// joined is the last frame's rows: a frame joins only the rows that
+	// changed.
+	joined joined
 
 	// share is the teacher's side of --share; viewer says this Model only
 	// draws for a spectator (see Viewer).
@@ -128,7 +132,7 @@ func New(ctx context.Context, l Lab, opts Options) *Model {
 		st:   NewStyles(opts.Theme, opts.NoColor),
 		wd:   wd,
 		keys: keyMapIn(wd),
-		wake: make(chan struct{}, 1),
+		wake: &waker{ch: make(chan struct{}, 1)},
 		hl:   newHighlights(),
 		tab:  targetDiff,
 	}
@@ -210,9 +214,19 @@ func (m *Model) waitEvents() tea.Cmd {
 	}
 }
 
-// waitWake waits for the first pty output after a quiet spell.
+// waitWake waits for the first pty output after a quiet spell: a command
+// waits on the channel, or, once Run has given the program's Send, the
+// output's reader sends the wake itself (armed), and output that came before
+// it was armed is drawn now.
 func (m *Model) waitWake() tea.Cmd {
-	ctx, wake := m.ctx, m.wake
+	if m.wake.direct() {
+		m.wake.armed.Store(true)
+		if m.takeDirty() && m.wake.armed.CompareAndSwap(true, false) {
+			return func() tea.Msg { return wakeMsg{} }
+		}
+		return nil
+	}
+	ctx, wake := m.ctx, m.wake.ch
 	return func() tea.Msg {
 		select {
 		case <-wake:
@@ -263,7 +277,7 @@ func (m *Model) takeDirty() bool {
 // that comes after is seen by one or the other.
 func (m *Model) drainWake() {
 	select {
-	case <-m.wake:
+	case <-m.wake.ch:
 	default:
 	}
 }
@@ -285,6 +299,7 @@ func (m *Model) idle(now time.Time) tea.Cmd {
 // Update routes one message.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	owned := m.keysOwned()
+	m.unchanged = false
 	switch msg.(type) {
 	case wakeMsg, tickMsg:
 		// Frame messages: only the panes' screens change (tickMsg says when
@@ -389,13 +404,19 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.waitShare()
 	case tea.KeyPressMsg:
 		armed := m.prefixArmed
+		p := m.focusedPane()
+		scrolled := p != nil && p.term.State().ScrollOffset > 0
 		cmd := m.handleKey(msg)
 		if m.typed && armed == m.prefixArmed {
 			// Typed into a pane and nothing else: only the pane's screen
 			// can change, when the output comes. The chrome drawn before
 			// still holds, and the frame after a keystroke is not held up
-			// redrawing it (half a millisecond at 200×50).
+			// redrawing it (half a millisecond at 200×50). Unless typing
+			// brought a scrolled-back view to live, the screen is as drawn:
+			// no frame now, and the CPU is left to the program echoing the
+			// key.
 			m.chromeGen--
+			m.unchanged = !scrolled
 		}
 		m.typed = false
 		return m, cmd

@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"image/color"
 	"io"
+	"runtime"
+	"slices"
 	"strings"
+	"sync/atomic"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -53,7 +56,14 @@ type paneDrawn struct {
 	top, bottom, left, right string
 
 	render string
-	lines  []string
+	// lines are the screen's lines drawn last; spare is the slice the
+	// drawing before used, filled anew next time.
+	lines, spare []string
+	// rows are the box's rows as View returned them last, the lines
+	// between the borders (out) drawn from lines; a row whose line and
+	// borders did not change is kept, so unchanged rows stay the same
+	// strings and the frame's join can tell them apart cheaply.
+	rows []string
 }
 
 // titleKey is everything the title depends on besides the styles and
@@ -74,20 +84,57 @@ type borderKey struct {
 	box                   rect
 }
 
-// wakeSink feeds pty output to the pane's Terminal and then taps the wake
-// channel, so an idle screen notices output without a message per read.
+// lineRenderer is a terminal that renders line by line (term.Core).
+type lineRenderer interface {
+	RenderLines(dst []string) []string
+}
+
+// wakeSink feeds pty output to the pane's Terminal and then taps the
+// waker, so an idle screen notices output without a message per read.
 type wakeSink struct {
 	t    term.Terminal
-	wake chan<- struct{}
+	wake *waker
 }
 
 func (s wakeSink) Write(p []byte) (int, error) {
 	n, err := s.t.Write(p)
-	select {
-	case s.wake <- struct{}{}:
-	default:
-	}
+	s.wake.tap()
 	return n, err
+}
+
+// waker carries "output arrived" from the panes' sinks to the Model. A
+// command of the Model waits on ch, unless Run has set send (the program's
+// Send): then the first output after a quiet spell is sent to the program by
+// the pty's reader itself, while the Model is armed. That is one goroutine
+// hand-off fewer between a key's echo and its frame: the waiting command's
+// goroutine took 50 to 200 µs to run on a busy two-core machine.
+type waker struct {
+	ch    chan struct{}
+	send  atomic.Pointer[func(tea.Msg)]
+	armed atomic.Bool
+}
+
+// direct says whether the pty's reader sends the wake itself.
+func (w *waker) direct() bool { return w.send.Load() != nil }
+
+// tap says that output arrived. Only a tap that disarms the waker sends,
+// and only once the Model has drawn what came before and armed it again, so
+// a flood of output is one message, not one per read.
+func (w *waker) tap() {
+	send := w.send.Load()
+	if send == nil {
+		select {
+		case w.ch <- struct{}{}:
+		default:
+		}
+		return
+	}
+	if w.armed.CompareAndSwap(true, false) {
+		(*send)(wakeMsg{})
+		// The program's loop, made ready here, would otherwise wait for
+		// this goroutine (the pty's reader, with more to do) to block.
+		runtime.Gosched()
+	}
 }
 
 var _ io.Writer = wakeSink{}
@@ -345,7 +392,13 @@ func (p *paneView) View(st Styles, wd *words, focused, zoomed bool, snap lab.Sna
 	case !p.alive:
 		footer = st.Fail.Render(symFail+" "+wd.exited(p.status)) + st.Muted.Render(" · ") + st.Key.Render(wd.newShell)
 	}
-	statusLine := strings.Join(status, st.Muted.Render(" · "))
+	statusLine := ""
+	switch len(status) {
+	case 1:
+		statusLine = status[0]
+	case 2:
+		statusLine = status[0] + st.Muted.Render(" · ") + status[1]
+	}
 	// The title's room on the top border: the corner, a line and a space
 	// before it, a space after, and the status with its own spaces and line.
 	room := p.box.W - 2 - 3
@@ -353,10 +406,14 @@ func (p *paneView) View(st Styles, wd *words, focused, zoomed bool, snap lab.Sna
 		room -= cellWidth(statusLine) + 3
 	}
 	d := &p.drawn
-	var lines []string
+	var lines, before []string
 	exact := false
 	if in := p.box.inner(); in.W > 0 && in.H > 0 {
-		if r := p.term.Render(); r != d.render || d.lines == nil {
+		before = d.lines
+		if lr, ok := p.term.(lineRenderer); ok {
+			// Unchanged lines come back as the same strings.
+			d.lines, d.spare = lr.RenderLines(d.spare), d.lines
+		} else if r := p.term.Render(); r != d.render || d.lines == nil {
 			d.render, d.lines = r, strings.Split(r, "\n")
 		}
 		lines = d.lines
@@ -370,11 +427,14 @@ func (p *paneView) View(st Styles, wd *words, focused, zoomed bool, snap lab.Sna
 	}
 	spec := boxSpec{Focused: focused, Title: d.title, Status: statusLine, Footer: footer, Lines: lines, Exact: exact}
 	if !exact || p.box.W < 2 || p.box.H < 2 {
+		d.rows = nil // not drawn from these lines
 		return drawBox(st, p.box, spec)
 	}
 	// The borders as drawBox draws them, kept while nothing on them changes.
 	bk := borderKey{ok: true, focused: focused, title: d.title, status: statusLine, footer: footer, box: p.box}
+	same := len(d.rows) == p.box.H && len(lines) == p.box.H-2 && len(before) == len(lines)
 	if bk != d.borderKey {
+		same = false
 		edges := drawBox(st, rect{X: p.box.X, Y: p.box.Y, W: p.box.W, H: 2}, boxSpec{Focused: focused, Title: d.title, Status: statusLine, Footer: footer})
 		frame, bs := st.Frame, st.Border
 		if focused {
@@ -383,12 +443,21 @@ func (p *paneView) View(st Styles, wd *words, focused, zoomed bool, snap lab.Sna
 		d.borderKey, d.top, d.bottom = bk, edges[0], edges[1]
 		d.left, d.right = bs.Render(frame.Left), bs.Render(frame.Right)
 	}
+	if same && slices.Equal(lines, before) {
+		return d.rows // nothing changed
+	}
 	out := make([]string, 0, p.box.H)
 	out = append(out, d.top)
-	for _, l := range lines {
+	for i, l := range lines {
+		if same && l == before[i] {
+			out = append(out, d.rows[i+1])
+			continue
+		}
 		out = append(out, d.left+l+d.right)
 	}
-	return append(out, d.bottom)
+	out = append(out, d.bottom)
+	d.rows = out
+	return out
 }
 
 // cursor gives the screen position of the shell's cursor when it should show.

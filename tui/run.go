@@ -93,6 +93,8 @@ func Run(ctx context.Context, l Lab, opts Options) (err error) {
 		// Bubble Tea keeps a flush ticker even without its renderer; it has
 		// nothing to flush here, so it ticks as seldom as it can.
 		tea.WithFPS(1))
+	send := p.Send
+	m.wake.send.Store(&send)
 	if err := scr.start(); err != nil {
 		return fmt.Errorf("tui: run: set up the terminal: %w", err)
 	}
@@ -148,11 +150,18 @@ func (o onScreen) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (o onScreen) View() tea.View {
 	defer o.giveBackOnPanic()
-	v := o.m.View()
-	if o.m.sized {
-		o.scr.show(frame{content: v.Content, width: o.m.width, height: o.m.height, cursor: v.Cursor})
+	defer o.m.publish() // as Model.View does: to spectators, if any
+	if o.m.unchanged {
+		// Without its renderer Bubble Tea does nothing with a view.
+		return tea.View{}
 	}
-	return v
+	if !o.m.sized || o.m.width <= 0 || o.m.height <= 0 {
+		return tea.View{}
+	}
+	// The lines, not View's Content: the screen finds the changed lines by
+	// pointer, and nothing joins them.
+	o.scr.show(frame{lines: o.m.frameLines(nil), width: o.m.width, height: o.m.height, cursor: o.m.cursor()})
+	return tea.View{}
 }
 
 // giveBackOnPanic restores the terminal before Bubble Tea reports a panic,

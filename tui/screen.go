@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 
@@ -84,12 +85,19 @@ type screenOptions struct {
 	Resize     func(cols, rows int) error
 }
 
-// frame is one screen: exactly Height lines of Width cells, and where the
-// cursor shows (nil: hidden).
+// frame is one screen: exactly height lines of width cells, and where the
+// cursor shows (nil: hidden). Its lines are its own: the Model hands over a
+// copy of its slice, whose unchanged lines are the strings it handed over
+// before, so telling them apart costs a pointer comparison.
 type frame struct {
-	content       string
+	lines         []string
 	width, height int
 	cursor        *tea.Cursor
+}
+
+// frameOf is a frame of lines joined by "\n".
+func frameOf(content string, width, height int, cursor *tea.Cursor) frame {
+	return frame{lines: strings.Split(content, "\n"), width: width, height: height, cursor: cursor}
 }
 
 func (f frame) equal(g frame) bool {
@@ -99,7 +107,7 @@ func (f frame) equal(g frame) bool {
 	if f.cursor != nil && (f.cursor.Position != g.cursor.Position || f.cursor.Shape != g.cursor.Shape || f.cursor.Blink != g.cursor.Blink) {
 		return false
 	}
-	return f.content == g.content
+	return slices.Equal(f.lines, g.lines)
 }
 
 func newScreen(out io.Writer, opts screenOptions) *screen {
@@ -304,19 +312,16 @@ func (s *screen) drawFrame(f frame, syncd bool) error {
 // that differ from the frame drawn before. A line of a frame stands alone
 // (it starts and ends in the default style), so it parses the same alone.
 func (s *screen) drawLines(f frame, full bool) {
-	lines := strings.Split(f.content, "\n")
-	if full || len(s.lines) != len(lines) {
+	full = full || len(s.lines) != len(f.lines)
+	if full {
 		s.cells.Clear()
-		uv.NewStyledString(f.content).Draw(s.cells, s.cells.Bounds())
-		s.lines = lines
-		return
 	}
-	for y, l := range lines {
-		if y < f.height && l != s.lines[y] {
+	for y, l := range f.lines {
+		if y < f.height && (full || l != s.lines[y]) {
 			uv.NewStyledString(l).Draw(s.cells, uv.Rect(0, y, f.width, 1))
 		}
 	}
-	s.lines = lines
+	s.lines = f.lines
 }
 
 // cursorStyle is DECSCUSR's number for a cursor: 1 and 2 a blinking and a

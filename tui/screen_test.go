@@ -102,7 +102,7 @@ func modelFrames(t *testing.T, w, h int) []frame {
 	run(m, tea.WindowSizeMsg{Width: w, Height: h})
 	take := func() frame {
 		v := m.View()
-		return frame{content: v.Content, width: w, height: h, cursor: v.Cursor}
+		return frameOf(v.Content, w, h, v.Cursor)
 	}
 	var out []frame
 	out = append(out, take())
@@ -133,7 +133,7 @@ func emulate(t *testing.T, emu term.Terminal, b []byte) ([]string, term.Cursor) 
 }
 
 func plainLines(f frame) []string {
-	lines := strings.Split(ansi.Strip(f.content), "\n")
+	lines := strings.Split(ansi.Strip(strings.Join(f.lines, "\n")), "\n")
 	for i, l := range lines {
 		lines[i] = strings.TrimRight(l, " ")
 	}
@@ -250,7 +250,7 @@ func TestScreenCoalesces(t *testing.T) {
 	}
 	screenOf := func(i int) frame {
 		line := fmt.Sprintf("%-40s", fmt.Sprintf("frame %d", i))
-		return frame{content: line + "\n" + line + "\n" + line, width: 40, height: 3}
+		return frameOf(line+"\n"+line+"\n"+line, 40, 3, nil)
 	}
 	s.show(screenOf(0))
 	receive(t, out.entered, "the screen to start writing frame 0")
@@ -419,7 +419,7 @@ func TestScreenChangedLinesAsTheWhole(t *testing.T) {
 	changed := 0
 	for i, f := range frames {
 		if i > 0 {
-			for y, l := range strings.Split(f.content, "\n") {
+			for y, l := range f.lines {
 				if l != s.lines[y] {
 					changed++
 				}
@@ -427,7 +427,7 @@ func TestScreenChangedLinesAsTheWhole(t *testing.T) {
 		}
 		s.drawLines(f, i == 0)
 		want := uv.NewScreenBuffer(f.width, f.height)
-		uv.NewStyledString(f.content).Draw(want, want.Bounds())
+		uv.NewStyledString(strings.Join(f.lines, "\n")).Draw(want, want.Bounds())
 		for y := range f.height {
 			for x := range f.width {
 				if got, w := s.cells.CellAt(x, y), want.CellAt(x, y); !got.Equal(w) {
@@ -468,7 +468,7 @@ func TestScreenScrollingFrames(t *testing.T) {
 			lines = append(lines, line(n))
 		}
 		lines = append(lines, fmt.Sprintf("%-*d", w, i))
-		f := frame{content: strings.Join(lines, "\n"), width: w, height: h}
+		f := frameOf(strings.Join(lines, "\n"), w, h, nil)
 		s.show(f)
 		drawn(t, s, i+1)
 		got, _ := emulate(t, emu, out.take())

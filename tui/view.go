@@ -28,6 +28,18 @@ func (m *Model) render() string {
 	if m.lay.Mode == modeTooSmall {
 		return tooSmall(m.st, &m.wd, m.width, m.height)
 	}
+	m.frameLines(nil)
+	return m.joined.all()
+}
+
+// frameLines draws the screen as render does and appends its lines to
+// dst[:0]; a line that did not change since the last frame is the same
+// string (Run hands these to the screen, which then finds the changed lines
+// by pointer). Only for a sized Model.
+func (m *Model) frameLines(dst []string) []string {
+	if m.lay.Mode == modeTooSmall {
+		return append(dst[:0], strings.Split(tooSmall(m.st, &m.wd, m.width, m.height), "\n")...)
+	}
 	if m.cache == nil || m.cachedGen != m.chromeGen {
 		m.cache, m.cachedGen = m.drawChrome(), m.chromeGen
 	}
@@ -37,7 +49,7 @@ func (m *Model) render() string {
 		// parts, a box would cut their borders and titles.
 		c.put(m.helpRect(), m.cache["keys"])
 		c.put(m.lay.Help, m.cache["help"])
-		return c.String()
+		return append(dst[:0], c.lines(&m.joined)...)
 	}
 	c.put(m.lay.Narration, m.cache["narration"])
 	for i, p := range m.panes {
@@ -51,7 +63,7 @@ func (m *Model) render() string {
 	}
 	c.put(m.lay.Strip, m.cache["strip"])
 	c.put(m.lay.Help, m.cache["help"])
-	return c.String()
+	return append(dst[:0], c.lines(&m.joined)...)
 }
 
 // helpRect is where the key list goes: everything above the help bar.
