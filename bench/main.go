@@ -459,7 +459,9 @@ func pollScreen(s server, session string, t0 time.Time, ok func(string) bool) (t
 }
 
 // keystrokes types a character n times (and erases it) and times each until the pane's
-// screen output arrives.
+// screen output arrives. The erase's output is awaited too: an erase still on its way
+// when the next character comes would arrive with it, and a terminal that draws
+// screens, not bytes, would then have nothing to draw.
 func keystrokes(c *control, n int) ([]time.Duration, error) {
 	var ds []time.Duration
 	for i := 0; i < n; i++ {
@@ -475,8 +477,12 @@ func keystrokes(c *control, n int) ([]time.Duration, error) {
 		}
 		ds = append(ds, t1.Sub(t0))
 		time.Sleep(40 * time.Millisecond)
+		c.drain()
 		if _, err := c.do("send-keys -t " + c.pane + " BSpace"); err != nil {
 			return nil, err
+		}
+		if _, ok := c.waitOutput(2 * time.Second); !ok {
+			return nil, fmt.Errorf("no screen output after erasing a character")
 		}
 	}
 	return ds, nil
