@@ -37,6 +37,7 @@ func main() {
 	mountsOnly := flag.Bool("mountsonly", false, "only the mount rows")
 	keysOnly := flag.Bool("keysonly", false, "only start-up and keystroke → screen (a quick look at latency)")
 	shareOnly := flag.Bool("shareonly", false, "only the spectator rows: the teacher with 0, 10 and 50 ssh viewers")
+	panesOnly := flag.Bool("panesonly", false, "only the rows of the panes (start-up, keystrokes, idle, pane output, Ctrl-C), no mount rows")
 	flag.Parse()
 	var sizes []int
 	for _, f := range strings.Split(*sizeList, ",") {
@@ -54,7 +55,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench: run as root with -nslab PATH (see bench/run.sh)")
 		os.Exit(2)
 	}
-	b := &bench{nslab: *nslab, work: *work, quick: *quick, seq1m: *seq1m, perfDir: *perfDir, sizes: sizes, mountsOnly: *mountsOnly, keysOnly: *keysOnly, shareOnly: *shareOnly, srv: server{socket: fmt.Sprintf("nslab-bench-%d", os.Getpid())}}
+	b := &bench{nslab: *nslab, work: *work, quick: *quick, seq1m: *seq1m, perfDir: *perfDir, sizes: sizes, mountsOnly: *mountsOnly, keysOnly: *keysOnly, shareOnly: *shareOnly, panesOnly: *panesOnly, srv: server{socket: fmt.Sprintf("nslab-bench-%d", os.Getpid())}}
 	err := b.run()
 	b.srv.kill()
 	b.table.print(os.Stdout)
@@ -73,6 +74,7 @@ type bench struct {
 	mountsOnly  bool
 	keysOnly    bool
 	shareOnly   bool
+	panesOnly   bool
 	srv         server
 	table       table
 	self        string // this binary, copied where the panes can run it
@@ -212,6 +214,9 @@ func (b *bench) run() error {
 		return fmt.Errorf("Ctrl-C in tmux: %w", err)
 	}
 	b.table.add("Ctrl-C during yes → prompt", ms(nsInt), "tmux: "+ms(plInt), "≤ 250 ms", nsInt <= 250*time.Millisecond)
+	if b.panesOnly {
+		return nil
+	}
 
 	if err := b.shareRows(); err != nil {
 		return err

@@ -13,6 +13,7 @@
 #   sudo ./bench/run.sh -seq1m                 # with a `seq 1 1000000` pane-output row as well
 #   sudo ./bench/run.sh -keysonly              # only start-up and keystroke → screen, beside tmux
 #   sudo ./bench/run.sh -shareonly             # only the teacher with 0, 10 and 50 ssh viewers (--share)
+#   sudo ./bench/run.sh -panesonly -seq1m      # only the panes' rows (keys, idle, output, Ctrl-C)
 #   sudo ./bench/run.sh -perf DIR              # perf profiles of nslab and tmux during the floods, in DIR
 #   sudo ./bench/run.sh -oracle 5000           # the panels-against-the-kernel oracle with 5,000 commands
 #
@@ -28,7 +29,7 @@ args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     -oracle) oracle=${2:?-oracle needs a number of commands}; oracle_set=$oracle; shift 2; continue ;;
-    -quick|-mountsonly|-shareonly|-keysonly) oracle=${oracle_set:-0} ;;
+    -quick|-mountsonly|-shareonly|-keysonly|-panesonly) oracle=${oracle_set:-0} ;;
   esac
   args+=("$1"); shift
 done
