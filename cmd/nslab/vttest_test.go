@@ -61,7 +61,10 @@ var vtSkip = map[string]string{
 // vtSide is one terminal vttest runs in: the zoomed nslab pane (inner box at 1,1) or
 // the plain tmux pane (at 0,0).
 type vtSide struct {
-	name       string
+	name string
+	// drawsLater says the side draws what vttest printed after the pty has it (nslab),
+	// not by the time the pty is read (tmux).
+	drawsLater bool
 	r          *tmuxRun
 	cols, rows int // the tmux window
 	x, y       int // where vttest's 80×24 starts in it
@@ -114,13 +117,10 @@ func styleCode(st term.Style) string {
 // waitPage waits until vttest took the keys sent (read is the bytes it had read before
 // them, n their number) and waits for the next, with all it printed read by the terminal,
 // and returns the page the side then shows. The reference (tmux) shows it at once. nslab
-// draws it a moment later: its page counts when it is the reference's, or else once it
-// has stayed the same for a while (the only wait here bounded by time, and only for a
-// page that differs, which the list of differences must then account for).
+// draws it a moment later: its page counts when it is the reference's, or else once nslab
+// has drawn all vttest printed (drawnPage).
 func (s *vtSide) waitPage(what string, read, n int, ref []string) (text, attrs []string) {
 	deadline := time.Now().Add(labtest.Patience)
-	var prev string
-	var since time.Time
 	for {
 		if time.Now().After(deadline) {
 			sc, _ := os.ReadFile(fmt.Sprintf("/proc/%d/syscall", s.pid))
@@ -132,15 +132,65 @@ func (s *vtSide) waitPage(what string, read, n int, ref []string) (text, attrs [
 			continue
 		}
 		text, attrs = s.page()
-		joined := strings.Join(text, "\n") + "\n" + strings.Join(attrs, "\n")
-		if ref == nil || joined == strings.Join(ref, "\n") {
+		if !s.drawsLater {
 			return text, attrs
 		}
-		if joined != prev {
-			prev, since = joined, time.Now()
-		} else if time.Since(since) > 2*time.Second {
+		if ref != nil && strings.Join(text, "\n")+"\n"+strings.Join(attrs, "\n") == strings.Join(ref, "\n") {
 			return text, attrs
 		}
+		return s.drawnPage(what)
+	}
+}
+
+// drawnPage returns the page nslab shows once it has drawn all vttest printed: the pty
+// is a stream, so a change written into it after vttest's output (now that vttest waits
+// for a key, all of it is in the pty) reaches the pane after that output, and the first
+// frame that shows the change shows all of it. The change is the cursor's visibility
+// (DECTCEM), which the outer tmux reports and the compared page does not hold: flipped,
+// awaited, and flipped back, so vttest's own setting is kept.
+func (s *vtSide) drawnPage(what string) (text, attrs []string) {
+	shown := s.cursorShown()
+	flip, back := "\x1b[?25l", "\x1b[?25h"
+	if !shown {
+		flip, back = back, flip
+	}
+	s.writeTTY(flip)
+	s.awaitCursor(what, !shown)
+	text, attrs = s.page()
+	s.writeTTY(back)
+	s.awaitCursor(what, shown)
+	return text, attrs
+}
+
+// cursorShown is whether the side's tmux pane shows the cursor (nslab shows the focused
+// pane's cursor where that pane's program has it visible).
+func (s *vtSide) cursorShown() bool {
+	return strings.TrimSpace(s.r.tmux("display-message", "-t", "e2e", "-p", "#{cursor_flag}")) == "1"
+}
+
+// awaitCursor waits until the cursor's visibility is shown.
+func (s *vtSide) awaitCursor(what string, shown bool) {
+	deadline := time.Now().Add(labtest.Patience)
+	for s.cursorShown() != shown {
+		if time.Now().After(deadline) {
+			text, _ := s.page()
+			s.r.t.Fatalf("%s: waited %v for nslab to show the cursor %s after vttest's page (%s); the last screen:\n%s",
+				s.name, labtest.Patience, map[bool]string{true: "shown", false: "hidden"}[shown], what, strings.Join(text, "\n"))
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// writeTTY writes b to vttest's terminal, as output of its own: only while vttest waits
+// for a key, so nothing it prints comes in between.
+func (s *vtSide) writeTTY(b string) {
+	f, err := os.OpenFile(fmt.Sprintf("/proc/%d/fd/1", s.pid), os.O_WRONLY|unix.O_NOCTTY, 0)
+	if err != nil {
+		s.r.t.Fatalf("%s: open vttest's terminal: %v", s.name, err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(b); err != nil {
+		s.r.t.Fatalf("%s: write to vttest's terminal: %v", s.name, err)
 	}
 }
 
@@ -352,7 +402,7 @@ func TestE2EVttestAsTmux(t *testing.T) {
 
 	v := &vtRun{
 		t:      t,
-		ns:     &vtSide{name: "nslab", r: ns, cols: 82, rows: 27, x: 1, y: 1},
+		ns:     &vtSide{name: "nslab", drawsLater: true, r: ns, cols: 82, rows: 27, x: 1, y: 1},
 		ref:    &vtSide{name: "tmux", r: ref, cols: 80, rows: 24},
 		differ: map[string]string{},
 	}
