@@ -83,13 +83,15 @@ func lineWidth(line []Cell) int {
 // U+FE0F, the emoji presentation selector, and without a zero width joiner
 // at its end. Both take no column here, as wcwidth says, but a terminal
 // that joins grapheme clusters would draw ✔️ two columns wide, or join the
-// next cell's emoji to this one, and move the rest of the row.
+// next cell's emoji to this one, and move the rest of the row. Conjoining
+// Hangul jamo are written as the syllable they spell (composeJamo).
 func shown(s string) string {
 	if s == "\u00AD" {
 		// A soft hyphen takes a column (wcwidth), so it is drawn, as xterm
 		// does; terminals disagree on its width, not on a hyphen's.
 		return "-"
 	}
+	s = composeJamo(s)
 	if !strings.Contains(s, "\uFE0F") && !strings.HasSuffix(s, "\u200D") {
 		return s
 	}
@@ -98,6 +100,52 @@ func shown(s string) string {
 		s = strings.TrimSuffix(s, "\u200D")
 	}
 	return s
+}
+
+// Hangul syllables as Unicode composes them from conjoining jamo (The
+// Unicode Standard, 3.12): a leading consonant L (U+1100-U+1112) and a vowel
+// V (U+1161-U+1175) make an LV syllable, and an LV syllable and a trailing
+// consonant T (U+11A8-U+11C2) an LVT syllable.
+const (
+	hangulBase     = 0xAC00
+	jamoL, jamoV   = 0x1100, 0x1161
+	jamoT          = 0x11A7 // one before the first trailing consonant: T index 0 is none
+	jamoLs, jamoVs = 19, 21
+	jamoTs         = 28
+	hangulCount    = jamoLs * jamoVs * jamoTs
+)
+
+// composeJamo replaces each conjoining jamo sequence of s that spells a
+// modern syllable with that syllable. glibc's wcwidth gives a leading
+// consonant two columns and a vowel or trailing consonant none, so in the
+// pane (as in tmux) 각 typed as U+1100 U+1161 U+11A8 is one cell two columns
+// wide; x/ansi, which places the screen's cells, measures the vowel and the
+// consonant a column each. Written as the precomposed syllable (U+AC01),
+// which both measure two columns, the cell shows the same text at the same
+// width. Old Hangul jamo, which compose to no syllable, stay as they are
+// (and a cell of them that the two measures disagree on is a replacement).
+func composeJamo(s string) string {
+	// Vowels and trailing consonants are U+1160-U+11FF: E1 85 xx to E1 87 xx.
+	if !strings.Contains(s, "\xe1\x85") && !strings.Contains(s, "\xe1\x86") && !strings.Contains(s, "\xe1\x87") {
+		return s
+	}
+	rs := []rune(s)
+	out := rs[:0]
+	for _, r := range rs {
+		if n := len(out); n > 0 {
+			last := out[n-1]
+			if l, v := last-jamoL, r-jamoV; l >= 0 && l < jamoLs && v >= 0 && v < jamoVs {
+				out[n-1] = hangulBase + (l*jamoVs+v)*jamoTs
+				continue
+			}
+			if lv, t := last-hangulBase, r-jamoT; lv >= 0 && lv < hangulCount && lv%jamoTs == 0 && t > 0 && t < jamoTs {
+				out[n-1] = last + t
+				continue
+			}
+		}
+		out = append(out, r)
+	}
+	return string(out)
 }
 
 func isASCII(s string) bool {

@@ -35,8 +35,12 @@ func TestNormalizeLine(t *testing.T) {
 			[]Cell{c(replacement, 1), Blank(), c(replacement, 1), Blank(), c("x", 1)}},
 		{"a jamo vowel alone, of width 0 in wcwidth", 4, []Cell{c("\u1100", 2), cover, c("\u1161", 1), c("x", 1)},
 			[]Cell{c("\u1100", 2), cover, c(replacement, 1), c("x", 1)}},
-		// x/ansi, which places cells on the screen, gives the vowel a column.
-		{"jamo joined", 3, []Cell{c("\u1100\u1161", 2), cover, c("x", 1)}, []Cell{c(replacement, 1), Blank(), c("x", 1)}},
+		// x/ansi, which places cells on the screen, gives the vowel a column:
+		// jamo that spell a syllable are drawn as it; old Hangul jamo, which
+		// spell none, are a replacement.
+		{"jamo joined", 3, []Cell{c("\u1100\u1161", 2), cover, c("x", 1)}, []Cell{c("\uac00", 2), cover, c("x", 1)}},
+		{"jamo with a final", 3, []Cell{c("\u1100\u1161\u11a8", 2), cover, c("x", 1)}, []Cell{c("\uac01", 2), cover, c("x", 1)}},
+		{"old jamo joined", 3, []Cell{c("\u1113\u1161", 2), cover, c("x", 1)}, []Cell{c(replacement, 1), Blank(), c("x", 1)}},
 		{"clusters that stay apart", 4, []Cell{c("世", 2), cover, c("é", 1), c("x", 1)},
 			[]Cell{c("世", 2), cover, c("é", 1), c("x", 1)}},
 		{"zero columns", 0, []Cell{c("a", 1)}, []Cell{}},
