@@ -13,10 +13,8 @@ import (
 	"sync"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
 	"charm.land/wish/v2"
-	bm "charm.land/wish/v2/bubbletea"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/nslab/nslab/tui"
@@ -148,20 +146,28 @@ func viewerMiddleware(s *tui.Share) wish.Middleware {
 			ctx, cancel := context.WithCancel(sess.Context())
 			defer cancel()
 			go keepAlive(ctx, sess)
-			p := tea.NewProgram(v, bm.MakeOptions(sess)...)
+			t := tui.ViewerTerminal{In: sess, Out: sess, Env: append(sess.Environ(), "TERM="+pty.Term),
+				Cols: pty.Window.Width, Rows: pty.Window.Height}
+			if !sess.EmulatedPty() && pty.Slave != nil {
+				t.In, t.Out = pty.Slave, pty.Slave
+			}
+			sizes := make(chan [2]int, 1)
+			t.Resize = sizes
 			go func() {
 				for {
 					select {
 					case <-ctx.Done():
-						p.Quit()
 						return
 					case w := <-windows:
-						p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
+						select {
+						case sizes <- [2]int{w.Width, w.Height}:
+						case <-ctx.Done():
+							return
+						}
 					}
 				}
 			}()
-			_, _ = p.Run()
-			p.Kill()
+			_ = tui.RunViewer(ctx, v, t)
 			_ = sess.Exit(0)
 			next(sess)
 		}

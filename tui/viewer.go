@@ -304,7 +304,7 @@ func (v *Viewer) View() tea.View {
 	m := v.m
 	var content string
 	if v.gen < 0 {
-		content = shareWordsFor(m.opts.Lang).waiting
+		content = strings.Join(fitLines([]string{shareWordsFor(m.opts.Lang).waiting}, m.width, m.height), "\n")
 	} else {
 		content = m.render()
 	}
