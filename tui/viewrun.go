@@ -101,7 +101,7 @@ func (o viewerOnScreen) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (o viewerOnScreen) View() tea.View {
 	tv := o.v.View()
 	if m := o.v.m; m.sized {
-		o.scr.show(frame{content: tv.Content, width: m.width, height: m.height})
+		o.scr.show(frameOf(tv.Content, m.width, m.height, nil))
 	}
 	return tv
 }
