@@ -18,7 +18,7 @@ import (
 // Spectators end to end: the teacher's nslab in one tmux session, students' real OpenSSH
 // clients in others, answering the class code through SSH_ASKPASS.
 
-var joinLine = regexp.MustCompile(`ssh -p (\d+) 127\.0\.0\.1 · code ([a-z0-9]+)`)
+var joinLine = regexp.MustCompile(`ssh -p (\d+) 127\.0\.0\.1 · (?:http://127\.0\.0\.1:(\d+)/ · )?code ([a-z0-9]+)`)
 
 func requireSSH(t *testing.T) {
 	t.Helper()
@@ -40,7 +40,7 @@ func startSharingLab(t *testing.T, args string) (r *tmuxRun, port, code string) 
 	if _, err := os.Stat(filepath.Join(cfg, "nslab", "ssh_host_ed25519")); err != nil {
 		t.Errorf("no host key in the config directory: %v", err)
 	}
-	return r, m[1], m[2]
+	return r, m[1], m[3]
 }
 
 // sshArgs is a student's ssh command line: the class code comes from an askpass script.
@@ -185,12 +185,18 @@ func TestE2EShareSSH(t *testing.T) {
 	requireClosed(t, port)
 }
 
-// The fault suite's kills with viewers attached: the teacher's terminal closing and a
-// SIGKILL of nslab each end the viewers' sessions, the listener and every lab process.
+// The fault suite's kills with viewers attached: the teacher's terminal closing, and
+// SIGKILL, SIGTERM and SIGHUP of nslab, each end the viewers' sessions, the listener and
+// every lab process.
 func TestFaultShareKilled(t *testing.T) {
-	for _, how := range []string{"terminal closed", "SIGKILL"} {
+	signals := map[string]syscall.Signal{"SIGKILL": syscall.SIGKILL, "SIGTERM": syscall.SIGTERM, "SIGHUP": syscall.SIGHUP}
+	for _, how := range []string{"terminal closed", "SIGKILL", "SIGTERM", "SIGHUP"} {
 		t.Run(strings.ReplaceAll(how, " ", "-"), func(t *testing.T) {
-			r, port, code := startSharingLab(t, "")
+			r, port, code := startSharingLab(t, "--share-web 127.0.0.1:0")
+			web := joinLine.FindStringSubmatch(r.screen())[2]
+			if web == "" {
+				t.Fatalf("no page address on the help bar:\n%s", r.screen())
+			}
 			r.waitScreen("both prompts", func(s string) bool {
 				return strings.Contains(s, "[host] ~ #") && strings.Contains(s, "[ns] ~ #")
 			})
@@ -199,8 +205,8 @@ func TestFaultShareKilled(t *testing.T) {
 			r.waitFor("1/60 watching")
 			nslab := r.panePID()
 			procs := labOf(t, nslab)
-			if how == "SIGKILL" {
-				if err := syscall.Kill(nslab, syscall.SIGKILL); err != nil {
+			if sig, ok := signals[how]; ok {
+				if err := syscall.Kill(nslab, sig); err != nil {
 					t.Fatal(err)
 				}
 			} else {
@@ -210,6 +216,7 @@ func TestFaultShareKilled(t *testing.T) {
 			took := labtest.WaitGone(t, procs, nil, labtest.Patience)
 			t.Logf("%s: the lab was gone %v after", how, took.Round(time.Millisecond))
 			requireClosed(t, port)
+			requireClosed(t, web)
 		})
 	}
 }
