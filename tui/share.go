@@ -275,11 +275,11 @@ const symWatching = "◉"
 
 // frameBudget bounds the frames all viewers together draw: a token bucket
 // that refills at viewerFrames a second up to burst. Each frame costs the
-// machine that runs the lab about a quarter of a millisecond (drawn, diffed,
+// machine that runs the lab about a fifth of a millisecond (drawn, diffed,
 // encrypted); during a flood of output the bound keeps a class from taking
 // the teacher's CPU, at the cost of their frame rate (60 a second for up to
-// 5 viewers, 30 for 10, 6 for 50). After a quiet spell the bucket is full,
-// and a change reaches every viewer at once.
+// ten viewers, 12 for fifty). After a quiet spell the bucket is full, and a
+// change reaches every viewer at once.
 type frameBudget struct {
 	mu     sync.Mutex
 	tokens float64
@@ -288,7 +288,7 @@ type frameBudget struct {
 }
 
 // viewerFrames is the frames a second all viewers together may draw.
-const viewerFrames = 300
+const viewerFrames = 600
 
 // take takes a frame now and returns 0, or says how long until one is there.
 func (b *frameBudget) take(now time.Time) time.Duration {
