@@ -311,6 +311,10 @@ func (s *screen) drawFrame(f frame, syncd bool) error {
 // drawLines puts f's lines into the cell buffer: all of them, or only those
 // that differ from the frame drawn before. A line of a frame stands alone
 // (it starts and ends in the default style), so it parses the same alone.
+// SGR 53, overline, which a pane keeps and renders, is lost here:
+// ultraviolet's cell style has no overline (Style.Attrs, a uint8, holds the
+// eight SGR attributes from bold to strikethrough), its parser skips 53 and
+// 55, and its renderer has no sequence for it.
 func (s *screen) drawLines(f frame, full bool) {
 	full = full || len(s.lines) != len(f.lines)
 	if full {

@@ -42,7 +42,8 @@ const (
 	Conceal
 	Strikethrough
 	// Overline is SGR 53 (55 ends it): vttest draws with it, and tmux
-	// keeps it.
+	// keeps it. Render writes it; the lab's screen cannot draw it yet
+	// (tui/screen.go, drawLines).
 	Overline
 )
 
