@@ -422,3 +422,42 @@ func childrenRunning(pid int, exe string) []int {
 	}
 	return out
 }
+
+// The walkthrough rootless, recorded: the lessons that need root are left out, the ones
+// named run, F10 ends it, the recording is the user's own file, and the screen is back
+// with the note of what was left out.
+func TestRootlessWalkthroughRecorded(t *testing.T) {
+	requireRootless(t)
+	home := nobodyHome(t)
+	cast := filepath.Join(home, "lab.cast")
+	r := startTmux(t, 160, 48, fmt.Sprintf("cd %s && setpriv --reuid %d --regid %d --clear-groups env HOME=%s %s walkthrough tmpfs container-rootfs --record %s; echo \"status $?\"; sleep 600",
+		home, nobodyID, nobodyID, home, nslabBin, cast))
+	r.waitScreen("the walkthrough's first step", func(s string) bool {
+		return strings.Contains(s, "[host] / #") && strings.Contains(s, "tmpfs")
+	})
+	if s := r.screen(); strings.Contains(s, "A container's root") {
+		t.Errorf("the walkthrough shows container-rootfs, which needs root:\n%s", s)
+	}
+	r.keys("F10")
+	deadline := time.Now().Add(labtest.Patience)
+	for !strings.Contains(r.screen(), "status ") {
+		if time.Now().After(deadline) {
+			t.Fatalf("F10 did not end the rootless walkthrough within %v:\n%s", labtest.Patience, r.screen())
+		}
+		if strings.Contains(r.screen(), "Quit and end the lab?") {
+			r.keys("y")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	s := r.screen()
+	if !strings.Contains(s, "status 0") || !strings.Contains(s, "left out container-rootfs, which needs root") {
+		t.Errorf("after F10:\n%s", s)
+	}
+	fi, err := os.Stat(cast)
+	if err != nil {
+		t.Fatalf("the recording: %v", err)
+	}
+	if st := fi.Sys().(*syscall.Stat_t); st.Uid != nobodyID || fi.Size() == 0 {
+		t.Errorf("the recording is owned by %d with %d bytes; want the user's (%d), not empty", st.Uid, fi.Size(), nobodyID)
+	}
+}
