@@ -21,7 +21,14 @@ go vet ./...
 # Logs of their own, whoever ran the last test.sh on this machine.
 mlog=$(mktemp /tmp/nslab-mutation.XXXXXX.log)
 flog=$(mktemp /tmp/nslab-fuzz.XXXXXX.log)
-trap 'rm -f "$mlog" "$flog"' EXIT
+tmuxdir=
+trap 'rm -f "$mlog" "$flog"; [ -z "$tmuxdir" ] || rm -rf "$tmuxdir"' EXIT
+if [ -n "${NSLAB_TEST_ROOTLESS:-}" ]; then
+  # tmux keeps its sockets in /tmp/tmux-UID by the uid it sees, 0 here: the machine's root
+  # has its own /tmp/tmux-0, which tmux refuses as not ours.
+  tmuxdir=$(mktemp -d /tmp/nslab-tmux.XXXXXX)
+  export TMUX_TMPDIR=$tmuxdir
+fi
 # The fault suite ends a stand-in nslab 20 times each way (kill -9, TERM, HUP, terminal).
 # The lessons' mutation test runs on its own, verbose, so its score reaches the log.
 NSLAB_KILL_ROUNDS=${NSLAB_KILL_ROUNDS:-20} go test -count=1 -timeout 40m -skip '^TestEveryStepIsChecked$' ./...

@@ -319,7 +319,7 @@ func TestMountEventsCarryTheMount(t *testing.T) {
 		kind EventKind
 	}{
 		{"mkdir -p /tmp/ev && mount -t tmpfs evfs /tmp/ev", MountAdded},
-		{"mount -o remount,ro /tmp/ev", MountChanged},
+		{remountRO("/tmp/ev"), MountChanged},
 		{"umount /tmp/ev", MountRemoved},
 	} {
 		run(t, l, Host, step.cmd)

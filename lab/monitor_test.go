@@ -75,7 +75,7 @@ func TestMountEventsReadOnlyTheChange(t *testing.T) {
 		t.Fatalf("on Linux ≥ 6.15 the lab follows mounts with: %s", path)
 	}
 	run(t, l, Host, "mkfifo /tmp/go1 /tmp/go2 && mkdir -p /tmp/bg")
-	run(t, l, Host, "(read x </tmp/go1; mount -t tmpfs bg /tmp/bg; read x </tmp/go2; mount -o remount,ro /tmp/bg) >/dev/null 2>&1 &")
+	run(t, l, Host, "(read x </tmp/go1; mount -t tmpfs bg /tmp/bg; read x </tmp/go2; "+remountRO("/tmp/bg")+") >/dev/null 2>&1 &")
 	settled(t, l)
 	drain(l)
 	release := func(fifo string) {
