@@ -93,6 +93,11 @@ func setupLabHost(userRootfs string) (token string, err error) {
 	if err := os.MkdirAll(WorkspaceDir, 0o755); err != nil {
 		return "", err
 	}
+	if paneHome() == RootlessHome {
+		if err := os.Mkdir(RootlessHome, 0o700); err != nil {
+			return "", err
+		}
+	}
 	b := make([]byte, 16)
 	if _, err := rand.Read(b); err != nil {
 		return "", err

@@ -323,13 +323,8 @@ func (p *Pane) start(ctx context.Context) error {
 		Role:   p.role,
 		Argv:   opts.Shell.Argv,
 		Env:    shellEnv(p.role, opts.Env),
-		Dir:    "/root",
+		Dir:    paneHome(),
 		InHost: p.role == NS && opts.NSStart == NSInHost,
-	}
-	// access(2) X_OK: rootless, root's home (0700, owned by the machine's root) is out of
-	// reach of the lab's root, whose powers cover the user's own files only.
-	if unix.Access("/root", unix.X_OK) != nil {
-		m.Dir = "/"
 	}
 	// Register the spawn ID before the shell can end, so its exit finds this pane.
 	p.mu.Lock()

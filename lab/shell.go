@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/nslab/nslab/lab/rootfs"
+	"golang.org/x/sys/unix"
 )
 
 // Workspace paths inside the lab host's mount namespace (rootfs holds the one definition).
@@ -165,11 +166,25 @@ func checkEnv(base []string) error {
 		k, len(longest)-len(k)-1, maxKeptEnv>>10)
 }
 
+// RootlessHome is the panes' home when the machine's /root is out of reach: rootless, root
+// of the lab's user namespace has no power over the machine's root's files (0700). The lab's
+// init makes it in the workspace.
+const RootlessHome = WorkspaceDir + "/root"
+
+// paneHome is the panes' home directory, where their shells start: /root, or RootlessHome.
+func paneHome() string {
+	// access(2) X_OK, with the same powers as the lab's init and shells.
+	if unix.Access("/root", unix.X_OK) != nil {
+		return RootlessHome
+	}
+	return "/root"
+}
+
 // shellEnv is the environment of a pane shell: a small, predictable one.
 func shellEnv(role Role, base []string) []string {
 	env := append(keptEnv(base),
 		paneTerm,
-		"HOME=/root",
+		"HOME="+paneHome(),
 		"USER=root",
 		"LOGNAME=root",
 		"NSLAB_PANE="+string(role),

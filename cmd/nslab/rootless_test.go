@@ -247,7 +247,7 @@ func TestRootlessLabAndKill9(t *testing.T) {
 	home := nobodyHome(t)
 	r := startTmux(t, 160, 48, fmt.Sprintf("cd %s && exec setpriv --reuid %d --regid %d --clear-groups env HOME=%s %s", home, nobodyID, nobodyID, home, nslabBin))
 	r.waitScreen("both prompts", func(s string) bool {
-		return strings.Contains(s, "[host] / #") && strings.Contains(s, "[ns] / #")
+		return strings.Contains(s, "[host] ~ #") && strings.Contains(s, "[ns] ~ #")
 	})
 	marker := fmt.Sprintf("rootless-%d", os.Getpid())
 	r.runIn("id -u; mkdir -p /tmp/m && mount -t tmpfs "+marker+" /tmp/m && echo HOST-$((40+2))", "HOST-42")
@@ -433,7 +433,7 @@ func TestRootlessWalkthroughRecorded(t *testing.T) {
 	r := startTmux(t, 160, 48, fmt.Sprintf("cd %s && setpriv --reuid %d --regid %d --clear-groups env HOME=%s %s walkthrough tmpfs container-rootfs --record %s; echo \"status $?\"; sleep 600",
 		home, nobodyID, nobodyID, home, nslabBin, cast))
 	r.waitScreen("the walkthrough's first step", func(s string) bool {
-		return strings.Contains(s, "[host] / #") && strings.Contains(s, "tmpfs")
+		return strings.Contains(s, "[host] ~ #") && strings.Contains(s, "tmpfs")
 	})
 	if s := r.screen(); strings.Contains(s, "A container's root") {
 		t.Errorf("the walkthrough shows container-rootfs, which needs root:\n%s", s)
