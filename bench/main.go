@@ -55,7 +55,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench: run as root with -nslab PATH (see bench/run.sh)")
 		os.Exit(2)
 	}
-	b := &bench{nslab: *nslab, work: *work, quick: *quick, seq1m: *seq1m, perfDir: *perfDir, sizes: sizes, mountsOnly: *mountsOnly, keysOnly: *keysOnly, shareOnly: *shareOnly, panesOnly: *panesOnly, srv: server{socket: fmt.Sprintf("nslab-bench-%d", os.Getpid())}}
+	b := &bench{nslab: *nslab, work: *work, quick: *quick, seq1m: *seq1m, perfDir: *perfDir, sizes: sizes, mountsOnly: *mountsOnly, keysOnly: *keysOnly, shareOnly: *shareOnly, panesOnly: *panesOnly, srv: server{socket: filepath.Join(*work, fmt.Sprintf("tmux-%d.sock", os.Getpid()))}}
 	err := b.run()
 	b.srv.kill()
 	b.table.print(os.Stdout)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -12,18 +13,22 @@ import (
 	"time"
 )
 
-// server is a private tmux server for the benchmark (its own socket).
+// server is a private tmux server for the benchmark: socket is its socket's path, in a
+// directory of the benchmark's own (tmux leaves the file behind when the server ends).
 type server struct{ socket string }
 
 func (s server) run(args ...string) (string, error) {
-	out, err := exec.Command("tmux", append([]string{"-L", s.socket, "-f", "/dev/null"}, args...)...).CombinedOutput()
+	out, err := exec.Command("tmux", append([]string{"-S", s.socket, "-f", "/dev/null"}, args...)...).CombinedOutput()
 	if err != nil {
 		return string(out), fmt.Errorf("tmux %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(string(out)))
 	}
 	return string(out), nil
 }
 
-func (s server) kill() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() }
+func (s server) kill() {
+	exec.Command("tmux", "-S", s.socket, "kill-server").Run()
+	os.Remove(s.socket)
+}
 
 // control is a tmux control-mode client (tmux(1) CONTROL MODE): commands in, replies and
 // %output notifications out, with no fork per command, so the screen can be read the
@@ -46,7 +51,7 @@ type reply struct {
 
 // attach starts a control client on session, forwarding %output of pane.
 func (s server) attach(session, pane string) (*control, error) {
-	cmd := exec.Command("tmux", "-L", s.socket, "-C", "attach-session", "-t", session)
+	cmd := exec.Command("tmux", "-S", s.socket, "-C", "attach-session", "-t", session)
 	in, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err

@@ -37,16 +37,25 @@ func requireTmux(t *testing.T) {
 func startTmux(t *testing.T, cols, rows int, command string) *tmuxRun {
 	t.Helper()
 	requireTmux(t)
-	r := &tmuxRun{t: t, socket: fmt.Sprintf("nslab-e2e-%d-%d", os.Getpid(), time.Now().UnixNano())}
+	// The server's socket lives in a directory of the test's own: tmux leaves its socket
+	// file behind when the server ends, in /tmp/tmux-UID for a -L name.
+	dir, err := os.MkdirTemp("", "nslab-e2e-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &tmuxRun{t: t, socket: filepath.Join(dir, "tmux.sock")}
+	t.Cleanup(func() {
+		exec.Command("tmux", "-S", r.socket, "kill-server").Run()
+		os.RemoveAll(dir)
+	})
 	r.tmux("-f", "/dev/null", "new-session", "-d", "-s", "e2e", "-x", strconv.Itoa(cols), "-y", strconv.Itoa(rows), command)
 	r.tmux("set-option", "-t", "e2e", "remain-on-exit", "on")
-	t.Cleanup(func() { exec.Command("tmux", "-L", r.socket, "kill-server").Run() })
 	return r
 }
 
 func (r *tmuxRun) tmux(args ...string) string {
 	r.t.Helper()
-	out, err := exec.Command("tmux", append([]string{"-L", r.socket}, args...)...).CombinedOutput()
+	out, err := exec.Command("tmux", append([]string{"-S", r.socket}, args...)...).CombinedOutput()
 	if err != nil {
 		r.t.Fatalf("tmux %v: %v\n%s", args, err, out)
 	}
