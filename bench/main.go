@@ -55,9 +55,17 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench: run as root with -nslab PATH (see bench/run.sh)")
 		os.Exit(2)
 	}
-	b := &bench{nslab: *nslab, work: *work, quick: *quick, seq1m: *seq1m, perfDir: *perfDir, sizes: sizes, mountsOnly: *mountsOnly, keysOnly: *keysOnly, shareOnly: *shareOnly, panesOnly: *panesOnly, srv: server{socket: filepath.Join(*work, fmt.Sprintf("tmux-%d.sock", os.Getpid()))}}
-	err := b.run()
+	// The tmux socket's directory outlives the work directory, which run removes: the
+	// server is ended through it after.
+	sockDir, err := os.MkdirTemp("", "nslab-bench-tmux-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+	b := &bench{nslab: *nslab, work: *work, quick: *quick, seq1m: *seq1m, perfDir: *perfDir, sizes: sizes, mountsOnly: *mountsOnly, keysOnly: *keysOnly, shareOnly: *shareOnly, panesOnly: *panesOnly, srv: server{socket: filepath.Join(sockDir, "tmux.sock")}}
+	err = b.run()
 	b.srv.kill()
+	os.RemoveAll(sockDir)
 	b.table.print(os.Stdout)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
