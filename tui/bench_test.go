@@ -111,11 +111,9 @@ func BenchmarkMountEvent(b *testing.B) {
 	}
 }
 
-// BenchmarkViewKeystroke is the cost of the frame's lines (what Run hands to
-// the screen) after a keystroke's echo at 200×50: one cell of one pane
-// changed (an x typed, then erased), the rest of the screen as drawn before;
-// and of the lines when nothing changed.
-func BenchmarkViewKeystroke(b *testing.B) {
+// keystrokeModel is a 200×50 screen with both panes full of lines and the
+// host pane's prompt last, as before a key is typed.
+func keystrokeModel(b *testing.B) (*Model, *fakeLab) {
 	m, fl := newTestModel(b, Options{})
 	m.Update(tea.WindowSizeMsg{Width: 200, Height: 50})
 	for i := range 30 {
@@ -123,6 +121,15 @@ func BenchmarkViewKeystroke(b *testing.B) {
 		fl.panes[lab.NS].output(fmt.Sprintf("line %d\r\n", i))
 	}
 	fl.panes[lab.Host].output("[host] ~ # ")
+	return m, fl
+}
+
+// BenchmarkViewKeystroke is the cost of the frame's lines (what Run hands to
+// the screen) after a keystroke's echo at 200×50: one cell of one pane
+// changed (an x typed, then erased), the rest of the screen as drawn before;
+// and of the lines when nothing changed.
+func BenchmarkViewKeystroke(b *testing.B) {
+	m, fl := keystrokeModel(b)
 	_ = m.frameLines(nil)
 	b.Run("echo", func(b *testing.B) {
 		for i := range b.N {
@@ -145,13 +152,7 @@ func BenchmarkViewKeystroke(b *testing.B) {
 // the frame after a keystroke's echo at 200×50: find the changed line, parse
 // it and write the changed cell.
 func BenchmarkScreenKeystroke(b *testing.B) {
-	m, fl := newTestModel(b, Options{})
-	m.Update(tea.WindowSizeMsg{Width: 200, Height: 50})
-	for i := range 30 {
-		fl.panes[lab.Host].output(fmt.Sprintf("\x1b[32mline\x1b[0m %d of some output that fills the pane\r\n", i))
-		fl.panes[lab.NS].output(fmt.Sprintf("line %d\r\n", i))
-	}
-	fl.panes[lab.Host].output("[host] ~ # ")
+	m, fl := keystrokeModel(b)
 	var frames [2]frame
 	for i, echo := range []string{"x", "\b \b"} {
 		fl.panes[lab.Host].output(echo)

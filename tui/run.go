@@ -119,6 +119,22 @@ type Resizer interface {
 	Resize(cols, rows int) error
 }
 
+// observe takes what the screen itself needs from the program's messages: whether the
+// terminal knows synchronized output, and a new size, after which it draws all again.
+func (s *screen) observe(msg tea.Msg) {
+	switch msg := msg.(type) {
+	case tea.ModeReportMsg:
+		if msg.Mode == ansi.ModeSynchronizedOutput {
+			// The answer to the query at start: the terminal knows mode 2026.
+			s.setSync(msg.Value == ansi.ModeReset || msg.Value == ansi.ModeSet)
+		}
+	case tea.WindowSizeMsg:
+		// Even at the size the Model last drew for: in between, the terminal
+		// may have been smaller and cut what it showed.
+		s.invalidate()
+	}
+}
+
 // onScreen is the Model as the Program runs it: after each message Bubble Tea
 // asks for the view, and the frame goes to the screen, which draws it if it
 // changed. Update and View stay free of I/O: handing a frame over never
@@ -133,17 +149,7 @@ func (o onScreen) Init() tea.Cmd { return o.guard(o.m.Init()) }
 
 func (o onScreen) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	defer o.giveBackOnPanic()
-	switch msg := msg.(type) {
-	case tea.ModeReportMsg:
-		if msg.Mode == ansi.ModeSynchronizedOutput {
-			// The answer to the query at start: the terminal knows mode 2026.
-			o.scr.setSync(msg.Value == ansi.ModeReset || msg.Value == ansi.ModeSet)
-		}
-	case tea.WindowSizeMsg:
-		// Even at the size the Model last drew for: in between, the
-		// terminal may have been smaller and cut what it showed.
-		o.scr.invalidate()
-	}
+	o.scr.observe(msg)
 	_, cmd := o.m.Update(msg)
 	return o, o.guard(cmd)
 }

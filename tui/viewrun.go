@@ -8,7 +8,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
-	"github.com/charmbracelet/x/ansi"
 )
 
 // ViewerTerminal is a spectator's terminal, as a server has it.
@@ -86,14 +85,7 @@ type viewerOnScreen struct {
 func (o viewerOnScreen) Init() tea.Cmd { return o.v.Init() }
 
 func (o viewerOnScreen) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	switch msg := msg.(type) {
-	case tea.ModeReportMsg:
-		if msg.Mode == ansi.ModeSynchronizedOutput {
-			o.scr.setSync(msg.Value == ansi.ModeReset || msg.Value == ansi.ModeSet)
-		}
-	case tea.WindowSizeMsg:
-		o.scr.invalidate()
-	}
+	o.scr.observe(msg)
 	_, cmd := o.v.Update(msg)
 	return o, cmd
 }

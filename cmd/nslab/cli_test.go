@@ -391,13 +391,7 @@ func TestSignalsEndARunByConvention(t *testing.T) {
 			if err := cmd.Process.Signal(sig); err != nil {
 				t.Fatal(err)
 			}
-			err := labtest.WaitExit(cmd, labtest.Patience)
-			code := 0
-			if ee, ok := err.(*exec.ExitError); ok {
-				code = ee.ExitCode()
-			} else if err != nil {
-				t.Fatal(err)
-			}
+			code := waitCode(t, cmd)
 			if code != 128+int(sig) {
 				t.Errorf("exit %d, want %d", code, 128+int(sig))
 			}

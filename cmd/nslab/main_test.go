@@ -113,6 +113,19 @@ func TestLangFromEnv(t *testing.T) {
 	}
 }
 
+// waitCode waits for a started command (a hang fails the test, saying so) and returns its
+// exit code; any other failure to wait fails the test.
+func waitCode(t *testing.T, cmd *exec.Cmd) int {
+	t.Helper()
+	err := labtest.WaitExit(cmd, labtest.Patience)
+	if ee, ok := err.(*exec.ExitError); ok {
+		return ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return 0
+}
+
 // runNslab runs the real binary and returns its stdout, stderr and exit code.
 func runNslab(t *testing.T, cred *syscall.Credential, args ...string) (string, string, int) {
 	t.Helper()
@@ -126,13 +139,7 @@ func runNslab(t *testing.T, cred *syscall.Credential, args ...string) (string, s
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	err := labtest.WaitExit(cmd, labtest.Patience) // a hang fails, saying so
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
+	code := waitCode(t, cmd)
 	return out.String(), errb.String(), code
 }
 

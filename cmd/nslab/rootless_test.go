@@ -66,13 +66,7 @@ func runAsNobody(t *testing.T, home string, args ...string) (string, string, int
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	err := labtest.WaitExit(cmd, labtest.Patience) // a hang fails, saying so
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
+	code := waitCode(t, cmd)
 	return out.String(), errb.String(), code
 }
 
@@ -196,13 +190,7 @@ func refusedUserNS(t *testing.T, args ...string) (string, string, int) {
 	if err := cmd.Start(); err != nil {
 		t.Skipf("cannot make the test's user namespace: %v", err)
 	}
-	err := labtest.WaitExit(cmd, labtest.Patience)
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
+	code := waitCode(t, cmd)
 	return out.String(), errb.String(), code
 }
 
@@ -369,13 +357,7 @@ steps:
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	err := labtest.WaitExit(cmd, labtest.Patience)
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
+	code := waitCode(t, cmd)
 	if code != 143 || stderr.String() != "nslab: interrupted by SIGTERM\n" {
 		t.Errorf("SIGTERM: exit %d, stderr %q; want 143 and the signal said once", code, stderr.String())
 	}
