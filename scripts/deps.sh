@@ -9,6 +9,8 @@
 # running at the same time is waited for (up to 5 minutes, saying so), and a failed
 # install is tried once more.
 set -euo pipefail
+# A user's PATH on Debian has no sbin; pivot_root lives there.
+PATH=$PATH:/usr/sbin:/sbin
 need=()
 command -v tmux >/dev/null || need+=(tmux)
 command -v busybox >/dev/null || need+=(busybox-static)
