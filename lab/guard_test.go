@@ -433,3 +433,19 @@ func TestSweepTakesEveryWayOut(t *testing.T) {
 		t.Errorf("%s/s holds %s entries in the lab: a proc is still beneath", dir, strings.TrimSpace(got))
 	}
 }
+
+// The shells are root in the lab: their PATH has the sbin directories, also when the
+// caller's (a user's, on Debian) has none, and keeps the caller's own order.
+func TestKeptPathHasSbin(t *testing.T) {
+	for _, tt := range []struct{ path, want string }{
+		{"/usr/local/bin:/usr/bin:/bin", "/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin"},
+		{"/usr/sbin:/usr/bin", "/usr/sbin:/usr/bin:/usr/local/sbin:/sbin"},
+		{"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"},
+		{"", "/usr/local/sbin:/usr/sbin:/sbin"},
+	} {
+		env := keptEnv([]string{"PATH=" + tt.path, "HOME=/home/u"})
+		if len(env) != 1 || env[0] != "PATH="+tt.want {
+			t.Errorf("PATH=%s: kept %q, want [PATH=%s]", tt.path, env, tt.want)
+		}
+	}
+}

@@ -120,8 +120,11 @@ func keptEnv(base []string) []string {
 	keep := map[string]bool{"PATH": true, "LANG": true, "LANGUAGE": true, "TZ": true, "COLORTERM": true}
 	var env []string
 	for _, kv := range base {
-		k, _, _ := strings.Cut(kv, "=")
-		if keep[k] || strings.HasPrefix(k, "LC_") {
+		k, v, _ := strings.Cut(kv, "=")
+		switch {
+		case k == "PATH":
+			env = append(env, "PATH="+withSbin(v))
+		case keep[k] || strings.HasPrefix(k, "LC_"):
 			env = append(env, kv)
 		}
 	}
@@ -129,6 +132,25 @@ func keptEnv(base []string) []string {
 		env = append(env, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
 	}
 	return env
+}
+
+// withSbin adds the sbin directories a PATH lacks: in the lab the shells are root, and
+// root's tools (chroot, pivot_root, mkfs) live there; a user's PATH on Debian has none, so
+// rootless the lessons' commands were not found.
+func withSbin(path string) string {
+	have := map[string]bool{}
+	for _, d := range filepath.SplitList(path) {
+		have[d] = true
+	}
+	for _, d := range []string{"/usr/local/sbin", "/usr/sbin", "/sbin"} {
+		if !have[d] {
+			if path != "" {
+				path += ":"
+			}
+			path += d
+		}
+	}
+	return path
 }
 
 // paneTerm is the terminal type of the panes (what the emulator answers as).
