@@ -105,33 +105,5 @@ func styleCSS(st term.Style) string {
 	return strings.Join(parts, ";")
 }
 
-// palette16 is the page's first sixteen colours, as a dark terminal shows them.
-var palette16 = [16]string{"#1b1d23", "#e06c75", "#98c379", "#e5c07b", "#61afef", "#c678dd", "#56b6c2", "#d7dae0",
-	"#5c6370", "#ff7a85", "#b5e890", "#ffd68a", "#7cc4ff", "#de92f5", "#6fd2dd", "#ffffff"}
-
-// cssColour names a cell colour in CSS ("" for the default): the sixteen,
-// xterm's 6×6×6 cube and grey ramp, or the colour itself.
-func cssColour(c term.Color) string {
-	if c == term.DefaultColor {
-		return ""
-	}
-	if r, g, b, ok := c.RGB(); ok {
-		return fmt.Sprintf("#%02x%02x%02x", r, g, b)
-	}
-	i, _ := c.Index()
-	switch {
-	case i < 16:
-		return palette16[i]
-	case i < 232:
-		i -= 16
-		step := func(v uint8) int {
-			if v == 0 {
-				return 0
-			}
-			return 55 + int(v)*40
-		}
-		return fmt.Sprintf("#%02x%02x%02x", step(i/36), step(i/6%6), step(i%6))
-	}
-	g := 8 + int(i-232)*10
-	return fmt.Sprintf("#%02x%02x%02x", g, g, g)
-}
+// cssColour names a cell colour in CSS ("" for the default: the page's own).
+func cssColour(c term.Color) string { return term.PictureColors.Hex(c) }

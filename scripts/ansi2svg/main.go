@@ -83,31 +83,10 @@ func writeSVG(w io.Writer, t term.Terminal, cols, rows int, title string) {
 	fmt.Fprintln(w, "</g>\n</svg>")
 }
 
-// xterm's 16 colours, then the 6×6×6 cube and the grey ramp.
-var base16 = []string{"#1b1d23", "#e06c75", "#98c379", "#e5c07b", "#61afef", "#c678dd", "#56b6c2", "#d7dae0",
-	"#5c6370", "#ff7a85", "#b5e890", "#ffd68a", "#7cc4ff", "#de92f5", "#6fd2dd", "#ffffff"}
-
+// colour is a cell colour as the picture draws it, def for the default.
 func colour(c term.Color, def string) string {
-	if c == term.DefaultColor {
-		return def
+	if h := term.PictureColors.Hex(c); h != "" {
+		return h
 	}
-	if r, g, b, ok := c.RGB(); ok {
-		return fmt.Sprintf("#%02x%02x%02x", r, g, b)
-	}
-	i, _ := c.Index()
-	switch {
-	case i < 16:
-		return base16[i]
-	case i < 232:
-		i -= 16
-		lv := func(v uint8) uint8 {
-			if v == 0 {
-				return 0
-			}
-			return 55 + v*40
-		}
-		return fmt.Sprintf("#%02x%02x%02x", lv(i/36), lv(i/6%6), lv(i%6))
-	}
-	g := 8 + (i-232)*10
-	return fmt.Sprintf("#%02x%02x%02x", g, g, g)
+	return def
 }

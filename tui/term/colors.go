@@ -1,6 +1,7 @@
 package term
 
 import (
+	"fmt"
 	"image/color"
 	"strconv"
 )
@@ -24,6 +25,37 @@ var xtermBasic = [16][3]uint8{
 	{0x00, 0x00, 0xee}, {0xcd, 0x00, 0xcd}, {0x00, 0xcd, 0xcd}, {0xe5, 0xe5, 0xe5},
 	{0x7f, 0x7f, 0x7f}, {0xff, 0x00, 0x00}, {0x00, 0xff, 0x00}, {0xff, 0xff, 0x00},
 	{0x5c, 0x5c, 0xff}, {0xff, 0x00, 0xff}, {0x00, 0xff, 0xff}, {0xff, 0xff, 0xff},
+}
+
+// PictureColors are the colours nslab's pictures of a pane are drawn with, a dark
+// terminal's: the README's screenshots (scripts/ansi2svg) and the read-only web page.
+var PictureColors = Colors{
+	Foreground: hexColor(0xd7dae0), Background: hexColor(0x1b1d23),
+	Palette: [16]color.Color{
+		hexColor(0x1b1d23), hexColor(0xe06c75), hexColor(0x98c379), hexColor(0xe5c07b),
+		hexColor(0x61afef), hexColor(0xc678dd), hexColor(0x56b6c2), hexColor(0xd7dae0),
+		hexColor(0x5c6370), hexColor(0xff7a85), hexColor(0xb5e890), hexColor(0xffd68a),
+		hexColor(0x7cc4ff), hexColor(0xde92f5), hexColor(0x6fd2dd), hexColor(0xffffff),
+	},
+}
+
+func hexColor(v uint32) color.Color {
+	return color.RGBA{R: uint8(v >> 16), G: uint8(v >> 8), B: uint8(v), A: 0xff}
+}
+
+// Hex is a cell colour as these colours show it, "#rrggbb": the sixteen, xterm's
+// 6×6×6 cube and grey ramp, or the colour itself; "" for the default colour, which
+// depends on whether it is a cell's foreground or background.
+func (c *Colors) Hex(col Color) string {
+	if col == DefaultColor {
+		return ""
+	}
+	r, g, b, ok := col.RGB()
+	if !ok {
+		i, _ := col.Index()
+		r, g, b = c.paletteRGB(int(i))
+	}
+	return fmt.Sprintf("#%02x%02x%02x", r, g, b)
 }
 
 // paletteRGB returns palette entry i as the pane shows it.
