@@ -562,6 +562,33 @@ func TestPathVisibleAndRootMountpoint(t *testing.T) {
 	waitState(t, l, "the chrooted shell", func(st State) bool { return st.NS.Chrooted && st.NS.Root == root })
 }
 
+// copyForNobody copies the test binary into a new directory that nobody can enter (the
+// binary itself may live where nobody cannot reach it), removed after the test.
+func copyForNobody(t *testing.T, prefix string) (dir, cp string) {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err = os.MkdirTemp("", prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp = filepath.Join(dir, "lab.test")
+	if err := os.WriteFile(cp, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir, cp
+}
+
 // A user who is not root gets one sentence naming sudo.
 func TestStartWithoutRoot(t *testing.T) {
 	if os.Getenv("NSLAB_TEST_NOT_ROOT") == "1" {
@@ -575,25 +602,7 @@ func TestStartWithoutRoot(t *testing.T) {
 		return
 	}
 	labtest.RequireMachineRoot(t, "it becomes nobody, whom the tests' user namespace does not map")
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The test binary may live where nobody cannot reach it: run a copy from a shared place.
-	dir, err := os.MkdirTemp("", "nslab-notroot-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	os.Chmod(dir, 0o755)
-	cp := filepath.Join(dir, "lab.test")
-	b, err := os.ReadFile(exe)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(cp, b, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	dir, cp := copyForNobody(t, "nslab-notroot-")
 	cmd := exec.Command(cp, "-test.run", "^TestStartWithoutRoot$", "-test.v")
 	cmd.Env = append(os.Environ(), "NSLAB_TEST_NOT_ROOT=1")
 	cmd.Dir = dir

@@ -3,7 +3,6 @@ package lab
 import (
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -61,32 +60,14 @@ func TestRootlessLab(t *testing.T) {
 	if b, err := os.ReadFile("/proc/sys/user/max_user_namespaces"); err != nil || strings.TrimSpace(string(b)) == "0" {
 		t.Skip("user namespaces are not available here (user.max_user_namespaces)")
 	}
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
 	// A copy nobody can run, and a home it owns.
-	dir, err := os.MkdirTemp("", "nslab-rootless-lab-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	dir, cp := copyForNobody(t, "nslab-rootless-lab-")
 	if err := os.Chown(dir, 65534, 65534); err != nil {
 		t.Fatal(err)
 	}
-	cp := filepath.Join(dir, "lab.test")
-	b, err := os.ReadFile(exe)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(cp, b, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	tests := []string{"TestPanelsAgreeWithTheKernel", "TestNothingSurvivesNslab", "TestMountEventsCarryTheMount", "TestMountEventsReadOnlyTheChange", "TestPanesInDifferentMountNamespaces", "TestTmpfsInHostPaneStaysThere", "TestRootfsBuiltInTheWorkspace", "TestDoctorAsRoot"}
 	args := []string{"--reuid", "65534", "--regid", "65534", "--clear-groups", "unshare", "-r", "--", cp,
-		"-test.run", "^(TestPanelsAgreeWithTheKernel|TestNothingSurvivesNslab|TestMountEventsCarryTheMount|TestMountEventsReadOnlyTheChange|TestPanesInDifferentMountNamespaces|TestTmpfsInHostPaneStaysThere|TestRootfsBuiltInTheWorkspace|TestDoctorAsRoot)$", "-test.v"}
+		"-test.run", "^(" + strings.Join(tests, "|") + ")$", "-test.v"}
 	if testing.Short() {
 		args = append(args, "-test.short")
 	}
@@ -98,7 +79,7 @@ func TestRootlessLab(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the rootless lab tests failed: %v", err)
 	}
-	for _, name := range []string{"TestPanelsAgreeWithTheKernel", "TestNothingSurvivesNslab", "TestMountEventsCarryTheMount", "TestMountEventsReadOnlyTheChange", "TestPanesInDifferentMountNamespaces", "TestTmpfsInHostPaneStaysThere", "TestRootfsBuiltInTheWorkspace", "TestDoctorAsRoot"} {
+	for _, name := range tests {
 		if !strings.Contains(string(out), "--- PASS: "+name) {
 			t.Errorf("%s did not pass rootless", name)
 		}

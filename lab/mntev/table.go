@@ -174,7 +174,6 @@ func (t *Table) appendNew(first uint64, n int, mount func(int) *Mount) (changes 
 	if !t.owned {
 		// The array may be shared: copy once, with room for the mounts to come.
 		t.mounts = append(make([]mnt.Mount, 0, len(t.mounts)+len(t.mounts)/4+n), t.mounts...)
-		t.ids = slices.Clone(t.ids)
 		t.owned = true
 	}
 	changes = make([]mnt.Change, 0, n)
