@@ -40,6 +40,11 @@ func labOf(t *testing.T, nslab int) []labtest.Proc {
 // runIn types a command into the focused pane and waits for its marker line.
 func (r *tmuxRun) runIn(cmd, marker string) string {
 	r.t.Helper()
+	// A marker inside the command would match its echo while it is still being typed
+	// (a partial line, or one wrapped in a narrow pane), before the command ran.
+	if strings.Contains(cmd, marker) {
+		r.t.Fatalf("runIn: the marker %q is part of the command %q; split it in the command (\"A-\"\"B\")", marker, cmd)
+	}
 	r.text(cmd)
 	r.keys("Enter")
 	return r.waitScreen(fmt.Sprintf("%q after %q", marker, cmd), func(s string) bool {
@@ -67,9 +72,9 @@ func TestFaultTerminalClosed(t *testing.T) {
 	for i := 0; i < rounds; i++ {
 		r := startLabInTmux(t, 160, 48)
 		marker := fmt.Sprintf("held-%d-%d", os.Getpid(), i)
-		r.runIn("(trap '' HUP; exec sleep 1000) & mkdir -p /tmp/h && mount -t tmpfs "+marker+" /tmp/h && echo HELD-HOST", "HELD-HOST")
+		r.runIn("(trap '' HUP; exec sleep 1000) & mkdir -p /tmp/h && mount -t tmpfs "+marker+" /tmp/h && echo HELD-\"\"HOST", "HELD-HOST")
 		r.keys("M-Right")
-		r.runIn("nohup sleep 1001 >/dev/null 2>&1 & mount -t tmpfs "+marker+"-ns /mnt && echo HELD-NS", "HELD-NS")
+		r.runIn("nohup sleep 1001 >/dev/null 2>&1 & mount -t tmpfs "+marker+"-ns /mnt && echo HELD-\"\"NS", "HELD-NS")
 		// init, two shells and two sleeps; wait for them rather than trust one look at /proc.
 		var procs []labtest.Proc
 		deadline := time.Now().Add(labtest.Patience)
@@ -105,7 +110,7 @@ func TestFaultFlood(t *testing.T) {
 		time.Sleep(time.Second) // let it flow a while: the point is an answer *during* a flood
 		r.keys("M-Right")
 		n := rand.Intn(1e6)
-		r.runIn(fmt.Sprintf("echo alive-%d", n), fmt.Sprintf("alive-%d", n))
+		r.runIn(fmt.Sprintf("echo alive-\"\"%d", n), fmt.Sprintf("alive-%d", n))
 		r.keys("M-Left")
 		t0 := time.Now()
 		r.keys("C-c")
@@ -243,7 +248,7 @@ func TestFaultMountStorm(t *testing.T) {
 		return strings.Contains(s, "STORM-AT-100")
 	})
 	r.keys("M-Right")
-	r.runIn("echo pong", "pong")
+	r.runIn("echo po\"\"ng", "pong")
 	r.keys("M-Left")
 	r.waitScreenFor("the storm's end (STORM-DONE)", stormPatience, func(s string) bool {
 		return strings.Contains(s, "STORM-DONE")

@@ -29,12 +29,12 @@ func TestGuardUmountProcThenNsenter(t *testing.T) {
 	mark := fmt.Sprintf("guard-nsenter-%d", os.Getpid())
 	r := startLabInTmux(t, 160, 48)
 	r.runIn("umount /proc && echo UMOUNTED-$((6*7))", "UMOUNTED-42")
-	out := r.runIn(fmt.Sprintf("ls -A /proc | wc -l; nsenter -t %d -m mount -t tmpfs %s /mnt; echo NSENTER-rc=$?", os.Getpid(), mark), "NSENTER-rc=")
+	out := r.runIn(fmt.Sprintf("ls -A /proc | wc -l; nsenter -t %d -m mount -t tmpfs %s /mnt; echo NSENTER-\"\"rc=$?", os.Getpid(), mark), "NSENTER-rc=")
 	if strings.Contains(out, "NSENTER-rc=0") {
 		t.Errorf("nsenter into a host process's mount namespace worked after umount /proc:\n%s", out)
 	}
 	r.keys("M-Right")
-	r.runIn("umount -l /proc; ls -A /proc | wc -l; nsenter -t 1 -m true; echo NS-rc=$?", "NS-rc=")
+	r.runIn("umount -l /proc; ls -A /proc | wc -l; nsenter -t 1 -m true; echo NS-\"\"rc=$?", "NS-rc=")
 	if strings.Contains(r.screen(), "NS-rc=0") {
 		t.Errorf("nsenter -t 1 worked in the ns pane after umount -l /proc:\n%s", r.screen())
 	}

@@ -247,12 +247,12 @@ func TestRootlessLabAndKill9(t *testing.T) {
 	})
 	// The window changes size: the terminal passes through, so nslab in the user namespace
 	// gets SIGWINCH and the panes' terminals follow.
-	size := regexp.MustCompile(`SIZE (\d+ \d+)`)
+	size := func(word string) *regexp.Regexp { return regexp.MustCompile(`SIZE (\d+ \d+) ` + word) }
 	r.keys("M-Left")
-	before1 := size.FindStringSubmatch(r.runIn(`echo "SIZE $(stty size)"`, "SIZE "))
+	before1 := size("first").FindStringSubmatch(r.runIn(`echo SI""ZE $(stty size) fi""rst`, "first"))
 	r.tmux("resize-window", "-t", "e2e", "-x", "200", "-y", "60")
 	r.keys("C-l")
-	after1 := size.FindStringSubmatch(r.runIn(`echo "SIZE $(stty size)" again`, "again"))
+	after1 := size("again").FindStringSubmatch(r.runIn(`echo SI""ZE $(stty size) ag""ain`, "again"))
 	if before1 == nil || after1 == nil || before1[1] == after1[1] {
 		t.Errorf("the host pane's size did not follow the window: before %v, after %v\n%s", before1, after1, r.screen())
 	}
