@@ -209,7 +209,7 @@ func TestTmpfsInHostPaneStaysThere(t *testing.T) {
 	}
 	var row *mnt.DiffRow
 	for i := range st.Diff {
-		if st.Diff[i].Key.Mountpoint == "/tmp/mount_test" {
+		if st.Diff[i].Point() == "/tmp/mount_test" {
 			row = &st.Diff[i]
 		}
 	}

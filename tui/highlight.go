@@ -70,7 +70,7 @@ func (h *highlights) mountEvent(e lab.Event, m mark, now time.Time, cur []mnt.Di
 			// event itself so it does not depend on which state came first.
 			g, ok := h.ghosts[k]
 			if !ok {
-				g = ghost{row: mnt.DiffRow{Key: k}, since: now}
+				g = ghost{row: mnt.DiffRow{}, since: now}
 			}
 			mt := *e.Mount
 			if e.Pane == lab.NS {
@@ -118,24 +118,24 @@ func (h *highlights) spotlight(before, after lab.State, now, until time.Time) bo
 	}
 	old := make(map[mnt.MountKey]mnt.DiffRow, len(before.Diff))
 	for _, r := range before.Diff {
-		old[r.Key] = r
+		old[r.Key()] = r
 	}
 	seen := make(map[mnt.MountKey]bool, len(after.Diff))
 	for _, r := range after.Diff {
-		seen[r.Key] = true
-		o, ok := old[r.Key]
+		seen[r.Key()] = true
+		o, ok := old[r.Key()]
 		switch {
 		case !ok:
-			set(r.Key, symAdded)
-			delete(h.ghosts, r.Key)
+			set(r.Key(), symAdded)
+			delete(h.ghosts, r.Key())
 		case o.Class != r.Class || o.Differs != r.Differs || !sameMount(o.Host, r.Host) || !sameMount(o.NS, r.NS):
-			set(r.Key, symModified)
+			set(r.Key(), symModified)
 		}
 	}
 	for _, r := range before.Diff {
-		if !seen[r.Key] {
-			set(r.Key, symDeleted)
-			h.ghosts[r.Key] = ghost{row: r, since: now}
+		if !seen[r.Key()] {
+			set(r.Key(), symDeleted)
+			h.ghosts[r.Key()] = ghost{row: r, since: now}
 		}
 	}
 	for _, role := range lab.Roles {
@@ -228,7 +228,7 @@ func (h *highlights) nsMark(t lab.NSType) (mark, bool) {
 
 func hasKey(rows []mnt.DiffRow, k mnt.MountKey) bool {
 	for _, r := range rows {
-		if r.Key == k {
+		if r.Key() == k {
 			return true
 		}
 	}

@@ -156,7 +156,7 @@ func (p *diffPanel) view(d panelData) *mountView {
 	}
 	sortRows(ghosts)
 	for _, g := range ghosts {
-		sig.WriteString(g.Key.Mountpoint)
+		sig.WriteString(g.Point())
 		sig.WriteByte(0)
 	}
 	key := viewKey{rows: len(d.state.Diff), ghosts: sig.String(), showPseudo: p.showPseudo, tree: p.tree, filter: p.nav.filter, wd: d.wd}
@@ -180,7 +180,7 @@ func (p *diffPanel) view(d panelData) *mountView {
 	gi := 0
 	for i := range d.state.Diff {
 		r := &d.state.Diff[i]
-		for gi < len(ghosts) && mnt.ComparePoints(ghosts[gi].Key.Mountpoint, r.Key.Mountpoint) < 0 {
+		for gi < len(ghosts) && mnt.ComparePoints(ghosts[gi].Point(), r.Point()) < 0 {
 			all = append(all, diffItem{row: &ghosts[gi], ghost: true, info: newRowInfo(d.wd, ghosts[gi])})
 			gi++
 		}
@@ -251,7 +251,7 @@ func (p *diffPanel) items(d panelData) (items []diffItem, hidden int) {
 // rowCells are a row's texts, column by column.
 func rowCells(wd *words, r mnt.DiffRow) [numCols]string {
 	var c [numCols]string
-	k := r.Key
+	k := r.Key()
 	c[colPoint] = k.Mountpoint
 	c[colFSType] = k.FSType
 	c[colSource] = sourceText(k)
@@ -392,7 +392,7 @@ func (v *mountView) hotRows(hl *highlights) []int {
 	var hot []int
 	if v.prefix != nil {
 		for i, it := range v.items {
-			if _, ok := hl.mounts[it.row.Key]; ok {
+			if _, ok := hl.mounts[it.row.Key()]; ok {
 				hot = append(hot, i)
 			}
 		}
@@ -400,10 +400,10 @@ func (v *mountView) hotRows(hl *highlights) []int {
 	}
 	for k := range hl.mounts {
 		i, _ := slices.BinarySearchFunc(v.items, k.Mountpoint, func(it diffItem, point string) int {
-			return mnt.ComparePoints(it.row.Key.Mountpoint, point)
+			return mnt.ComparePoints(it.row.Point(), point)
 		})
-		for ; i < len(v.items) && v.items[i].row.Key.Mountpoint == k.Mountpoint; i++ {
-			if v.items[i].row.Key == k {
+		for ; i < len(v.items) && v.items[i].row.Point() == k.Mountpoint; i++ {
+			if v.items[i].row.Key() == k {
 				hot = append(hot, i)
 			}
 		}
@@ -443,7 +443,7 @@ func sortRows(rows []mnt.DiffRow) {
 		return fmt.Sprint(a) < fmt.Sprint(b)
 	}
 	for i := 1; i < len(rows); i++ {
-		for j := i; j > 0 && less(rows[j].Key, rows[j-1].Key); j-- {
+		for j := i; j > 0 && less(rows[j].Key(), rows[j-1].Key()); j-- {
 			rows[j], rows[j-1] = rows[j-1], rows[j]
 		}
 	}
@@ -756,9 +756,9 @@ func (v *mountView) alikeList(c diffCols, wd *words, mark func(i, j int)) {
 	var run []int
 	var hashes []uint64
 	for i := 0; i < len(v.items); {
-		point := v.items[i].row.Key.Mountpoint
+		point := v.items[i].row.Point()
 		j := i + 1
-		for j < len(v.items) && v.items[j].row.Key.Mountpoint == point {
+		for j < len(v.items) && v.items[j].row.Point() == point {
 			j++
 		}
 		run = run[:0]
@@ -900,7 +900,7 @@ func (p *diffPanel) rowLine(st Styles, v *mountView, i int, id string, c diffCol
 	cls := itemSymbol(it)
 	reach := v.reachSymbol(i)
 	text := v.body(i, c, d.wd, id)
-	if m, ok := d.hl.mounts[r.Key]; ok {
+	if m, ok := d.hl.mounts[r.Key()]; ok {
 		lead := " " + m.sign
 		s := st.Recent
 		if m.spot {

@@ -225,7 +225,7 @@ func TestReach(t *testing.T) {
 	marksOf := func(marks []reachMark) map[string]string {
 		out := map[string]string{}
 		for i, it := range items {
-			out[it.row.Key.Mountpoint] += reachSymbol(marks[i])
+			out[it.row.Point()] += reachSymbol(marks[i])
 		}
 		return out
 	}

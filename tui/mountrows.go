@@ -35,12 +35,12 @@ type alikeKey struct {
 }
 
 func newRowInfo(wd *words, r mnt.DiffRow) *rowInfo {
-	in := &rowInfo{cells: rowCells(wd, r), pseudo: isPseudoFS(r.Key.FSType)}
+	in := &rowInfo{cells: rowCells(wd, r), pseudo: isPseudoFS(r.Key().FSType)}
 	for i, s := range in.cells {
 		in.widths[i] = cellWidth(s)
 	}
 	_, in.optsHead = optsText(r)
-	if root := r.Key.Root; root != "" && root != "/" {
+	if root := r.Key().Root; root != "" && root != "/" {
 		in.srcHead = cellWidth(root) + 3 // "…[" and "]"
 	}
 	in.ro = strings.HasPrefix(in.cells[colOpts], "ro")
@@ -92,7 +92,7 @@ func (m *rowMemo) infos(wd *words, diff []mnt.DiffRow) []*rowInfo {
 // sameRow says two rows draw alike: same key, class and mounts. Mounts are
 // compared whole, as each state may hold its own copy of a table.
 func sameRow(a, b *mnt.DiffRow) bool {
-	return a.Key == b.Key && a.Class == b.Class && a.Differs == b.Differs &&
+	return a.Key() == b.Key() && a.Class == b.Class && a.Differs == b.Differs &&
 		equalMount(a.Host, b.Host) && equalMount(a.NS, b.NS)
 }
 

@@ -49,19 +49,19 @@ func TestRowMemoKeepsUnchangedRows(t *testing.T) {
 		for _, in := range first {
 			reused = reused || in == second[j]
 		}
-		changed := r.Key.Mountpoint == host2[1].Mountpoint || r.Key.Mountpoint == "/zz"
+		changed := r.Point() == host2[1].Mountpoint || r.Point() == "/zz"
 		switch {
 		case reused && changed:
-			t.Errorf("row %s changed but kept its old cells", r.Key.Mountpoint)
+			t.Errorf("row %s changed but kept its old cells", r.Point())
 		case !reused && !changed:
-			t.Errorf("row %s unchanged but formatted again", r.Key.Mountpoint)
+			t.Errorf("row %s unchanged but formatted again", r.Point())
 		case reused:
 			kept++
 		default:
 			fresh++
 		}
 		if want := rowCells(&wd, r); second[j].cells != want {
-			t.Errorf("row %s: cells %q, want %q", r.Key.Mountpoint, second[j].cells, want)
+			t.Errorf("row %s: cells %q, want %q", r.Point(), second[j].cells, want)
 		}
 	}
 	if kept == 0 || fresh == 0 {
@@ -97,7 +97,7 @@ func TestHotRows(t *testing.T) {
 		v := p.view(d)
 		var want []int
 		for i, it := range v.items {
-			if _, ok := hl.mounts[it.row.Key]; ok {
+			if _, ok := hl.mounts[it.row.Key()]; ok {
 				want = append(want, i)
 			}
 		}

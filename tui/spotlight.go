@@ -48,17 +48,17 @@ func spotChanges(wd *words, before, after lab.State) []string {
 	}
 	old := make(map[mnt.MountKey]mnt.DiffRow, len(before.Diff))
 	for _, row := range before.Diff {
-		old[row.Key] = row
+		old[row.Key()] = row
 	}
 	var changes []mountChange
 	seen := make(map[mnt.MountKey]bool, len(after.Diff))
 	for _, row := range after.Diff {
-		seen[row.Key] = true
-		changes = append(changes, mountChanges(wd, row.Key.Mountpoint, old[row.Key], row, moved)...)
+		seen[row.Key()] = true
+		changes = append(changes, mountChanges(wd, row.Point(), old[row.Key()], row, moved)...)
 	}
 	for _, o := range before.Diff {
-		if !seen[o.Key] {
-			changes = append(changes, mountChanges(wd, o.Key.Mountpoint, o, mnt.DiffRow{}, moved)...)
+		if !seen[o.Key()] {
+			changes = append(changes, mountChanges(wd, o.Point(), o, mnt.DiffRow{}, moved)...)
 		}
 	}
 	return append(out, sayMountChanges(wd, changes)...)

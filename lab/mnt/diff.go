@@ -95,9 +95,9 @@ func (d *Differ) appended(host, ns []Mount) (_ []DiffRow, ok bool) {
 	at := 0
 	for _, p := range points {
 		rest := d.rows[at:]
-		lo, _ := slices.BinarySearchFunc(rest, p, func(r DiffRow, p string) int { return ComparePoints(r.Key.Mountpoint, p) })
+		lo, _ := slices.BinarySearchFunc(rest, p, func(r DiffRow, p string) int { return ComparePoints(r.Point(), p) })
 		hi := lo
-		for hi < len(rest) && rest[hi].Key.Mountpoint == p {
+		for hi < len(rest) && rest[hi].Point() == p {
 			hi++
 		}
 		out = append(out, rest[:lo]...)
@@ -434,10 +434,10 @@ func (g *group) diff(out []DiffRow, host, ns []Mount, h, n *side, hs, nss []int)
 	if len(nss) == 0 || len(hs) == 0 {
 		// The common cases: a mount point on one side only, in stack order already.
 		for _, i := range hs {
-			out = append(out, DiffRow{Key: host[i].Key(), Class: HostOnly, Host: &host[i]})
+			out = append(out, DiffRow{Class: HostOnly, Host: &host[i]})
 		}
 		for _, j := range nss {
-			out = append(out, DiffRow{Key: ns[j].Key(), Class: NSOnly, NS: &ns[j]})
+			out = append(out, DiffRow{Class: NSOnly, NS: &ns[j]})
 		}
 		return out
 	}
@@ -445,7 +445,7 @@ func (g *group) diff(out []DiffRow, host, ns []Mount, h, n *side, hs, nss []int)
 		// The next most common: one mount on each side.
 		a, b := &host[hs[0]], &ns[nss[0]]
 		if compareIdentity(a, b) == 0 {
-			row := DiffRow{Key: a.Key(), Class: InBoth, Host: a, NS: b, Differs: differences(a, b)}
+			row := DiffRow{Class: InBoth, Host: a, NS: b, Differs: differences(a, b)}
 			if row.Differs != 0 {
 				row.Class = Changed
 			}
@@ -453,8 +453,8 @@ func (g *group) diff(out []DiffRow, host, ns []Mount, h, n *side, hs, nss []int)
 		}
 		// Different filesystems: both at their stack's bottom or not, host first unless
 		// the host's sits higher.
-		hostRow := DiffRow{Key: a.Key(), Class: HostOnly, Host: a}
-		nsRow := DiffRow{Key: b.Key(), Class: NSOnly, NS: b}
+		hostRow := DiffRow{Class: HostOnly, Host: a}
+		nsRow := DiffRow{Class: NSOnly, NS: b}
 		if h.depth[hs[0]] > n.depth[nss[0]] {
 			return append(out, nsRow, hostRow)
 		}
@@ -478,7 +478,7 @@ func (g *group) diff(out []DiffRow, host, ns []Mount, h, n *side, hs, nss []int)
 		key := m.Key()
 		level := levels[key]
 		levels[key]++
-		row := DiffRow{Key: key, Class: HostOnly, Host: m}
+		row := DiffRow{Class: HostOnly, Host: m}
 		r := rank{depth: h.depth[i], otherDepth: -1, level: level}
 		k := -1
 		if queues != nil {
@@ -515,7 +515,7 @@ func (g *group) diff(out []DiffRow, host, ns []Mount, h, n *side, hs, nss []int)
 		if g.matched[c] {
 			continue
 		}
-		g.rows = append(g.rows, DiffRow{Key: key, Class: NSOnly, NS: &ns[j]})
+		g.rows = append(g.rows, DiffRow{Class: NSOnly, NS: &ns[j]})
 		g.ranks = append(g.ranks, rank{depth: n.depth[j], nsOnly: 1, level: level})
 	}
 	start := len(out)
@@ -542,7 +542,8 @@ func compareRows(a *DiffRow, ra *rank, b *DiffRow, rb *rank) int {
 	if c := cmp.Compare(ra.otherDepth, rb.otherDepth); c != 0 {
 		return c
 	}
-	if c := compareKeys(&a.Key, &b.Key); c != 0 {
+	ka, kb := a.Key(), b.Key()
+	if c := compareKeys(&ka, &kb); c != 0 {
 		return c
 	}
 	return cmp.Compare(ra.level, rb.level)

@@ -33,12 +33,12 @@ type row struct {
 func rowsOf(rows []DiffRow) []row {
 	out := make([]row, len(rows))
 	for i, r := range rows {
-		out[i] = row{r.Key.Mountpoint, r.Class, idOf(r.Host), idOf(r.NS), r.Differs}
+		out[i] = row{r.Point(), r.Class, idOf(r.Host), idOf(r.NS), r.Differs}
 		var m *Mount
 		if m = r.Host; m == nil {
 			m = r.NS
 		}
-		if m.Key() != r.Key {
+		if m.Key() != r.Key() {
 			out[i].mountpoint += " (key does not match its mount)"
 		}
 	}
@@ -554,10 +554,10 @@ func TestDiffRowsPointIntoTables(t *testing.T) {
 	host, ns := table(t, hostRoot, hostTmp), table(t, nsRoot, nsTmp)
 	for _, r := range Diff(host, ns) {
 		if r.Host != &host[0] && r.Host != &host[1] {
-			t.Errorf("row %s: host side is a copy, not a pointer into the table", r.Key.Mountpoint)
+			t.Errorf("row %s: host side is a copy, not a pointer into the table", r.Point())
 		}
 		if r.NS != &ns[0] && r.NS != &ns[1] {
-			t.Errorf("row %s: ns side is a copy, not a pointer into the table", r.Key.Mountpoint)
+			t.Errorf("row %s: ns side is a copy, not a pointer into the table", r.Point())
 		}
 	}
 }
@@ -572,7 +572,7 @@ func TestDiffTreeOrder(t *testing.T) {
 	}
 	var got []string
 	for _, r := range Diff(table(t, lines...), nil) {
-		got = append(got, r.Key.Mountpoint)
+		got = append(got, r.Point())
 	}
 	if !slices.Equal(got, ordered) {
 		t.Errorf("order %q, want %q", got, ordered)

@@ -311,11 +311,11 @@ func FuzzDiff(f *testing.F) {
 			case r.Host == nil && r.NS == nil:
 				t.Fatalf("row %d has no side", i)
 			case r.Host == nil:
-				if r.Class != NSOnly || r.Key != r.NS.Key() || r.Differs != 0 {
+				if r.Class != NSOnly || r.Key() != r.NS.Key() || r.Differs != 0 {
 					t.Fatalf("row %d %+v: want NSOnly with the ns mount's key", i, r)
 				}
 			case r.NS == nil:
-				if r.Class != HostOnly || r.Key != r.Host.Key() || r.Differs != 0 {
+				if r.Class != HostOnly || r.Key() != r.Host.Key() || r.Differs != 0 {
 					t.Fatalf("row %d %+v: want HostOnly with the host mount's key", i, r)
 				}
 			default:
@@ -329,12 +329,12 @@ func FuzzDiff(f *testing.F) {
 				if want != 0 {
 					class = Changed
 				}
-				if r.Key != r.Host.Key() || r.Key != r.NS.Key() || r.Differs != want || r.Class != class {
+				if r.Key() != r.Host.Key() || r.Key() != r.NS.Key() || r.Differs != want || r.Class != class {
 					t.Fatalf("row %d: %+v, want key %+v on both sides, class %v, differences %v", i, r, r.Host.Key(), class, want)
 				}
 			}
-			if i > 0 && treeLess(r.Key.Mountpoint, rows[i-1].Key.Mountpoint) {
-				t.Fatalf("row %d on %q after a row on %q", i, r.Key.Mountpoint, rows[i-1].Key.Mountpoint)
+			if i > 0 && treeLess(r.Point(), rows[i-1].Point()) {
+				t.Fatalf("row %d on %q after a row on %q", i, r.Point(), rows[i-1].Point())
 			}
 		}
 		for side, tbl := range map[string][]Mount{"host": host, "ns": ns} {

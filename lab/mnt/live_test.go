@@ -586,7 +586,7 @@ func TestDiffPeersAcrossNamespaces(t *testing.T) {
 	}
 	for _, r := range rows {
 		if r.Class != InBoth || r.Host.ID == r.NS.ID && r.Host.Mountpoint != "/" {
-			t.Errorf("%s: class %d, IDs %d and %d; want InBoth with new IDs in the copy", r.Key.Mountpoint, r.Class, idOf(r.Host), idOf(r.NS))
+			t.Errorf("%s: class %d, IDs %d and %d; want InBoth with new IDs in the copy", r.Point(), r.Class, idOf(r.Host), idOf(r.NS))
 		}
 	}
 	if base := findMount(t, own, h.dir); base.Source != "nslab-helper" || base.Propagation.Type != Shared {
@@ -604,10 +604,10 @@ func TestDiffPeersAcrossNamespaces(t *testing.T) {
 	}
 	var row *DiffRow
 	for _, r := range Diff(own, theirs) {
-		if r.Key.Mountpoint == h.dir {
+		if r.Point() == h.dir {
 			row = &r
 		} else if r.Class != InBoth {
-			t.Errorf("%s: class %d after reshare of another mount", r.Key.Mountpoint, r.Class)
+			t.Errorf("%s: class %d after reshare of another mount", r.Point(), r.Class)
 		}
 	}
 	if row == nil || row.Class != Changed || row.Differs != DiffPropagation {
