@@ -38,6 +38,8 @@ func main() {
 	keysOnly := flag.Bool("keysonly", false, "only start-up and keystroke → screen (a quick look at latency)")
 	shareOnly := flag.Bool("shareonly", false, "only the spectator rows: the teacher with 0, 10 and 50 ssh viewers")
 	panesOnly := flag.Bool("panesonly", false, "only the rows of the panes (start-up, keystrokes, idle, pane output, Ctrl-C), no mount rows")
+	probes := flag.Int("probes", 0, "probe mounts per mount → panel row (0: 20 at 1,000 mounts, 10 at 10,000, 8 at 100,000)")
+	each := flag.Bool("each", false, "print every probe's mount → panel latency to stderr, in probe order (to see where the outliers are)")
 	flag.Parse()
 	var sizes []int
 	for _, f := range strings.Split(*sizeList, ",") {
@@ -62,7 +64,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
-	b := &bench{nslab: *nslab, work: *work, quick: *quick, seq1m: *seq1m, perfDir: *perfDir, sizes: sizes, mountsOnly: *mountsOnly, keysOnly: *keysOnly, shareOnly: *shareOnly, panesOnly: *panesOnly, srv: server{socket: filepath.Join(sockDir, "tmux.sock")}}
+	b := &bench{nslab: *nslab, work: *work, quick: *quick, seq1m: *seq1m, perfDir: *perfDir, sizes: sizes, mountsOnly: *mountsOnly, keysOnly: *keysOnly, shareOnly: *shareOnly, panesOnly: *panesOnly, probes: *probes, each: *each, srv: server{socket: filepath.Join(sockDir, "tmux.sock")}}
 	err = b.run()
 	b.srv.kill()
 	os.RemoveAll(sockDir)
@@ -83,6 +85,8 @@ type bench struct {
 	keysOnly    bool
 	shareOnly   bool
 	panesOnly   bool
+	probes      int  // probe mounts per row, when not 0
+	each        bool // print each probe's latency
 	srv         server
 	table       table
 	self        string // this binary, copied where the panes can run it
@@ -679,6 +683,9 @@ func (b *bench) mountRound(path mountPath, size int, first bool) error {
 	if b.quick {
 		probes = 5
 	}
+	if b.probes > 0 {
+		probes = b.probes
+	}
 	fm := exec.Command("findmnt", "--poll", "-N", strconv.Itoa(hostPID), "-o", "ACTION,TARGET", "-n")
 	fmOut, err := fm.StdoutPipe()
 	if err != nil {
@@ -736,6 +743,9 @@ func (b *bench) mountRound(path mountPath, size int, first bool) error {
 		}
 	}
 	ourLat, ourMissed := latencies(mounted, panelSeen)
+	if b.each {
+		printEach(label, mounted, panelSeen, fmAt)
+	}
 	fmLat, fmMissed := latencies(mounted, fmAt)
 	goal := 10 * time.Millisecond
 	if size > 20000 {
@@ -896,6 +906,20 @@ func latencies(mounted, seen map[int]int64) ([]time.Duration, int) {
 		ds = append(ds, time.Duration(max(s-t, 0)))
 	}
 	return ds, missed
+}
+
+// printEach writes one line per probe: its number, and the panel's and findmnt's latency.
+func printEach(label string, mounted, panel, fm map[int]int64) {
+	after := func(seen map[int]int64, i int) string {
+		s, ok := seen[i]
+		if !ok {
+			return "never"
+		}
+		return ms(time.Duration(s - mounted[i]))
+	}
+	for i := 1; i <= len(mounted); i++ {
+		fmt.Fprintf(os.Stderr, "bench: %s: probe %d: panel %s, findmnt %s\n", label, i, after(panel, i), after(fm, i))
+	}
 }
 
 func missed(n int) string {
