@@ -42,6 +42,8 @@ type diffPanel struct {
 	memo struct {
 		key  viewKey
 		view *mountView
+		// spliced counts the views built by spliced (for tests).
+		spliced int
 	}
 	// rows keeps each row's cells from one state to the next.
 	rows rowMemo
@@ -93,13 +95,48 @@ func (p *diffPanel) handleKey(k tea.KeyPressMsg, keys KeyMap) bool {
 	return true
 }
 
-// diffItem is one row to show: a live row or a ghost.
+// diffItem is one row to show: a live row or a ghost. Besides the row and
+// its cells it keeps what the panel asks of every row at every change (its
+// class, its mount point's width, whether the row before has the same mount
+// point), so that at 100,000 rows those walks read the items alone and
+// never follow the pointers.
 type diffItem struct {
 	// row points into the state's diff (or at a ghost): items are copied
 	// around at every change, rows are not.
-	row   *mnt.DiffRow
+	row  *mnt.DiffRow
+	info *rowInfo
+	// at is the row's index in the diff, -1 for a ghost.
+	at int32
+	// pointW is the mount point's width (at most maxPointW).
+	pointW uint16
+	// cls is shownClass's class, or clsGhost.
+	cls   uint8
 	ghost bool
-	info  *rowInfo
+	// samePrev: the item before has the same mount point (the list only).
+	samePrev bool
+}
+
+// clsGhost is a ghost's cls: after the classes, as the counts by class keep
+// ghosts.
+const clsGhost = 4
+
+const maxPointW = 1<<16 - 1
+
+func newItem(r *mnt.DiffRow, at int, in *rowInfo, ghost bool) diffItem {
+	it := diffItem{row: r, info: in, at: int32(at), pointW: uint16(min(in.widths[colPoint], maxPointW)), ghost: ghost}
+	if ghost {
+		it.at, it.cls = -1, clsGhost
+	} else {
+		it.cls = uint8(shownClass(*r))
+	}
+	return it
+}
+
+// markSamePoints sets samePrev for items[from:to] (the list's).
+func markSamePoints(items []diffItem, from, to int) {
+	for k := max(from, 0); k < min(to, len(items)); k++ {
+		items[k].samePrev = k > 0 && items[k].row.Point() == items[k-1].row.Point()
+	}
 }
 
 // The mount panel's columns, in screen order.
@@ -175,19 +212,25 @@ func (p *diffPanel) view(d panelData) *mountView {
 		return p.memo.view
 	}
 	// Every row in list order, ghosts at their place; then the ones to show.
+	lastRows, lastInfos := p.rows.rows, p.rows.info
 	infos := p.rows.infos(d.wd, d.state.Diff)
+	if v := p.spliced(key, d.state.Diff, infos, lastRows, lastInfos); v != nil {
+		p.memo.key, p.memo.view = key, v
+		p.memo.spliced++
+		return v
+	}
 	all := make([]diffItem, 0, len(d.state.Diff)+len(ghosts))
 	gi := 0
 	for i := range d.state.Diff {
 		r := &d.state.Diff[i]
 		for gi < len(ghosts) && mnt.ComparePoints(ghosts[gi].Point(), r.Point()) < 0 {
-			all = append(all, diffItem{row: &ghosts[gi], ghost: true, info: newRowInfo(d.wd, ghosts[gi])})
+			all = append(all, newItem(&ghosts[gi], -1, newRowInfo(d.wd, ghosts[gi]), true))
 			gi++
 		}
-		all = append(all, diffItem{row: r, info: infos[i]})
+		all = append(all, newItem(r, i, infos[i], false))
 	}
 	for ; gi < len(ghosts); gi++ {
-		all = append(all, diffItem{row: &ghosts[gi], ghost: true, info: newRowInfo(d.wd, ghosts[gi])})
+		all = append(all, newItem(&ghosts[gi], -1, newRowInfo(d.wd, ghosts[gi]), true))
 	}
 	v := &mountView{seen: &p.seen}
 	keep := func(it diffItem) bool {
@@ -218,6 +261,7 @@ func (p *diffPanel) view(d panelData) *mountView {
 				v.items = append(v.items, it)
 			}
 		}
+		markSamePoints(v.items, 0, len(v.items))
 	}
 	if v.prefix != nil {
 		v.prefixW = make([]int, len(v.prefix))
@@ -226,19 +270,109 @@ func (p *diffPanel) view(d panelData) *mountView {
 		}
 	}
 	v.reach, v.chroots = reachOf(d.state, v.items)
-	for k, it := range v.items {
+	v.measure(v.items, 0)
+	p.memo.key, p.memo.view = key, v
+	return v
+}
+
+// measure widens the view's column widths and heads to items', the k-th of
+// which is item from+k.
+func (v *mountView) measure(items []diffItem, from int) {
+	for k, it := range items {
 		in := it.info
 		for i, cw := range in.widths {
 			v.longest[i] = max(v.longest[i], cw)
 		}
 		if v.prefixW != nil {
-			v.longest[colPoint] = max(v.longest[colPoint], in.widths[colPoint]+v.prefixW[k])
+			v.longest[colPoint] = max(v.longest[colPoint], in.widths[colPoint]+v.prefixW[from+k])
 		}
 		v.heads[colOpts] = max(v.heads[colOpts], in.optsHead)
 		v.heads[colSource] = max(v.heads[colSource], in.srcHead)
 		v.optsMatter = v.optsMatter || in.optsHead > 0 || in.ro
 	}
-	p.memo.key, p.memo.view = key, v
+}
+
+// maxSplice is the most rows a state may add and remove for spliced to
+// build its view from the last one.
+const maxSplice = 64
+
+// spliced builds the view of diff from the memo's, where diff is the memo's
+// diff with a few rows added or removed in one place (what one mount or
+// unmount does): the items before and after that place are the memo's,
+// pointed at diff's rows, and only the new rows are looked at. At 100,000
+// mounts building the view row by row took most of the UI's time at each
+// change. It returns nil where that does not apply: the tree, a filter,
+// ghosts, a chrooted pane, or another kind of change.
+func (p *diffPanel) spliced(key viewKey, diff []mnt.DiffRow, infos []*rowInfo, lastRows []mnt.DiffRow, lastInfos []*rowInfo) *mountView {
+	old, oldKey := p.memo.view, p.memo.key
+	if old == nil || key.tree || key.filter != "" || key.ghosts != "" || key.chroots != [2]string{} || old.prefix != nil || old.reach != nil {
+		return nil
+	}
+	same := oldKey
+	same.diff, same.rows = key.diff, key.rows
+	if same != key || len(lastRows) != oldKey.rows || len(lastInfos) != len(lastRows) || len(lastRows) == 0 || &lastRows[0] != oldKey.diff || len(infos) != len(diff) {
+		return nil // the memo's view is not of the rows the row memo had
+	}
+	// The rows before and after the change keep their rowInfo (infos reuses
+	// an unchanged row's): the change lies between.
+	a := 0
+	for a < len(infos) && a < len(lastInfos) && infos[a] == lastInfos[a] {
+		a++
+	}
+	s := 0
+	for s < len(infos)-a && s < len(lastInfos)-a && infos[len(infos)-1-s] == lastInfos[len(lastInfos)-1-s] {
+		s++
+	}
+	oldEnd, newEnd := len(lastInfos)-s, len(infos)-s
+	if oldEnd-a+newEnd-a > maxSplice {
+		return nil
+	}
+	at := func(it diffItem, i int) int { return int(it.at) - i }
+	kA, _ := slices.BinarySearchFunc(old.items, a, at)
+	kB, _ := slices.BinarySearchFunc(old.items, oldEnd, at)
+	v := &mountView{seen: &p.seen, hidden: old.hidden, longest: old.longest, heads: old.heads, optsMatter: old.optsMatter}
+	// A row that goes may have been the widest: then measure all again.
+	again := false
+	for _, it := range old.items[kA:kB] {
+		in := it.info
+		for i, cw := range in.widths {
+			again = again || (cw > 0 && cw >= old.longest[i])
+		}
+		again = again || (in.optsHead > 0 && in.optsHead >= old.heads[colOpts]) || (in.srcHead > 0 && in.srcHead >= old.heads[colSource]) || in.optsHead > 0 || in.ro
+	}
+	if !p.showPseudo {
+		for _, in := range lastInfos[a:oldEnd] {
+			if in.pseudo {
+				v.hidden--
+			}
+		}
+	}
+	v.items = make([]diffItem, 0, kA+(newEnd-a)+len(old.items)-kB)
+	for _, it := range old.items[:kA] {
+		it.row = &diff[it.at]
+		v.items = append(v.items, it)
+	}
+	for j := a; j < newEnd; j++ {
+		if !p.showPseudo && infos[j].pseudo {
+			v.hidden++
+			continue
+		}
+		v.items = append(v.items, newItem(&diff[j], j, infos[j], false))
+	}
+	added := len(v.items) - kA
+	delta := int32(newEnd - oldEnd)
+	for _, it := range old.items[kB:] {
+		it.at += delta
+		it.row = &diff[it.at]
+		v.items = append(v.items, it)
+	}
+	markSamePoints(v.items, kA, kA+added+1)
+	if again {
+		v.longest, v.heads, v.optsMatter = [numCols]int{}, [numCols]int{}, false
+		v.measure(v.items, 0)
+	} else {
+		v.measure(v.items[kA:kA+added], kA)
+	}
 	return v
 }
 
@@ -372,7 +506,7 @@ func rank(it diffItem, hot bool, reach reachMark) int {
 	if it.ghost || reach == reachRoot {
 		return 1
 	}
-	switch shownClass(*it.row) {
+	switch mnt.DiffClass(it.cls) {
 	case mnt.Changed:
 		return 1
 	case mnt.HostOnly, mnt.NSOnly:
@@ -756,14 +890,13 @@ func (v *mountView) alikeList(c diffCols, wd *words, mark func(i, j int)) {
 	var run []int
 	var hashes []uint64
 	for i := 0; i < len(v.items); {
-		point := v.items[i].row.Point()
 		j := i + 1
-		for j < len(v.items) && v.items[j].row.Point() == point {
+		for j < len(v.items) && v.items[j].samePrev {
 			j++
 		}
 		run = run[:0]
 		for k := i; k < j; k++ {
-			if v.items[k].info.widths[colPoint] > c.w[colPoint] {
+			if int(v.items[k].pointW) > c.w[colPoint] {
 				cut = append(cut, k)
 			} else if j-i > 1 {
 				run = append(run, k)
@@ -888,7 +1021,7 @@ func itemSymbol(it diffItem) string {
 	if it.ghost {
 		return symRemoved
 	}
-	return classSymbol(shownClass(*it.row))
+	return classSymbol(mnt.DiffClass(it.cls))
 }
 
 // rowLine draws item i; a highlighted row is drawn in one style so its
@@ -960,16 +1093,19 @@ func (p *diffPanel) lines(st Styles, d panelData, w, h int) []string {
 			shown = append(shown, i)
 		}
 	} else {
-		hot := make(map[int]bool)
-		for _, i := range v.hotRows(d.hl) {
-			hot[i] = true
-		}
+		// pickImportant asks for the rows in order: the hot ones, in order
+		// too, are met with a cursor (a map looked up at each of 100,000
+		// rows cost more than the rest of the walk).
+		hot := v.hotRows(d.hl)
 		shown = pickImportant(len(items), rows, func(i int) int {
+			for len(hot) > 0 && hot[0] < i {
+				hot = hot[1:]
+			}
 			r := reachable
 			if v.reach != nil {
 				r = v.reach[i]
 			}
-			return rank(items[i], hot[i], r)
+			return rank(items[i], len(hot) > 0 && hot[0] == i, r)
 		}, 4)
 	}
 	for _, i := range shown {
@@ -1007,11 +1143,7 @@ func (p *diffPanel) mark(st Styles, items []diffItem, shown []int, d panelData) 
 		} else {
 			below++
 		}
-		if it.ghost {
-			byClass[4]++
-		} else {
-			byClass[shownClass(*it.row)]++
-		}
+		byClass[it.cls]++
 	}
 	counts := map[string]int{symRemoved: byClass[4]}
 	for c := mnt.InBoth; c <= mnt.Changed; c++ {

@@ -92,6 +92,11 @@ func (m *rowMemo) infos(wd *words, diff []mnt.DiffRow) []*rowInfo {
 // sameRow says two rows draw alike: same key, class and mounts. Mounts are
 // compared whole, as each state may hold its own copy of a table.
 func sameRow(a, b *mnt.DiffRow) bool {
+	if a.Host == b.Host && a.NS == b.NS {
+		// The same mounts (a table grown in place keeps its rows): only the
+		// class can differ.
+		return a.Class == b.Class && a.Differs == b.Differs
+	}
 	return a.Key() == b.Key() && a.Class == b.Class && a.Differs == b.Differs &&
 		equalMount(a.Host, b.Host) && equalMount(a.NS, b.NS)
 }

@@ -104,7 +104,8 @@ func kindCounts(order []string, counts map[string]int) string {
 
 // pickImportant chooses n of total rows when not all fit: those of the lowest
 // rank first, ties in table order; it returns their indices in table order,
-// so the rows keep their places relative to each other.
+// so the rows keep their places relative to each other. rank is asked once
+// for each row, in order.
 func pickImportant(total, n int, rank func(i int) int, ranks int) []int {
 	buckets := make([][]int, ranks)
 	for i := range total {
