@@ -174,12 +174,23 @@ type mountView struct {
 	// optsMatter says some row's options are worth their room: one is
 	// read-only, or two copies differ.
 	optsMatter bool
-	// ids, for the last columns asked (idsFor), marks the rows that would
-	// look alike at those widths with their mount IDs.
+	// ids, for the last columns asked (idsFor), marks the rows of the tree
+	// that would look alike at those widths with their mount IDs.
 	idsFor diffCols
 	ids    map[int]string
 	// seen is the panel's table for rowIDs.
 	seen *firstSeen
+	// cuts counts the list's cut rows by their hash (see listID).
+	cuts *cutCounts
+}
+
+// cutCounts counts, for the columns c, the list's rows whose mount point is
+// cut, by the hash of their text (alike): two such rows look alike when
+// their hashes are equal. A spliced view takes it over from the last one and
+// counts only the rows that came and went.
+type cutCounts struct {
+	c      diffCols
+	counts map[uint64]int32
 }
 
 // view builds, or takes from the memo, the rows to show: ghosts at their
@@ -367,6 +378,23 @@ func (p *diffPanel) spliced(key viewKey, diff []mnt.DiffRow, infos []*rowInfo, l
 		v.items = append(v.items, it)
 	}
 	markSamePoints(v.items, kA, kA+added+1)
+	if cc := old.cuts; cc != nil {
+		// The last view is done with: its counts become this one's.
+		old.cuts, v.cuts = nil, cc
+		for k := kA; k < kB; k++ {
+			if old.isCut(k, cc.c) {
+				h := old.alike(k, cc.c, key.wd)
+				if cc.counts[h]--; cc.counts[h] <= 0 {
+					delete(cc.counts, h)
+				}
+			}
+		}
+		for k := kA; k < kA+added; k++ {
+			if v.isCut(k, cc.c) {
+				cc.counts[v.alike(k, cc.c, key.wd)]++
+			}
+		}
+	}
 	if again {
 		v.longest, v.heads, v.optsMatter = [numCols]int{}, [numCols]int{}, false
 		v.measure(v.items, 0)
@@ -839,28 +867,71 @@ func idSuffix(r mnt.DiffRow) string {
 	return ""
 }
 
-// rowIDs gives each row that would look like another at the columns c (two
-// tmpfs mounts stacked on /tmp/mount_test, two long paths cut alike) its
-// mount IDs; rows not in it show none. It is kept for the last c.
+// rowIDs gives each row of the tree that would look like another at the
+// columns c its mount IDs; rows not in it show none. It is kept for the last
+// c. (The list asks listID, row by row.)
 func (v *mountView) rowIDs(c diffCols, wd *words) map[int]string {
 	if v.ids != nil && v.idsFor == c {
 		return v.ids
 	}
 	ids := map[int]string{}
-	// mark gives rows i and j their IDs (j alone when i < 0: i has them).
-	mark := func(i, j int) {
+	v.alikeAll(c, wd, func(i, j int) {
 		if i >= 0 {
 			ids[i] = idSuffix(*v.items[i].row)
 		}
 		ids[j] = idSuffix(*v.items[j].row)
-	}
-	if v.prefix != nil || c.w[colPoint] == 0 {
-		v.alikeAll(c, wd, mark)
-	} else {
-		v.alikeList(c, wd, mark)
-	}
+	})
 	v.idsFor, v.ids = c, ids
 	return ids
+}
+
+// isCut says item i's mount point does not fit the columns c.
+func (v *mountView) isCut(i int, c diffCols) bool {
+	return int(v.items[i].pointW) > c.w[colPoint]
+}
+
+// listID is the mount IDs item i of the list shows at the columns c when it
+// would look like another row there (two tmpfs mounts stacked on
+// /tmp/mount_test, two long paths cut alike), "" when it would not. A row
+// whose mount point is drawn whole can look alike only rows on the same
+// mount point, which are next to it; a cut one any other cut one, which the
+// view counts (cutCounts). Only the rows drawn are asked: at 100,000 rows
+// comparing every row at each change cost more than the rest of the panel.
+func (v *mountView) listID(i int, c diffCols, wd *words) string {
+	if c.w[colPoint] == 0 {
+		return "" // no mount point shown: the tree's rowIDs applies
+	}
+	if v.isCut(i, c) {
+		if v.cuts == nil || v.cuts.c != c {
+			v.cuts = &cutCounts{c: c, counts: map[uint64]int32{}}
+			for k := range v.items {
+				if v.isCut(k, c) {
+					v.cuts.counts[v.alike(k, c, wd)]++
+				}
+			}
+		}
+		if v.cuts.counts[v.alike(i, c, wd)] > 1 {
+			return idSuffix(*v.items[i].row)
+		}
+		return ""
+	}
+	lo, hi := i, i+1
+	for lo > 0 && v.items[lo].samePrev {
+		lo--
+	}
+	for hi < len(v.items) && v.items[hi].samePrev {
+		hi++
+	}
+	if hi-lo == 1 {
+		return ""
+	}
+	h := v.alike(i, c, wd) // the run's rows share a mount point: none is cut
+	for k := lo; k < hi; k++ {
+		if k != i && v.alike(k, c, wd) == h {
+			return idSuffix(*v.items[i].row)
+		}
+	}
+	return ""
 }
 
 // alikeAll finds the rows that look alike by hashing every row's text.
@@ -875,61 +946,6 @@ func (v *mountView) alikeAll(c diffCols, wd *words, mark func(i, j int)) {
 	for i := range v.items {
 		if j := first.put(v.alike(i, c, wd), i); j != i {
 			mark(j, i)
-		}
-	}
-}
-
-// alikeList is alikeAll for the list, where the mount point is shown: rows
-// whose mount point is drawn whole look alike only when their mount points
-// are the same, and such rows are next to each other; so only rows that
-// share a mount point, and rows whose mount point is cut, are hashed. At
-// 100,000 rows hashing all of them each change cost more than the rest of
-// the panel.
-func (v *mountView) alikeList(c diffCols, wd *words, mark func(i, j int)) {
-	var cut []int
-	var run []int
-	var hashes []uint64
-	for i := 0; i < len(v.items); {
-		j := i + 1
-		for j < len(v.items) && v.items[j].samePrev {
-			j++
-		}
-		run = run[:0]
-		for k := i; k < j; k++ {
-			if int(v.items[k].pointW) > c.w[colPoint] {
-				cut = append(cut, k)
-			} else if j-i > 1 {
-				run = append(run, k)
-			}
-		}
-		if len(run) > 1 {
-			hashes = hashes[:0]
-			for _, k := range run {
-				hashes = append(hashes, v.alike(k, c, wd))
-			}
-			for a := range run {
-				for b := a + 1; b < len(run); b++ {
-					if hashes[a] == hashes[b] {
-						mark(run[a], run[b])
-					}
-				}
-			}
-		}
-		i = j
-	}
-	if len(cut) < 2 {
-		return
-	}
-	if v.seen == nil {
-		v.seen = new(firstSeen)
-	}
-	*v.seen = v.seen.reuse(len(cut))
-	first := *v.seen
-	for n, i := range cut {
-		if j := first.put(v.alike(i, c, wd), n); j >= 0 && j != n {
-			mark(cut[j], i)
-		} else if j < 0 {
-			mark(-1, i)
 		}
 	}
 }
@@ -1078,7 +1094,11 @@ func (p *diffPanel) lines(st Styles, d panelData, w, h int) []string {
 		lead += reachLead
 	}
 	c := columnsFor(w, lead, p.longest(d), v.heads, v.optsMatter)
-	ids := v.rowIDs(c, d.wd)
+	idOf := func(i int) string { return v.listID(i, c, d.wd) }
+	if v.prefix != nil || c.w[colPoint] == 0 {
+		ids := v.rowIDs(c, d.wd)
+		idOf = func(i int) string { return ids[i] }
+	}
 	filter := p.nav.filterLine(st)
 	rows, marked := p.itemRows(len(items), len(v.chroots), h)
 	var out []string
@@ -1109,7 +1129,7 @@ func (p *diffPanel) lines(st Styles, d panelData, w, h int) []string {
 		}, 4)
 	}
 	for _, i := range shown {
-		out = append(out, p.rowLine(st, v, i, ids[i], c, w, d))
+		out = append(out, p.rowLine(st, v, i, idOf(i), c, w, d))
 	}
 	if marked {
 		out = append(out, p.mark(st, items, shown, d))

@@ -159,16 +159,16 @@ func TestRowIDsListAsAll(t *testing.T) {
 				continue
 			}
 			all, list := map[int]string{}, map[int]string{}
-			for _, x := range []struct {
-				ids  map[int]string
-				find func(diffCols, *words, func(int, int))
-			}{{all, v.alikeAll}, {list, v.alikeList}} {
-				x.find(c, d.wd, func(i, j int) {
-					if i >= 0 {
-						x.ids[i] = idSuffix(*v.items[i].row)
-					}
-					x.ids[j] = idSuffix(*v.items[j].row)
-				})
+			v.alikeAll(c, d.wd, func(i, j int) {
+				if i >= 0 {
+					all[i] = idSuffix(*v.items[i].row)
+				}
+				all[j] = idSuffix(*v.items[j].row)
+			})
+			for i := range v.items {
+				if id := v.listID(i, c, d.wd); id != "" {
+					list[i] = id
+				}
 			}
 			if !maps.Equal(all, list) {
 				t.Fatalf("round %d, width %d: list IDs %v, all rows' %v", round, w, list, all)
