@@ -749,7 +749,7 @@ func (m *monitor) readAligned(w *nsWatch) ([]mnt.Mount, error) {
 			break
 		}
 		if slices.Equal(before, after) && len(after) == len(table) && w.tab.Load(table, after) == nil {
-			return table, nil
+			return w.tab.Mounts(), nil // the table's own copy, which mounts to come extend
 		}
 	}
 	if read, err := mntev.ReadTable(ns); err == nil && mntev.Doubts(read, ns) == "" {
@@ -759,7 +759,7 @@ func (m *monitor) readAligned(w *nsWatch) ([]mnt.Mount, error) {
 		}
 		if w.tab.Load(mounts, ids) == nil {
 			m.hub.statmountReads.Add(1)
-			return mounts, nil
+			return w.tab.Mounts(), nil
 		}
 	}
 	if table == nil {

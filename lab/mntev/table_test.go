@@ -272,3 +272,38 @@ func TestTableApplySequenceKeepsEarlierTables(t *testing.T) {
 	}
 	t.Logf("%d steps, %d of them new mounts", len(handed), appends)
 }
+
+// The first mounts after a Load are appended in place, in the table's own copy: the
+// caller's array is neither kept nor written (past its length either), and the table
+// handed out after Load is the array a Differ then sees extended.
+func TestTableLoadThenAppendInPlace(t *testing.T) {
+	ns := Namespace{ID: 9}
+	mounts := make([]mnt.Mount, 0, 10)
+	var ids []uint64
+	for i := range 3 {
+		m := tmount(uint64(100+i), 10+i, fmt.Sprintf("/m%d", i))
+		mounts, ids = append(mounts, m.Mount), append(ids, m.UniqueID)
+	}
+	before := slices.Clone(mounts[:cap(mounts)])
+	tab := NewTable(ns)
+	if err := tab.Load(mounts, ids); err != nil {
+		t.Fatal(err)
+	}
+	first := tab.Mounts()
+	if &first[0] == &mounts[0] {
+		t.Error("the table keeps the caller's array")
+	}
+	for range 5 {
+		next := tab.Mounts()
+		if _, exact := tab.Apply([]Mount{tmount(ids[len(ids)-1]+1, 50+len(ids), "/new")}, nil); !exact {
+			t.Fatal("not exact")
+		}
+		ids = append(ids, ids[len(ids)-1]+1)
+		if grown := tab.Mounts(); len(grown) != len(next)+1 || &grown[0] != &first[0] {
+			t.Fatalf("a new mount after Load copied the table (%d → %d mounts)", len(next), len(grown))
+		}
+	}
+	if !slices.Equal(mounts[:cap(mounts)], before) {
+		t.Error("the caller's array was written")
+	}
+}
