@@ -699,6 +699,11 @@ func (m *monitor) readWatch(w *nsWatch, followed paneProc, now time.Time) []Even
 	}
 	m.hub.wholeReads.Add(1)
 	w.dirty = false
+	if w.read && slices.Equal(w.table, table) {
+		// Unchanged (a command's end asks for a read whatever it did): the same slice
+		// goes on, so the diff and the panel have nothing to do again.
+		table = w.table
+	}
 	var out []Event
 	if w.read {
 		out = m.mountChanges(w, mnt.Changes(w.table, table), followed, now)

@@ -46,6 +46,12 @@ func (t *Table) Load(mounts []mnt.Mount, ids []uint64) error {
 	if !slices.IsSorted(ids) {
 		return fmt.Errorf("load table of mount namespace %d: IDs out of order", t.ns.ID)
 	}
+	if t.mounts != nil && slices.Equal(t.ids, ids) && slices.Equal(t.mounts, mounts) {
+		// The table as it was: keep its array, which the caller may have handed on as
+		// the same table (Mounts), and which the mounts to come extend.
+		t.loaded = true
+		return nil
+	}
 	// A copy with room to grow, which the table owns: the mounts that events add
 	// next are appended in place, so a Differ diffs only them. Copying at the
 	// first added mount instead cost that mount the whole table (tens of
@@ -96,15 +102,39 @@ func (t *Table) Apply(found []Mount, gone []uint64) (changes []mnt.Change, exact
 		return cmp.Compare(boolInt(a.mount == nil), boolInt(b.mount == nil))
 	})
 	edits = slices.CompactFunc(edits, func(a, b edit) bool { return a.id == b.id })
-	if len(edits) > 0 {
-		if changes, exact, ok := t.appendNew(edits[0].id, len(edits), func(i int) *Mount { return edits[i].mount }); ok {
-			return changes, exact
+	propagates := func(m *mnt.Mount) bool { return m.Propagation.PeerGroup != 0 || m.Propagation.Master != 0 }
+	// Edits that change nothing (in a storm, the events of mounts that a whole read
+	// already has come after it) leave the table as it is, the same array: a table
+	// copied for nothing made the next mount's diff and panel start from scratch. A
+	// shared or slave mount is applied all the same, for what its event may say about
+	// the others (propagate_from).
+	kept := edits[:0]
+	for _, e := range edits {
+		at, present := slices.BinarySearch(t.ids, e.id)
+		if e.mount == nil && !present {
+			continue // gone before it was ever read
 		}
+		if e.mount != nil && present && !propagates(&t.mounts[at]) {
+			m := *e.mount
+			if m.NoSource {
+				m.Source, m.NoSource = t.mounts[at].Source, false // a mount's source never changes
+			}
+			if m.Mount == t.mounts[at] {
+				continue
+			}
+		}
+		kept = append(kept, e)
+	}
+	edits = kept
+	if len(edits) == 0 {
+		return nil, true
+	}
+	if changes, exact, ok := t.appendNew(edits[0].id, len(edits), func(i int) *Mount { return edits[i].mount }); ok {
+		return changes, exact
 	}
 
 	exact = true
 	touchesPropagation := false
-	propagates := func(m *mnt.Mount) bool { return m.Propagation.PeerGroup != 0 || m.Propagation.Master != 0 }
 	mounts := make([]mnt.Mount, 0, len(t.mounts)+len(found))
 	ids := make([]uint64, 0, len(t.ids)+len(found))
 	var removed, later []mnt.Change

@@ -306,4 +306,30 @@ func TestTableLoadThenAppendInPlace(t *testing.T) {
 	if !slices.Equal(mounts[:cap(mounts)], before) {
 		t.Error("the caller's array was written")
 	}
+	// Read whole again and found the same: the table goes on in the same array.
+	again := tab.Mounts()
+	tab.Unload()
+	if err := tab.Load(slices.Clone(again), slices.Clone(ids)); err != nil {
+		t.Fatal(err)
+	}
+	if now := tab.Mounts(); !tab.Loaded() || len(now) != len(again) || &now[0] != &again[0] {
+		t.Error("the same table loaded again was copied")
+	}
+	// Events of mounts the table already has, as they are, and of a mount gone before
+	// it was read, change nothing: the same array.
+	have := Mount{Mount: again[2], UniqueID: ids[2]}
+	if changes, exact := tab.Apply([]Mount{have}, []uint64{ids[0] - 1}); len(changes) != 0 || !exact {
+		t.Errorf("a batch that changes nothing: changes %v, exact %v", changes, exact)
+	}
+	if now := tab.Mounts(); &now[0] != &again[0] || len(now) != len(again) {
+		t.Error("a batch that changes nothing copied the table")
+	}
+	changed := slices.Clone(again)
+	changed[1].Options = "ro"
+	if err := tab.Load(changed, slices.Clone(ids)); err != nil {
+		t.Fatal(err)
+	}
+	if now := tab.Mounts(); &now[0] == &again[0] || now[1].Options != "ro" || again[1].Options == "ro" {
+		t.Error("a changed table loaded again was not taken as new")
+	}
 }
