@@ -112,6 +112,59 @@ func TestMountEventsReadOnlyTheChange(t *testing.T) {
 	checkWithKernel(t, l)
 }
 
+// A mount or unmount whose event comes after mountinfo's wake-up has been given up on
+// (lateEvents: every batch arrives as a wake-up with no event) is found by listmount and
+// read alone; a remount, which leaves the IDs as they are, is read whole. Each leaves the
+// state equal to what the kernel says.
+func TestLateMountEventsFoundByListmount(t *testing.T) {
+	if os.Getenv(MountEventsEnv) == "off" {
+		t.Skipf("%s=off", MountEventsEnv)
+	}
+	l := startLab(t, Options{})
+	if path := mountPath(t, l); !strings.HasPrefix(path, "fanotify") {
+		t.Skipf("no mount events here: %s", path)
+	}
+	run(t, l, Host, "mkfifo /tmp/go1 /tmp/go2 /tmp/go3 && mkdir -p /tmp/late")
+	run(t, l, Host, "(read x </tmp/go1; mount -t tmpfs late /tmp/late; read x </tmp/go2; "+remountRO("/tmp/late")+"; read x </tmp/go3; umount /tmp/late) >/dev/null 2>&1 &")
+	settled(t, l)
+	drain(l)
+	l.hub.lateEvents.Store(true)
+	release := func(fifo string) {
+		t.Helper()
+		f, err := os.OpenFile(filepath.Join("/proc", strconv.Itoa(l.Pane(Host).ShellPID()), "root", fifo), os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.WriteString("go\n")
+		f.Close()
+	}
+	whole, partial := l.hub.wholeReads.Load(), l.hub.partialReads.Load()
+	release("/tmp/go1")
+	awaitMountEvent(t, l, Host, MountAdded, "/tmp/late")
+	if w, p := l.hub.wholeReads.Load(), l.hub.partialReads.Load(); w != whole || p == partial {
+		t.Errorf("a mount with its event late read %d whole tables and %d single mounts; want none and some", w-whole, p-partial)
+	}
+	checkWithKernel(t, l)
+
+	whole = l.hub.wholeReads.Load()
+	release("/tmp/go2")
+	if e := awaitMountEvent(t, l, Host, MountChanged, "/tmp/late"); !strings.HasPrefix(e.Mount.Options, "ro") {
+		t.Errorf("after the remount: options %q", e.Mount.Options)
+	}
+	if l.hub.wholeReads.Load() == whole {
+		t.Error("a remount was shown without a whole read")
+	}
+	checkWithKernel(t, l)
+
+	whole, partial = l.hub.wholeReads.Load(), l.hub.partialReads.Load()
+	release("/tmp/go3")
+	awaitMountEvent(t, l, Host, MountRemoved, "/tmp/late")
+	if w, p := l.hub.wholeReads.Load(), l.hub.partialReads.Load(); w != whole || p == partial {
+		t.Errorf("an unmount with its event late read %d whole tables and %d single mounts; want none and some", w-whole, p-partial)
+	}
+	checkWithKernel(t, l)
+}
+
 // checkWithKernel holds both panes' published tables to findmnt.
 func checkWithKernel(t *testing.T, l *Lab) {
 	t.Helper()

@@ -226,3 +226,24 @@ func boolInt(b bool) int {
 
 // Namespace is the table's namespace.
 func (t *Table) Namespace() Namespace { return t.ns }
+
+// Compare lists the mounts of ids (a namespace's IDs as ReadIDs lists them) that the table
+// does not have, and the table's mounts that ids lacks: what came and went since the
+// table's state.
+func (t *Table) Compare(ids []uint64) (added, gone []uint64) {
+	i, j := 0, 0
+	for i < len(ids) || j < len(t.ids) {
+		switch {
+		case j == len(t.ids) || (i < len(ids) && ids[i] < t.ids[j]):
+			added = append(added, ids[i])
+			i++
+		case i == len(ids) || t.ids[j] < ids[i]:
+			gone = append(gone, t.ids[j])
+			j++
+		default:
+			i++
+			j++
+		}
+	}
+	return added, gone
+}

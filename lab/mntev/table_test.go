@@ -333,3 +333,21 @@ func TestTableLoadThenAppendInPlace(t *testing.T) {
 		t.Error("a changed table loaded again was not taken as new")
 	}
 }
+
+func TestTableCompare(t *testing.T) {
+	tab := loaded(t, Namespace{ID: 9}, tmount(3, 1, "/a"), tmount(5, 2, "/b"), tmount(8, 3, "/c"))
+	for _, c := range []struct {
+		ids, added, gone []uint64
+	}{
+		{[]uint64{3, 5, 8}, nil, nil},
+		{[]uint64{3, 5, 8, 9}, []uint64{9}, nil},
+		{[]uint64{1, 3, 8}, []uint64{1}, []uint64{5}},
+		{nil, nil, []uint64{3, 5, 8}},
+		{[]uint64{4, 6}, []uint64{4, 6}, []uint64{3, 5, 8}},
+	} {
+		added, gone := tab.Compare(c.ids)
+		if !slices.Equal(added, c.added) || !slices.Equal(gone, c.gone) {
+			t.Errorf("Compare(%v): added %v, gone %v; want %v, %v", c.ids, added, gone, c.added, c.gone)
+		}
+	}
+}
