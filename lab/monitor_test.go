@@ -58,13 +58,22 @@ func awaitMountEvent(t *testing.T, l *Lab, r Role, kind EventKind, target string
 }
 
 // A mount made outside any command (a background job, released through a fifo once the
-// panels have settled) reaches the panels by its mount event, with only that mount read;
-// a remount, which sends no mount event, by mountinfo's wake-up and a whole read. Both
-// leave the state equal to what the kernel says.
+// panels have settled) reaches the panels by its mount event, with only that mount read,
+// and so does an unmount; a remount, which sends no mount event, by mountinfo's wake-up and
+// a whole read. Also when the events come after mountinfo's wake-up has been given up on
+// (late: every batch arrives as a wake-up with no event): listmount finds what came and
+// went, and a remount, which leaves the IDs as they are, is read whole. Each change leaves
+// the state equal to what the kernel says.
 func TestMountEventsReadOnlyTheChange(t *testing.T) {
 	if os.Getenv(MountEventsEnv) == "off" {
 		t.Skipf("%s=off", MountEventsEnv)
 	}
+	for _, late := range []bool{false, true} {
+		t.Run(fmt.Sprintf("late=%v", late), func(t *testing.T) { testReadOnlyTheChange(t, late) })
+	}
+}
+
+func testReadOnlyTheChange(t *testing.T, late bool) {
 	l := startLab(t, Options{})
 	path := mountPath(t, l)
 	t.Logf("mount path: %s", path)
@@ -74,81 +83,21 @@ func TestMountEventsReadOnlyTheChange(t *testing.T) {
 	if !strings.HasPrefix(path, "fanotify") {
 		t.Fatalf("on Linux ≥ 6.15 the lab follows mounts with: %s", path)
 	}
-	run(t, l, Host, "mkfifo /tmp/go1 /tmp/go2 && mkdir -p /tmp/bg")
-	run(t, l, Host, "(read x </tmp/go1; mount -t tmpfs bg /tmp/bg; read x </tmp/go2; "+remountRO("/tmp/bg")+") >/dev/null 2>&1 &")
+	run(t, l, Host, "mkfifo /tmp/go1 /tmp/go2 /tmp/go3 && mkdir -p /tmp/bg")
+	run(t, l, Host, "(read x </tmp/go1; mount -t tmpfs bg /tmp/bg; read x </tmp/go2; "+remountRO("/tmp/bg")+"; read x </tmp/go3; umount /tmp/bg) >/dev/null 2>&1 &")
 	settled(t, l)
 	drain(l)
-	release := func(fifo string) {
-		t.Helper()
-		// The fifo lies in the lab's /tmp: reach it through the pane shell's root (the
-		// shell itself: the process followed may be a job that has ended since).
-		f, err := os.OpenFile(filepath.Join("/proc", strconv.Itoa(l.Pane(Host).ShellPID()), "root", fifo), os.O_WRONLY, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := f.WriteString("go\n"); err != nil {
-			t.Fatal(err)
-		}
-		f.Close()
-	}
+	l.hub.lateEvents.Store(late)
 
 	whole, partial := l.hub.wholeReads.Load(), l.hub.partialReads.Load()
-	release("/tmp/go1")
+	release(t, l, "/tmp/go1")
 	awaitMountEvent(t, l, Host, MountAdded, "/tmp/bg")
-	if w, p := l.hub.wholeReads.Load(), l.hub.partialReads.Load(); w != whole || p == partial {
-		t.Errorf("a mount read %d whole tables and %d single mounts; want none and some", w-whole, p-partial)
-	}
+	readAlone(t, l, "a mount", whole, partial)
 	checkWithKernel(t, l)
 
 	whole = l.hub.wholeReads.Load()
-	release("/tmp/go2")
-	e := awaitMountEvent(t, l, Host, MountChanged, "/tmp/bg")
-	if !strings.HasPrefix(e.Mount.Options, "ro") {
-		t.Errorf("after the remount: options %q", e.Mount.Options)
-	}
-	if l.hub.wholeReads.Load() == whole {
-		t.Error("a remount was shown without a whole read")
-	}
-	checkWithKernel(t, l)
-}
-
-// A mount or unmount whose event comes after mountinfo's wake-up has been given up on
-// (lateEvents: every batch arrives as a wake-up with no event) is found by listmount and
-// read alone; a remount, which leaves the IDs as they are, is read whole. Each leaves the
-// state equal to what the kernel says.
-func TestLateMountEventsFoundByListmount(t *testing.T) {
-	if os.Getenv(MountEventsEnv) == "off" {
-		t.Skipf("%s=off", MountEventsEnv)
-	}
-	l := startLab(t, Options{})
-	if path := mountPath(t, l); !strings.HasPrefix(path, "fanotify") {
-		t.Skipf("no mount events here: %s", path)
-	}
-	run(t, l, Host, "mkfifo /tmp/go1 /tmp/go2 /tmp/go3 && mkdir -p /tmp/late")
-	run(t, l, Host, "(read x </tmp/go1; mount -t tmpfs late /tmp/late; read x </tmp/go2; "+remountRO("/tmp/late")+"; read x </tmp/go3; umount /tmp/late) >/dev/null 2>&1 &")
-	settled(t, l)
-	drain(l)
-	l.hub.lateEvents.Store(true)
-	release := func(fifo string) {
-		t.Helper()
-		f, err := os.OpenFile(filepath.Join("/proc", strconv.Itoa(l.Pane(Host).ShellPID()), "root", fifo), os.O_WRONLY, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.WriteString("go\n")
-		f.Close()
-	}
-	whole, partial := l.hub.wholeReads.Load(), l.hub.partialReads.Load()
-	release("/tmp/go1")
-	awaitMountEvent(t, l, Host, MountAdded, "/tmp/late")
-	if w, p := l.hub.wholeReads.Load(), l.hub.partialReads.Load(); w != whole || p == partial {
-		t.Errorf("a mount with its event late read %d whole tables and %d single mounts; want none and some", w-whole, p-partial)
-	}
-	checkWithKernel(t, l)
-
-	whole = l.hub.wholeReads.Load()
-	release("/tmp/go2")
-	if e := awaitMountEvent(t, l, Host, MountChanged, "/tmp/late"); !strings.HasPrefix(e.Mount.Options, "ro") {
+	release(t, l, "/tmp/go2")
+	if e := awaitMountEvent(t, l, Host, MountChanged, "/tmp/bg"); !strings.HasPrefix(e.Mount.Options, "ro") {
 		t.Errorf("after the remount: options %q", e.Mount.Options)
 	}
 	if l.hub.wholeReads.Load() == whole {
@@ -157,12 +106,34 @@ func TestLateMountEventsFoundByListmount(t *testing.T) {
 	checkWithKernel(t, l)
 
 	whole, partial = l.hub.wholeReads.Load(), l.hub.partialReads.Load()
-	release("/tmp/go3")
-	awaitMountEvent(t, l, Host, MountRemoved, "/tmp/late")
-	if w, p := l.hub.wholeReads.Load(), l.hub.partialReads.Load(); w != whole || p == partial {
-		t.Errorf("an unmount with its event late read %d whole tables and %d single mounts; want none and some", w-whole, p-partial)
-	}
+	release(t, l, "/tmp/go3")
+	awaitMountEvent(t, l, Host, MountRemoved, "/tmp/bg")
+	readAlone(t, l, "an unmount", whole, partial)
 	checkWithKernel(t, l)
+}
+
+// release writes to a fifo in the lab's /tmp, which a background job reads. The fifo is
+// reached through the pane shell's root (the shell itself: the process followed may be a
+// job that has ended since).
+func release(t *testing.T, l *Lab, fifo string) {
+	t.Helper()
+	f, err := os.OpenFile(filepath.Join("/proc", strconv.Itoa(l.Pane(Host).ShellPID()), "root", fifo), os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString("go\n"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// readAlone says what was read since the counts whole and partial: some single mounts and
+// no whole table.
+func readAlone(t *testing.T, l *Lab, what string, whole, partial uint64) {
+	t.Helper()
+	if w, p := l.hub.wholeReads.Load(), l.hub.partialReads.Load(); w != whole || p == partial {
+		t.Errorf("%s read %d whole tables and %d single mounts; want none and some", what, w-whole, p-partial)
+	}
 }
 
 // checkWithKernel holds both panes' published tables to findmnt.
@@ -222,13 +193,7 @@ func testMountStorm(t *testing.T, noAlign bool) {
 	settled(t, l)
 	drain(l)
 	partial := l.hub.partialReads.Load()
-	// Through the pane shell's root: the process followed may be a job that has ended.
-	f, err := os.OpenFile(filepath.Join("/proc", strconv.Itoa(l.Pane(Host).ShellPID()), "root", "tmp/go"), os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.WriteString("go\n")
-	f.Close()
+	release(t, l, "/tmp/go")
 	for range 5 {
 		run(t, l, NS, "true")
 	}
