@@ -99,8 +99,13 @@ func styleCSS(st term.Style) string {
 	if st.Attrs&term.Italic != 0 {
 		parts = append(parts, "font-style:italic")
 	}
-	if st.Underline != 0 {
+	switch over := st.Attrs&term.Overline != 0; {
+	case st.Underline != 0 && over:
+		parts = append(parts, "text-decoration:underline overline")
+	case st.Underline != 0:
 		parts = append(parts, "text-decoration:underline")
+	case over:
+		parts = append(parts, "text-decoration:overline")
 	}
 	return strings.Join(parts, ";")
 }

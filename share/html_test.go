@@ -29,6 +29,13 @@ func TestHTMLScreen(t *testing.T) {
 	if again := h.frame("\x1b[1;31mred\x1b[m <b>&\nchanged\n\x1b[7minverse\x1b[m"); len(again) != 0 {
 		t.Fatalf("an unchanged frame sent %v", again)
 	}
+	// Underline and overline, alone and together.
+	row := h.frame("\x1b[4mu\x1b[0;53mo\x1b[0;4;53mb\x1b[m\n\n")[0]
+	for _, want := range []string{`"text-decoration:underline">u<`, `"text-decoration:overline">o<`, `"text-decoration:underline overline">b<`} {
+		if !strings.Contains(row, want) {
+			t.Errorf("row %q lacks %q", row, want)
+		}
+	}
 	// Wide characters take two cells and are written once.
 	if row := h.frame("한글 ok\n\n")[0]; !strings.HasPrefix(row, "한글 ok") {
 		t.Errorf("a row with wide characters: %q", row)

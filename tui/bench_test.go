@@ -178,12 +178,12 @@ func BenchmarkScreenKeystroke(b *testing.B) {
 		frames[i] = frame{lines: m.frameLines(nil), width: 200, height: 50, cursor: v.Cursor}
 	}
 	s := newScreen(io.Discard, screenOptions{Profile: colorprofile.TrueColor, Cols: 200, Rows: 50})
-	if err := s.drawFrame(frames[1], false); err != nil {
+	if err := s.drawFrame(frames[1], false, false); err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
 	for i := range b.N {
-		if err := s.drawFrame(frames[i%2], false); err != nil {
+		if err := s.drawFrame(frames[i%2], false, false); err != nil {
 			b.Fatal(err)
 		}
 	}

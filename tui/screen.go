@@ -56,6 +56,8 @@ type screen struct {
 	// lines are drawn's lines: a new frame's lines are parsed into cells
 	// only where they differ (a keystroke changes one or two).
 	lines []string
+	// over draws what the cells cannot hold: overlines.
+	over overline
 	// recorded is the size the recording knows.
 	recCols, recRows int
 	style            int // the cursor style written (0: the terminal's own)
@@ -238,14 +240,14 @@ func (s *screen) drawPending() {
 	if redraw {
 		s.draw.Erase()
 	}
-	if err := s.drawFrame(*f, syncd); err != nil && s.err == nil {
+	if err := s.drawFrame(*f, syncd, redraw); err != nil && s.err == nil {
 		s.err = err
 	}
 }
 
 // drawFrame writes what turns the last frame into f: a full redraw when the
 // size changed, only the changed cells otherwise.
-func (s *screen) drawFrame(f frame, syncd bool) error {
+func (s *screen) drawFrame(f frame, syncd, erased bool) error {
 	full := !s.anyDrawn || f.width != s.drawn.width || f.height != s.drawn.height
 	if full {
 		s.cells = uv.NewScreenBuffer(f.width, f.height)
@@ -258,7 +260,7 @@ func (s *screen) drawFrame(f frame, syncd bool) error {
 		}
 		s.recCols, s.recRows = f.width, f.height
 	}
-	s.drawLines(f, full)
+	drawn := s.drawLines(f, full)
 	s.draw.Render(s.cells.RenderBuffer)
 	// Render marks its lines untouched but keeps their records, and the
 	// scroll optimization hashes every line that has one, 300 µs a frame at
@@ -272,9 +274,11 @@ func (s *screen) drawFrame(f frame, syncd bool) error {
 		return err
 	}
 
+	over := s.over.draw(s.over.buf[:0], f, drawn, full || erased, s.opts.Profile)
+	s.over.buf = over
 	shown := s.anyDrawn && s.drawn.cursor != nil
 	show := f.cursor != nil
-	changes := s.updates.Len() > 0
+	changes := s.updates.Len() > 0 || len(over) > 0
 	var b bytes.Buffer
 	if syncd && changes {
 		b.WriteString(ansi.SetModeSynchronizedOutput)
@@ -285,6 +289,7 @@ func (s *screen) drawFrame(f frame, syncd bool) error {
 		b.WriteString(ansi.HideCursor)
 	}
 	b.Write(s.updates.Bytes())
+	b.Write(over)
 	if show {
 		if st := cursorStyle(f.cursor); st != s.style {
 			b.WriteString(ansi.SetCursorStyle(st))
@@ -309,13 +314,13 @@ func (s *screen) drawFrame(f frame, syncd bool) error {
 }
 
 // drawLines puts f's lines into the cell buffer: all of them, or only those
-// that differ from the frame drawn before. A line of a frame stands alone
-// (it starts and ends in the default style), so it parses the same alone.
-// SGR 53, overline, which a pane keeps and renders, is lost here:
-// ultraviolet's cell style has no overline (Style.Attrs, a uint8, holds the
-// eight SGR attributes from bold to strikethrough), its parser skips 53 and
-// 55, and its renderer has no sequence for it.
-func (s *screen) drawLines(f frame, full bool) {
+// that differ from the frame drawn before; it returns which it drew. A line
+// of a frame stands alone (it starts and ends in the default style), so it
+// parses the same alone. SGR 53, overline, which a pane keeps and renders,
+// is lost here (ultraviolet's cell style has no overline: Style.Attrs, a
+// uint8, holds the eight SGR attributes from bold to strikethrough, and its
+// parser skips 53 and 55); overline draws it after.
+func (s *screen) drawLines(f frame, full bool) (drawn []int) {
 	full = full || len(s.lines) != len(f.lines)
 	if full {
 		s.cells.Clear()
@@ -323,9 +328,11 @@ func (s *screen) drawLines(f frame, full bool) {
 	for y, l := range f.lines {
 		if y < f.height && (full || l != s.lines[y]) {
 			uv.NewStyledString(l).Draw(s.cells, uv.Rect(0, y, f.width, 1))
+			drawn = append(drawn, y)
 		}
 	}
 	s.lines = f.lines
+	return drawn
 }
 
 // cursorStyle is DECSCUSR's number for a cursor: 1 and 2 a blinking and a
@@ -352,6 +359,7 @@ func (s *screen) stop() error {
 		}
 		close(s.quit)
 		<-s.done
+		s.over.close()
 		var b bytes.Buffer
 		b.WriteString(ansi.ResetModifyOtherKeys)
 		b.WriteString(ansi.PopKittyKeyboard(1))

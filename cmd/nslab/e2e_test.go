@@ -408,3 +408,28 @@ func lessonSteps(t *testing.T, id string) []scenarios.Step {
 	}
 	return sc[0].Steps
 }
+
+// SGR 53, overline, reaches the terminal around nslab as it reaches it from a program in a
+// plain tmux pane: the outer tmux holds the same overlined text in both (its capture
+// writes its own sequence for overline, whatever it is).
+func TestE2EOverlineAsTmux(t *testing.T) {
+	requireTmux(t)
+	overlined := regexp.MustCompile(`\x1b\[[0-9:;]*m(OVER\S*)`)
+	printf := `printf 'plain \033[53mOVER\033[31mRED\033[0m end\n'`
+	ref := startTmux(t, 80, 24, printf+"; sleep 600")
+	ref.waitFor("end")
+	want := ref.tmux("capture-pane", "-e", "-p", "-t", "e2e")
+	r := startLabInTmux(t, 160, 48)
+	r.runIn(printf+"; echo DO\"\"NE", "DONE")
+	got := r.tmux("capture-pane", "-e", "-p", "-t", "e2e")
+	seq := func(s string) string {
+		i := strings.LastIndex(s, "OVER") // the output, after the typed command
+		if i < 0 {
+			return ""
+		}
+		return s[strings.LastIndex(s[:i], "plain"):i] // what comes between: the style of OVER
+	}
+	if w, g := seq(want), seq(got); w == "" || g != w || !overlined.MatchString(g+"OVER") {
+		t.Errorf("the style before OVER: nslab %q, a plain tmux pane %q", g, w)
+	}
+}

@@ -42,8 +42,8 @@ const (
 	Conceal
 	Strikethrough
 	// Overline is SGR 53 (55 ends it): vttest draws with it, and tmux
-	// keeps it. Render writes it; the lab's screen cannot draw it yet
-	// (tui/screen.go, drawLines).
+	// keeps it. Render writes it; the lab's screen draws it past its cell
+	// library, which has no room for it (tui/overline.go).
 	Overline
 )
 

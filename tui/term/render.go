@@ -271,3 +271,7 @@ func appendColor(b []byte, c Color, base, bright, ext int) []byte {
 	}
 	return b
 }
+
+// AppendLine appends cells as one line of text with the SGR sequences of their styles,
+// overline too, from the default style back to it (what Render writes for a row).
+func AppendLine(b []byte, cells []Cell) []byte { return renderLine(b, cells) }
