@@ -226,7 +226,7 @@ func BenchmarkMemory(b *testing.B) {
 					base := heapInUse()
 					t := im.new(io.Discard, Options{Cols: benchCols, Rows: benchRows})
 					_, _ = t.Write(fill.data)
-					held = heapInUse() - base
+					held = heldSince(base)
 					runtime.KeepAlive(t)
 					_ = t.Close()
 				}

@@ -155,7 +155,7 @@ func TestAltScreenHasNoScrollback(t *testing.T) {
 		t.Errorf("%d lines saved from the alternate screen", got)
 	}
 	write(t, c, "\x1b[?1049l")
-	if held := heapInUse() - base; held > 1<<20 {
+	if held := heldSince(base); held > 1<<20 {
 		t.Errorf("12000 lines through the alternate screen hold %d KB", held>>10)
 	}
 }
