@@ -18,6 +18,8 @@ import (
 // end mark, the state the panels are drawn from equals what the kernel reports for the
 // followed process (findmnt -N and readlink /proc/PID/ns/*). NSLAB_ORACLE_COMMANDS sets
 // how many (bench/run.sh runs a longer one); the seeds are fixed, so a failure repeats.
+// A third as many run again with every mount event late (the lab then finds mounts by
+// listmount, or reads the table whole).
 func TestPanelsAgreeWithTheKernel(t *testing.T) {
 	n := 320
 	if testing.Short() {
@@ -30,7 +32,13 @@ func TestPanelsAgreeWithTheKernel(t *testing.T) {
 	if v, err := strconv.ParseInt(os.Getenv("NSLAB_ORACLE_SEED"), 10, 64); err == nil {
 		seed = v
 	}
+	t.Run("events", func(t *testing.T) { oracle(t, n, seed, false) })
+	t.Run("late events", func(t *testing.T) { oracle(t, max(n/3, 1), seed+1, true) })
+}
+
+func oracle(t *testing.T, n int, seed int64, late bool) {
 	l := startLab(t, Options{})
+	l.hub.lateEvents.Store(late)
 	rootfs, _, err := l.EnsureRootfs(context.Background())
 	if err != nil {
 		t.Fatalf("build the rootfs to chroot into: %v", err)
