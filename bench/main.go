@@ -236,7 +236,7 @@ func (b *bench) run() error {
 	return b.mountRows()
 }
 
-// mountRows measures mount tables of growing size, each followed both ways:
+// mountRows measures mount tables of growing size, each followed in the three ways:
 // read+parse+diff, mount → panel, the CPU one change costs, and at 10,000 mounts a storm
 // of mounts.
 func (b *bench) mountRows() error {
@@ -388,10 +388,12 @@ func selfCPU() time.Duration {
 // mountPath is one way nslab follows mount tables; env selects it.
 type mountPath struct{ name, env string }
 
-// mountPaths: the kernel's mount events where it has them (what nslab picks by itself),
-// and mountinfo with POLLPRI, for comparison.
+// mountPaths: the kernel's mount events where it has them (what nslab picks by itself);
+// mountinfo's POLLPRI with listmount and statmount, as on Linux 6.11–6.14; and mountinfo
+// with POLLPRI alone, as before that.
 var mountPaths = []mountPath{
 	{"events", ""},
+	{"listmount", "NSLAB_MOUNT_EVENTS=nofanotify"},
 	{"mountinfo", "NSLAB_MOUNT_EVENTS=off"},
 }
 

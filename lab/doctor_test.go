@@ -39,8 +39,12 @@ func TestDoctorAsRoot(t *testing.T) {
 		t.Errorf("probe: %+v", probe)
 	}
 	events := findingNamed(t, fs, "mount events")
-	if kernelAtLeast(t, 6, 15) && os.Getenv(MountEventsEnv) != "off" && (!events.OK || !strings.HasPrefix(events.Detail, "fanotify")) {
+	switch env := os.Getenv(MountEventsEnv); {
+	case !kernelAtLeast(t, 6, 15):
+	case env == "" && (!events.OK || !strings.HasPrefix(events.Detail, "fanotify")):
 		t.Errorf("mount events on Linux ≥ 6.15: %+v", events)
+	case env == "nofanotify" && (events.OK || !strings.HasPrefix(events.Detail, "mountinfo's POLLPRI + listmount")):
+		t.Errorf("mount events on Linux ≥ 6.15 with %s=nofanotify: %+v", MountEventsEnv, events)
 	}
 	if after := realHostMountinfo(t); after != before {
 		t.Fatalf("doctor changed the host's mount table:\n%s", after)
@@ -73,5 +77,20 @@ func TestDoctorFindingsThatFail(t *testing.T) {
 	}
 	if r := rootfsFinding("/nonexistent-rootfs"); r.OK || !r.Required {
 		t.Errorf("bad --rootfs: %+v", r)
+	}
+}
+
+// With mount events turned off alone, doctor says the lab reads each mount or unmount alone
+// by listmount and statmount, and what Linux ≥ 6.15 would add.
+func TestDoctorMountEventsWithoutFanotify(t *testing.T) {
+	labtest.RequireMachineRoot(t, "the probe mounts in a throwaway namespace")
+	if !kernelAtLeast(t, 6, 11) {
+		t.Skip("no statmount before Linux 6.11")
+	}
+	t.Setenv(MountEventsEnv, "nofanotify")
+	f := mountEventsFinding("", true)
+	if f.OK || !strings.HasPrefix(f.Detail, "mountinfo's POLLPRI + listmount + statmount (each mount or unmount read alone") ||
+		!strings.Contains(f.Detail, "nofanotify") || !strings.Contains(f.Fix, "a remount would be read alone too") {
+		t.Errorf("doctor with %s=nofanotify: %+v", MountEventsEnv, f)
 	}
 }

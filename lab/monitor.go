@@ -71,7 +71,8 @@ func newHub() *hub {
 }
 
 // MountEventsEnv, set to "off", makes the lab follow mount tables with mountinfo and
-// POLLPRI even where the kernel has mount events (to compare the two, as bench/run.sh does).
+// POLLPRI even where the kernel has mount events (to compare the two, as bench/run.sh does);
+// set to "nofanotify", with mountinfo's POLLPRI and listmount, as on Linux 6.11–6.14.
 const MountEventsEnv = "NSLAB_MOUNT_EVENTS"
 
 // probe finds out, once, whether mount tables can be followed with mount events and read
@@ -85,6 +86,9 @@ func (h *hub) probe(exe string) {
 				h.report = mntev.Report{Statmount: off, Fanotify: off}
 			} else {
 				h.report = mntev.Probe(exe)
+				if os.Getenv(MountEventsEnv) == "nofanotify" && h.report.Fanotify == nil {
+					h.report.Fanotify = errors.New("turned off by " + MountEventsEnv + "=nofanotify")
+				}
 			}
 			close(h.probed)
 		}()
@@ -101,8 +105,20 @@ func (h *hub) mountEvents() bool {
 	}
 }
 
+// listed reports whether the probe has found that, without mount events, listmount and
+// statmount read what came and went at mountinfo's wake-ups.
+func (h *hub) listed() bool {
+	select {
+	case <-h.probed:
+		return h.report.Listed()
+	default:
+		return false
+	}
+}
+
 // MountPath says how the lab follows mount tables, and why: mount events and single-mount
-// reads, or mountinfo and whole-table reads. "" until the probe has finished.
+// reads; mountinfo's wake-ups told apart by listmount, with single-mount reads; or
+// mountinfo and whole-table reads. "" until the probe has finished.
 func (l *Lab) MountPath() string {
 	select {
 	case <-l.hub.probed:
@@ -259,8 +275,11 @@ type nsWatch struct {
 	atRoot  bool
 	watcher *mnt.Watcher
 	events  *mntev.Watcher // instead of watcher, on the events path
-	tab     *mntev.Table   // the table the events keep up to date
+	tab     *mntev.Table   // the table the events (or listmount) keep up to date
 	pending mntev.Batch    // events not read yet
+	// Without mount events: when mountinfo last woke, and when the table was last
+	// listed or read whole; a wake-up from before that has been seen.
+	wokeAt, listedAt time.Time
 	noEvent bool           // the events path failed here: use mountinfo
 	stop    chan struct{}
 	table   []mnt.Mount
@@ -274,6 +293,7 @@ type nsSignal struct {
 	w     *nsWatch
 	batch mntev.Batch
 	ended bool
+	at    time.Time // when the watcher woke
 }
 
 // poke asks for a resolve (spaced by minResolve); the monitor's own loop may call it.
@@ -363,8 +383,11 @@ func (m *monitor) run() {
 				}
 				m.closeWatch(sig.w)
 				sig.w.pid = 0
-			case sig.w.events != nil:
+			case sig.w.tab != nil:
 				sig.w.pending = sig.w.pending.Merge(sig.batch)
+				if sig.at.After(sig.w.wokeAt) {
+					sig.w.wokeAt = sig.at
+				}
 			default:
 				sig.w.dirty = true
 			}
@@ -400,8 +423,9 @@ func (m *monitor) closeWatch(w *nsWatch) {
 	}
 	if w.events != nil {
 		w.events.Close()
-		w.events, w.tab, w.pending = nil, nil, mntev.Batch{}
+		w.events = nil
 	}
+	w.tab, w.pending = nil, mntev.Batch{}
 }
 
 // paneProc is one process of the pane, as cheaply identified.
@@ -483,7 +507,8 @@ func (m *monitor) resolve(all bool) {
 			// Events follow the namespace, not a process: any process at its root reads
 			// the same table, so another one changes only whose table it is.
 			w.pid = target.pid
-		case w.pid != target.pid || w.atRoot != atRoot || (w.watcher == nil && w.events == nil) || (w.watcher != nil && atRoot && m.useEvents(w)):
+		case w.pid != target.pid || w.atRoot != atRoot || (w.watcher == nil && w.events == nil) || (w.watcher != nil && atRoot && m.useEvents(w)) ||
+			(w.watcher != nil && w.tab == nil && atRoot && m.useListed(w)):
 			// Watch before reading, so no change falls between the two.
 			m.closeWatch(w)
 			framed := w.read && w.atRoot && atRoot
@@ -607,6 +632,11 @@ func (m *monitor) useEvents(w *nsWatch) bool {
 	return !w.noEvent && m.hub.mountEvents()
 }
 
+// useListed reports whether w's mountinfo wake-ups can be told apart by listmount.
+func (m *monitor) useListed(w *nsWatch) bool {
+	return !w.noEvent && m.hub.listed()
+}
+
 func (m *monitor) startWatch(w *nsWatch) {
 	if w.atRoot && m.useEvents(w) {
 		if m.startEvents(w) {
@@ -619,13 +649,21 @@ func (m *monitor) startWatch(w *nsWatch) {
 		return // the process is gone: the next resolve picks another
 	}
 	w.watcher, w.stop = watcher, make(chan struct{})
+	// Without mount events a wake-up is a wake-up with no event: listmount, where it
+	// can, tells a mount or unmount from a remount (readWatch).
+	var wake mntev.Batch
+	if w.atRoot && m.useListed(w) {
+		if ns, err := mntev.NamespaceOf(w.pid); err == nil {
+			w.tab, wake = mntev.NewTable(ns), mntev.Batch{Remounted: true}
+		}
+	}
 	go func(w *nsWatch, watcher *mnt.Watcher, stop chan struct{}) {
 		for {
 			select {
 			case <-stop:
 				return
 			case <-watcher.C():
-				m.signal(nsSignal{w: w}, stop)
+				m.signal(nsSignal{w: w, batch: wake, at: time.Now()}, stop)
 			case <-watcher.Done():
 				m.signal(nsSignal{w: w, ended: true}, stop)
 				return
@@ -669,7 +707,7 @@ func (m *monitor) readWatch(w *nsWatch, followed paneProc, now time.Time) []Even
 	if w.dirty || !w.pending.Empty() {
 		m.lastMounts = now
 	}
-	if w.events != nil && !w.dirty && !w.pending.Empty() {
+	if w.tab != nil && !w.dirty && !w.pending.Empty() {
 		b := w.pending
 		w.pending = mntev.Batch{}
 		if m.hub.lateEvents.Load() && !b.Remounted {
@@ -677,12 +715,19 @@ func (m *monitor) readWatch(w *nsWatch, followed paneProc, now time.Time) []Even
 		}
 		ids, known := batchIDs(b), !b.Overflow && w.tab.Loaded()
 		switch {
+		case known && b.Remounted && len(ids) == 0 && w.events == nil && !w.wokeAt.After(w.listedAt):
+			// Without mount events: every wake-up so far came before the last listing or
+			// whole read, which saw what it was for (mountinfo wakes after a change is in
+			// place). A remount among them, which listmount cannot see, waits for the next
+			// command's end, as one in the same instant as a mount does with events.
+			return nil
 		case known && b.Remounted && len(ids) == 0:
 			// mountinfo woke and no event came in time: a remount, or a mount or unmount
 			// whose event comes late (the mounting thread preempted on a busy machine).
 			// listmount tells them apart: a mount that came or went changes the IDs, and
 			// then only those are read (a whole read took 240 ms at 100,000 mounts). A
 			// remount in the same instant is missed, as Options.Remounts says.
+			w.listedAt = time.Now()
 			listed, err := mntev.ReadIDs(w.tab.Namespace())
 			added, gone := w.tab.Compare(listed)
 			ids = append(added, gone...)
@@ -707,9 +752,10 @@ func (m *monitor) readWatch(w *nsWatch, followed paneProc, now time.Time) []Even
 		return nil
 	}
 	w.pending = mntev.Batch{} // the whole read covers them
+	w.listedAt = time.Now()
 	var table []mnt.Mount
 	var err error
-	if w.events != nil {
+	if w.tab != nil {
 		table, err = m.readAligned(w)
 	} else {
 		table, err = mnt.Read(w.pid)

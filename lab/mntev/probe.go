@@ -32,10 +32,18 @@ type Report struct {
 // read one changed mount at a time.
 func (r Report) Events() bool { return r.Statmount == nil && r.Fanotify == nil }
 
+// Listed reports whether, without mount events, listmount and statmount can still tell
+// what came and went at each of mountinfo's wake-ups and read only that (Linux 6.11–6.14,
+// or mount events turned off alone).
+func (r Report) Listed() bool { return r.Statmount == nil && r.Fanotify != nil }
+
 // Path names the way mount tables are followed with these findings.
 func (r Report) Path() string {
-	if r.Events() {
+	switch {
+	case r.Events():
 		return "fanotify mount events + statmount"
+	case r.Listed():
+		return "mountinfo's POLLPRI + listmount + statmount"
 	}
 	return "mountinfo + POLLPRI"
 }
@@ -44,6 +52,9 @@ func (r Report) Path() string {
 func (r Report) String() string {
 	if r.Events() {
 		return r.Path() + ": each mount change read alone (tried in a throwaway namespace)"
+	}
+	if r.Listed() {
+		return r.Path() + " (each mount or unmount read alone, a remount or a propagation change the whole table): fanotify: " + r.Fanotify.Error()
 	}
 	var why []string
 	if r.Fanotify != nil {
