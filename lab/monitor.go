@@ -280,11 +280,11 @@ type nsWatch struct {
 	// Without mount events: when mountinfo last woke, and when the table was last
 	// listed or read whole; a wake-up from before that has been seen.
 	wokeAt, listedAt time.Time
-	noEvent bool           // the events path failed here: use mountinfo
-	stop    chan struct{}
-	table   []mnt.Mount
-	read    bool // table holds a read
-	dirty   bool // the table must be read whole
+	noEvent          bool // the events path failed here: use mountinfo
+	stop             chan struct{}
+	table            []mnt.Mount
+	read             bool // table holds a read
+	dirty            bool // the table must be read whole
 }
 
 // nsSignal is a watcher's news: the table changed (on the events path, with the mounts
