@@ -277,14 +277,14 @@ type nsWatch struct {
 	events  *mntev.Watcher // instead of watcher, on the events path
 	tab     *mntev.Table   // the table the events (or listmount) keep up to date
 	pending mntev.Batch    // events not read yet
+	noEvent bool           // the events path failed here: use mountinfo
+	stop    chan struct{}
+	table   []mnt.Mount
+	read    bool // table holds a read
+	dirty   bool // the table must be read whole
 	// Without mount events: when mountinfo last woke, and when the table was last
 	// listed or read whole; a wake-up from before that has been seen.
 	wokeAt, listedAt time.Time
-	noEvent          bool // the events path failed here: use mountinfo
-	stop             chan struct{}
-	table            []mnt.Mount
-	read             bool // table holds a read
-	dirty            bool // the table must be read whole
 }
 
 // nsSignal is a watcher's news: the table changed (on the events path, with the mounts
