@@ -585,3 +585,22 @@ func TestScenarioBoundsThroughTheBinary(t *testing.T) {
 		}
 	}
 }
+
+// nslab collects at GOGC=200 unless the environment sets the collector's pace itself.
+func TestGCPace(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	for _, c := range []struct {
+		env  map[string]string
+		want int
+	}{
+		{map[string]string{}, 200},
+		{map[string]string{"GOGC": "50"}, 100},
+		{map[string]string{"GOMEMLIMIT": "1GiB"}, 100},
+	} {
+		debug.SetGCPercent(100)
+		setGCPace(func(k string) string { return c.env[k] })
+		if got := debug.SetGCPercent(100); got != c.want {
+			t.Errorf("with %v the collector runs at %d, want %d", c.env, got, c.want)
+		}
+	}
+}
