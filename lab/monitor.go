@@ -95,37 +95,37 @@ func (h *hub) probe(exe string) {
 	})
 }
 
-// mountEvents reports whether the probe has found mount events usable.
-func (h *hub) mountEvents() bool {
+// probedReport is the probe's findings, once it has finished (ok).
+func (h *hub) probedReport() (r mntev.Report, ok bool) {
 	select {
 	case <-h.probed:
-		return h.report.Events()
+		return h.report, true
 	default:
-		return false
+		return mntev.Report{}, false
 	}
+}
+
+// mountEvents reports whether the probe has found mount events usable.
+func (h *hub) mountEvents() bool {
+	r, ok := h.probedReport()
+	return ok && r.Events()
 }
 
 // listed reports whether the probe has found that, without mount events, listmount and
 // statmount read what came and went at mountinfo's wake-ups.
 func (h *hub) listed() bool {
-	select {
-	case <-h.probed:
-		return h.report.Listed()
-	default:
-		return false
-	}
+	r, ok := h.probedReport()
+	return ok && r.Listed()
 }
 
 // MountPath says how the lab follows mount tables, and why: mount events and single-mount
 // reads; mountinfo's wake-ups told apart by listmount, with single-mount reads; or
 // mountinfo and whole-table reads. "" until the probe has finished.
 func (l *Lab) MountPath() string {
-	select {
-	case <-l.hub.probed:
-		return l.hub.report.String()
-	default:
-		return ""
+	if r, ok := l.hub.probedReport(); ok {
+		return r.String()
 	}
+	return ""
 }
 
 func (h *hub) emit(e Event) {
