@@ -110,8 +110,7 @@ type diffItem struct {
 	// pointW is the mount point's width (at most maxPointW).
 	pointW uint16
 	// cls is shownClass's class, or clsGhost.
-	cls   uint8
-	ghost bool
+	cls uint8
 	// samePrev: the item before has the same mount point (the list only).
 	samePrev bool
 }
@@ -120,10 +119,13 @@ type diffItem struct {
 // ghosts.
 const clsGhost = 4
 
+// ghost says the item is a row that left both tables, listed a while.
+func (it diffItem) ghost() bool { return it.cls == clsGhost }
+
 const maxPointW = 1<<16 - 1
 
 func newItem(r *mnt.DiffRow, at int, in *rowInfo, ghost bool) diffItem {
-	it := diffItem{row: r, info: in, at: int32(at), pointW: uint16(min(in.widths[colPoint], maxPointW)), ghost: ghost}
+	it := diffItem{row: r, info: in, at: int32(at), pointW: uint16(min(in.widths[colPoint], maxPointW))}
 	if ghost {
 		it.at, it.cls = -1, clsGhost
 	} else {
@@ -349,7 +351,9 @@ func (p *diffPanel) spliced(key viewKey, diff []mnt.DiffRow, infos []*rowInfo, l
 		for i, cw := range in.widths {
 			again = again || (cw > 0 && cw >= old.longest[i])
 		}
-		again = again || (in.optsHead > 0 && in.optsHead >= old.heads[colOpts]) || (in.srcHead > 0 && in.srcHead >= old.heads[colSource]) || in.optsHead > 0 || in.ro
+		// Options that differ or read-only ones are what make the options column
+		// matter (optsMatter), and the widest source head may go.
+		again = again || in.optsHead > 0 || in.ro || (in.srcHead > 0 && in.srcHead >= old.heads[colSource])
 	}
 	if !p.showPseudo {
 		for _, in := range lastInfos[a:oldEnd] {
@@ -531,7 +535,7 @@ func rank(it diffItem, hot bool, reach reachMark) int {
 	if hot {
 		return 0
 	}
-	if it.ghost || reach == reachRoot {
+	if it.ghost() || reach == reachRoot {
 		return 1
 	}
 	switch mnt.DiffClass(it.cls) {
@@ -1034,7 +1038,7 @@ func (v *mountView) prefixOf(i int) string {
 
 // itemSymbol is the class symbol a row shows.
 func itemSymbol(it diffItem) string {
-	if it.ghost {
+	if it.ghost() {
 		return symRemoved
 	}
 	return classSymbol(mnt.DiffClass(it.cls))
@@ -1056,12 +1060,12 @@ func (p *diffPanel) rowLine(st Styles, v *mountView, i int, id string, c diffCol
 			lead = symSpotlight + m.sign
 			s = st.Spotlight
 		}
-		if it.ghost {
+		if it.ghost() {
 			s = s.Faint(true)
 		}
 		return s.Render(fit(lead+cls+" "+reach+text, w))
 	}
-	if it.ghost {
+	if it.ghost() {
 		return st.Removed.Render(fit("  "+cls+" "+reach+text, w))
 	}
 	class := shownClass(*r)

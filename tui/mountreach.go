@@ -66,7 +66,7 @@ func reachOf(s lab.State, items []diffItem) ([]reachMark, []chrootCount) {
 		c := chrootCount{role: role, root: snap.Root}
 		for i, it := range items {
 			m := side(*it.row, role)
-			if it.ghost || m == nil {
+			if it.ghost() || m == nil {
 				continue
 			}
 			c.total++

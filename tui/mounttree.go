@@ -26,7 +26,7 @@ func treeOrder(all []diffItem, shown []int) (order []int, prefix []string) {
 	byNS := make(map[int]int, len(all))
 	index := func(ghosts bool) {
 		for i, it := range all {
-			if it.ghost != ghosts {
+			if it.ghost() != ghosts {
 				continue
 			}
 			// A live mount wins an ID that a ghost had: the kernel reuses

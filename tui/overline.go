@@ -31,10 +31,13 @@ func mayOverline(l string) bool {
 	return strings.Contains(l, ";53;") || strings.Contains(l, ";53m")
 }
 
-// draw appends to b what puts the overlines of f's lines on the screen: drawn lists the
-// lines the frame drew again, or all is set (a full redraw). Colours are brought down to
-// profile, as the library brings down its own.
-func (o *overline) draw(b []byte, f frame, drawn []int, all bool, profile colorprofile.Profile) []byte {
+// draw returns what puts the overlines of f's lines on the screen (in a buffer of its
+// own, good until the next call): drawn lists the lines the frame drew again, or all is
+// set (a full redraw). Colours are brought down to profile, as the library brings down
+// its own.
+func (o *overline) draw(f frame, drawn []int, all bool, profile colorprofile.Profile) []byte {
+	b := o.buf[:0]
+	defer func() { o.buf = b[:0] }()
 	if len(o.spans) != f.height {
 		o.spans = make([][][2]int, f.height)
 		all = true
@@ -45,7 +48,6 @@ func (o *overline) draw(b []byte, f frame, drawn []int, all bool, profile colorp
 		}
 		o.line, o.width = term.NewCore(io.Discard, term.Options{Cols: f.width, Rows: 1, Scrollback: 1}), f.width
 	}
-	start := len(b)
 	visit := func(y int) {
 		if y >= f.height || y >= len(f.lines) {
 			return
@@ -67,7 +69,7 @@ func (o *overline) draw(b []byte, f frame, drawn []int, all bool, profile colorp
 			}
 			now = append(now, [2]int{from, x})
 		}
-		if len(b) == start && len(now)+len(old) > 0 {
+		if len(b) == 0 && len(now)+len(old) > 0 {
 			b = append(b, "\x1b7"...) // DECSC
 		}
 		// What was overlined and is no longer is written as the line has it now.
@@ -85,7 +87,7 @@ func (o *overline) draw(b []byte, f frame, drawn []int, all bool, profile colorp
 			visit(y)
 		}
 	}
-	if len(b) > start {
+	if len(b) > 0 {
 		b = append(b, "\x1b8"...) // DECRC
 	}
 	return b

@@ -56,8 +56,10 @@ type screen struct {
 	// lines are drawn's lines: a new frame's lines are parsed into cells
 	// only where they differ (a keystroke changes one or two).
 	lines []string
-	// over draws what the cells cannot hold: overlines.
-	over overline
+	// over draws what the cells cannot hold: overlines; redrawn is the lines
+	// the last frame drew again (kept: a frame should allocate nothing).
+	over    overline
+	redrawn []int
 	// recorded is the size the recording knows.
 	recCols, recRows int
 	style            int // the cursor style written (0: the terminal's own)
@@ -260,7 +262,7 @@ func (s *screen) drawFrame(f frame, syncd, erased bool) error {
 		}
 		s.recCols, s.recRows = f.width, f.height
 	}
-	drawn := s.drawLines(f, full)
+	s.redrawn = s.drawLines(f, full, s.redrawn[:0])
 	s.draw.Render(s.cells.RenderBuffer)
 	// Render marks its lines untouched but keeps their records, and the
 	// scroll optimization hashes every line that has one, 300 µs a frame at
@@ -274,8 +276,7 @@ func (s *screen) drawFrame(f frame, syncd, erased bool) error {
 		return err
 	}
 
-	over := s.over.draw(s.over.buf[:0], f, drawn, full || erased, s.opts.Profile)
-	s.over.buf = over
+	over := s.over.draw(f, s.redrawn, full || erased, s.opts.Profile)
 	shown := s.anyDrawn && s.drawn.cursor != nil
 	show := f.cursor != nil
 	changes := s.updates.Len() > 0 || len(over) > 0
@@ -314,13 +315,13 @@ func (s *screen) drawFrame(f frame, syncd, erased bool) error {
 }
 
 // drawLines puts f's lines into the cell buffer: all of them, or only those
-// that differ from the frame drawn before; it returns which it drew. A line
+// that differ from the frame drawn before; it appends which it drew to drawn. A line
 // of a frame stands alone (it starts and ends in the default style), so it
 // parses the same alone. SGR 53, overline, which a pane keeps and renders,
 // is lost here (ultraviolet's cell style has no overline: Style.Attrs, a
 // uint8, holds the eight SGR attributes from bold to strikethrough, and its
 // parser skips 53 and 55); overline draws it after.
-func (s *screen) drawLines(f frame, full bool) (drawn []int) {
+func (s *screen) drawLines(f frame, full bool, drawn []int) []int {
 	full = full || len(s.lines) != len(f.lines)
 	if full {
 		s.cells.Clear()

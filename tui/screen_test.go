@@ -425,7 +425,7 @@ func TestScreenChangedLinesAsTheWhole(t *testing.T) {
 				}
 			}
 		}
-		s.drawLines(f, i == 0)
+		s.drawLines(f, i == 0, nil)
 		want := uv.NewScreenBuffer(f.width, f.height)
 		uv.NewStyledString(strings.Join(f.lines, "\n")).Draw(want, want.Bounds())
 		for y := range f.height {

@@ -120,7 +120,7 @@ func sameView(a, b *mountView) string {
 	}
 	for k := range a.items {
 		x, y := a.items[k], b.items[k]
-		if x.row != y.row || x.at != y.at || x.cls != y.cls || x.pointW != y.pointW || x.ghost != y.ghost || x.samePrev != y.samePrev || x.info.cells != y.info.cells || x.info.widths != y.info.widths {
+		if x.row != y.row || x.at != y.at || x.cls != y.cls || x.pointW != y.pointW || x.samePrev != y.samePrev || x.info.cells != y.info.cells || x.info.widths != y.info.widths {
 			return fmt.Sprintf("item %d: %+v (%q), want %+v (%q)", k, x, x.info.cells, y, y.info.cells)
 		}
 	}
