@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -15,7 +14,6 @@ import (
 	"time"
 
 	"github.com/nslab/nslab/lab/mnt"
-	"github.com/nslab/nslab/lab/mntev"
 	"github.com/nslab/nslab/lab/rootfs"
 	"golang.org/x/sys/unix"
 )
@@ -127,10 +125,7 @@ func mountEventsFinding(exe string, root bool) Finding {
 		f.Fix = "unset " + MountEventsEnv + " to let the lab use them where the kernel has them"
 		return f
 	}
-	r := mntev.Probe(exe)
-	if os.Getenv(MountEventsEnv) == "nofanotify" && r.Fanotify == nil {
-		r.Fanotify = errors.New("turned off by " + MountEventsEnv + "=nofanotify")
-	}
+	r := probeMounts(exe)
 	f.OK, f.Detail = r.Events(), r.String()
 	switch {
 	case r.Listed():

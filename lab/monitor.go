@@ -81,18 +81,27 @@ const MountEventsEnv = "NSLAB_MOUNT_EVENTS"
 func (h *hub) probe(exe string) {
 	h.probeOnce.Do(func() {
 		go func() {
-			if os.Getenv(MountEventsEnv) == "off" {
-				off := errors.New("turned off by " + MountEventsEnv + "=off")
-				h.report = mntev.Report{Statmount: off, Fanotify: off}
-			} else {
-				h.report = mntev.Probe(exe)
-				if os.Getenv(MountEventsEnv) == "nofanotify" && h.report.Fanotify == nil {
-					h.report.Fanotify = errors.New("turned off by " + MountEventsEnv + "=nofanotify")
-				}
-			}
+			h.report = probeMounts(exe)
 			close(h.probed)
 		}()
 	})
+}
+
+// probeMounts is mntev.Probe as MountEventsEnv leaves it: "off" turns both facilities
+// off, "nofanotify" mount events alone.
+func probeMounts(exe string) mntev.Report {
+	switch env := os.Getenv(MountEventsEnv); env {
+	case "off":
+		off := errors.New("turned off by " + MountEventsEnv + "=off")
+		return mntev.Report{Statmount: off, Fanotify: off}
+	case "nofanotify":
+		r := mntev.Probe(exe)
+		if r.Fanotify == nil {
+			r.Fanotify = errors.New("turned off by " + MountEventsEnv + "=" + env)
+		}
+		return r
+	}
+	return mntev.Probe(exe)
 }
 
 // probedReport is the probe's findings, once it has finished (ok).
@@ -765,17 +774,24 @@ func (m *monitor) readWatch(w *nsWatch, followed paneProc, now time.Time) []Even
 	}
 	m.hub.wholeReads.Add(1)
 	w.dirty = false
-	if w.read && slices.Equal(w.table, table) {
-		// Unchanged (a command's end asks for a read whatever it did): the same slice
-		// goes on, so the diff and the panel have nothing to do again.
-		table = w.table
-	}
+	// Unchanged (a command's end asks for a read whatever it did): the same slice goes
+	// on, so the diff and the panel have nothing to do again.
+	unchanged := w.read && (sameSlice(w.table, table) || slices.Equal(w.table, table))
 	var out []Event
-	if w.read {
+	if w.read && !unchanged {
 		out = m.mountChanges(w, mnt.Changes(w.table, table), followed, now)
+	}
+	if unchanged {
+		table = w.table
 	}
 	w.table, w.read = table, true
 	return out
+}
+
+// sameSlice says a and b are one slice (Load keeps a table found the same: then there is
+// nothing to compare).
+func sameSlice(a, b []mnt.Mount) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // batchIDs lists the mounts a batch names, each once (a move is both attached and
