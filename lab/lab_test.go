@@ -2,6 +2,7 @@ package lab
 
 import (
 	"context"
+	"crypto/md5"
 	"errors"
 	"fmt"
 	"os"
@@ -466,6 +467,45 @@ func TestCtrlCInterruptsTheForegroundJob(t *testing.T) {
 	}
 	if res.Exit != 130 {
 		t.Fatalf("exit after Ctrl-C %d, want 130", res.Exit)
+	}
+}
+
+// TestWriteNowKeepsTheQueuesOrder: input written at once (WriteNow) never
+// overtakes input queued before it, and goes on being written once the
+// queue is empty.
+func TestWriteNowKeepsTheQueuesOrder(t *testing.T) {
+	l := startLab(t, Options{})
+	p := l.Pane(Host)
+	shell := p.ShellPID()
+	want := ""
+	go func() {
+		for deadline := time.Now().Add(labtest.Patience); time.Now().Before(deadline); {
+			fg := p.Foreground()
+			if comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", fg)); err == nil && fg != shell && string(comm) == "head\n" {
+				break
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		for i := range 200 {
+			b := []byte{byte('a' + i%26)}
+			if i%3 == 0 {
+				p.WriteNow(b)
+			} else {
+				p.Write(b)
+			}
+		}
+		p.WriteNow([]byte("\r"))
+	}()
+	for i := range 200 {
+		want += string(rune('a' + i%26))
+	}
+	res, err := p.Run(context.Background(), "head -n1 | tr -d '\\n' | md5sum", labtest.Patience)
+	if err != nil || res.TimedOut || res.Exit != 0 {
+		t.Fatalf("run: %v %+v", err, res)
+	}
+	sum := fmt.Sprintf("%x", md5.Sum([]byte(want)))
+	if !strings.Contains(res.Output, sum) {
+		t.Fatalf("head read another line than typed (md5 %s); the pane showed %q", sum, res.Output)
 	}
 }
 

@@ -38,6 +38,10 @@ type Pane struct {
 	role  Role
 	input chan []byte
 	quit  chan struct{}
+	// inMu orders WriteNow with the queue: queued counts writes sent to
+	// input and not yet written by writeLoop.
+	inMu   sync.Mutex
+	queued int
 
 	mu sync.Mutex
 	// tty is the pane's pty on the devpts of the current init (nil before the first shell).
@@ -186,22 +190,84 @@ func (p *Pane) Write(b []byte) (int, error) {
 	if len(b) == 0 {
 		return 0, nil
 	}
-	c := append([]byte(nil), b...)
+	if _, err := p.typing(); err != nil {
+		return 0, err
+	}
+	p.inMu.Lock()
+	defer p.inMu.Unlock()
+	return p.queueLocked(b)
+}
+
+// WriteNow is Write for a caller that may make a system call: when nothing
+// is queued before it, the input is written to the pty at once
+// (non-blocking write(2)), and only what the pty does not take is queued. A
+// key typed this way reaches the shell without a hand-off to the writer
+// goroutine.
+func (p *Pane) WriteNow(b []byte) (int, error) {
+	if len(b) == 0 {
+		return 0, nil
+	}
+	t, err := p.typing()
+	if err != nil {
+		return 0, err
+	}
+	p.inMu.Lock()
+	defer p.inMu.Unlock()
+	done := 0
+	if p.queued == 0 && t != nil {
+		done = writeNonblock(t.master, b)
+	}
+	if done == len(b) {
+		return done, nil
+	}
+	n, err := p.queueLocked(b[done:])
+	return done + n, err
+}
+
+// typing notes input for the prompt's sake and returns the pty it goes to
+// (nil before the first shell: the input waits in the queue for it).
+func (p *Pane) typing() (*labPTY, error) {
 	p.mu.Lock()
-	closed := p.closed
+	defer p.mu.Unlock()
+	if p.closed {
+		return nil, ErrClosed
+	}
 	if p.prompt {
 		p.typed = true
 	}
-	p.mu.Unlock()
-	if closed {
-		return 0, ErrClosed
-	}
+	return p.tty, nil
+}
+
+// queueLocked hands b to writeLoop, or drops it when 256 writes wait.
+func (p *Pane) queueLocked(b []byte) (int, error) {
 	select {
-	case p.input <- c:
+	case p.input <- append([]byte(nil), b...):
+		p.queued++
 		return len(b), nil
 	default:
 		return 0, errors.New("pane input queue full")
 	}
+}
+
+// writeNonblock writes b to the pty's master without waiting for room
+// (write(2) on the non-blocking descriptor) and returns how much it took.
+func writeNonblock(master *os.File, b []byte) int {
+	rc, err := master.SyscallConn()
+	if err != nil {
+		return 0
+	}
+	done := 0
+	_ = rc.Write(func(fd uintptr) bool {
+		for done < len(b) {
+			n, err := unix.Write(int(fd), b[done:])
+			if n <= 0 || err != nil {
+				break // EAGAIN (full), or an error writeLoop meets as well
+			}
+			done += n
+		}
+		return true // never wait for the poller
+	})
+	return done
 }
 
 func (p *Pane) writeLoop() {
@@ -215,6 +281,9 @@ func (p *Pane) writeLoop() {
 				// An error means the pty was replaced or closed: the input was for it.
 				_, _ = t.master.Write(b)
 			}
+			p.inMu.Lock()
+			p.queued--
+			p.inMu.Unlock()
 		case <-p.quit:
 			return
 		}

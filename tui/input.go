@@ -97,6 +97,27 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	return m.panelKey(k)
 }
 
+// typeTarget is where the key reader may send typed text itself: the
+// focused pane's terminal while handleKey would pass any printable key to it
+// unchanged (paneKey). Nil for the rest: a panel's focus (keys move it), the
+// quit question (y, n), the help screen (any key closes it), an armed prefix
+// (the next key is the lab's), a shell that ended (Enter restarts it), a
+// view scrolled back (typing brings it to live, and the frame must follow).
+func (m *Model) typeTarget() *typeTarget {
+	p := m.focusedPane()
+	if m.viewer || p == nil || m.confirmQuit || m.showHelp || m.prefixArmed || !p.alive {
+		return nil
+	}
+	t, ok := p.term.(typer)
+	if !ok || p.term.State().ScrollOffset > 0 {
+		return nil
+	}
+	if p.typeTo == nil || p.typeTo.t != t {
+		p.typeTo = &typeTarget{t: t}
+	}
+	return p.typeTo
+}
+
 // focusedPane is the pane with the focus, or nil when a panel has it.
 func (m *Model) focusedPane() *paneView {
 	if !m.focus.isPane() {

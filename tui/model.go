@@ -91,6 +91,9 @@ type Model struct {
 	// waits on it.
 	wake    *waker
 	waiting bool
+	// direct is shared with Run's key reader: where typed text may go
+	// without passing through Update.
+	direct directKeys
 	// The one ticker: tickGen names the tick that counts, tickPending says one
 	// is scheduled, ticks counts every tick ever scheduled.
 	tickGen     int

@@ -35,6 +35,9 @@ type paneView struct {
 	ended *labEnd
 
 	box rect
+	// typeTo is the terminal as the key reader types into it (kept, so the
+	// Model does not hand it a new one after each message).
+	typeTo *typeTarget
 	// The pty's size: asked for (applied or in flight), and wanted now. One
 	// resize runs at a time, so the last size asked is the one that sticks.
 	ptyCols, ptyRows   int
@@ -148,6 +151,20 @@ type paneInput struct{ p Pane }
 
 func (w paneInput) Write(b []byte) (int, error) {
 	n, err := w.p.Write(b)
+	if err != nil && !errors.Is(err, lab.ErrClosed) {
+		return len(b), nil
+	}
+	return n, err
+}
+
+// WriteNow is Write for the key reader (term.NowWriter), through the lab
+// pane's own WriteNow where it has one.
+func (w paneInput) WriteNow(b []byte) (int, error) {
+	nw, ok := w.p.(term.NowWriter)
+	if !ok {
+		return w.Write(b)
+	}
+	n, err := nw.WriteNow(b)
 	if err != nil && !errors.Is(err, lab.ErrClosed) {
 		return len(b), nil
 	}

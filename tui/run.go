@@ -87,8 +87,15 @@ func Run(ctx context.Context, l Lab, opts Options) (err error) {
 	defer m.Close()
 	// A screen that cannot draw ends the program; restore says why.
 	scr.fail = cancel
+	keysIn, closeKeys := pollInput(in, t.raw)
+	keys := newKeyReader(keysIn, &m.direct)
+	defer func() {
+		keys.close()
+		closeKeys() // ends the read that waits, unless the input is given as is
+	}()
+	go keys.run()
 	p := tea.NewProgram(onScreen{m: m, scr: scr, release: restore},
-		tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(io.Discard),
+		tea.WithContext(ctx), tea.WithInput(&forwarded{k: keys}), tea.WithOutput(io.Discard),
 		tea.WithoutRenderer(), tea.WithWindowSize(t.cols, t.rows), tea.WithColorProfile(profile),
 		// Bubble Tea keeps a flush ticker even without its renderer; it has
 		// nothing to flush here, so it ticks as seldom as it can.
@@ -149,8 +156,19 @@ func (o onScreen) Init() tea.Cmd { return o.guard(o.m.Init()) }
 
 func (o onScreen) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	defer o.giveBackOnPanic()
+	if isMarker(msg) {
+		// Everything read before it has been through Update, and the
+		// target stored after it.
+		o.m.direct.seen.Add(1)
+		o.m.unchanged = true
+		return o, nil
+	}
 	o.scr.observe(msg)
 	_, cmd := o.m.Update(msg)
+	// Before a marker that follows is counted (above), so the key reader,
+	// once it finds the count caught up, reads the target as it is after
+	// every key before.
+	o.m.direct.target.Store(o.m.typeTarget())
 	return o, o.guard(cmd)
 }
 

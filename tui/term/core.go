@@ -412,6 +412,19 @@ func (t *Core) SendKey(k tea.KeyPressMsg) {
 	runtime.Gosched()
 }
 
+// Type sends text as typed, as SendKey sends keys that are text, from a
+// caller that may make a system call: with nothing queued before it, the
+// text is written at once (see inputQueue.pushNow).
+func (t *Core) Type(text string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed || text == "" {
+		return
+	}
+	t.scrollLocked(-t.offset)
+	t.in.pushNow([]byte(text))
+}
+
 // Paste implements Terminal.
 func (t *Core) Paste(text string) {
 	t.mu.Lock()

@@ -56,6 +56,31 @@ func (q *inputQueue) push(p []byte) {
 	}
 }
 
+// NowWriter is an input writer that also takes input from a caller that
+// may make a system call, and writes it then if it can (lab.Pane).
+type NowWriter interface {
+	WriteNow(p []byte) (int, error)
+}
+
+// pushNow is push for a caller that is not the UI's event loop (the key
+// reader): when nothing waits in the queue and the writer is a NowWriter,
+// p goes to it at once, without the hand-off to the writer goroutine.
+func (q *inputQueue) pushNow(p []byte) {
+	nw, ok := q.w.(NowWriter)
+	q.mu.Lock()
+	if !ok || q.closed || q.err != nil || q.writing > 0 || len(q.pending) > 0 {
+		q.mu.Unlock()
+		q.push(p)
+		return
+	}
+	// Under mu, so nothing pushed after it is written before it.
+	_, err := nw.WriteNow(p)
+	if err != nil && q.err == nil {
+		q.err = err
+	}
+	q.mu.Unlock()
+}
+
 // run writes queued input to w until the queue is closed.
 func (q *inputQueue) run() {
 	defer close(q.stopped)
