@@ -203,3 +203,18 @@ func clamp(v, lo, hi int) int {
 	}
 	return v
 }
+
+// paneSpansWidth reports whether a pane's box takes whole lines of the
+// screen (zoomed, or panes stacked): then its output scrolls whole lines,
+// which the terminal can scroll instead of drawing them again.
+func (m *Model) paneSpansWidth() bool {
+	if m.lay.Mode == modeTooSmall || m.showHelp {
+		return false
+	}
+	for _, t := range []target{targetHost, targetNS} {
+		if r := m.lay.Parts[t]; !r.empty() && r.X == 0 && r.W >= m.width {
+			return true
+		}
+	}
+	return false
+}

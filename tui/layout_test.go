@@ -1,6 +1,10 @@
 package tui
 
-import "testing"
+import (
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+)
 
 func TestLayoutModes(t *testing.T) {
 	for _, tc := range []struct {
@@ -165,6 +169,29 @@ func TestLayoutAt(t *testing.T) {
 	} {
 		if got := l.at(tc.x, tc.y); got != tc.want {
 			t.Errorf("at(%d,%d) = %d, want %d", tc.x, tc.y, got, tc.want)
+		}
+	}
+}
+
+// TestPaneSpansWidth: the renderer looks for scrolled lines only where a
+// pane's box takes whole lines: zoomed, or a pane alone across the screen.
+func TestPaneSpansWidth(t *testing.T) {
+	m, _ := newTestModel(t, Options{})
+	for _, c := range []struct {
+		w, h   int
+		zoomed bool
+		want   bool
+	}{
+		{200, 50, false, false}, // panes beside each other and the panels
+		{200, 50, true, true},
+		{80, 24, false, false},
+		{80, 24, true, true},
+		{60, 20, false, false}, // too small: nothing of the lab shows
+	} {
+		m.zoomed = c.zoomed
+		m.Update(tea.WindowSizeMsg{Width: c.w, Height: c.h})
+		if got := m.paneSpansWidth(); got != c.want {
+			t.Errorf("%d×%d, zoomed %v: paneSpansWidth %v, want %v (host %+v, ns %+v)", c.w, c.h, c.zoomed, got, c.want, m.lay.Parts[targetHost], m.lay.Parts[targetNS])
 		}
 	}
 }

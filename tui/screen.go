@@ -63,6 +63,7 @@ type screen struct {
 	// recorded is the size the recording knows.
 	recCols, recRows int
 	style            int // the cursor style written (0: the terminal's own)
+	noScroll         bool // the renderer does not look for scrolled lines
 	err              error
 	// frames counts the frames drawn (under mu: tests read it).
 	frames int
@@ -97,6 +98,10 @@ type frame struct {
 	lines         []string
 	width, height int
 	cursor        *tea.Cursor
+	// noScroll says no part that scrolls (a pane) spans the width: a
+	// scroll moves no whole line, and looking for moved lines is wasted
+	// (a fifth of a keystroke's frame at 200×50).
+	noScroll bool
 }
 
 // frameOf is a frame of lines joined by "\n".
@@ -105,7 +110,7 @@ func frameOf(content string, width, height int, cursor *tea.Cursor) frame {
 }
 
 func (f frame) equal(g frame) bool {
-	if f.width != g.width || f.height != g.height || (f.cursor == nil) != (g.cursor == nil) {
+	if f.width != g.width || f.height != g.height || (f.cursor == nil) != (g.cursor == nil) || f.noScroll != g.noScroll {
 		return false
 	}
 	if f.cursor != nil && (f.cursor.Position != g.cursor.Position || f.cursor.Shape != g.cursor.Shape || f.cursor.Blink != g.cursor.Blink) {
@@ -251,6 +256,14 @@ func (s *screen) drawPending() {
 // size changed, only the changed cells otherwise.
 func (s *screen) drawFrame(f frame, syncd, erased bool) error {
 	full := !s.anyDrawn || f.width != s.drawn.width || f.height != s.drawn.height
+	if f.noScroll != s.noScroll {
+		// Hashes of lines drawn while it did not look are stale when it
+		// looks again: a worse guess, no wrong frame, as the cells that
+		// differ after a scroll are drawn all the same
+		// (TestScreenScrollingFrames).
+		s.noScroll = f.noScroll
+		s.draw.SetScrollOptim(!f.noScroll)
+	}
 	if full {
 		s.cells = uv.NewScreenBuffer(f.width, f.height)
 		s.draw.Resize(f.width, f.height)
