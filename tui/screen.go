@@ -62,7 +62,7 @@ type screen struct {
 	redrawn []int
 	// recorded is the size the recording knows.
 	recCols, recRows int
-	style            int // the cursor style written (0: the terminal's own)
+	style            int  // the cursor style written (0: the terminal's own)
 	noScroll         bool // the renderer does not look for scrolled lines
 	err              error
 	// frames counts the frames drawn (under mu: tests read it).
