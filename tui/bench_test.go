@@ -174,8 +174,7 @@ func BenchmarkScreenKeystroke(b *testing.B) {
 	var frames [2]frame
 	for i, echo := range []string{"x", "\b \b"} {
 		fl.panes[lab.Host].output(echo)
-		v := m.View()
-		frames[i] = frame{lines: m.frameLines(nil), width: 200, height: 50, cursor: v.Cursor}
+		frames[i] = m.screenFrame() // as Run hands it over
 	}
 	s := newScreen(io.Discard, screenOptions{Profile: colorprofile.TrueColor, Cols: 200, Rows: 50})
 	if err := s.drawFrame(frames[1], false, false); err != nil {

@@ -184,7 +184,7 @@ func (o onScreen) View() tea.View {
 	}
 	// The lines, not View's Content: the screen finds the changed lines by
 	// pointer, and nothing joins them.
-	o.scr.show(frame{lines: o.m.frameLines(nil), width: o.m.width, height: o.m.height, cursor: o.m.cursor(), noScroll: !o.m.paneSpansWidth()})
+	o.scr.show(o.m.screenFrame())
 	return tea.View{}
 }
 

@@ -54,8 +54,10 @@ type screen struct {
 	drawn    frame
 	anyDrawn bool
 	// lines are drawn's lines: a new frame's lines are parsed into cells
-	// only where they differ (a keystroke changes one or two).
+	// only where they differ (a keystroke changes one or two); rows are
+	// its pieces, if it had them.
 	lines []string
+	rows  [][]piece
 	// over draws what the cells cannot hold: overlines; redrawn is the lines
 	// the last frame drew again (kept: a frame should allocate nothing).
 	over    overline
@@ -102,6 +104,11 @@ type frame struct {
 	// scroll moves no whole line, and looking for moved lines is wasted
 	// (a fifth of a keystroke's frame at 200×50).
 	noScroll bool
+	// rows, when set, are the pieces each line was joined from (the
+	// canvas's, each piece standing alone): of a changed line only the
+	// pieces that changed are parsed, a pane's row and not the whole
+	// width (half of a keystroke's frame was parsing its line).
+	rows [][]piece
 }
 
 // frameOf is a frame of lines joined by "\n".
@@ -340,13 +347,37 @@ func (s *screen) drawLines(f frame, full bool, drawn []int) []int {
 		s.cells.Clear()
 	}
 	for y, l := range f.lines {
-		if y < f.height && (full || l != s.lines[y]) {
+		if y >= f.height || (!full && l == s.lines[y]) {
+			continue
+		}
+		if now, was, ok := samePlaces(f.rows, s.rows, y); ok && !full {
+			for i, p := range now {
+				if p.s != was[i].s {
+					uv.NewStyledString(p.s).Draw(s.cells, uv.Rect(p.x, y, p.w, 1))
+				}
+			}
+		} else {
 			uv.NewStyledString(l).Draw(s.cells, uv.Rect(0, y, f.width, 1))
-			drawn = append(drawn, y)
+		}
+		drawn = append(drawn, y)
+	}
+	s.lines, s.rows = f.lines, f.rows
+	return drawn
+}
+
+// samePlaces returns line y's pieces in two frames when both have them in
+// the same places: then the pieces that differ are all that changed.
+func samePlaces(rows, before [][]piece, y int) (now, was []piece, ok bool) {
+	if y >= len(rows) || y >= len(before) || len(rows[y]) != len(before[y]) {
+		return nil, nil, false
+	}
+	now, was = rows[y], before[y]
+	for i := range now {
+		if now[i].x != was[i].x || now[i].w != was[i].w {
+			return nil, nil, false
 		}
 	}
-	s.lines = f.lines
-	return drawn
+	return now, was, true
 }
 
 // cursorStyle is DECSCUSR's number for a cursor: 1 and 2 a blinking and a

@@ -118,6 +118,46 @@ func modelFrames(t *testing.T, w, h int) []frame {
 	return out
 }
 
+// modelScreenFrames are frames as Run hands them to the screen (lines with
+// the pieces they were joined from) over typing, output in both panes,
+// a change of focus, a zoom and back, and a lab event.
+func modelScreenFrames(t *testing.T, w, h int) []frame {
+	m, fl := newTestModel(t, Options{})
+	run(m, tea.WindowSizeMsg{Width: w, Height: h})
+	var out []frame
+	take := func() { out = append(out, m.screenFrame()) }
+	take()
+	host, ns := fl.panes[lab.Host], fl.panes[lab.NS]
+	host.output("\x1b[1;32m[host]\x1b[0m ~ # ")
+	m.Update(wakeMsg{})
+	take()
+	for i, c := range "echo \x1b[7mhé世\x1b[0m" {
+		host.output(string(c))
+		if i%3 == 0 {
+			ns.output(fmt.Sprintf("\x1b[3%dmns %d\x1b[m\r\n", i%8, i))
+		}
+		m.Update(wakeMsg{})
+		take()
+	}
+	m.Update(press(tea.KeyF2, 0))
+	take()
+	m.Update(tea.KeyPressMsg{Code: 'z', Mod: tea.ModAlt})
+	take()
+	host.output("\r\nzoomed\r\n")
+	m.Update(wakeMsg{})
+	take()
+	m.Update(tea.KeyPressMsg{Code: 'z', Mod: tea.ModAlt})
+	take()
+	s, evs := changedState()
+	fl.setState(s)
+	m.Update(labEventsMsg{events: evs, state: s})
+	take()
+	host.output("x")
+	m.Update(wakeMsg{})
+	take()
+	return out
+}
+
 // emulate replays bytes into an emulator of the frame's size and returns
 // its screen as plain lines, and its cursor.
 func emulate(t *testing.T, emu term.Terminal, b []byte) ([]string, term.Cursor) {
@@ -413,15 +453,26 @@ func TestScreenRedrawsAfterAResizeToTheSameSize(t *testing.T) {
 // since the frame before leaves the cell buffer, styles and all, as parsing
 // each whole frame does.
 func TestScreenChangedLinesAsTheWhole(t *testing.T) {
-	frames := modelFrames(t, 100, 30)
-	s := testScreen(&tape{}, 100, 30)
-	s.cells = uv.NewScreenBuffer(100, 30)
-	changed := 0
+	for _, size := range [][2]int{{100, 30}, {200, 50}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			changedLinesAsTheWhole(t, size[0], size[1])
+		})
+	}
+}
+
+func changedLinesAsTheWhole(t *testing.T, w, h int) {
+	frames := append(modelFrames(t, w, h), modelScreenFrames(t, w, h)...)
+	s := testScreen(&tape{}, w, h)
+	s.cells = uv.NewScreenBuffer(w, h)
+	changed, pieceWise := 0, 0
 	for i, f := range frames {
 		if i > 0 {
 			for y, l := range f.lines {
 				if l != s.lines[y] {
 					changed++
+					if _, _, ok := samePlaces(f.rows, s.rows, y); ok {
+						pieceWise++
+					}
 				}
 			}
 		}
@@ -436,8 +487,11 @@ func TestScreenChangedLinesAsTheWhole(t *testing.T) {
 			}
 		}
 	}
-	if changed == 0 || changed >= (len(frames)-1)*30 {
+	if changed == 0 || changed >= (len(frames)-1)*h {
 		t.Errorf("%d lines changed over %d frames: the frames do not try the line by line path", changed, len(frames)-1)
+	}
+	if pieceWise == 0 || pieceWise == changed {
+		t.Errorf("%d of %d changed lines drawn piece by piece: the frames do not try both paths", pieceWise, changed)
 	}
 }
 

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -38,6 +39,7 @@ func (m *Model) render() string {
 // by pointer). Only for a sized Model.
 func (m *Model) frameLines(dst []string) []string {
 	if m.lay.Mode == modeTooSmall {
+		m.joined = joined{} // these lines are not joined from pieces
 		return append(dst[:0], strings.Split(tooSmall(m.st, &m.wd, m.width, m.height), "\n")...)
 	}
 	if m.cache == nil || m.cachedGen != m.chromeGen {
@@ -64,6 +66,18 @@ func (m *Model) frameLines(dst []string) []string {
 	c.put(m.lay.Strip, m.cache["strip"])
 	c.put(m.lay.Help, m.cache["help"])
 	return append(dst[:0], c.lines(&m.joined)...)
+}
+
+// screenFrame is the frame Run hands to the screen: the lines, the pieces
+// they were joined from (a copy of the list: the Model changes its own),
+// the cursor, and whether a pane's scroll can move whole lines.
+func (m *Model) screenFrame() frame {
+	lines := m.frameLines(nil)
+	f := frame{lines: lines, width: m.width, height: m.height, cursor: m.cursor(), noScroll: !m.paneSpansWidth()}
+	if len(m.joined.pieces) == len(lines) {
+		f.rows = slices.Clone(m.joined.pieces)
+	}
+	return f
 }
 
 // helpRect is where the key list goes: everything above the help bar.
