@@ -210,7 +210,7 @@ func (f *forwarded) Read(p []byte) (int, error) {
 
 // pollInput is the input terminal opened again, to be read through Go's
 // poller: read as given (a descriptor in blocking mode), each key woke a
-// thread out of a blocking read(2). The new open file description is
+// thread out of a blocking epoll_wait(2) and read(2). The new open file description is
 // non-blocking; the one the shell shares with us stays as it was. close
 // ends a read still waiting. Input that is not a terminal is used as given.
 func pollInput(in io.Reader, isTerminal bool) (r io.Reader, close func()) {
@@ -223,7 +223,13 @@ func pollInput(in io.Reader, isTerminal bool) (r io.Reader, close func()) {
 	// controlling terminal.
 	again, err := os.OpenFile("/proc/self/fd/"+strconv.Itoa(int(f.Fd())), os.O_RDONLY|syscall.O_NOCTTY|syscall.O_NONBLOCK, 0)
 	if err != nil {
-		return in, func() {}
+		// No /proc, or the terminal cannot be opened again: read it as
+		// Bubble Tea did, through an epoll of its own that close cancels.
+		cr, cerr := uv.NewCancelReader(in)
+		if cerr != nil {
+			return in, func() {}
+		}
+		return cr, func() { cr.Cancel(); _ = cr.Close() }
 	}
 	return again, func() { _ = again.Close() }
 }

@@ -3,11 +3,14 @@ package tui
 import (
 	"context"
 	"io"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/creack/pty"
 	"github.com/nslab/nslab/lab"
+	"golang.org/x/sys/unix"
 )
 
 // typedInto records what the key reader typed itself.
@@ -162,5 +165,99 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("waited %v for %s", hangLimit, what)
 		}
 		time.Sleep(time.Millisecond)
+	}
+}
+
+// TestRunReadsATerminalAgain runs the lab on a pty: typed text reaches the
+// pane through the terminal opened again, the descriptor Run was given
+// keeps its flags (the shell shares them), and once Run returns nothing of
+// it reads the terminal any more: the next key is there for whoever comes
+// after.
+func TestRunReadsATerminalAgain(t *testing.T) {
+	master, slave, err := pty.Open()
+	if err != nil {
+		t.Skipf("no pty to run on: %v", err)
+	}
+	defer master.Close()
+	defer slave.Close()
+	if err := pty.Setsize(slave, &pty.Winsize{Cols: 120, Rows: 40}); err != nil {
+		t.Fatal(err)
+	}
+	flags := func() int {
+		fl, err := unix.FcntlInt(slave.Fd(), unix.F_GETFL, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fl
+	}
+	before := flags()
+	opened := func() int { // descriptors of this process on the terminal
+		ents, err := os.ReadDir("/proc/self/fd")
+		if err != nil {
+			t.Skipf("no /proc/self/fd: %v", err)
+		}
+		n := 0
+		for _, e := range ents {
+			if target, err := os.Readlink("/proc/self/fd/" + e.Name()); err == nil && target == slave.Name() {
+				n++
+			}
+		}
+		return n
+	}
+	openedBefore := opened()
+	out := &lockedBuffer{}
+	go func() { _, _ = io.Copy(out, master) }()
+	fl := newFakeLab()
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(context.Background(), fl, Options{Input: slave, Output: slave, Now: func() time.Time { return fixedNow }})
+	}()
+	waitFor(t, "the lab's first frame", func() bool { return strings.Contains(out.String(), "mnt:[4026532301]") })
+	p := fl.panes[lab.Host]
+	for _, k := range []string{"l", "s", " ", "-", "l"} {
+		if _, err := master.Write([]byte(k)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, `"ls -l" in the host pane`, func() bool {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		return p.input.String() == "ls -l"
+	})
+	if _, err := master.Write([]byte("\x1b[21~")); err != nil { // F10: the panes are idle, it quits
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+	case <-time.After(hangLimit):
+		t.Fatalf("F10 did not end Run")
+	}
+	if got := flags(); got != before {
+		t.Errorf("the terminal's descriptor has flags %#x after Run, %#x before", got, before)
+	}
+	if n := opened(); n != openedBefore {
+		t.Errorf("%d descriptors on the terminal after Run, %d before: Run left one open", n, openedBefore)
+	}
+	// The terminal is back in canonical mode: a line is read whole.
+	if _, err := master.Write([]byte("z\r")); err != nil {
+		t.Fatal(err)
+	}
+	read := make(chan string, 1)
+	go func() {
+		buf := make([]byte, 16)
+		n, _ := slave.Read(buf)
+		read <- string(buf[:n])
+	}()
+	select {
+	case got := <-read:
+		if got != "z\n" {
+			t.Fatalf("the line typed after Run read as %q, want \"z\\n\"", got)
+		}
+	case <-time.After(hangLimit):
+		master.Close() // ends the read
+		t.Fatalf("waited %v for the line typed after Run: something of Run still reads the terminal", hangLimit)
 	}
 }
