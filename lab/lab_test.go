@@ -444,21 +444,27 @@ func TestResizeReachesTheShell(t *testing.T) {
 	}
 }
 
+// waitForeground waits until the pane's foreground job is comm itself (for
+// at most labtest.Patience; the caller's command then times out). Not merely
+// "not the shell": between fork and execve the job is still a copy of the
+// shell, which may swallow what is typed (seen on a busy machine).
+func waitForeground(p *Pane, shell int, comm string) {
+	for deadline := time.Now().Add(labtest.Patience); time.Now().Before(deadline); {
+		fg := p.Foreground()
+		if got, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", fg)); err == nil && fg != shell && string(got) == comm+"\n" {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 func TestCtrlCInterruptsTheForegroundJob(t *testing.T) {
 	l := startLab(t, Options{})
 	p := l.Pane(NS)
 	shell := p.ShellPID()
 	go func() {
-		// Wait until sleep itself is the foreground job, then type Ctrl-C as a user would.
-		// Not merely "not the shell": between fork and execve the job is still a copy of
-		// the shell, which may swallow the interrupt (seen on a busy machine).
-		for deadline := time.Now().Add(labtest.Patience); time.Now().Before(deadline); {
-			fg := p.Foreground()
-			if comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", fg)); err == nil && fg != shell && string(comm) == "sleep\n" {
-				break
-			}
-			time.Sleep(5 * time.Millisecond)
-		}
+		// Then type Ctrl-C as a user would.
+		waitForeground(p, shell, "sleep")
 		p.Write([]byte{3})
 	}()
 	res, err := p.Run(context.Background(), "sleep 1000", labtest.Patience)
@@ -479,13 +485,7 @@ func TestWriteNowKeepsTheQueuesOrder(t *testing.T) {
 	shell := p.ShellPID()
 	want := ""
 	go func() {
-		for deadline := time.Now().Add(labtest.Patience); time.Now().Before(deadline); {
-			fg := p.Foreground()
-			if comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", fg)); err == nil && fg != shell && string(comm) == "head\n" {
-				break
-			}
-			time.Sleep(5 * time.Millisecond)
-		}
+		waitForeground(p, shell, "head")
 		for i := range 200 {
 			b := []byte{byte('a' + i%26)}
 			if i%3 == 0 {
