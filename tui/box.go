@@ -163,6 +163,7 @@ func borderLine(bs lipgloss.Style, l, fill, r string, w int, label, status strin
 type canvas struct {
 	w, h int
 	rows [][]piece
+	all  []piece // the rows' room
 }
 
 type piece struct {
@@ -171,16 +172,27 @@ type piece struct {
 }
 
 func newCanvas(w, h int) *canvas {
+	c := &canvas{}
+	c.reset(w, h)
+	return c
+}
+
+// reset empties the canvas for a frame of w×h, keeping its memory when the
+// height is the same: a frame's canvas is the last one's (lines keeps
+// copies of the rows it joins), and a keystroke's frame allocates none.
+func (c *canvas) reset(w, h int) {
 	h = max(h, 0)
 	// Room for four pieces a row in one allocation: a row holds a pane or
 	// two and a panel.
 	const per = 4
-	all := make([]piece, h*per)
-	rows := make([][]piece, h)
-	for y := range rows {
-		rows[y] = all[y*per : y*per : (y+1)*per]
+	if len(c.all) != h*per {
+		c.all = make([]piece, h*per)
+		c.rows = make([][]piece, h)
 	}
-	return &canvas{w: w, h: h, rows: rows}
+	for y := range c.rows {
+		c.rows[y] = c.all[y*per : y*per : (y+1)*per]
+	}
+	c.w, c.h = w, h
 }
 
 // put places lines, each exactly r.W cells wide, at r, in left-to-right order
@@ -211,7 +223,8 @@ type joined struct {
 
 // lines returns the canvas's rows, exactly the canvas width each, reusing
 // the rows of prev made of the same pieces (they stay the same strings), and
-// remembers this canvas in prev. The slice is prev's: the next call changes
+// remembers this canvas in prev, copies of the rows that changed (the
+// canvas's own are used again). The slice is prev's: the next call changes
 // it.
 func (c *canvas) lines(prev *joined) []string {
 	if c.w <= 0 || c.h <= 0 {
@@ -225,7 +238,7 @@ func (c *canvas) lines(prev *joined) []string {
 		if prev.lines[y] != "" && slices.Equal(ps, prev.pieces[y]) {
 			continue
 		}
-		prev.pieces[y], prev.lines[y] = ps, c.row(ps)
+		prev.pieces[y], prev.lines[y] = slices.Clone(ps), c.row(ps)
 		prev.stale = true
 	}
 	return prev.lines

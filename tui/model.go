@@ -115,6 +115,7 @@ type Model struct {
 	// joined is the last frame's rows: a frame joins only the rows that
 	// changed.
 	joined joined
+	canvas canvas // the frame's, kept for the next
 
 	// share is the teacher's side of --share; viewer says this Model only
 	// draws for a spectator (see Viewer).

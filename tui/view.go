@@ -45,7 +45,8 @@ func (m *Model) frameLines(dst []string) []string {
 	if m.cache == nil || m.cachedGen != m.chromeGen {
 		m.cache, m.cachedGen = m.drawChrome(), m.chromeGen
 	}
-	c := newCanvas(m.width, m.height)
+	c := &m.canvas
+	c.reset(m.width, m.height)
 	if m.showHelp {
 		// The keys take the whole screen above the help bar: drawn over the
 		// parts, a box would cut their borders and titles.
