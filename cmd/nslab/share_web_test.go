@@ -54,6 +54,10 @@ func startBrowser(t *testing.T) *browser {
 		"--user-data-dir="+profile, "--window-size=1280,900", "--remote-debugging-pipe", "about:blank")
 	cmd.ExtraFiles = []*os.File{cmdR, outW}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Its singleton socket goes to a directory of its own in $TMPDIR
+	// (org.chromium.Chromium.*), which it never removes: in the profile's,
+	// it goes with the profile.
+	cmd.Env = append(os.Environ(), "TMPDIR="+profile)
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
