@@ -32,8 +32,37 @@ func nsInode(pid int, t NSType) (uint64, error) {
 	return st.Ino, nil
 }
 
+// readProc reads a small /proc file whole: open(2), read(2) until the end, close(2).
+// os.ReadFile costs four fcntl(2) and an epoll_ctl(2) that fails on top (os.Open offers
+// every file to the poller) and an fstat(2) for a size /proc does not know; the panels
+// read several of these files at each command of a pane.
+func readProc(path string) ([]byte, error) {
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: path, Err: err}
+	}
+	defer unix.Close(fd)
+	b := make([]byte, 0, 1024)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := unix.Read(fd, b[len(b):cap(b)])
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, &os.PathError{Op: "read", Path: path, Err: err}
+		}
+		if n == 0 {
+			return b, nil
+		}
+		b = b[:len(b)+n]
+	}
+}
+
 func readComm(pid int) string {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+	b, err := readProc(fmt.Sprintf("/proc/%d/comm", pid))
 	if err != nil {
 		return ""
 	}
@@ -43,7 +72,7 @@ func readComm(pid int) string {
 // readNSPID reads the last NSpid field of /proc/PID/status (proc(5)): the process's PID in
 // the innermost PID namespace it is in; 0 where unreadable.
 func readNSPID(pid int) int {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	b, err := readProc(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0
 	}
@@ -62,7 +91,7 @@ func readNSPID(pid int) int {
 
 // parentPID reads the PPid field of /proc/PID/stat (proc(5)).
 func parentPID(pid int) int {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	b, err := readProc(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return 0
 	}
@@ -201,7 +230,7 @@ func childrenOf(pid int) []int {
 	}
 	var kids []int
 	for _, t := range tasks {
-		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/children", pid, t.Name()))
+		b, err := readProc(fmt.Sprintf("/proc/%d/task/%s/children", pid, t.Name()))
 		if err != nil {
 			continue
 		}
@@ -216,7 +245,7 @@ func childrenOf(pid int) []int {
 
 // statIDs reads PPid and the process group (fields 4 and 5 of /proc/PID/stat, proc(5)).
 func statIDs(pid int) (ppid, pgrp int, ok bool) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	b, err := readProc(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return 0, 0, false
 	}
