@@ -32,34 +32,9 @@ func nsInode(pid int, t NSType) (uint64, error) {
 	return st.Ino, nil
 }
 
-// readProc reads a small /proc file whole: open(2), read(2) until the end, close(2).
-// os.ReadFile costs four fcntl(2) and an epoll_ctl(2) that fails on top (os.Open offers
-// every file to the poller) and an fstat(2) for a size /proc does not know; the panels
-// read several of these files at each command of a pane.
-func readProc(path string) ([]byte, error) {
-	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, &os.PathError{Op: "open", Path: path, Err: err}
-	}
-	defer unix.Close(fd)
-	b := make([]byte, 0, 1024)
-	for {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-		n, err := unix.Read(fd, b[len(b):cap(b)])
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return nil, &os.PathError{Op: "read", Path: path, Err: err}
-		}
-		if n == 0 {
-			return b, nil
-		}
-		b = b[:len(b)+n]
-	}
-}
+// readProc reads a small /proc file whole (mnt.ReadProc): the panels read several at each
+// command of a pane, and os.ReadFile would offer each to the poller and stat it.
+func readProc(path string) ([]byte, error) { return mnt.ReadProc(path, 1024) }
 
 func readComm(pid int) string {
 	b, err := readProc(fmt.Sprintf("/proc/%d/comm", pid))

@@ -158,18 +158,22 @@ func unescape(s string) (string, error) {
 	return string(out), nil
 }
 
-// readProcFile reads a whole proc file in as few read(2) calls as the kernel allows. Proc
-// files report size 0, so os.ReadFile would start at 512 bytes and grow; a table of 10,000
-// mounts is about a megabyte, so start at 64 KiB and double. open(2) directly, not
-// os.Open: a mountinfo file is pollable, and os.Open would register it with the netpoller
-// for nothing.
-func readProcFile(path string) ([]byte, error) {
+// readProcFile reads a whole mount table: a table of 10,000 mounts is about a megabyte,
+// so it starts at 64 KiB and doubles.
+func readProcFile(path string) ([]byte, error) { return ReadProc(path, 64<<10) }
+
+// ReadProc reads a whole proc file, starting with room for size bytes, in as few read(2)
+// calls as the kernel allows. Proc files report size 0, so os.ReadFile would start at 512
+// bytes and grow, and stat them for nothing. open(2) directly, not os.Open: os.Open offers
+// every file to the netpoller (four fcntl(2) and an epoll_ctl(2), which fails for most proc
+// files and is of no use for a mountinfo file read whole).
+func ReadProc(path string, size int) ([]byte, error) {
 	fd, err := openProc(path)
 	if err != nil {
 		return nil, err
 	}
 	defer unix.Close(fd)
-	buf := make([]byte, 0, 64<<10)
+	buf := make([]byte, 0, max(size, 1))
 	for {
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)]
