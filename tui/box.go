@@ -171,12 +171,6 @@ type piece struct {
 	s    string
 }
 
-func newCanvas(w, h int) *canvas {
-	c := &canvas{}
-	c.reset(w, h)
-	return c
-}
-
 // reset empties the canvas for a frame of w×h, keeping its memory when the
 // height is the same: a frame's canvas is the last one's (lines keeps
 // copies of the rows it joins), and a keystroke's frame allocates none.

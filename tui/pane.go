@@ -149,22 +149,21 @@ var _ io.Writer = wakeSink{}
 // a closed lab is reported.
 type paneInput struct{ p Pane }
 
-func (w paneInput) Write(b []byte) (int, error) {
-	n, err := w.p.Write(b)
-	if err != nil && !errors.Is(err, lab.ErrClosed) {
-		return len(b), nil
-	}
-	return n, err
-}
+func (w paneInput) Write(b []byte) (int, error) { return onlyClosed(b, w.p.Write) }
 
 // WriteNow is Write for the key reader (term.NowWriter), through the lab
 // pane's own WriteNow where it has one.
 func (w paneInput) WriteNow(b []byte) (int, error) {
-	nw, ok := w.p.(term.NowWriter)
-	if !ok {
-		return w.Write(b)
+	if nw, ok := w.p.(term.NowWriter); ok {
+		return onlyClosed(b, nw.WriteNow)
 	}
-	n, err := nw.WriteNow(b)
+	return w.Write(b)
+}
+
+// onlyClosed writes b with write and reports only the lab's end: other
+// input the lab refused was dropped, not failed.
+func onlyClosed(b []byte, write func([]byte) (int, error)) (int, error) {
+	n, err := write(b)
 	if err != nil && !errors.Is(err, lab.ErrClosed) {
 		return len(b), nil
 	}
